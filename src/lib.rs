@@ -1,0 +1,19 @@
+//! Daifuku core: the record model, the SQLite store and the command API.
+//!
+//! The core never imports Tauri or an HTTP library and never reads the clock,
+//! the environment or the sync folder on its own: callers pass `now`, paths and
+//! the acting user/device in a [`store::Ctx`].
+
+pub mod api;
+pub mod error;
+pub mod model;
+pub mod normalize;
+pub mod schema;
+
+pub use error::{ApiError, Result};
+pub use model::{Kind, Record};
+pub mod keys;
+pub mod store;
+pub mod validate;
+
+pub use store::{Ctx, Store, Stored};

@@ -1,0 +1,147 @@
+//! The SQLite store: opening and migrating the database, and every read and
+//! write of records. All SQL of the core lives under this module.
+//!
+//! Invariants:
+//! - every write runs in one transaction: on any error nothing is written;
+//! - every write appends to the change log (`changes`), field by field, with a
+//!   hybrid logical clock, so folder sync can ship it;
+//! - display names, sort keys, match keys and list links are recomputed on
+//!   every write, so they are never stale.
+
+mod migrations;
+mod read;
+mod settings;
+mod write;
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use ts_rs::TS;
+
+use crate::error::Result;
+use crate::model::Record;
+
+pub use read::{Filter, FilterOp, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
+
+/// Who acts, when, and from which device. The core never reads the clock:
+/// every caller passes one of these.
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    /// Wall-clock time of the caller, milliseconds since the Unix epoch (UTC).
+    pub now_ms: i64,
+    /// The caller's offset from UTC in minutes (Japan: 540), for "today".
+    pub tz_offset_min: i32,
+    /// The acting user (a `user` record id), if one is chosen.
+    pub user_id: Option<String>,
+    /// This device's id (stable per database).
+    pub device_id: String,
+}
+
+impl Ctx {
+    pub fn new(now_ms: i64, device_id: impl Into<String>) -> Ctx {
+        Ctx {
+            now_ms,
+            tz_offset_min: 540,
+            user_id: None,
+            device_id: device_id.into(),
+        }
+    }
+    fn local(&self) -> chrono::NaiveDateTime {
+        chrono::DateTime::from_timestamp_millis(self.now_ms + self.tz_offset_min as i64 * 60_000)
+            .unwrap_or_default()
+            .naive_utc()
+    }
+    /// The caller's local date, `YYYY-MM-DD`.
+    pub fn today(&self) -> String {
+        self.local().format("%Y-%m-%d").to_string()
+    }
+    /// The caller's local date and time, `YYYY-MM-DDTHH:MM`.
+    pub fn local_datetime(&self) -> String {
+        self.local().format("%Y-%m-%dT%H:%M").to_string()
+    }
+}
+
+/// A record as stored: its envelope and its typed fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Stored {
+    pub id: String,
+    /// Increases on every write; updates may name the version they edited.
+    #[ts(type = "number")]
+    pub version: i64,
+    #[ts(type = "number")]
+    pub created_at: i64,
+    pub created_by: Option<String>,
+    #[ts(type = "number")]
+    pub updated_at: i64,
+    pub updated_by: Option<String>,
+    #[ts(type = "number | null")]
+    pub deleted_at: Option<i64>,
+    pub deleted_by: Option<String>,
+    pub display_name: String,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub record: Record,
+}
+
+pub struct Store {
+    conn: Connection,
+    ids: ChaCha8Rng,
+}
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    crate::ApiError::new("io", format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+        }
+        Store::setup(Connection::open(path)?)
+    }
+
+    /// A private in-memory database (tests, previews).
+    pub fn open_in_memory() -> Result<Store> {
+        Store::setup(Connection::open_in_memory()?)
+    }
+
+    fn setup(mut conn: Connection) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        conn.pragma_update(None, "foreign_keys", true)?;
+        migrations::migrate(&mut conn)?;
+        Ok(Store {
+            conn,
+            ids: ChaCha8Rng::from_rng(&mut rand::rng()),
+        })
+    }
+
+    /// Makes record ids reproducible (tests, generated demo data).
+    pub fn seed_ids(&mut self, seed: u64) {
+        self.ids = ChaCha8Rng::seed_from_u64(seed);
+    }
+
+    /// The underlying connection, for read-only queries of other core modules.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// The schema version the database is at.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+    }
+}
+
+/// A new UUIDv7 from the caller's time and the store's random source.
+fn new_id(ids: &mut ChaCha8Rng, now_ms: i64) -> String {
+    let bytes: [u8; 10] = ids.random();
+    uuid::Builder::from_unix_timestamp_millis(now_ms.max(0) as u64, &bytes)
+        .into_uuid()
+        .to_string()
+}
