@@ -8,7 +8,7 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::model::{Kind, KindMeta, Record};
-use crate::store::{Ctx, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem};
+use crate::store::{Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem};
 
 /// Everything a front end can ask of the core.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -51,6 +51,9 @@ pub enum Command {
         offset: u32,
         limit: u32,
     },
+    /// The Home screen: tasks due, contracts up for renewal, recent activities.
+    /// With `mine`, only the current user's tasks.
+    Home { mine: bool },
     /// This database's settings.
     GetSettings,
     /// Chooses who is using the app (their writes carry this user).
@@ -67,6 +70,7 @@ pub enum Response {
     Trash(Vec<TrashItem>),
     Timeline(Vec<TimelineEntry>),
     Settings(Settings),
+    Home(Home),
 }
 
 /// Per-database settings.
@@ -104,6 +108,10 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
             offset,
             limit,
         } => Response::Timeline(store.timeline(&owner, offset, limit)?),
+        Command::Home { mine } => {
+            let user = if mine { store.current_user()? } else { None };
+            Response::Home(store.home(&ctx.today(), user.as_deref())?)
+        }
         Command::GetSettings => Response::Settings(settings(store)?),
         Command::SetCurrentUser { user_id } => {
             store.set_current_user(user_id.as_deref())?;

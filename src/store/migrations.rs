@@ -9,6 +9,7 @@ use crate::error::{ApiError, Result};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_records.sql"),
     include_str!("../../migrations/0002_changes_keys_links.sql"),
+    include_str!("../../migrations/0003_home_indexes.sql"),
 ];
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {

@@ -23,7 +23,7 @@ use ts_rs::TS;
 use crate::error::Result;
 use crate::model::Record;
 
-pub use read::{Filter, FilterOp, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
+pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
 
 /// Who acts, when, and from which device. The core never reads the clock:
 /// every caller passes one of these.

@@ -465,3 +465,66 @@ impl Store {
         Ok(Value::Object(top))
     }
 }
+
+/// What the Home screen shows: work due, contracts coming up, recent history.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Home {
+    pub today: String,
+    /// Open tasks due before today.
+    pub overdue_tasks: Vec<Stored>,
+    /// Open tasks due today.
+    pub today_tasks: Vec<Stored>,
+    /// Open tasks due in the next 7 days.
+    pub upcoming_tasks: Vec<Stored>,
+    /// Contracts whose expiry or renewal date falls in the next 90 days.
+    pub renewals: Vec<Stored>,
+    /// The newest activities.
+    pub recent_activities: Vec<Stored>,
+}
+
+fn add_days(date: &str, days: i64) -> String {
+    chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+        .map(|d| (d + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|_| date.to_string())
+}
+
+impl Store {
+    /// The Home screen for `today` (the caller's local date); with `user`,
+    /// only that user's tasks.
+    pub fn home(&self, today: &str, user: Option<&str>) -> Result<Home> {
+        let tasks = |cond: &str, a: &str, b: &str| -> Result<Vec<Stored>> {
+            let sql = format!(
+                "{} WHERE deleted_at IS NULL AND done = 0 AND due IS NOT NULL AND {cond} AND (?3 IS NULL OR assignee_id = ?3) ORDER BY due, id LIMIT 200",
+                select_sql(Kind::Task)
+            );
+            let mut stmt = self.conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![a, b, user], |r| from_row(Kind::Task, r))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        };
+        let horizon = add_days(today, 90);
+        let renewals = self
+            .conn
+            .prepare_cached(&format!(
+                "{} WHERE deleted_at IS NULL AND (status IS NULL OR status NOT IN ('cancelled', 'expired', 'renewed'))
+                   AND ((expiry_date >= ?1 AND expiry_date <= ?2) OR (renewal_date >= ?1 AND renewal_date <= ?2))
+                 ORDER BY MIN(COALESCE(renewal_date, expiry_date), COALESCE(expiry_date, renewal_date)), id LIMIT 200",
+                select_sql(Kind::Purchase)
+            ))?
+            .query_map(params![today, horizon], |r| from_row(Kind::Purchase, r))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let recent = list(
+            &self.conn,
+            Kind::Activity,
+            &ListQuery { limit: Some(20), no_total: true, ..Default::default() },
+        )?
+        .items;
+        Ok(Home {
+            today: today.to_string(),
+            overdue_tasks: tasks("due < ?1 AND ?2 = ?2", today, today)?,
+            today_tasks: tasks("due = ?1 AND ?2 = ?2", today, today)?,
+            upcoming_tasks: tasks("due > ?1 AND due <= ?2", today, &add_days(today, 7))?,
+            renewals,
+            recent_activities: recent,
+        })
+    }
+}
