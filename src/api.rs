@@ -8,7 +8,9 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::model::{Kind, KindMeta, Record};
-use crate::store::{Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem};
+use crate::store::{
+    Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem,
+};
 
 /// Everything a front end can ask of the core.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -18,6 +20,14 @@ pub enum Command {
     Schema,
     /// Creates a record.
     Create { record: Record },
+    /// Creates a record of `kind` from loosely typed fields (form inputs, CLI
+    /// flags): numbers may come as text ("1,200"), lists as comma-separated
+    /// text; every problem comes back as a field error.
+    Add {
+        kind: Kind,
+        #[ts(type = "{ [field in string]?: unknown }")]
+        fields: Map<String, Value>,
+    },
     /// One record, live or in the trash.
     Get { kind: Kind, id: String },
     /// Replaces a record's fields (a whole form). With `version`, fails with
@@ -87,6 +97,7 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
     Ok(match cmd {
         Command::Schema => Response::Schema(Kind::ALL.iter().map(|k| *k.meta()).collect()),
         Command::Create { record } => Response::Record(store.create(ctx, record)?),
+        Command::Add { kind, fields } => Response::Record(store.create_fields(ctx, kind, fields)?),
         Command::Get { kind, id } => Response::Record(store.get(kind, &id)?),
         Command::Update {
             id,

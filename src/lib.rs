@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod error;
+pub mod gen;
 pub mod model;
 pub mod normalize;
 pub mod schema;

@@ -33,6 +33,7 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 }
 
 /// Number of migrations this build knows.
+#[cfg(test)]
 pub const LATEST: usize = MIGRATIONS.len();
 
 #[cfg(test)]

@@ -484,7 +484,11 @@ pub struct Home {
 
 fn add_days(date: &str, days: i64) -> String {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(|d| (d + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
+        .map(|d| {
+            (d + chrono::Duration::days(days))
+                .format("%Y-%m-%d")
+                .to_string()
+        })
         .unwrap_or_else(|_| date.to_string())
 }
 
@@ -515,7 +519,11 @@ impl Store {
         let recent = list(
             &self.conn,
             Kind::Activity,
-            &ListQuery { limit: Some(20), no_total: true, ..Default::default() },
+            &ListQuery {
+                limit: Some(20),
+                no_total: true,
+                ..Default::default()
+            },
         )?
         .items;
         Ok(Home {

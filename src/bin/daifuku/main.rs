@@ -1,1 +1,216 @@
-fn main() {}
+//! The `daifuku` command line: the same command API as the desktop app, for
+//! scripts, demos and tests. It reads the clock and the environment so the
+//! core does not have to.
+
+mod records;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use daifuku::{ApiError, Ctx, Store};
+
+/// What a subcommand prints: a human text, or a JSON value with `--json`.
+pub enum Output {
+    Text(String),
+    Json(serde_json::Value),
+    Both(String, serde_json::Value),
+}
+
+fn cli() -> Command {
+    Command::new("daifuku")
+        .about("Daifuku (大福) — a local-first CRM for Japanese sales people")
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(
+            Arg::new("db")
+                .long("db")
+                .global(true)
+                .env("DAIFUKU_DB")
+                .value_name("PATH")
+                .help("Database file (default: the OS data directory, e.g. ~/.local/share/daifuku/daifuku.db)"),
+        )
+        .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Machine-readable JSON output"))
+        .subcommand(Command::new("init").about("Create (or migrate) the database and show where it is"))
+        .subcommands(records::commands())
+        .subcommand(
+            Command::new("export")
+                .about("Export every record")
+                .arg(Arg::new("format").long("format").default_value("json").value_parser(["json"]))
+                .arg(Arg::new("out").long("out").short('o').value_name("FILE").help("Write to FILE instead of stdout")),
+        )
+        .subcommand(
+            Command::new("gen")
+                .about("Generate realistic Japanese demo data")
+                .arg(Arg::new("companies").long("companies").default_value("100").value_parser(clap::value_parser!(usize)))
+                .arg(Arg::new("seed").long("seed").default_value("1").value_parser(clap::value_parser!(u64))),
+        )
+        .subcommand(
+            Command::new("serve")
+                .about("Serve the UI and the command API on 127.0.0.1 (HTTP bridge for browsers and tests)")
+                .arg(Arg::new("port").long("port").default_value("0").value_parser(clap::value_parser!(u16)))
+                .arg(Arg::new("ui-dir").long("ui-dir").env("DAIFUKU_UI_DIR").value_name("DIR").help("Built UI (default: ui/dist)")),
+        )
+        .subcommand(
+            Command::new("timeline")
+                .about("History of a company or a contact, newest first")
+                .arg(Arg::new("company").long("company").value_name("ID").conflicts_with("contact"))
+                .arg(Arg::new("contact").long("contact").value_name("ID"))
+                .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32))),
+        )
+        .subcommand(
+            Command::new("trash")
+                .about("Records in the trash")
+                .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32))),
+        )
+}
+
+/// The default database path: `DAIFUKU_DB` is handled by clap; else the OS data dir.
+pub fn db_path(m: &ArgMatches) -> PathBuf {
+    match m.get_one::<String>("db") {
+        Some(p) => PathBuf::from(p),
+        None => dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("daifuku")
+            .join("daifuku.db"),
+    }
+}
+
+/// The caller's clock and time zone, read here so the core never does.
+pub fn now_ctx(store: &mut Store) -> Result<Ctx, ApiError> {
+    let now = chrono::Local::now();
+    let mut ctx = store.context(now.timestamp_millis())?;
+    ctx.tz_offset_min = now.offset().local_minus_utc() / 60;
+    Ok(ctx)
+}
+
+fn run(m: &ArgMatches) -> Result<Output, ApiError> {
+    let path = db_path(m);
+    let (name, sub) = m.subcommand().expect("subcommand required");
+    if name == "serve" {
+        let mut store = Store::open(&path)?;
+        return serve::run(&mut store, sub).map(|_| Output::Text(String::new()));
+    }
+    let mut store = Store::open(&path)?;
+    match name {
+        "init" => {
+            let ctx = now_ctx(&mut store)?;
+            let settings =
+                daifuku::api::execute(&mut store, &ctx, daifuku::api::Command::GetSettings)?;
+            let v = serde_json::to_value(&settings)?;
+            Ok(Output::Both(
+                format!(
+                    "データベース / database: {}\nschema version {}",
+                    path.display(),
+                    v["data"]["schema_version"]
+                ),
+                serde_json::json!({"db": path, "settings": v["data"]}),
+            ))
+        }
+        "export" => {
+            let v = store.export_json()?;
+            let text = serde_json::to_string_pretty(&v)?;
+            match sub.get_one::<String>("out") {
+                Some(out) => {
+                    std::fs::write(out, text + "\n")
+                        .map_err(|e| ApiError::new("io", format!("{out}: {e}")))?;
+                    Ok(Output::Both(
+                        format!("exported to {out}"),
+                        serde_json::json!({"out": out}),
+                    ))
+                }
+                None => Ok(Output::Json(v)),
+            }
+        }
+        "gen" => {
+            let ctx = now_ctx(&mut store)?;
+            let opts = daifuku::gen::GenOptions {
+                companies: *sub.get_one::<usize>("companies").unwrap(),
+                seed: *sub.get_one::<u64>("seed").unwrap(),
+            };
+            let started = std::time::Instant::now();
+            let stats = daifuku::gen::generate(&mut store, &ctx, &opts, &mut |done, total| {
+                eprint!("\r生成中 generating {done}/{total} companies");
+            })?;
+            eprintln!();
+            let secs = started.elapsed().as_secs_f64();
+            let v = serde_json::to_value(&stats)?;
+            Ok(Output::Both(format!("generated in {secs:.1} s: {v}"), v))
+        }
+        "timeline" => {
+            let owner = match (
+                sub.get_one::<String>("company"),
+                sub.get_one::<String>("contact"),
+            ) {
+                (Some(id), _) => daifuku::store::TimelineOwner::Company(id.clone()),
+                (_, Some(id)) => daifuku::store::TimelineOwner::Contact(id.clone()),
+                _ => return Err(ApiError::new("usage", "give --company ID or --contact ID")),
+            };
+            let entries = store.timeline(&owner, 0, *sub.get_one::<u32>("limit").unwrap())?;
+            let text = entries
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{}  {:<14} {}  {}",
+                        e.at.replace('T', " "),
+                        e.subtype.clone().unwrap_or_else(|| e.kind.as_str().into()),
+                        e.title,
+                        e.summary.clone().unwrap_or_default().replace('\n', " ")
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Output::Both(text, serde_json::to_value(&entries)?))
+        }
+        "trash" => {
+            let items = store.trash(0, *sub.get_one::<u32>("limit").unwrap())?;
+            let text = items
+                .iter()
+                .map(|t| format!("{}  {:<16} {}", t.id, t.kind.as_str(), t.display_name))
+                .collect::<Vec<_>>()
+                .join("\n");
+            Ok(Output::Both(text, serde_json::to_value(&items)?))
+        }
+        kind => records::run(&mut store, kind, sub),
+    }
+}
+
+/// Prints to stdout; a closed pipe (`daifuku export | head`) is not an error.
+fn say(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
+fn main() -> ExitCode {
+    let m = cli().get_matches();
+    let json = m.get_flag("json");
+    match run(&m) {
+        Ok(out) => {
+            match (out, json) {
+                (Output::Json(v) | Output::Both(_, v), true) | (Output::Json(v), false) => {
+                    say(&serde_json::to_string_pretty(&v).unwrap())
+                }
+                (Output::Text(t) | Output::Both(t, _), false) => {
+                    if !t.is_empty() {
+                        say(&t)
+                    }
+                }
+                (Output::Text(t), true) => say(&serde_json::json!({ "message": t }).to_string()),
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if json {
+                say(&serde_json::to_string_pretty(&e).unwrap());
+            } else {
+                eprintln!("error: {e}");
+                for d in e.details.iter().skip(1) {
+                    eprintln!("error: {} ({}): {}", d.code, d.field, d.message);
+                }
+            }
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs whatever is missing, builds Daifuku and starts the desktop app on
+# its local database. On first run (no database yet) it fills the database
+# with generated demo data. DAIFUKU_DB chooses another database file.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/setup.sh
+
+echo "== build UI"
+(cd ui && npm run build --silent)
+echo "== build app (first build takes a few minutes)"
+cargo build --release --bin daifuku -p daifuku -p daifuku-desktop
+
+DB="${DAIFUKU_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/daifuku/daifuku.db}"
+export DAIFUKU_DB="$DB"
+if [ ! -f "$DB" ]; then
+  echo "== first run: demo data into $DB"
+  target/release/daifuku gen --companies "${DAIFUKU_DEMO_COMPANIES:-500}" --seed 1
+fi
+
+if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
+  echo "no display: starting under Xvfb (xvfb-run)"
+  exec xvfb-run -a -s "-screen 0 1280x800x24" target/release/daifuku-desktop
+fi
+exec target/release/daifuku-desktop

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test of Daifuku: Rust unit and integration tests, UI unit tests,
+# browser end-to-end tests against `daifuku serve`, and the real desktop app
+# driven by tauri-driver under Xvfb. Installs whatever is missing first.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+source scripts/setup.sh
+
+if [ -f ui/package.json ]; then
+  echo "== UI build"
+  (cd ui && npm run build --silent)
+fi
+
+echo "== cargo test --workspace"
+cargo test --workspace --quiet
+
+if [ -f ui/package.json ]; then
+  echo "== UI unit tests (vitest)"
+  (cd ui && npm test --silent)
+  echo "== Browser end-to-end tests (playwright-core + Chromium against daifuku serve)"
+  cargo build --quiet --bin daifuku
+  (cd ui && npm run e2e --silent)
+fi
+
+if [ -x scripts/test-desktop.sh ]; then
+  echo "== Desktop app under Xvfb (tauri-driver + WebKitWebDriver)"
+  scripts/test-desktop.sh
+fi
+
+echo "== all tests passed"
