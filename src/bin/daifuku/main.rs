@@ -79,7 +79,12 @@ pub fn db_path(m: &ArgMatches) -> PathBuf {
 }
 
 /// The caller's clock and time zone, read here so the core never does.
+/// `DAIFUKU_NOW` (milliseconds since the epoch, Japan time) pins the clock for
+/// reproducible demo data and tests.
 pub fn now_ctx(store: &mut Store) -> Result<Ctx, ApiError> {
+    if let Some(ms) = std::env::var("DAIFUKU_NOW").ok().and_then(|v| v.parse::<i64>().ok()) {
+        return store.context(ms);
+    }
     let now = chrono::Local::now();
     let mut ctx = store.context(now.timestamp_millis())?;
     ctx.tz_offset_min = now.offset().local_minus_utc() / 60;
