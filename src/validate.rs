@@ -369,9 +369,10 @@ pub fn parse_date(s: &str) -> Option<String> {
 
 /// A local date and time to `YYYY-MM-DDTHH:MM`; a bare date means midnight.
 pub fn parse_datetime(s: &str) -> Option<String> {
+    // fold() lower-cases ASCII, so the ISO separator `T` arrives as `t`.
     let t = normalize::fold(s);
     let t = t.trim();
-    let (date, time) = match t.find(['T', ' ']) {
+    let (date, time) = match t.find(['t', ' ']) {
         Some(i) => (&t[..i], t[i + 1..].trim()),
         None => (t, "00:00"),
     };

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The real desktop app under Xvfb, driven by tauri-driver + WebKitWebDriver.
+# Called by scripts/test.sh after the UI is built.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+command -v tauri-driver >/dev/null || cargo install tauri-driver --version ^2 --locked --quiet
+export PATH="$HOME/.cargo/bin:$PATH"
+
+cargo build --quiet -p daifuku-desktop -p daifuku --bin daifuku --bin daifuku-desktop
+work="$(mktemp -d)"
+cleanup() { [ -n "${driver:-}" ] && kill -- -"$driver" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+export DAIFUKU_DB="$work/desktop.db"
+export DAIFUKU_BIN="$ROOT/target/debug/daifuku"
+export DAIFUKU_DESKTOP_BIN="$ROOT/target/debug/daifuku-desktop"
+"$DAIFUKU_BIN" gen --companies 300 --seed 5 >/dev/null 2>&1
+
+port=$((4444 + RANDOM % 1000))
+export WEBDRIVER_URL="http://127.0.0.1:$port"
+setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" >"$work/driver.log" 2>&1 &
+driver=$!
+for _ in $(seq 1 100); do
+  curl -fs "$WEBDRIVER_URL/status" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+node --test tests/desktop/ || { cat "$work/driver.log" >&2; exit 1; }

@@ -1,0 +1,253 @@
+// The one typed wrapper around the core's command API.
+//
+// Inside the Tauri shell every command goes through `invoke('api', { cmd })`;
+// in a browser (served by `daifuku serve`) it is POSTed to `/api` with the
+// bearer token the bridge printed in the URL fragment. Both resolve to a
+// `Response` or reject with an `ApiError` ({ code, field?, message, details }).
+
+import type { ApiError } from './bindings/ApiError';
+import type { Command } from './bindings/Command';
+import type { Home } from './bindings/Home';
+import type { Kind } from './bindings/Kind';
+import type { KindMeta } from './bindings/KindMeta';
+import type { ListQuery } from './bindings/ListQuery';
+import type { Page } from './bindings/Page';
+import type { Record as AnyRecord } from './bindings/Record';
+import type { Response } from './bindings/Response';
+import type { Settings } from './bindings/Settings';
+import type { Stored } from './bindings/Stored';
+import type { TimelineEntry } from './bindings/TimelineEntry';
+import type { TimelineOwner } from './bindings/TimelineOwner';
+import type { TrashItem } from './bindings/TrashItem';
+
+export type { ApiError, Kind, Stored, ListQuery, Page };
+
+/** The data type of one record kind, e.g. `DataOf<'company'>` is `Company`. */
+export type DataOf<K extends Kind> = Extract<AnyRecord, { kind: K }>['data'];
+/** A stored record of one kind. */
+export type StoredOf<K extends Kind> = Extract<Stored, { kind: K }>;
+
+const TOKEN_KEY = 'daifuku.token';
+
+/** True inside the Tauri shell. */
+export function inTauri(): boolean {
+  return typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window;
+}
+
+/**
+ * Takes the bridge token out of the URL fragment (`#token=…`) on first load,
+ * keeps it in sessionStorage and removes it from the address bar.
+ */
+export function captureToken(): void {
+  if (typeof window === 'undefined') return;
+  const hash = window.location.hash;
+  const m = /^#(?:.*[&?])?token=([^&]+)/.exec(hash);
+  if (!m) return;
+  sessionStorage.setItem(TOKEN_KEY, decodeURIComponent(m[1]));
+  const url = window.location.pathname + window.location.search + '#/';
+  window.history.replaceState(null, '', url);
+}
+
+export function token(): string | null {
+  return typeof sessionStorage === 'undefined' ? null : sessionStorage.getItem(TOKEN_KEY);
+}
+
+/** Anything thrown by `call` is an ApiError; this tells one apart from other throwables. */
+export function isApiError(e: unknown): e is ApiError {
+  return typeof e === 'object' && e !== null && typeof (e as ApiError).code === 'string' && typeof (e as ApiError).message === 'string';
+}
+
+/** Normalizes whatever a transport rejected with into an ApiError. */
+export function toApiError(e: unknown): ApiError {
+  if (isApiError(e)) return { ...e, details: Array.isArray(e.details) ? e.details : [] };
+  if (typeof e === 'string') {
+    try {
+      const parsed = JSON.parse(e);
+      if (isApiError(parsed)) return toApiError(parsed);
+    } catch {
+      /* not JSON */
+    }
+    return { code: 'internal', message: e, details: [] };
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  return { code: 'network', message, details: [] };
+}
+
+let tauriInvoke: ((cmd: string, args: Record<string, unknown>) => Promise<unknown>) | null = null;
+
+async function viaTauri(cmd: Command): Promise<Response> {
+  if (!tauriInvoke) {
+    const core = await import('@tauri-apps/api/core');
+    tauriInvoke = core.invoke as unknown as typeof tauriInvoke;
+  }
+  try {
+    return (await tauriInvoke!('api', { cmd })) as Response;
+  } catch (e) {
+    throw toApiError(e);
+  }
+}
+
+async function viaHttp(cmd: Command): Promise<Response> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const t = token();
+  if (t) headers.Authorization = `Bearer ${t}`;
+  let res: globalThis.Response;
+  try {
+    res = await fetch('/api', { method: 'POST', headers, body: JSON.stringify(cmd) });
+  } catch (e) {
+    throw toApiError(e);
+  }
+  let body: unknown = null;
+  const text = await res.text();
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    body = null;
+  }
+  if (!res.ok) {
+    if (isApiError(body)) throw toApiError(body);
+    const code = res.status === 401 || res.status === 403 ? 'unauthorized' : 'http_error';
+    throw { code, message: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, details: [] } satisfies ApiError;
+  }
+  return body as Response;
+}
+
+/** Sends one command to the core. Rejects with an ApiError. */
+export function call(cmd: Command): Promise<Response> {
+  return inTauri() ? viaTauri(cmd) : viaHttp(cmd);
+}
+
+type ResponseData<T extends Response['type']> = Extract<Response, { type: T }> extends { data: infer D } ? D : never;
+
+function expect<T extends Response['type']>(r: Response, type: T): ResponseData<T> {
+  if (!r || r.type !== type) {
+    throw { code: 'bad_response', message: `expected ${type}, got ${r?.type}`, details: [] } satisfies ApiError;
+  }
+  return (r as { data: unknown }).data as ResponseData<T>;
+}
+
+// ---- typed helpers -------------------------------------------------------
+
+export async function schema(): Promise<KindMeta[]> {
+  return expect(await call({ cmd: 'schema' }), 'schema');
+}
+
+export async function create<K extends Kind>(kind: K, data: Partial<DataOf<K>>): Promise<StoredOf<K>> {
+  const record = { kind, data } as unknown as AnyRecord;
+  return expect(await call({ cmd: 'create', record }), 'record') as StoredOf<K>;
+}
+
+export async function get<K extends Kind>(kind: K, id: string): Promise<StoredOf<K>> {
+  return expect(await call({ cmd: 'get', kind, id }), 'record') as StoredOf<K>;
+}
+
+export async function update<K extends Kind>(kind: K, id: string, version: number | null, data: DataOf<K>): Promise<StoredOf<K>> {
+  const record = { kind, data } as unknown as AnyRecord;
+  return expect(await call({ cmd: 'update', id, version, record }), 'record') as StoredOf<K>;
+}
+
+export async function patch<K extends Kind>(
+  kind: K,
+  id: string,
+  fields: { [field: string]: unknown },
+  version: number | null = null,
+): Promise<StoredOf<K>> {
+  return expect(await call({ cmd: 'patch', kind, id, version, fields }), 'record') as StoredOf<K>;
+}
+
+export async function remove<K extends Kind>(kind: K, id: string): Promise<StoredOf<K>> {
+  return expect(await call({ cmd: 'delete', kind, id }), 'record') as StoredOf<K>;
+}
+
+export async function restore<K extends Kind>(kind: K, id: string): Promise<StoredOf<K>> {
+  return expect(await call({ cmd: 'restore', kind, id }), 'record') as StoredOf<K>;
+}
+
+export async function list<K extends Kind>(kind: K, query: Partial<ListQuery> = {}): Promise<Page & { items: StoredOf<K>[] }> {
+  const q: ListQuery = { filters: [], no_total: false, ...query };
+  return expect(await call({ cmd: 'list', kind, query: q }), 'page') as Page & { items: StoredOf<K>[] };
+}
+
+/** Every live record of a kind matching the query, fetched page by page (for small kinds). */
+export async function listAll<K extends Kind>(kind: K, query: Partial<ListQuery> = {}, max = 5000): Promise<StoredOf<K>[]> {
+  const out: StoredOf<K>[] = [];
+  for (let offset = 0; offset < max; offset += 1000) {
+    const page = await list(kind, { ...query, offset, limit: 1000, no_total: true });
+    out.push(...page.items);
+    if (page.items.length < 1000) break;
+  }
+  return out;
+}
+
+export async function trash(offset = 0, limit = 200): Promise<TrashItem[]> {
+  return expect(await call({ cmd: 'trash', offset, limit }), 'trash');
+}
+
+export async function timeline(owner: TimelineOwner, offset = 0, limit = 100): Promise<TimelineEntry[]> {
+  return expect(await call({ cmd: 'timeline', owner, offset, limit }), 'timeline');
+}
+
+/** The Home screen's data with each list typed by its kind. */
+export interface HomeData extends Omit<Home, 'overdue_tasks' | 'today_tasks' | 'upcoming_tasks' | 'renewals' | 'recent_activities'> {
+  overdue_tasks: StoredOf<'task'>[];
+  today_tasks: StoredOf<'task'>[];
+  upcoming_tasks: StoredOf<'task'>[];
+  renewals: StoredOf<'purchase'>[];
+  recent_activities: StoredOf<'activity'>[];
+}
+
+export async function home(mine = false): Promise<HomeData> {
+  return expect(await call({ cmd: 'home', mine }), 'home') as HomeData;
+}
+
+export async function settings(): Promise<Settings> {
+  return expect(await call({ cmd: 'get_settings' }), 'settings');
+}
+
+export async function setCurrentUser(userId: string | null): Promise<Settings> {
+  return expect(await call({ cmd: 'set_current_user', user_id: userId }), 'settings');
+}
+
+// ---- global search ---------------------------------------------------------
+
+export interface SearchHit {
+  kind: Kind;
+  id: string;
+  title: string;
+  /** A second line: the reading, the company, the title … */
+  subtitle: string;
+}
+
+/**
+ * Everything matching `q`, for the command palette. For now a `list` with `q`
+ * over companies and contacts; one place to switch to a dedicated `search`
+ * command later.
+ */
+export async function searchAll(q: string, limit = 8): Promise<SearchHit[]> {
+  const text = q.trim();
+  if (!text) return [];
+  const [companies, contacts] = await Promise.all([
+    list('company', { q: text, limit, no_total: true }),
+    list('contact', { q: text, limit, no_total: true }),
+  ]);
+  const hits: SearchHit[] = [];
+  for (const c of companies.items) {
+    const d = c.data;
+    hits.push({
+      kind: 'company',
+      id: c.id,
+      title: c.display_name,
+      subtitle: [d.name_reading, d.prefecture, d.phone].filter(Boolean).join(' · '),
+    });
+  }
+  for (const c of contacts.items) {
+    const d = c.data;
+    hits.push({
+      kind: 'contact',
+      id: c.id,
+      title: c.display_name,
+      subtitle: [[d.family_reading, d.given_reading].filter(Boolean).join(' '), d.department, d.title].filter(Boolean).join(' · '),
+    });
+  }
+  return hits;
+}

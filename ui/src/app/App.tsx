@@ -1,0 +1,159 @@
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { CommandPalette } from '../components/CommandPalette';
+import { loadPrefs, PrefsContext, savePrefs, useI18n, type DictKey, type Prefs } from '../i18n';
+import { ActivityEditor } from '../screens/ActivityEditor';
+import { CompaniesScreen, ContactsScreen } from '../screens/Lists';
+import { CompanyPage } from '../screens/CompanyPage';
+import { ContactPage } from '../screens/ContactPage';
+import { DealsScreen } from '../screens/Deals';
+import { HomeScreen } from '../screens/Home';
+import { ProductsScreen } from '../screens/Products';
+import { SettingsScreen } from '../screens/Settings';
+import { TasksScreen } from '../screens/Tasks';
+import { TrashScreen } from '../screens/Trash';
+import { ActivitiesScreen } from '../screens/Activities';
+import { useAppData } from './data';
+import { runNewShortcut, useRoute } from './router';
+
+interface NavItem {
+  route: string;
+  key: DictKey;
+  icon: string;
+  match: string[];
+}
+
+const NAV: NavItem[] = [
+  { route: '', key: 'nav_home', icon: '🏠', match: [''] },
+  { route: 'companies', key: 'nav_companies', icon: '🏢', match: ['companies', 'company'] },
+  { route: 'contacts', key: 'nav_contacts', icon: '👤', match: ['contacts', 'contact'] },
+  { route: 'activities', key: 'nav_activities', icon: '🗒️', match: ['activities', 'activity'] },
+  { route: 'deals', key: 'nav_deals', icon: '📈', match: ['deals'] },
+  { route: 'products', key: 'nav_products', icon: '📦', match: ['products'] },
+  { route: 'tasks', key: 'nav_tasks', icon: '✅', match: ['tasks'] },
+  { route: 'trash', key: 'nav_trash', icon: '🗑️', match: ['trash'] },
+  { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings'] },
+];
+
+export function PrefsProvider({ children }: { children: ReactNode }) {
+  const [prefs, setState] = useState<Prefs>(loadPrefs);
+  const setPrefs = useCallback((p: Partial<Prefs>) => {
+    setState((old) => {
+      const next = { ...old, ...p };
+      savePrefs(next);
+      return next;
+    });
+  }, []);
+  useEffect(() => {
+    document.documentElement.lang = prefs.lang;
+  }, [prefs.lang]);
+  const value = useMemo(() => ({ ...prefs, setPrefs }), [prefs, setPrefs]);
+  return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>;
+}
+
+function Screen() {
+  const route = useRoute();
+  switch (route.name) {
+    case '':
+    case 'home':
+      return <HomeScreen />;
+    case 'companies':
+      return <CompaniesScreen />;
+    case 'company':
+      return route.id ? <CompanyPage key={route.id} id={route.id} tab={route.params.get('tab') ?? 'overview'} /> : null;
+    case 'contacts':
+      return <ContactsScreen />;
+    case 'contact':
+      return route.id ? <ContactPage key={route.id} id={route.id} tab={route.params.get('tab') ?? 'overview'} /> : null;
+    case 'activities':
+      return <ActivitiesScreen />;
+    case 'activity':
+      return <ActivityEditor key={`${route.id}?${route.params.toString()}`} id={route.id === 'new' ? undefined : route.id} params={route.params} />;
+    case 'deals':
+      return <DealsScreen />;
+    case 'products':
+      return <ProductsScreen tab={route.params.get('tab') ?? 'own'} />;
+    case 'tasks':
+      return <TasksScreen />;
+    case 'trash':
+      return <TrashScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+    default:
+      return <p className="empty">404</p>;
+  }
+}
+
+export function App() {
+  const { t } = useI18n();
+  const route = useRoute();
+  const { settings, users } = useAppData();
+  const [palette, setPalette] = useState<string | null>(null);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const mod = e.ctrlKey || e.metaKey;
+      if (mod && (e.key === 'k' || e.key === 'K')) {
+        e.preventDefault();
+        setPalette((p) => (p == null ? '' : null));
+      } else if (mod && (e.key === 'n' || e.key === 'N')) {
+        if (document.querySelector('[role=dialog]')) return;
+        if (runNewShortcut()) e.preventDefault();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const me = users.find((u) => u.id === settings?.current_user_id);
+
+  return (
+    <div className="shell">
+      <aside className="sidebar" aria-label="main navigation">
+        <div className="brand">
+          <span className="brand-mark" aria-hidden>
+            福
+          </span>
+          <span className="brand-name">{t('app_name')}</span>
+        </div>
+        <nav>
+          {NAV.map((n) => (
+            <a
+              key={n.route}
+              href={`#/${n.route}`}
+              className={`nav-item ${n.match.includes(route.name === 'home' ? '' : route.name) ? 'active' : ''}`}
+              data-testid={`nav-${n.route || 'home'}`}
+            >
+              <span className="nav-icon" aria-hidden>
+                {n.icon}
+              </span>
+              {t(n.key)}
+            </a>
+          ))}
+        </nav>
+        <div className="sidebar-foot">
+          <a href="#/settings" className="me" data-testid="current-user">
+            <span className="avatar" aria-hidden>
+              {(me?.display_name ?? '?').slice(0, 1)}
+            </span>
+            <span>{me?.display_name ?? t('current_user_none')}</span>
+          </a>
+        </div>
+      </aside>
+      <div className="main">
+        <header className="topbar">
+          <button type="button" className="searchbox" onClick={() => setPalette('')} data-testid="search-open">
+            <span aria-hidden>🔍</span>
+            <span className="searchbox-text">{t('search_placeholder')}</span>
+            <kbd>Ctrl</kbd>
+            <kbd>K</kbd>
+          </button>
+          <span className="topbar-hint">{t('shortcuts')}</span>
+        </header>
+        <main className="content" id="content">
+          <Screen />
+        </main>
+      </div>
+      {palette != null && <CommandPalette initial={palette} onClose={() => setPalette(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,64 @@
+import { useCallback, useMemo, useState } from 'react';
+import type { Filter } from '../bindings/Filter';
+import { useMeta } from '../app/data';
+import { navigate, useNewShortcut } from '../app/router';
+import { RefLink } from '../components/RecordView';
+import { VirtualList, type Column } from '../components/VirtualList';
+import { formatDateTime } from '../dates';
+import { useI18n } from '../i18n';
+import { useDebounced } from './Lists';
+
+export function ActivitiesScreen() {
+  const { t, lang, wareki, enumLabel } = useI18n();
+  const meta = useMeta('activity');
+  const [kind, setKind] = useState('');
+  const [q, setQ] = useState('');
+  const [total, setTotal] = useState<number | null>(null);
+  const dq = useDebounced(q);
+  const query = useMemo(() => {
+    const filters: Filter[] = [];
+    if (kind) filters.push({ field: 'kind', op: 'eq', value: kind });
+    return { filters, q: dq.trim() || undefined };
+  }, [kind, dq]);
+  useNewShortcut(useCallback(() => navigate('activity', 'new', { kind: kind || undefined }), [kind]));
+  const L = (n: string) => {
+    const f = meta?.fields.find((x) => x.name === n);
+    return f ? (lang === 'ja' ? f.label_ja : f.label_en) : n;
+  };
+  const kindDef = meta?.fields.find((x) => x.name === 'kind');
+  const columns: Column<'activity'>[] = [
+    { key: 'at', header: L('occurred_at'), width: '150px', render: (s) => formatDateTime(s.data.occurred_at, wareki) },
+    { key: 'kind', header: L('kind'), width: '100px', render: (s) => <span className={`badge badge-${s.data.kind}`}>{enumLabel(s.data.kind)}</span> },
+    { key: 'subject', header: L('subject'), width: 'minmax(180px, 2fr)', render: (s) => <strong>{s.display_name}</strong> },
+    { key: 'company', header: L('company_id'), width: 'minmax(160px, 1.5fr)', render: (s) => <RefLink kind="company" id={s.data.company_id} /> },
+    { key: 'content', header: L('content'), width: 'minmax(160px, 2fr)', render: (s) => <span className="muted ellipsis">{s.data.content?.slice(0, 80)}</span> },
+  ];
+  return (
+    <div className="page page-list" data-testid="screen-activities">
+      <div className="page-head">
+        <div>
+          <h1>{t('nav_activities')}</h1>
+          <p className="muted">{total == null ? t('loading') : t('rows', { n: total.toLocaleString('ja-JP') })}</p>
+        </div>
+        <button className="btn btn-primary" onClick={() => navigate('activity', 'new')} data-testid="add-activity-global">
+          + {t('add_activity')}
+        </button>
+      </div>
+      <div className="filters">
+        <input className="filter-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('filter_text')} />
+        <div className="segmented">
+          <button className={kind === '' ? 'on' : ''} onClick={() => setKind('')}>
+            {t('all')}
+          </button>
+          {kindDef?.type === 'enum' &&
+            kindDef.values.map((v) => (
+              <button key={v} className={kind === v ? 'on' : ''} onClick={() => setKind(v)}>
+                {enumLabel(v)}
+              </button>
+            ))}
+        </div>
+      </div>
+      <VirtualList kind="activity" query={query} columns={columns} onOpen={(s) => navigate('activity', s.id)} onTotal={setTotal} testid="activity-list" />
+    </div>
+  );
+}

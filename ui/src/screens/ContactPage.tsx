@@ -1,0 +1,170 @@
+import { useCallback, useMemo, useState } from 'react';
+import * as api from '../api';
+import { forgetName, useAppData, useMeta, useToast } from '../app/data';
+import { href, navigate, useNewShortcut } from '../app/router';
+import { ChildTable, useRecords } from '../components/ChildTable';
+import { patchRecord, RecordForm } from '../components/RecordForm';
+import { RecordView, RefLink, Stars } from '../components/RecordView';
+import { Timeline } from '../components/Timeline';
+import { formatDate, today } from '../dates';
+import { describeError } from '../errors';
+import { useI18n, type DictKey } from '../i18n';
+import { LAYOUTS } from '../layouts';
+import { Tabs, useRecord } from './CompanyPage';
+
+const TABS: [string, DictKey][] = [
+  ['overview', 'tab_overview'],
+  ['timeline', 'tab_timeline'],
+  ['positions', 'tab_positions'],
+  ['cards', 'tab_cards'],
+];
+
+export function ContactPage({ id, tab }: { id: string; tab: string }) {
+  const { t, lang, enumLabel } = useI18n();
+  const toast = useToast();
+  const { bump, settings } = useAppData();
+  const meta = useMeta('contact');
+  const { rec, setRec, error } = useRecord('contact', id);
+  const [editing, setEditing] = useState(false);
+  const byContact = useMemo(() => [{ field: 'contact_id', op: 'eq' as const, value: id }], [id]);
+  const positions = useRecords('contact_position', byContact, { sort: 'from_date', desc: true });
+  const cards = useRecords('card_exchange', byContact);
+  const setTab = (k: string) => navigate('contact', id, { tab: k === 'overview' ? undefined : k });
+  const companyId = rec?.data.company_id ?? undefined;
+  useNewShortcut(useCallback(() => navigate('activity', 'new', { company: companyId, contact: id, kind: 'meeting' }), [companyId, id]));
+  if (error) return <div className="banner banner-error">{describeError(error, lang)}</div>;
+  if (!rec || !meta) return <p className="muted">{t('loading')}</p>;
+  const d = rec.data;
+  const del = async () => {
+    if (!window.confirm(`${rec.display_name}: ${t('confirm_delete')}`)) return;
+    try {
+      await api.remove('contact', id);
+      toast(t('deleted_to_trash'));
+      bump();
+      navigate(d.company_id ? 'company' : 'contacts', d.company_id ?? undefined);
+    } catch (e) {
+      toast(describeError(api.toApiError(e), lang), 'error');
+    }
+  };
+  return (
+    <div className="page" data-testid="screen-contact">
+      <div className="record-head">
+        <div className="record-title">
+          <div className="crumbs">
+            {d.company_id ? <RefLink kind="company" id={d.company_id} /> : <a href="#/contacts">{t('nav_contacts')}</a>} ›
+          </div>
+          <h1 data-testid="record-title">
+            {rec.display_name}
+            {(d.family_reading || d.given_reading) && <small className="reading">{[d.family_reading, d.given_reading].filter(Boolean).join(' ')}</small>}
+          </h1>
+          <div className="record-sub">
+            <span data-testid="contact-position">{[d.department, d.title].filter(Boolean).join(' ・ ')}</span>
+            {d.decision_role && <span className={`badge badge-${d.decision_role}`}>{enumLabel(d.decision_role)}</span>}
+            {d.importance != null && <Stars n={d.importance} />}
+            {d.email && <a href={`mailto:${d.email}`}>✉️ {d.email}</a>}
+            {(d.phone || d.mobile) && <span className="muted">📞 {d.phone || d.mobile}</span>}
+            {d.address_status && d.address_status !== 'ok' && <span className="badge badge-warn">{enumLabel(d.address_status)}</span>}
+          </div>
+        </div>
+        <div className="record-actions">
+          <a className="btn btn-primary" href={href('activity', 'new', { company: d.company_id ?? undefined, contact: id, kind: 'meeting' })} data-testid="contact-log-activity">
+            + {t('add_activity')}
+          </a>
+          <button className="btn" onClick={() => (setTab('overview'), setEditing(true))} data-testid="contact-edit">
+            ✎ {t('edit')}
+          </button>
+          <button className="btn btn-ghost danger" onClick={() => void del()} data-testid="contact-delete">
+            🗑
+          </button>
+        </div>
+      </div>
+      <Tabs tabs={TABS} current={tab} onChange={setTab} counts={{ positions: positions.rows?.length, cards: cards.rows?.length }} />
+      <div className="tab-body">
+        {tab === 'overview' &&
+          (editing ? (
+            <div className="card">
+              <RecordForm
+                defs={meta.fields}
+                initial={d as unknown as Record<string, unknown>}
+                sectioned
+                sectionOrder={LAYOUTS.contact?.sections}
+                testid="contact-form"
+                onCancel={() => setEditing(false)}
+                save={async (data) => {
+                  const saved = await patchRecord('contact', rec as never, data);
+                  forgetName('contact', id);
+                  setRec(saved as api.StoredOf<'contact'>);
+                  setEditing(false);
+                  toast(t('saved'));
+                  bump();
+                }}
+              />
+            </div>
+          ) : (
+            <div className="overview">
+              <RecordView defs={meta.fields} data={d as unknown as Record<string, unknown>} sectionOrder={LAYOUTS.contact?.sections} testid="contact-view" />
+              <aside className="overview-side">
+                <section className="card">
+                  <h3>{t('tab_positions')}</h3>
+                  <PositionList rows={positions.rows} />
+                </section>
+                <section className="card">
+                  <h3>{t('tab_timeline')}</h3>
+                  <Timeline owner={{ kind: 'contact', id }} testid="overview-timeline" />
+                </section>
+              </aside>
+            </div>
+          ))}
+        {tab === 'timeline' && (
+          <div className="card">
+            <Timeline owner={{ kind: 'contact', id }} testid="contact-timeline" />
+          </div>
+        )}
+        {tab === 'positions' && (
+          <div className="card">
+            <p className="muted small">{t('position_note')}</p>
+            <ChildTable
+              kind="contact_position"
+              rows={positions.rows}
+              columns={['department', 'title', 'from_date', 'to_date']}
+              preset={{ contact_id: id }}
+              testid="positions"
+              rowClass={(p) => (p.data.to_date ? 'row-past' : 'row-current')}
+            />
+          </div>
+        )}
+        {tab === 'cards' && (
+          <div className="card">
+            <ChildTable
+              kind="card_exchange"
+              rows={cards.rows}
+              columns={['exchanged_on', 'place', 'our_user_id', 'importance', 'context']}
+              preset={{ contact_id: id }}
+              initial={{ exchanged_on: today(), our_user_id: settings?.current_user_id ?? '' }}
+              addLabel={t('add_card')}
+              testid="card-exchanges"
+            />
+          </div>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function PositionList({ rows }: { rows: api.StoredOf<'contact_position'>[] | null }) {
+  const { t, wareki } = useI18n();
+  if (!rows) return <p className="muted small">{t('loading')}</p>;
+  if (rows.length === 0) return <p className="muted small">{t('none')}</p>;
+  return (
+    <ol className="positions" data-testid="position-history">
+      {rows.map((p) => (
+        <li key={p.id} className={p.data.to_date ? 'past' : 'current'} data-testid="position-item">
+          <span className="pos-title">{[p.data.department, p.data.title].filter(Boolean).join(' ・ ') || '—'}</span>
+          <small className="muted">
+            {formatDate(p.data.from_date, wareki) || '?'} 〜 {p.data.to_date ? formatDate(p.data.to_date, wareki) : t('current')}
+          </small>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,77 @@
+import { useCallback, useEffect, useState } from 'react';
+import * as api from '../api';
+import type { TrashItem } from '../bindings/TrashItem';
+import { forgetName, useAppData, useToast } from '../app/data';
+import { RefLink } from '../components/RecordView';
+import { formatTimestamp } from '../dates';
+import { describeError } from '../errors';
+import { useI18n } from '../i18n';
+
+export function TrashScreen() {
+  const { t, lang, wareki, kindLabel } = useI18n();
+  const toast = useToast();
+  const { schema, revision, bump } = useAppData();
+  const [items, setItems] = useState<TrashItem[] | null>(null);
+  const load = useCallback(() => {
+    api.trash(0, 500).then(setItems, (e) => toast(describeError(api.toApiError(e), lang), 'error'));
+  }, [toast, lang]);
+  useEffect(load, [load, revision]);
+  const restore = async (it: TrashItem) => {
+    try {
+      await api.restore(it.kind, it.id);
+      forgetName(it.kind, it.id);
+      toast(`${it.display_name}: ${t('restored')}`);
+      bump();
+    } catch (e) {
+      toast(describeError(api.toApiError(e), lang), 'error');
+    }
+  };
+  return (
+    <div className="page" data-testid="screen-trash">
+      <div className="page-head">
+        <div>
+          <h1>{t('trash_title')}</h1>
+          <p className="muted">{t('rows', { n: items?.length ?? 0 })}</p>
+        </div>
+      </div>
+      <section className="card">
+        {items == null ? (
+          <p className="muted">{t('loading')}</p>
+        ) : items.length === 0 ? (
+          <p className="empty" data-testid="trash-empty">
+            {t('trash_empty')}
+          </p>
+        ) : (
+          <table className="table" data-testid="trash-table">
+            <thead>
+              <tr>
+                <th>{t('kind')}</th>
+                <th>{t('name')}</th>
+                <th>{t('deleted_at')}</th>
+                <th>{lang === 'ja' ? '削除した人' : 'Deleted by'}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((it) => (
+                <tr key={`${it.kind}-${it.id}`} data-testid="trash-row" data-id={it.id}>
+                  <td>
+                    <span className="badge">{kindLabel(schema.get(it.kind), it.kind)}</span>
+                  </td>
+                  <td>{it.display_name}</td>
+                  <td className="nowrap">{formatTimestamp(it.deleted_at, wareki)}</td>
+                  <td>{it.deleted_by ? <RefLink kind="user" id={it.deleted_by} /> : <span className="muted">—</span>}</td>
+                  <td className="right">
+                    <button className="btn btn-sm" onClick={() => void restore(it)} data-testid="trash-restore">
+                      ↩ {t('restore')}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </div>
+  );
+}
