@@ -418,6 +418,22 @@ fn lists_sort_by_reading_and_filter() {
         .len(),
         2
     );
+    // Pages put together give the whole list, in order, both directions.
+    for desc in [false, true] {
+        let whole = names(ListQuery { desc: Some(desc), sort: Some("sort_key".into()), ..Default::default() });
+        let paged: Vec<String> = (0..3)
+            .flat_map(|p| {
+                names(ListQuery {
+                    desc: Some(desc),
+                    sort: Some("sort_key".into()),
+                    offset: Some(p * 2),
+                    limit: Some(2),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        assert_eq!(paged, whole);
+    }
     let page = s
         .list(
             Kind::Company,

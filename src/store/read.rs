@@ -284,9 +284,14 @@ pub(crate) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
     };
     params.push((limit as i64).into());
     params.push((offset as i64).into());
+    // Page through row ids first (an index-only scan for the default order,
+    // so deep offsets stay cheap), then read the full rows of that page.
+    // Ties break on rowid, which the sort index already holds.
+    let order = format!("{nulls}{sort} {dir}, rowid {dir}");
     let sql = format!(
-        "{} WHERE {wh} ORDER BY {nulls}{sort} {dir}, id {dir} LIMIT ?{} OFFSET ?{}",
+        "{} WHERE rowid IN (SELECT rowid FROM {} WHERE {wh} ORDER BY {order} LIMIT ?{} OFFSET ?{}) ORDER BY {order}",
         select_sql(kind),
+        meta.table,
         params.len() - 1,
         params.len()
     );
