@@ -1,0 +1,93 @@
+// Measures the real desktop app (not a test: prints figures).
+//   node tests/desktop/measure.mjs APP_BINARY [--list]
+// Env: WEBDRIVER_URL (a running tauri-driver), DAIFUKU_DB for the app.
+// Prints: start → first list painted (ms), idle PSS of the app and its
+// WebKit processes (MB), and, with --list, frame times while scrolling the
+// company list.
+import { readFileSync, readdirSync } from 'node:fs';
+
+const WD = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
+const [app, ...flags] = process.argv.slice(2);
+const withList = flags.includes('--list');
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function wd(method, path, body) {
+  const res = await fetch(`${WD}${path}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const j = await res.json();
+  if (!res.ok) throw new Error(`${method} ${path}: ${JSON.stringify(j.value ?? j)}`);
+  return j.value;
+}
+
+function procs() {
+  const out = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0')[0];
+      out.push({ pid: Number(d), ppid, cmd });
+    } catch { /* gone */ }
+  }
+  return out;
+}
+function pssOfTree(rootPid) {
+  const all = procs();
+  const tree = new Set([rootPid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const p of all) if (!tree.has(p.pid) && tree.has(p.ppid)) { tree.add(p.pid); grew = true; }
+  }
+  let kb = 0;
+  const parts = [];
+  for (const pid of tree) {
+    try {
+      const m = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8').match(/^Pss:\s+(\d+) kB/m);
+      if (m) { kb += Number(m[1]); parts.push(`${all.find((p) => p.pid === pid)?.cmd.split('/').pop()}=${(Number(m[1]) / 1024).toFixed(0)}MB`); }
+    } catch { /* gone */ }
+  }
+  return { mb: kb / 1024, parts };
+}
+
+const t0 = performance.now();
+const session = (await wd('POST', '/session', { capabilities: { alwaysMatch: { 'tauri:options': { application: app } } } })).sessionId;
+const s = (p) => `/session/${session}${p}`;
+const exec = (script, args = []) => wd('POST', s('/execute/sync'), { script, args });
+let painted = null;
+if (withList) {
+  await exec("location.hash = '#/companies'");
+  for (let i = 0; i < 600; i++) {
+    const ok = await exec("const l = document.querySelector('[data-testid=\"screen-companies\"]'); return !!l && /\\d/.test(l.querySelector('[data-testid=\"list-total\"]')?.innerText ?? '') && (l.querySelectorAll('strong').length > 3);").catch(() => false);
+    if (ok) { painted = performance.now() - t0; break; }
+    await sleep(50);
+  }
+}
+await sleep(5000);
+const appProc = procs().find((p) => p.cmd === app || p.cmd.endsWith(app.split('/').pop()));
+const pss = appProc ? pssOfTree(appProc.pid) : { mb: NaN, parts: [] };
+let scroll = null;
+if (withList) {
+  // 30 jumps of 3,000 px down the list; each one timed from setting
+  // scrollTop until the virtual list has re-rendered its rows.
+  const times = [];
+  for (let i = 0; i < 30; i++) {
+    const ms = await wd('POST', s('/execute/async'), {
+      script: `const done = arguments[arguments.length - 1];
+        const el = document.querySelector('[data-testid="screen-companies"] .vlist, [data-testid="screen-companies"] [data-virtual-scroll]') ||
+          [...document.querySelectorAll('[data-testid="screen-companies"] *')].find((e) => e.scrollHeight > e.clientHeight + 1000);
+        if (!el) return done(-1);
+        const t = performance.now();
+        const obs = new MutationObserver(() => { obs.disconnect(); done(performance.now() - t); });
+        obs.observe(el, { childList: true, subtree: true, characterData: true });
+        el.scrollTop += 3000;
+        setTimeout(() => { obs.disconnect(); done(performance.now() - t); }, 2000);`,
+      args: [],
+    }).catch(() => -2);
+    times.push(ms);
+  }
+  const ok = times.filter((t) => t >= 0).sort((a, b) => a - b);
+  scroll = ok.length ? { jumps: ok.length, p50_ms: +ok[Math.floor(ok.length / 2)].toFixed(1), max_ms: +ok[ok.length - 1].toFixed(1) } : { error: times };
+}
+console.log(JSON.stringify({ app, first_list_painted_ms: painted && Math.round(painted), idle_pss_mb: Math.round(pss.mb), processes: pss.parts, scroll }, null, 1));
+await wd('DELETE', s(''));
