@@ -8,9 +8,7 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::model::{Kind, KindMeta, Record};
-use crate::store::{
-    Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem,
-};
+use crate::store::{Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem};
 
 /// Everything a front end can ask of the core.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -56,11 +54,7 @@ pub enum Command {
     /// Records in the trash, newest first.
     Trash { offset: u32, limit: u32 },
     /// A company's or a contact's history, newest first.
-    Timeline {
-        owner: TimelineOwner,
-        offset: u32,
-        limit: u32,
-    },
+    Timeline { owner: TimelineOwner, offset: u32, limit: u32 },
     /// The Home screen: tasks due, contracts up for renewal, recent activities.
     /// With `mine`, only the current user's tasks.
     Home { mine: bool },
@@ -99,26 +93,15 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         Command::Create { record } => Response::Record(store.create(ctx, record)?),
         Command::Add { kind, fields } => Response::Record(store.create_fields(ctx, kind, fields)?),
         Command::Get { kind, id } => Response::Record(store.get(kind, &id)?),
-        Command::Update {
-            id,
-            version,
-            record,
-        } => Response::Record(store.replace(ctx, &id, version, record)?),
-        Command::Patch {
-            kind,
-            id,
-            version,
-            fields,
-        } => Response::Record(store.update(ctx, kind, &id, version, fields)?),
+        Command::Update { id, version, record } => Response::Record(store.replace(ctx, &id, version, record)?),
+        Command::Patch { kind, id, version, fields } => {
+            Response::Record(store.update(ctx, kind, &id, version, fields)?)
+        }
         Command::Delete { kind, id } => Response::Record(store.delete(ctx, kind, &id)?),
         Command::Restore { kind, id } => Response::Record(store.restore(ctx, kind, &id)?),
         Command::List { kind, query } => Response::Page(store.list(kind, &query)?),
         Command::Trash { offset, limit } => Response::Trash(store.trash(offset, limit)?),
-        Command::Timeline {
-            owner,
-            offset,
-            limit,
-        } => Response::Timeline(store.timeline(&owner, offset, limit)?),
+        Command::Timeline { owner, offset, limit } => Response::Timeline(store.timeline(&owner, offset, limit)?),
         Command::Home { mine } => {
             let user = if mine { store.current_user()? } else { None };
             Response::Home(store.home(&ctx.today(), user.as_deref())?)

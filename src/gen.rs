@@ -316,13 +316,7 @@ const NAME_TAILS: &[Part] = &[
 ];
 
 /// The business word of a company name: (kanji, reading, romaji, industry, allowed tails).
-type Word = (
-    &'static str,
-    &'static str,
-    &'static str,
-    usize,
-    &'static [usize],
-);
+type Word = (&'static str, &'static str, &'static str, usize, &'static [usize]);
 
 const NAME_WORDS: &[Word] = &[
     ("精機", "セイキ", "seiki", 0, &[0, 1, 3]),
@@ -406,13 +400,7 @@ const NAME_WORDS: &[Word] = &[
     ("企画", "キカク", "kikaku", 8, &[0]),
     ("警備", "ケイビ", "keibi", 8, &[0, 6]),
     ("広告", "コウコク", "kokoku", 8, &[0]),
-    (
-        "コンサルティング",
-        "コンサルティング",
-        "consulting",
-        8,
-        &[0],
-    ),
+    ("コンサルティング", "コンサルティング", "consulting", 8, &[0]),
     ("人材", "ジンザイ", "jinzai", 8, &[0, 5, 6]),
     ("クリーン", "クリーン", "clean", 8, &[0, 6]),
     ("保険", "ホケン", "hoken", 8, &[0, 6]),
@@ -626,13 +614,7 @@ const BUSINESS: &[&[&str]] = &[
         "電子部品の実装・検査",
         "食品(菓子・惣菜)の製造および卸売",
     ],
-    &[
-        "産業資材・工具の卸売",
-        "食品・飲料の卸売",
-        "建築資材の販売",
-        "医療機器・消耗品の卸売",
-        "OA機器・事務用品の販売",
-    ],
+    &["産業資材・工具の卸売", "食品・飲料の卸売", "建築資材の販売", "医療機器・消耗品の卸売", "OA機器・事務用品の販売"],
     &[
         "地域密着型スーパーマーケットの運営",
         "調剤薬局の運営",
@@ -640,13 +622,7 @@ const BUSINESS: &[&[&str]] = &[
         "書籍・文具の販売",
         "ホームセンターの運営",
     ],
-    &[
-        "一般住宅・店舗の設計施工",
-        "電気設備工事",
-        "土木工事・舗装工事",
-        "空調・給排水衛生設備工事",
-        "住宅リフォーム",
-    ],
+    &["一般住宅・店舗の設計施工", "電気設備工事", "土木工事・舗装工事", "空調・給排水衛生設備工事", "住宅リフォーム"],
     &[
         "業務システムの受託開発",
         "Webサイトの制作・運用",
@@ -654,24 +630,9 @@ const BUSINESS: &[&[&str]] = &[
         "クラウドサービスの提供",
         "ITコンサルティング",
     ],
-    &[
-        "賃貸マンションの管理・仲介",
-        "オフィスビルの賃貸",
-        "分譲住宅の企画・販売",
-        "不動産売買の仲介",
-    ],
-    &[
-        "介護施設(デイサービス)の運営",
-        "医療機器の販売・保守",
-        "訪問看護ステーションの運営",
-        "クリニック向け経営支援",
-    ],
-    &[
-        "一般貨物自動車運送",
-        "倉庫・物流センターの運営",
-        "引越し・配送サービス",
-        "冷凍・冷蔵輸送",
-    ],
+    &["賃貸マンションの管理・仲介", "オフィスビルの賃貸", "分譲住宅の企画・販売", "不動産売買の仲介"],
+    &["介護施設(デイサービス)の運営", "医療機器の販売・保守", "訪問看護ステーションの運営", "クリニック向け経営支援"],
+    &["一般貨物自動車運送", "倉庫・物流センターの運営", "引越し・配送サービス", "冷凍・冷蔵輸送"],
     &[
         "人材派遣・人材紹介",
         "ビルメンテナンス・清掃",
@@ -679,11 +640,7 @@ const BUSINESS: &[&[&str]] = &[
         "広告代理・販促物の制作",
         "施設警備・交通誘導警備",
     ],
-    &[
-        "和食レストランチェーンの運営",
-        "ホテル・旅館の運営",
-        "社員食堂・給食の受託運営",
-    ],
+    &["和食レストランチェーンの運営", "ホテル・旅館の運営", "社員食堂・給食の受託運営"],
 ];
 
 const TARGET_MARKETS: &[&str] = &[
@@ -765,11 +722,7 @@ const INQUIRIES: &[(&str, &str, &str)] = &[
         "導入までにどのくらい期間がかかるか。",
         "標準で契約から約1か月、データ移行がある場合は2か月程度と回答。",
     ),
-    (
-        "請求書の再発行",
-        "先月分の請求書を再発行してほしい。",
-        "経理担当に依頼し、PDFで再送付。原本は郵送で手配済み。",
-    ),
+    ("請求書の再発行", "先月分の請求書を再発行してほしい。", "経理担当に依頼し、PDFで再送付。原本は郵送で手配済み。"),
     (
         "CSV出力の文字化け",
         "CSVで出力した帳票をExcelで開くと文字化けする。",
@@ -785,11 +738,7 @@ const INQUIRIES: &[(&str, &str, &str)] = &[
         "パスワードを忘れてログインできない。",
         "管理者画面からのリセット手順を案内し、その場で解決。",
     ),
-    (
-        "補助金の対象か",
-        "IT導入補助金の対象になるか。",
-        "対象製品である旨を回答。申請スケジュールの資料を送付予定。",
-    ),
+    ("補助金の対象か", "IT導入補助金の対象になるか。", "対象製品である旨を回答。申請スケジュールの資料を送付予定。"),
     (
         "データ移行について",
         "他社製品からのデータ移行は可能か。",
@@ -799,60 +748,27 @@ const INQUIRIES: &[(&str, &str, &str)] = &[
 
 /// (subject, content); `{c}` is the contact, `{p}` a product.
 const CALLS: &[(&str, &str)] = &[
-    (
-        "アポイント調整",
-        "{c}様に電話。来週の訪問アポイントを取得。",
-    ),
-    (
-        "見積フォロー",
-        "提出した{p}の見積について確認。社内で検討中、月末に回答予定とのこと。",
-    ),
+    ("アポイント調整", "{c}様に電話。来週の訪問アポイントを取得。"),
+    ("見積フォロー", "提出した{p}の見積について確認。社内で検討中、月末に回答予定とのこと。"),
     ("ご挨拶", "新年度のご挨拶。担当交代の予定はなし。"),
     ("不在", "{c}様不在。折り返しをお願いした。"),
-    (
-        "契約更新の確認",
-        "{p}の契約更新の意向を確認。継続予定とのこと。",
-    ),
-    (
-        "展示会のお礼",
-        "展示会ご来場のお礼。資料送付のご了承をいただいた。",
-    ),
+    ("契約更新の確認", "{p}の契約更新の意向を確認。継続予定とのこと。"),
+    ("展示会のお礼", "展示会ご来場のお礼。資料送付のご了承をいただいた。"),
 ];
 
 const VISITS: &[(&str, &str)] = &[
-    (
-        "定期訪問",
-        "定期訪問。{c}様と近況について意見交換。今期の設備投資の予定はなし。",
-    ),
-    (
-        "新任のご挨拶",
-        "新任の{c}様にご挨拶。前任からの引き継ぎ状況を確認した。",
-    ),
-    (
-        "納品立会い",
-        "{p}の納品に立ち会い。設置・動作確認まで完了。",
-    ),
-    (
-        "年末のご挨拶",
-        "カレンダーを持参して年末のご挨拶。{c}様より来期の予算感を伺った。",
-    ),
-    (
-        "デモ実施",
-        "{p}のデモを実施。{c}様ほか2名が参加し、操作性の評価は高かった。",
-    ),
+    ("定期訪問", "定期訪問。{c}様と近況について意見交換。今期の設備投資の予定はなし。"),
+    ("新任のご挨拶", "新任の{c}様にご挨拶。前任からの引き継ぎ状況を確認した。"),
+    ("納品立会い", "{p}の納品に立ち会い。設置・動作確認まで完了。"),
+    ("年末のご挨拶", "カレンダーを持参して年末のご挨拶。{c}様より来期の予算感を伺った。"),
+    ("デモ実施", "{p}のデモを実施。{c}様ほか2名が参加し、操作性の評価は高かった。"),
 ];
 
 const EMAILS: &[(&str, &str)] = &[
     ("見積書送付", "{p}の見積書をPDFで送付。"),
     ("資料送付", "ご依頼のあった{p}の導入事例集を送付。"),
-    (
-        "お打ち合わせのお礼",
-        "本日のお打ち合わせのお礼と、宿題事項の確認。",
-    ),
-    (
-        "セミナーのご案内",
-        "オンラインセミナー「中小企業のDX入門」のご案内を送付。",
-    ),
+    ("お打ち合わせのお礼", "本日のお打ち合わせのお礼と、宿題事項の確認。"),
+    ("セミナーのご案内", "オンラインセミナー「中小企業のDX入門」のご案内を送付。"),
     ("日程調整", "次回打ち合わせの候補日を3つ提示。"),
 ];
 
@@ -870,12 +786,7 @@ const INFO_REPORTS: &[(&str, &str, &str, &str)] = &[
         "後任候補に早めに面談を申し込む。",
         "正式な発令日と後任の方の関心事項。",
     ),
-    (
-        "設備投資",
-        "来期に第二工場の建設を計画している。",
-        "新拠点向けに{p}を提案する。",
-        "着工時期と設備予算の規模。",
-    ),
+    ("設備投資", "来期に第二工場の建設を計画している。", "新拠点向けに{p}を提案する。", "着工時期と設備予算の規模。"),
     (
         "業績情報",
         "今期は増収増益の見込み。主力製品の受注が好調。",
@@ -888,28 +799,12 @@ const INFO_REPORTS: &[(&str, &str, &str, &str)] = &[
         "決裁ルートの変更を確認し、新しいキーマンを特定する。",
         "統合後の責任者と決裁権限。",
     ),
-    (
-        "予算情報",
-        "来期のIT予算は今期比で約2割増の見込み。",
-        "{p}の追加導入を提案する。",
-        "予算の正式な承認時期。",
-    ),
+    ("予算情報", "来期のIT予算は今期比で約2割増の見込み。", "{p}の追加導入を提案する。", "予算の正式な承認時期。"),
 ];
 
-const SOURCE_WHERE: &[&str] = &[
-    "先方オフィス",
-    "展示会会場",
-    "業界団体の懇親会",
-    "電話",
-    "取引先の紹介の場",
-];
-const SOURCE_SITUATION: &[&str] = &[
-    "商談後の雑談で",
-    "懇親会の席で",
-    "電話の最後に",
-    "受付での立ち話で",
-    "会議の休憩中に",
-];
+const SOURCE_WHERE: &[&str] = &["先方オフィス", "展示会会場", "業界団体の懇親会", "電話", "取引先の紹介の場"];
+const SOURCE_SITUATION: &[&str] =
+    &["商談後の雑談で", "懇親会の席で", "電話の最後に", "受付での立ち話で", "会議の休憩中に"];
 const SUPERVISOR_DECISIONS: &[&str] = &[
     "キーマンとの面談を設定すること。",
     "裏付けが取れるまで静観。",
@@ -949,12 +844,8 @@ const HOBBIES: &[&str] = &[
     "キャンプ",
     "読書(歴史小説)",
 ];
-const FAMILIES: &[&str] = &[
-    "奥様と娘さん2人。",
-    "お子さんが今年大学受験。",
-    "最近お孫さんが生まれた。",
-    "単身赴任中。",
-];
+const FAMILIES: &[&str] =
+    &["奥様と娘さん2人。", "お子さんが今年大学受験。", "最近お孫さんが生まれた。", "単身赴任中。"];
 const EDUCATIONS: &[&str] = &[
     "早稲田大学 商学部",
     "慶應義塾大学 経済学部",
@@ -967,12 +858,8 @@ const EDUCATIONS: &[&str] = &[
     "名古屋大学 工学部",
     "北海道大学 農学部",
 ];
-const RELATIONSHIPS: &[&str] = &[
-    "社長の甥にあたる。",
-    "前職は同業の商社。",
-    "業界団体の理事を務めている。",
-    "当社の佐藤と大学の同期。",
-];
+const RELATIONSHIPS: &[&str] =
+    &["社長の甥にあたる。", "前職は同業の商社。", "業界団体の理事を務めている。", "当社の佐藤と大学の同期。"];
 const CONTACT_MEMOS: &[&str] = &[
     "甘いものが好き。手土産は和菓子が喜ばれる。",
     "メールより電話の方が反応が早い。",
@@ -1009,15 +896,7 @@ const OUR_DOMAIN: &str = "daifuku-shoji.co.jp";
 const USERS: &[(&str, &str, &str, &str, &str, u32, bool)] = &[
     ("佐藤", "健一", "サトウ ケンイチ", "sato", "k", 5, true),
     ("鈴木", "美穂", "スズキ ミホ", "suzuki", "m", 18, true),
-    (
-        "高橋",
-        "翔太",
-        "タカハシ ショウタ",
-        "takahashi",
-        "s",
-        18,
-        true,
-    ),
+    ("高橋", "翔太", "タカハシ ショウタ", "takahashi", "s", 18, true),
     ("田中", "彩", "タナカ アヤ", "tanaka", "a", 16, true),
     ("伊藤", "大輔", "イトウ ダイスケ", "ito", "d", 16, true),
     ("渡辺", "陽子", "ワタナベ ヨウコ", "watanabe", "y", 4, true),
@@ -1040,16 +919,8 @@ enum Billing {
 }
 
 /// (name, reading, category, price, unit, billing, deal titles, description)
-type OwnProduct = (
-    &'static str,
-    &'static str,
-    &'static str,
-    i64,
-    &'static str,
-    Billing,
-    &'static [&'static str],
-    &'static str,
-);
+type OwnProduct =
+    (&'static str, &'static str, &'static str, i64, &'static str, Billing, &'static [&'static str], &'static str);
 
 const OWN_PRODUCTS: &[OwnProduct] = &[
     (
@@ -1344,11 +1215,8 @@ struct Gen {
 impl Gen {
     fn new(seed: u64, today: NaiveDate) -> Gen {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
-        let combos: Vec<(usize, usize)> = NAME_WORDS
-            .iter()
-            .enumerate()
-            .flat_map(|(w, word)| word.4.iter().map(move |t| (w, *t)))
-            .collect();
+        let combos: Vec<(usize, usize)> =
+            NAME_WORDS.iter().enumerate().flat_map(|(w, word)| word.4.iter().map(move |t| (w, *t))).collect();
         let base = Self::prefix_count() as u64 * combos.len() as u64;
         // A multiplier near the golden ratio of the base spreads consecutive
         // companies over the name space; coprime, so names repeat only after
@@ -1422,11 +1290,7 @@ impl Gen {
 
     fn given(&mut self, female: Option<bool>) -> usize {
         let female = female.unwrap_or_else(|| self.chance(0.3));
-        let (lo, hi) = if female {
-            (26, GIVEN_NAMES.len())
-        } else {
-            (0, 26)
-        };
+        let (lo, hi) = if female { (26, GIVEN_NAMES.len()) } else { (0, 26) };
         self.rng.random_range(lo..hi)
     }
 
@@ -1467,15 +1331,8 @@ impl Gen {
         let digits = 10 - area.len();
         let exchange_len = digits - 4;
         let first = self.range(2, 9);
-        let rest = if exchange_len > 1 {
-            self.range(0, 10i64.pow(exchange_len as u32 - 1) - 1)
-        } else {
-            0
-        };
-        let exchange = format!(
-            "{first}{rest:0width$}",
-            width = exchange_len.saturating_sub(1)
-        );
+        let rest = if exchange_len > 1 { self.range(0, 10i64.pow(exchange_len as u32 - 1) - 1) } else { 0 };
+        let exchange = format!("{first}{rest:0width$}", width = exchange_len.saturating_sub(1));
         let line = self.range(0, 9999);
         (exchange, format!("{line:04}"))
     }
@@ -1488,12 +1345,7 @@ impl Gen {
     }
 
     /// Writes a batch; returns each record's slot with its new id.
-    fn write(
-        &mut self,
-        store: &mut Store,
-        ctx: &Ctx,
-        batch: Batch,
-    ) -> crate::Result<Vec<(Slot, String)>> {
+    fn write(&mut self, store: &mut Store, ctx: &Ctx, batch: Batch) -> crate::Result<Vec<(Slot, String)>> {
         if batch.records.is_empty() {
             return Ok(Vec::new());
         }
@@ -1523,11 +1375,7 @@ impl Gen {
             );
         }
         for (name, kind, body) in TEMPLATES {
-            b.push(
-                Kind::NoteTemplate,
-                json!({"name": name, "activity_kind": kind, "body": body}),
-                Slot::None,
-            );
+            b.push(Kind::NoteTemplate, json!({"name": name, "activity_kind": kind, "body": body}), Slot::None);
         }
         for (name, reading, category, price, unit, _, _, description) in OWN_PRODUCTS {
             b.push(
@@ -1548,11 +1396,7 @@ impl Gen {
                 Slot::None,
             );
         }
-        let ids: Vec<String> = self
-            .write(store, ctx, b)?
-            .into_iter()
-            .map(|(_, id)| id)
-            .collect();
+        let ids: Vec<String> = self.write(store, ctx, b)?.into_iter().map(|(_, id)| id).collect();
         for (i, (family, given, _, _, _, weight, _)) in USERS.iter().enumerate() {
             self.users.push(UserInfo {
                 id: ids[i].clone(),
@@ -1565,12 +1409,7 @@ impl Gen {
         self.templates = ids[t0..t0 + TEMPLATES.len()].to_vec();
         let p0 = t0 + TEMPLATES.len();
         for (i, p) in OWN_PRODUCTS.iter().enumerate() {
-            self.products.push(ProductInfo {
-                id: ids[p0 + i].clone(),
-                name: p.0,
-                price: p.3,
-                billing: p.5,
-            });
+            self.products.push(ProductInfo { id: ids[p0 + i].clone(), name: p.0, price: p.3, billing: p.5 });
         }
 
         let mut b = Batch::default();
@@ -1592,33 +1431,22 @@ impl Gen {
                 Slot::None,
             );
         }
-        let competitor_ids: Vec<String> = self
-            .write(store, ctx, b)?
-            .into_iter()
-            .map(|(_, id)| id)
-            .collect();
+        let competitor_ids: Vec<String> = self.write(store, ctx, b)?.into_iter().map(|(_, id)| id).collect();
 
         // Comparison scores on a 5-point scale: own products win on quality
         // and support, competitors on price and name recognition.
         let own_ids: Vec<String> = self.products.iter().map(|p| p.id.clone()).collect();
         let mut b = Batch::default();
         for (i, own) in own_ids.into_iter().enumerate() {
-            let pairs = [
-                (own, [3, 5, 3, 5], "自社"),
-                (competitor_ids[i].clone(), [5, 3, 4, 2], "競合"),
-            ];
+            let pairs = [(own, [3, 5, 3, 5], "自社"), (competitor_ids[i].clone(), [5, 3, 4, 2], "競合")];
             for (id, base, side) in pairs {
                 for (c, criterion) in CRITERIA.iter().enumerate() {
                     let jitter = self.range(-1, 0);
                     let score = (base[c] + jitter).clamp(1, 5);
                     let notes = match (side, *criterion) {
-                        ("自社", "サポート") => {
-                            Some("地域拠点からの駆けつけ対応が評価されている。")
-                        }
+                        ("自社", "サポート") => Some("地域拠点からの駆けつけ対応が評価されている。"),
                         ("競合", "価格") => Some("値引きが大きく、価格では不利。"),
-                        (_, "知名度") if side == "競合" => {
-                            Some("テレビCMの影響で指名検索が多い。")
-                        }
+                        (_, "知名度") if side == "競合" => Some("テレビCMの影響で指名検索が多い。"),
                         _ => None,
                     };
                     b.push(
@@ -1635,13 +1463,7 @@ impl Gen {
 
     // --- per chunk ---
 
-    fn chunk(
-        &mut self,
-        store: &mut Store,
-        ctx: &Ctx,
-        start: usize,
-        end: usize,
-    ) -> crate::Result<()> {
+    fn chunk(&mut self, store: &mut Store, ctx: &Ctx, start: usize, end: usize) -> crate::Result<()> {
         // 1. Companies.
         let mut cos = Vec::with_capacity(end - start);
         let mut b = Batch::default();
@@ -1702,12 +1524,7 @@ impl Gen {
         if self.showcase.is_empty() {
             for co in cos.iter().filter(|c| c.status == "customer").take(4) {
                 let product = co.idx % OWN_PRODUCTS.len();
-                self.showcase.push((
-                    co.id.clone(),
-                    INDUSTRIES[co.industry].to_string(),
-                    co.size,
-                    product,
-                ));
+                self.showcase.push((co.id.clone(), INDUSTRIES[co.industry].to_string(), co.size, product));
             }
         }
         Ok(())
@@ -1743,10 +1560,7 @@ impl Gen {
             2 => format!("有限会社{core}"),
             _ => format!("合同会社{core}"),
         };
-        let romaji: Vec<&str> = [lead.2, prefix.2, word.2, tail.2]
-            .into_iter()
-            .filter(|s| !s.is_empty())
-            .collect();
+        let romaji: Vec<&str> = [lead.2, prefix.2, word.2, tail.2].into_iter().filter(|s| !s.is_empty()).collect();
         let tld = if designator == 3 { "jp" } else { "co.jp" };
         let domain = format!("{}.{tld}", romaji.join("-"));
         let industry = word.3;
@@ -1764,11 +1578,7 @@ impl Gen {
         };
         let owner = self.owner();
 
-        let size = if designator >= 2 {
-            self.weighted(&[60, 40])
-        } else {
-            self.weighted(&[18, 45, 25, 9, 3])
-        };
+        let size = if designator >= 2 { self.weighted(&[60, 40]) } else { self.weighted(&[18, 45, 25, 9, 3]) };
         let employees = match size {
             0 => self.range(1, 9),
             1 => self.range(10, 99),
@@ -1796,12 +1606,7 @@ impl Gen {
         let postal = format!("{}-{:04}", row.postal, self.range(1, 8999));
         let town = self.pick(row.towns);
         let street = if self.chance(0.7) {
-            format!(
-                "{town}{}-{}-{}",
-                self.range(1, 5),
-                self.range(1, 30),
-                self.range(1, 20)
-            )
+            format!("{town}{}-{}-{}", self.range(1, 5), self.range(1, 30), self.range(1, 20))
         } else {
             format!("{town}{}-{}", self.range(1, 9), self.range(1, 40))
         };
@@ -1815,11 +1620,7 @@ impl Gen {
                 3 => format!("{town}スクエア"),
                 _ => format!("{town}ビジネスタワー"),
             };
-            Some(if self.chance(0.5) {
-                format!("{b} {floor}F")
-            } else {
-                format!("{b} {floor}階")
-            })
+            Some(if self.chance(0.5) { format!("{b} {floor}F") } else { format!("{b} {floor}階") })
         } else {
             None
         };
@@ -1833,10 +1634,7 @@ impl Gen {
             None
         };
         let email = if self.chance(0.5) {
-            Some(format!(
-                "{}@{domain}",
-                self.pick(&["info", "contact", "sales"])
-            ))
+            Some(format!("{}@{domain}", self.pick(&["info", "contact", "sales"])))
         } else {
             None
         };
@@ -1846,7 +1644,9 @@ impl Gen {
             sns.push(json!({"service": "X", "account": format!("@{}", romaji.join("_"))}));
         }
         if self.chance(0.04) {
-            sns.push(json!({"service": "Facebook", "account": format!("https://www.facebook.com/{}", romaji.join(""))}));
+            sns.push(
+                json!({"service": "Facebook", "account": format!("https://www.facebook.com/{}", romaji.join(""))}),
+            );
         }
 
         let representative = if self.chance(0.9) {
@@ -1856,8 +1656,7 @@ impl Gen {
         } else {
             None
         };
-        let rep_name =
-            representative.map(|(f, g)| format!("{} {}", FAMILY_NAMES[f].0, GIVEN_NAMES[g].0));
+        let rep_name = representative.map(|(f, g)| format!("{} {}", FAMILY_NAMES[f].0, GIVEN_NAMES[g].0));
         let rep_title = representative.map(|_| match designator {
             2 => "取締役",
             3 => "代表社員",
@@ -1869,11 +1668,7 @@ impl Gen {
             3 => self.range(2007, self.today.year() as i64 - 1),
             _ => self.range(1946, self.today.year() as i64 - 2),
         };
-        let founded = format!(
-            "{founded_year}-{:02}-{:02}",
-            self.range(1, 12),
-            self.range(1, 28)
-        );
+        let founded = format!("{founded_year}-{:02}-{:02}", self.range(1, 12), self.range(1, 28));
         let history = self.chance(0.2).then(|| {
             let y2 = (founded_year + self.range(5, 30)).min(self.today.year() as i64 - 1);
             let other = ADDRESS_ROWS[self.range(0, ADDRESS_ROWS.len() as i64 - 1) as usize].lead.0;
@@ -1910,24 +1705,13 @@ impl Gen {
             _ => self.range(30, 300),
         });
         let associations: Vec<&str> = if self.chance(0.15) {
-            vec![self.pick(&[
-                "商工会議所",
-                "中小企業家同友会",
-                "法人会",
-                "工業会",
-                "青年会議所",
-            ])]
+            vec![self.pick(&["商工会議所", "中小企業家同友会", "法人会", "工業会", "青年会議所"])]
         } else {
             vec![]
         };
         let business = self.pick(BUSINESS[industry]);
-        let market_position = self.chance(0.15).then(|| {
-            format!(
-                "{}内の同業では売上高で上位{}社に入る。",
-                row.pref,
-                self.range(3, 10)
-            )
-        });
+        let market_position =
+            self.chance(0.15).then(|| format!("{}内の同業では売上高で上位{}社に入る。", row.pref, self.range(3, 10)));
         let target_market = self.chance(0.2).then(|| self.pick(TARGET_MARKETS));
         let reputation = self.chance(0.1).then(|| {
             self.pick(&[
@@ -1937,12 +1721,10 @@ impl Gen {
                 "価格にはシビアだが、一度決めると長く付き合う。",
             ])
         });
-        let first_deal_trigger =
-            (status == "customer" && self.chance(0.4)).then(|| self.pick(FIRST_DEAL_TRIGGERS));
-        let fiscal_month = self.chance(0.8).then(|| {
-            [3, 12, 9, 6, 5, 8, 10, 1, 2, 4, 7, 11]
-                [self.weighted(&[55, 15, 8, 6, 3, 3, 2, 2, 2, 2, 1, 1])]
-        });
+        let first_deal_trigger = (status == "customer" && self.chance(0.4)).then(|| self.pick(FIRST_DEAL_TRIGGERS));
+        let fiscal_month = self
+            .chance(0.8)
+            .then(|| [3, 12, 9, 6, 5, 8, 10, 1, 2, 4, 7, 11][self.weighted(&[55, 15, 8, 6, 3, 3, 2, 2, 2, 2, 1, 1])]);
         let banks: Vec<&str> = {
             let n = self.weighted(&[40, 35, 20, 5]);
             let mut v = Vec::new();
@@ -2062,11 +1844,7 @@ impl Gen {
         for k in 0..n {
             // Small companies: the first contact is often the representative.
             let is_rep = k == 0 && co.size <= 1 && co.representative.is_some() && self.chance(0.5);
-            let (fi, gi) = if is_rep {
-                co.representative.unwrap_or((0, 0))
-            } else {
-                (self.family(), self.given(None))
-            };
+            let (fi, gi) = if is_rep { co.representative.unwrap_or((0, 0)) } else { (self.family(), self.given(None)) };
             let family = FAMILY_NAMES[fi];
             let given = GIVEN_NAMES[gi];
             let (department, title) = if is_rep {
@@ -2074,11 +1852,7 @@ impl Gen {
             } else {
                 let d = DEPARTMENTS[self.weighted(DEPARTMENT_WEIGHTS)];
                 let t = TITLES[self.weighted(TITLE_WEIGHTS)];
-                let t = if t == "取締役" && co.size == 0 {
-                    "部長"
-                } else {
-                    t
-                };
+                let t = if t == "取締役" && co.size == 0 { "部長" } else { t };
                 (Some(d), (!t.is_empty()).then_some(t))
             };
             let role = if self.chance(0.15) {
@@ -2105,30 +1879,17 @@ impl Gen {
                 Some("influencer") => self.range(3, 4),
                 _ => self.range(1, 3),
             };
-            let email = self
-                .chance(0.85)
-                .then(|| format!("{}.{}@{}", &given.2[..1], family.2, co.domain));
+            let email = self.chance(0.85).then(|| format!("{}.{}@{}", &given.2[..1], family.2, co.domain));
             let phone = self.chance(0.45).then(|| {
                 let line = self.range(0, 9999);
                 format!("{}-{}-{line:04}", co.area, co.exchange)
             });
             let mobile = self.chance(0.6).then(|| self.mobile());
-            let birthday = self.chance(0.15).then(|| {
-                format!(
-                    "{}-{:02}-{:02}",
-                    self.range(1960, 2000),
-                    self.range(1, 12),
-                    self.range(1, 28)
-                )
-            });
-            let gender = self
-                .chance(0.8)
-                .then_some(if given.3 { "female" } else { "male" });
-            let owner = if self.chance(0.9) {
-                co.owner
-            } else {
-                self.owner()
-            };
+            let birthday = self
+                .chance(0.15)
+                .then(|| format!("{}-{:02}-{:02}", self.range(1960, 2000), self.range(1, 12), self.range(1, 28)));
+            let gender = self.chance(0.8).then_some(if given.3 { "female" } else { "male" });
+            let owner = if self.chance(0.9) { co.owner } else { self.owner() };
             let mut tags: Vec<&str> = Vec::new();
             if role == Some("decision_maker") && self.chance(0.3) {
                 tags.push("キーマン");
@@ -2164,12 +1925,7 @@ impl Gen {
                 }),
                 Slot::Contact(ci, k),
             );
-            co.contacts.push(ContactInfo {
-                id: String::new(),
-                family: family.0,
-                department,
-                title,
-            });
+            co.contacts.push(ContactInfo { id: String::new(), family: family.0, department, title });
         }
     }
 
@@ -2283,11 +2039,8 @@ impl Gen {
                 _ => 0,
             };
             let closed = matches!(stage, "won" | "lost");
-            let expected_close = if closed {
-                self.days_ago(1, 365)
-            } else {
-                self.today + Duration::days(self.range(7, 180))
-            };
+            let expected_close =
+                if closed { self.days_ago(1, 365) } else { self.today + Duration::days(self.range(7, 180)) };
             let contact = co
                 .contacts
                 .iter()
@@ -2310,11 +2063,7 @@ impl Gen {
                 }),
                 Slot::Deal(ci, k),
             );
-            co.deals.push(DealInfo {
-                id: String::new(),
-                stage,
-                product,
-            });
+            co.deals.push(DealInfo { id: String::new(), stage, product });
         }
     }
 
@@ -2356,11 +2105,7 @@ impl Gen {
         for _ in 0..n {
             let kind = model::ACTIVITY_KINDS[self.weighted(&[20, 10, 25, 15, 20, 10])];
             let on = self.days_ago(lo, hi);
-            let on = if matches!(kind, "meeting" | "visit") {
-                on_weekday(on)
-            } else {
-                on
-            };
+            let on = if matches!(kind, "meeting" | "visit") { on_weekday(on) } else { on };
             let f = self.activity(co, kind, on);
             b.push(Kind::Activity, f, Slot::Activity(ci));
         }
@@ -2370,11 +2115,7 @@ impl Gen {
         let contact_i = self.rng.random_range(0..co.contacts.len());
         let contact = &co.contacts[contact_i];
         let cname = contact.family.to_string();
-        let product_i = co
-            .deals
-            .first()
-            .map(|d| d.product)
-            .unwrap_or_else(|| co.idx % self.products.len());
+        let product_i = co.deals.first().map(|d| d.product).unwrap_or_else(|| co.idx % self.products.len());
         let product = self.products[product_i].name;
         let user = self.attendee(co.owner, on);
         let deal_id = (!co.deals.is_empty() && self.chance(0.4)).then(|| co.deals[0].id.clone());
@@ -2406,12 +2147,8 @@ impl Gen {
                 let decision = self.pick(DECISIONS);
                 let action = self.pick(NEXT_ACTIONS);
                 let next = on_weekday(on + Duration::days(self.range(7, 21)));
-                let topic2 = self.pick(&[
-                    "見積条件の確認",
-                    "導入スケジュール",
-                    "現行システムの課題整理",
-                    "他社比較の状況",
-                ]);
+                let topic2 =
+                    self.pick(&["見積条件の確認", "導入スケジュール", "現行システムの課題整理", "他社比較の状況"]);
                 let title = contact.title.map(|t| format!(" {t}")).unwrap_or_default();
                 let dept = contact.department.unwrap_or("");
                 set("subject", json!(format!("{product}のお打ち合わせ")));
@@ -2439,10 +2176,7 @@ impl Gen {
                 let answered_by = if self.chance(0.6) { INSIDE } else { user };
                 set("subject", json!(format!("{product}の{subject}")));
                 set("channel", json!(channel));
-                set(
-                    "content",
-                    json!(format!("{cname}様より問い合わせ。{question}")),
-                );
+                set("content", json!(format!("{cname}様より問い合わせ。{question}")));
                 set("outcome", json!(answer));
                 set("answered_by_id", json!(self.users[answered_by].id));
                 set("our_attendee_ids", json!([self.users[answered_by].id]));
@@ -2471,33 +2205,14 @@ impl Gen {
                 let fact = self.chance(0.55);
                 let title = contact.title.unwrap_or("ご担当者");
                 set("subject", json!(format!("{info_kind}: {}", co.name)));
-                set(
-                    "content",
-                    json!(content
-                        .replace("{x}", competitor)
-                        .replace("{d}", dept)
-                        .replace("{p}", product)),
-                );
+                set("content", json!(content.replace("{x}", competitor).replace("{d}", dept).replace("{p}", product)));
                 set("info_kind", json!(info_kind));
                 set("source_who", json!(format!("{dept} {title} {cname}様")));
                 set("source_where", json!(self.pick(SOURCE_WHERE)));
                 set("source_situation", json!(self.pick(SOURCE_SITUATION)));
-                set(
-                    "means",
-                    json!(model::MEANS[self.weighted(&[50, 25, 10, 10, 5])]),
-                );
-                set(
-                    "factuality",
-                    json!(if fact { "fact" } else { "speculation" }),
-                );
-                set(
-                    "credibility",
-                    json!(if fact {
-                        self.range(4, 5)
-                    } else {
-                        self.range(2, 3)
-                    }),
-                );
+                set("means", json!(model::MEANS[self.weighted(&[50, 25, 10, 10, 5])]));
+                set("factuality", json!(if fact { "fact" } else { "speculation" }));
+                set("credibility", json!(if fact { self.range(4, 5) } else { self.range(2, 3) }));
                 set("importance", json!(self.range(1, 5)));
                 set("urgency", json!(self.range(1, 5)));
                 set("how_to_use", json!(how.replace("{p}", product)));
@@ -2505,11 +2220,7 @@ impl Gen {
                 if self.chance(0.4) {
                     set(
                         "supervisor_decision",
-                        json!(format!(
-                            "{}({})",
-                            self.pick(SUPERVISOR_DECISIONS),
-                            self.users[MANAGER].name
-                        )),
+                        json!(format!("{}({})", self.pick(SUPERVISOR_DECISIONS), self.users[MANAGER].name)),
                     );
                 }
                 let mut shared = vec![json!(self.users[MANAGER].id)];
@@ -2597,10 +2308,7 @@ impl Gen {
                     m.insert("start_date".into(), json!(ymd(start)));
                     m.insert("expiry_date".into(), json!(ymd(expiry)));
                     if status == "renewed" {
-                        m.insert(
-                            "renewal_date".into(),
-                            json!(ymd(expiry + Duration::days(1))),
-                        );
+                        m.insert("renewal_date".into(), json!(ymd(expiry + Duration::days(1))));
                     }
                     if matches!(billing, Billing::Lease(_)) {
                         m.insert("delivery_date".into(), json!(ymd(start)));
@@ -2648,11 +2356,7 @@ impl Gen {
             let contact = &co.contacts[self.rng.random_range(0..co.contacts.len())];
             let activity_id = (!co.activities.is_empty() && self.chance(0.5))
                 .then(|| co.activities[self.rng.random_range(0..co.activities.len())].clone());
-            let deal_id = co
-                .deals
-                .iter()
-                .find(|d| !matches!(d.stage, "won" | "lost"))
-                .map(|d| d.id.clone());
+            let deal_id = co.deals.iter().find(|d| !matches!(d.stage, "won" | "lost")).map(|d| d.id.clone());
             b.push(
                 Kind::Task,
                 json!({
@@ -2675,30 +2379,15 @@ impl Gen {
     fn case_studies(&mut self, store: &mut Store, ctx: &Ctx) -> crate::Result<()> {
         const SIZES: &[&str] = &["micro", "small", "medium", "large", "enterprise"];
         const BEFORE_AFTER: &[(&str, &str)] = &[
-            (
-                "紙の出勤簿で、月末の集計に3日かかっていた。",
-                "集計が自動化され、月末の作業が半日に短縮。",
-            ),
-            (
-                "販売・在庫・請求が別々のExcelで、二重入力が多かった。",
-                "入力が一度で済み、請求ミスがゼロになった。",
-            ),
+            ("紙の出勤簿で、月末の集計に3日かかっていた。", "集計が自動化され、月末の作業が半日に短縮。"),
+            ("販売・在庫・請求が別々のExcelで、二重入力が多かった。", "入力が一度で済み、請求ミスがゼロになった。"),
             (
                 "複合機が古く、故障で業務が止まることがあった。",
                 "リース切替で月々のコストを15%削減、スキャンの電子化も進んだ。",
             ),
-            (
-                "ネットワーク障害時に社内に対応できる人がいなかった。",
-                "駆けつけ保守で障害からの復旧時間が平均2時間に。",
-            ),
-            (
-                "店舗の死角で万引き被害が続いていた。",
-                "カメラ増設後、被害額が前年比で6割減。",
-            ),
-            (
-                "請求書の保管に書庫を1部屋使っていた。",
-                "電子化で書庫が不要になり、検索も数秒で済むように。",
-            ),
+            ("ネットワーク障害時に社内に対応できる人がいなかった。", "駆けつけ保守で障害からの復旧時間が平均2時間に。"),
+            ("店舗の死角で万引き被害が続いていた。", "カメラ増設後、被害額が前年比で6割減。"),
+            ("請求書の保管に書庫を1部屋使っていた。", "電子化で書庫が不要になり、検索も数秒で済むように。"),
         ];
         let mut b = Batch::default();
         let showcase = std::mem::take(&mut self.showcase);
@@ -2757,31 +2446,15 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let ctx = Ctx::new(NOW, "test-device");
         let mut calls = Vec::new();
-        let stats = generate(
-            &mut store,
-            &ctx,
-            &GenOptions { companies, seed },
-            &mut |d, t| calls.push((d, t)),
-        )
-        .unwrap();
+        let stats =
+            generate(&mut store, &ctx, &GenOptions { companies, seed }, &mut |d, t| calls.push((d, t))).unwrap();
         assert_eq!(calls.first(), Some(&(0, companies)));
         assert_eq!(calls.last(), Some(&(companies, companies)));
         (store, ctx, stats)
     }
 
     fn total(store: &Store, kind: Kind, filters: Vec<Filter>) -> usize {
-        store
-            .list(
-                kind,
-                &ListQuery {
-                    filters,
-                    limit: Some(1),
-                    ..Default::default()
-                },
-            )
-            .unwrap()
-            .total
-            .unwrap() as usize
+        store.list(kind, &ListQuery { filters, limit: Some(1), ..Default::default() }).unwrap().total.unwrap() as usize
     }
 
     fn all(store: &Store, kind: Kind) -> Vec<Map<String, Value>> {
@@ -2791,12 +2464,7 @@ mod tests {
             let page = store
                 .list(
                     kind,
-                    &ListQuery {
-                        offset: Some(offset),
-                        limit: Some(1000),
-                        no_total: true,
-                        ..Default::default()
-                    },
+                    &ListQuery { offset: Some(offset), limit: Some(1000), no_total: true, ..Default::default() },
                 )
                 .unwrap();
             let n = page.items.len();
@@ -2809,11 +2477,7 @@ mod tests {
     }
 
     fn f(field: &str, op: FilterOp, value: Value) -> Filter {
-        Filter {
-            field: field.into(),
-            op,
-            value,
-        }
+        Filter { field: field.into(), op, value }
     }
 
     #[test]
@@ -2848,19 +2512,10 @@ mod tests {
         // Positions are recorded automatically for contacts with a department or title.
         assert!(total(&store, Kind::ContactPosition, vec![]) >= s.contacts / 2);
         // One office member has left.
-        assert_eq!(
-            total(
-                &store,
-                Kind::User,
-                vec![f("active", FilterOp::Eq, json!(false))]
-            ),
-            1
-        );
+        assert_eq!(total(&store, Kind::User, vec![f("active", FilterOp::Eq, json!(false))]), 1);
         // Codes are sequential.
-        let codes: Vec<String> = all(&store, Kind::Company)
-            .iter()
-            .map(|c| c["code"].as_str().unwrap().to_string())
-            .collect();
+        let codes: Vec<String> =
+            all(&store, Kind::Company).iter().map(|c| c["code"].as_str().unwrap().to_string()).collect();
         for i in 1..=20 {
             assert!(codes.contains(&format!("C{i:06}")), "C{i:06}");
         }
@@ -2870,16 +2525,8 @@ mod tests {
     fn activity_kinds_and_content_are_mixed() {
         let (store, _, s) = gen(60, 3);
         for kind in model::ACTIVITY_KINDS {
-            let n = total(
-                &store,
-                Kind::Activity,
-                vec![f("kind", FilterOp::Eq, json!(kind))],
-            );
-            assert!(
-                n > 0 && n < s.activities / 2,
-                "{kind}: {n} of {}",
-                s.activities
-            );
+            let n = total(&store, Kind::Activity, vec![f("kind", FilterOp::Eq, json!(kind))]);
+            assert!(n > 0 && n < s.activities / 2, "{kind}: {n} of {}", s.activities);
         }
         let acts = all(&store, Kind::Activity);
         let meeting = acts.iter().find(|a| a["kind"] == "meeting").unwrap();
@@ -2893,15 +2540,9 @@ mod tests {
         assert!(report["source_who"].is_string() && report["factuality"].is_string());
         let score = report["credibility"].as_i64().unwrap();
         assert!((1..=5).contains(&score));
-        let names: std::collections::HashSet<String> = all(&store, Kind::Company)
-            .iter()
-            .map(|c| c["name"].as_str().unwrap().to_string())
-            .collect();
-        assert!(
-            names.len() >= 58,
-            "company names mostly unique: {}",
-            names.len()
-        );
+        let names: std::collections::HashSet<String> =
+            all(&store, Kind::Company).iter().map(|c| c["name"].as_str().unwrap().to_string()).collect();
+        assert!(names.len() >= 58, "company names mostly unique: {}", names.len());
     }
 
     #[test]
@@ -2932,24 +2573,15 @@ mod tests {
                 .find(|r| r.pref == pref && r.city == city)
                 .unwrap_or_else(|| panic!("no row for {pref}{city}"));
             let postal = c["postal_code"].as_str().unwrap();
-            assert!(
-                postal.starts_with(&format!("{}-", row.postal)),
-                "{postal} in {pref}{city}"
-            );
+            assert!(postal.starts_with(&format!("{}-", row.postal)), "{postal} in {pref}{city}");
             let phone = c["phone"].as_str().unwrap();
-            assert!(
-                phone.starts_with(&format!("{}-", row.area)),
-                "{phone} in {city}"
-            );
+            assert!(phone.starts_with(&format!("{}-", row.area)), "{phone} in {city}");
             let digits = phone.chars().filter(char::is_ascii_digit).count();
             assert_eq!(digits, 10, "{phone}");
             let reading = c["name_reading"].as_str().unwrap();
             assert!(!reading.contains("カブシキガイシャ"));
         }
-        assert!(
-            (100..=180).contains(&with_number),
-            "~70% have a corporate number: {with_number}"
-        );
+        assert!((100..=180).contains(&with_number), "~70% have a corporate number: {with_number}");
         // The check digit itself: a known number and its broken twin.
         assert_eq!(corporate_check_digit("000012050002"), 7);
     }
@@ -2963,26 +2595,16 @@ mod tests {
         let expiring = total(
             &store,
             Kind::Purchase,
-            vec![
-                f("expiry_date", FilterOp::Gte, json!(today)),
-                f("expiry_date", FilterOp::Lte, json!(in_90)),
-            ],
+            vec![f("expiry_date", FilterOp::Gte, json!(today)), f("expiry_date", FilterOp::Lte, json!(in_90))],
         );
         assert!(expiring > 0, "some purchases expire within 90 days");
         let overdue = total(
             &store,
             Kind::Task,
-            vec![
-                f("due", FilterOp::Lt, json!(today)),
-                f("done", FilterOp::Eq, json!(false)),
-            ],
+            vec![f("due", FilterOp::Lt, json!(today)), f("done", FilterOp::Eq, json!(false))],
         );
         assert!(overdue > 0, "some tasks are overdue");
-        let due_today = total(
-            &store,
-            Kind::Task,
-            vec![f("due", FilterOp::Eq, json!(today))],
-        );
+        let due_today = total(&store, Kind::Task, vec![f("due", FilterOp::Eq, json!(today))]);
         assert!(due_today > 0, "some tasks are due today");
         // Nothing is dated after today except plans (next dates, expected closes, dues).
         for a in all(&store, Kind::Activity) {

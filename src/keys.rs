@@ -36,13 +36,7 @@ pub fn display_name(kind: Kind, m: &Map<String, Value>) -> String {
 /// The key lists sort on by default: the katakana reading when there is one
 /// (designators such as カブシキガイシャ removed), else the folded name.
 pub fn sort_key(kind: Kind, m: &Map<String, Value>, display: &str) -> String {
-    let reading: String = kind
-        .meta()
-        .reading_fields
-        .iter()
-        .map(|f| s(m, f))
-        .collect::<Vec<_>>()
-        .concat();
+    let reading: String = kind.meta().reading_fields.iter().map(|f| s(m, f)).collect::<Vec<_>>().concat();
     match kind {
         Kind::Company if !reading.is_empty() => normalize::company_reading_key(&reading),
         Kind::Company => normalize::company_name_key(display),
@@ -71,10 +65,7 @@ pub fn match_keys(kind: Kind, m: &Map<String, Value>) -> Vec<(&'static str, Stri
     match kind {
         Kind::Company => {
             push("name", Some(normalize::company_name_key(s(m, "name"))));
-            push(
-                "reading",
-                some(s(m, "name_reading")).map(|r| normalize::company_reading_key(&r)),
-            );
+            push("reading", some(s(m, "name_reading")).map(|r| normalize::company_reading_key(&r)));
             push("corporate_number", some(s(m, "corporate_number")));
             push("code", some(s(m, "code")).map(|c| normalize::fold(&c)));
             for f in ["phone", "fax"] {
@@ -86,18 +77,9 @@ pub fn match_keys(kind: Kind, m: &Map<String, Value>) -> Vec<(&'static str, Stri
             push("address", some(&addr).map(|a| normalize::address_key(&a)));
         }
         Kind::Contact => {
-            push(
-                "person",
-                Some(normalize::person_name_key(
-                    s(m, "family_name"),
-                    s(m, "given_name"),
-                )),
-            );
+            push("person", Some(normalize::person_name_key(s(m, "family_name"), s(m, "given_name"))));
             let reading = format!("{}{}", s(m, "family_reading"), s(m, "given_reading"));
-            push(
-                "reading",
-                some(&reading).map(|r| normalize::reading_key(&r)),
-            );
+            push("reading", some(&reading).map(|r| normalize::reading_key(&r)));
             for f in ["phone", "mobile"] {
                 push("phone", normalize::phone_key(s(m, f)));
             }
@@ -105,16 +87,10 @@ pub fn match_keys(kind: Kind, m: &Map<String, Value>) -> Vec<(&'static str, Stri
         }
         Kind::Product => {
             push("name", Some(normalize::fold(s(m, "name"))));
-            push(
-                "reading",
-                some(s(m, "name_reading")).map(|r| normalize::reading_key(&r)),
-            );
+            push("reading", some(s(m, "name_reading")).map(|r| normalize::reading_key(&r)));
         }
         Kind::User => {
-            push(
-                "person",
-                Some(normalize::fold(s(m, "name")).replace(' ', "")),
-            );
+            push("person", Some(normalize::fold(s(m, "name")).replace(' ', "")));
             push("email", normalize::email_key(s(m, "email")));
         }
         _ => {}

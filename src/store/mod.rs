@@ -41,12 +41,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(now_ms: i64, device_id: impl Into<String>) -> Ctx {
-        Ctx {
-            now_ms,
-            tz_offset_min: 540,
-            user_id: None,
-            device_id: device_id.into(),
-        }
+        Ctx { now_ms, tz_offset_min: 540, user_id: None, device_id: device_id.into() }
     }
     fn local(&self) -> chrono::NaiveDateTime {
         chrono::DateTime::from_timestamp_millis(self.now_ms + self.tz_offset_min as i64 * 60_000)
@@ -95,9 +90,8 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    crate::ApiError::new("io", format!("cannot create {}: {e}", dir.display()))
-                })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| crate::ApiError::new("io", format!("cannot create {}: {e}", dir.display())))?;
             }
         }
         Store::setup(Connection::open(path)?)
@@ -114,10 +108,7 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
         migrations::migrate(&mut conn)?;
-        Ok(Store {
-            conn,
-            ids: ChaCha8Rng::from_rng(&mut rand::rng()),
-        })
+        Ok(Store { conn, ids: ChaCha8Rng::from_rng(&mut rand::rng()) })
     }
 
     /// Makes record ids reproducible (tests, generated demo data).
@@ -132,16 +123,12 @@ impl Store {
 
     /// The schema version the database is at.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 }
 
 /// A new UUIDv7 from the caller's time and the store's random source.
 fn new_id(ids: &mut ChaCha8Rng, now_ms: i64) -> String {
     let bytes: [u8; 10] = ids.random();
-    uuid::Builder::from_unix_timestamp_millis(now_ms.max(0) as u64, &bytes)
-        .into_uuid()
-        .to_string()
+    uuid::Builder::from_unix_timestamp_millis(now_ms.max(0) as u64, &bytes).into_uuid().to_string()
 }
