@@ -8,7 +8,8 @@ cd "$ROOT"
 command -v tauri-driver >/dev/null || cargo install tauri-driver --version ^2 --locked --quiet
 export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build --quiet -p daifuku-desktop -p daifuku --bin daifuku --bin daifuku-desktop
+cargo build --quiet --bin daifuku
+cargo build --quiet -p daifuku-desktop
 work="$(mktemp -d)"
 cleanup() { [ -n "${driver:-}" ] && kill -- -"$driver" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
