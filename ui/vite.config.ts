@@ -18,6 +18,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['test/**/*.test.{ts,tsx}'],
+    // The first jsdom render can take seconds on a loaded 2-core machine.
+    testTimeout: 30000,
     globals: false,
   },
 });
