@@ -15,8 +15,9 @@ cleanup() { [ -n "${driver:-}" ] && kill -- -"$driver" 2>/dev/null; rm -rf "$wor
 trap cleanup EXIT
 
 export DAIFUKU_DB="$work/desktop.db"
-export DAIFUKU_BIN="$ROOT/target/debug/daifuku"
-export DAIFUKU_DESKTOP_BIN="$ROOT/target/debug/daifuku-desktop"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+export DAIFUKU_BIN="$TARGET/debug/daifuku"
+export DAIFUKU_DESKTOP_BIN="$TARGET/debug/daifuku-desktop"
 "$DAIFUKU_BIN" gen --companies 300 --seed 5 >/dev/null 2>&1
 
 port=$((4444 + RANDOM % 1000))
