@@ -30,3 +30,10 @@ if [ -f "$ROOT/ui/package-lock.json" ]; then
     cp "$ROOT/ui/package-lock.json" "$stamp"
   fi
 fi
+
+# An S3-compatible server on 127.0.0.1 for tests/sync_s3.rs (folder sync
+# over object storage); the test starts and stops it.
+if ! command -v moto_server >/dev/null; then
+  echo "== pip install moto[server]"
+  python3 -m pip install --quiet "moto[server]"
+fi

@@ -8,7 +8,13 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::model::{Kind, KindMeta, Record};
-use crate::store::{Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem};
+use crate::store::{
+    Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem,
+};
+use crate::reading::ReadingSuggestion;
+use crate::store::{DuplicateCandidate, DuplicateGroup, Merge, MergeChoice, SearchHit};
+use std::collections::BTreeMap;
+use crate::sync::{ConflictChoice, SyncConflict, SyncStatus};
 
 /// Everything a front end can ask of the core.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -54,7 +60,11 @@ pub enum Command {
     /// Records in the trash, newest first.
     Trash { offset: u32, limit: u32 },
     /// A company's or a contact's history, newest first.
-    Timeline { owner: TimelineOwner, offset: u32, limit: u32 },
+    Timeline {
+        owner: TimelineOwner,
+        offset: u32,
+        limit: u32,
+    },
     /// The Home screen: tasks due, contracts up for renewal, recent activities.
     /// With `mine`, only the current user's tasks.
     Home { mine: bool },
@@ -62,6 +72,123 @@ pub enum Command {
     GetSettings,
     /// Chooses who is using the app (their writes carry this user).
     SetCurrentUser { user_id: Option<String> },
+    /// One search over companies, contacts, deals, products and activities
+    /// (Ctrl+K, list filters): ranked hits with a snippet. `kinds` narrows
+    /// it (empty or absent: all); `limit` ≤ 200, default 20.
+    Search {
+        q: String,
+        #[serde(default)]
+        #[ts(optional)]
+        limit: Option<u32>,
+        #[serde(default)]
+        #[ts(optional)]
+        kinds: Option<Vec<Kind>>,
+    },
+    /// Records a company or contact being created or edited may duplicate,
+    /// each with the rules that fired (`exclude_id`: the record being edited).
+    /// Advice only: saving is never blocked.
+    CheckDuplicates {
+        kind: Kind,
+        #[ts(type = "{ [field in string]?: unknown }")]
+        fields: Map<String, Value>,
+        #[serde(default)]
+        #[ts(optional)]
+        exclude_id: Option<String>,
+    },
+    /// Every group of possible duplicates of companies or contacts.
+    FindDuplicates { kind: Kind },
+    /// Merges `loser_id` into `survivor_id`: per field, whose value to keep
+    /// (absent: the survivor's); every reference moves to the survivor and
+    /// the loser goes to the trash.
+    Merge {
+        kind: Kind,
+        survivor_id: String,
+        loser_id: String,
+        #[serde(default)]
+        choices: BTreeMap<String, MergeChoice>,
+    },
+    /// Undoes a merge: both records and every moved reference as before.
+    UndoMerge { merge_id: String },
+    /// Recent merges, newest first.
+    Merges {
+        #[serde(default)]
+        #[ts(optional)]
+        limit: Option<u32>,
+    },
+    /// A katakana reading (フリガナ) suggested for a name written in kanji.
+    SuggestReading { text: String },
+    /// Folder sync: last round, local changes waiting, other devices and
+    /// when each was last seen, files that could not be read.
+    SyncStatus,
+    /// Values sync kept aside (two devices edited the same field, or a
+    /// record was edited on one device while deleted on another), newest first.
+    SyncConflicts {
+        #[serde(default)]
+        #[ts(optional)]
+        limit: Option<u32>,
+    },
+    /// Settles a conflict: keep the current value, or take the other one
+    /// (for an edit made while deleted: restore the record). Syncs like an edit.
+    ResolveConflict {
+        #[ts(type = "number")]
+        id: i64,
+        choice: ConflictChoice,
+    },
+    /// Reads a file (CSV in UTF-8/Shift_JIS/UTF-16, Excel, vCard) and shows
+    /// what importing it would do, without writing: the mapping (guessed,
+    /// saved for this layout, or given), row-level errors and warnings,
+    /// duplicates within the file and against the database, and the rows
+    /// in error as a downloadable CSV.
+    ImportPreview {
+        file: crate::import::FileSource,
+        #[serde(default)]
+        options: crate::import::ImportOptions,
+    },
+    /// Imports a file in one transaction (all or nothing). If rows have
+    /// errors it fails with `import_has_errors` unless `accept_errors`: the
+    /// user chose to import the good rows only.
+    ImportApply {
+        file: crate::import::FileSource,
+        #[serde(default)]
+        options: crate::import::ImportOptions,
+        #[serde(default)]
+        accept_errors: bool,
+    },
+    /// A list view (a kind with its filters; paging ignored) as CSV (UTF-8
+    /// with BOM or Shift_JIS), XLSX, vCard 4.0 (contacts) or JSON. With
+    /// `path` the file is written there, else its bytes come back in base64.
+    Export {
+        kind: Kind,
+        #[serde(default)]
+        query: ListQuery,
+        #[serde(default)]
+        options: crate::export::ExportOptions,
+        #[serde(default)]
+        #[ts(optional)]
+        path: Option<String>,
+    },
+    /// The mailing list (DM): current title, department and address only,
+    /// without bounced or moved addresses, closed companies and (optionally)
+    /// recent buyers. With `export`, also as a file (written to `path` if given).
+    MailingList {
+        #[serde(default)]
+        options: crate::export::mailing::MailingOptions,
+        #[serde(default)]
+        #[ts(optional)]
+        export: Option<crate::export::ExportOptions>,
+        #[serde(default)]
+        #[ts(optional)]
+        path: Option<String>,
+    },
+    /// Writes a consistent copy of the database to `path` (safe while the app runs).
+    Backup { path: String },
+    /// The daily rolling backup: today's `daifuku-backup-YYYY-MM-DD.db` in
+    /// `dir` unless it exists, then all but the newest `keep` deleted.
+    RollingBackup { dir: String, keep: u32 },
+    /// Replaces the database with a backup file, after checking it is a
+    /// Daifuku database this app knows. The current database is kept beside
+    /// it as `<db>.before-restore-<time>.db`. `confirm` must be true.
+    RestoreBackup { path: String, confirm: bool },
 }
 
 /// What a command returns.
@@ -75,6 +202,22 @@ pub enum Response {
     Timeline(Vec<TimelineEntry>),
     Settings(Settings),
     Home(Home),
+    Search(Vec<SearchHit>),
+    DuplicateCandidates(Vec<DuplicateCandidate>),
+    DuplicateGroups(Vec<DuplicateGroup>),
+    Merge(Merge),
+    Merges(Vec<Merge>),
+    Reading(ReadingSuggestion),
+    SyncStatus(SyncStatus),
+    SyncConflicts(Vec<SyncConflict>),
+    ConflictResolved(SyncConflict),
+    ImportPreview(crate::import::ImportPreview),
+    ImportReport(crate::import::ImportReport),
+    Exported(crate::export::ExportResult),
+    MailingList(MailingListResult),
+    Backup(crate::store::BackupInfo),
+    Rotation(crate::store::Rotation),
+    Restored(crate::store::RestoreInfo),
 }
 
 /// Per-database settings.
@@ -93,15 +236,26 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         Command::Create { record } => Response::Record(store.create(ctx, record)?),
         Command::Add { kind, fields } => Response::Record(store.create_fields(ctx, kind, fields)?),
         Command::Get { kind, id } => Response::Record(store.get(kind, &id)?),
-        Command::Update { id, version, record } => Response::Record(store.replace(ctx, &id, version, record)?),
-        Command::Patch { kind, id, version, fields } => {
-            Response::Record(store.update(ctx, kind, &id, version, fields)?)
-        }
+        Command::Update {
+            id,
+            version,
+            record,
+        } => Response::Record(store.replace(ctx, &id, version, record)?),
+        Command::Patch {
+            kind,
+            id,
+            version,
+            fields,
+        } => Response::Record(store.update(ctx, kind, &id, version, fields)?),
         Command::Delete { kind, id } => Response::Record(store.delete(ctx, kind, &id)?),
         Command::Restore { kind, id } => Response::Record(store.restore(ctx, kind, &id)?),
         Command::List { kind, query } => Response::Page(store.list(kind, &query)?),
         Command::Trash { offset, limit } => Response::Trash(store.trash(offset, limit)?),
-        Command::Timeline { owner, offset, limit } => Response::Timeline(store.timeline(&owner, offset, limit)?),
+        Command::Timeline {
+            owner,
+            offset,
+            limit,
+        } => Response::Timeline(store.timeline(&owner, offset, limit)?),
         Command::Home { mine } => {
             let user = if mine { store.current_user()? } else { None };
             Response::Home(store.home(&ctx.today(), user.as_deref())?)
@@ -110,6 +264,87 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         Command::SetCurrentUser { user_id } => {
             store.set_current_user(user_id.as_deref())?;
             Response::Settings(settings(store)?)
+        }
+        Command::Search { q, limit, kinds } => Response::Search(store.search(
+            &q,
+            limit.unwrap_or(20),
+            kinds.as_deref().unwrap_or_default(),
+        )?),
+        Command::CheckDuplicates {
+            kind,
+            fields,
+            exclude_id,
+        } => Response::DuplicateCandidates(store.check_duplicates(
+            kind,
+            &fields,
+            exclude_id.as_deref(),
+        )?),
+        Command::FindDuplicates { kind } => {
+            Response::DuplicateGroups(store.find_duplicates(kind)?)
+        }
+        Command::Merge {
+            kind,
+            survivor_id,
+            loser_id,
+            choices,
+        } => Response::Merge(store.merge(ctx, kind, &survivor_id, &loser_id, &choices)?),
+        Command::UndoMerge { merge_id } => Response::Merge(store.undo_merge(ctx, &merge_id)?),
+        Command::Merges { limit } => Response::Merges(store.merges(limit.unwrap_or(50))?),
+        Command::SuggestReading { text } => Response::Reading(crate::reading::suggest(&text)?),
+        Command::SyncStatus => Response::SyncStatus(store.sync_status()?),
+        Command::SyncConflicts { limit } => {
+            Response::SyncConflicts(store.sync_conflicts(limit.unwrap_or(100))?)
+        }
+        Command::ResolveConflict { id, choice } => {
+            Response::ConflictResolved(store.resolve_conflict(ctx, id, choice)?)
+        }
+        cmd @ (Command::ImportPreview { .. } | Command::ImportApply { .. }) => {
+            execute_with_progress(store, ctx, cmd, &mut |_| crate::import::Flow::Continue)?
+        }
+        Command::Export {
+            kind,
+            query,
+            options,
+            path,
+        } => Response::Exported(
+            crate::export::export(store, kind, &query, &options, &ctx.today())?
+                .deliver(path.as_deref())?,
+        ),
+        Command::MailingList {
+            options,
+            export,
+            path,
+        } => {
+            let list = crate::export::mailing::mailing_list(store, &ctx.today(), &options)?;
+            let file = match export {
+                Some(opts) => {
+                    let sheet = crate::export::mailing::mailing_sheet(&list);
+                    let name = format!("mailing-list-{}", ctx.today());
+                    Some(crate::export::write_sheet(&sheet, &opts, &name)?.deliver(path.as_deref())?)
+                }
+                None => None,
+            };
+            Response::MailingList(MailingListResult { list, file })
+        }
+        Command::Backup { path } => Response::Backup(store.backup_to(std::path::Path::new(&path))?),
+        Command::RollingBackup { dir, keep } => Response::Rotation(store.daily_backup(
+            std::path::Path::new(&dir),
+            &ctx.today(),
+            keep as usize,
+        )?),
+        Command::RestoreBackup { path, confirm } => {
+            if !confirm {
+                return Err(crate::ApiError::new(
+                    "confirmation_required",
+                    "restoring replaces every record with the backup's; confirm to go on",
+                ));
+            }
+            let db = store.path().ok_or_else(|| {
+                crate::ApiError::new("invalid_path", "an in-memory database has no file to restore into")
+            })?;
+            let stamp = ctx.local_datetime().replace([':', '-'], "");
+            let keep = std::path::PathBuf::from(format!("{}.before-restore-{stamp}.db", db.display()));
+            Response::Restored(store.restore_from(std::path::Path::new(&path), &keep)?)
         }
     })
 }
@@ -127,4 +362,44 @@ fn settings(store: &mut Store) -> Result<Settings> {
 pub fn execute_json(store: &mut Store, ctx: &Ctx, cmd: Value) -> Result<Value> {
     let cmd: Command = serde_json::from_value(cmd)?;
     Ok(serde_json::to_value(execute(store, ctx, cmd)?)?)
+}
+
+/// The mailing list, and the file made of it when one was asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MailingListResult {
+    pub list: crate::export::mailing::MailingList,
+    pub file: Option<crate::export::ExportResult>,
+}
+
+/// [`execute`] with a progress callback for long work (imports): called
+/// every few hundred rows; answering `Flow::Cancel` stops the work and an
+/// import rolls back. The desktop shell forwards progress as events and
+/// answers `Cancel` once the user pressed cancel.
+pub fn execute_with_progress(
+    store: &mut Store,
+    ctx: &Ctx,
+    cmd: Command,
+    progress: crate::import::ProgressFn,
+) -> Result<Response> {
+    match cmd {
+        Command::ImportPreview { file, options } => {
+            let raw = file.read(&options)?;
+            Ok(Response::ImportPreview(store.import_preview(&raw, &options, progress)?))
+        }
+        Command::ImportApply {
+            file,
+            options,
+            accept_errors,
+        } => {
+            let raw = file.read(&options)?;
+            Ok(Response::ImportReport(store.import_apply(
+                ctx,
+                &raw,
+                &options,
+                accept_errors,
+                progress,
+            )?))
+        }
+        other => execute(store, ctx, other),
+    }
 }

@@ -1299,6 +1299,8 @@ impl Gen {
         self.today - Duration::days(n)
     }
 
+    /// A business-hours date-time, sent as `YYYY-MM-DD HH:MM` (validation
+    /// stores it as `YYYY-MM-DDTHH:MM`).
     fn datetime(&mut self, d: NaiveDate) -> String {
         let h = self.range(9, 18);
         let m = self.range(0, 11) * 5;
@@ -1479,10 +1481,10 @@ impl Gen {
 
         // 2. Contacts, financials, relations.
         let mut b = Batch::default();
-        for ci in 0..cos.len() {
-            self.contacts(&mut cos[ci], ci, &mut b);
-            self.financials(&cos[ci], &mut b);
-            self.relations(&cos[ci], &mut b);
+        for (ci, co) in cos.iter_mut().enumerate() {
+            self.contacts(co, ci, &mut b);
+            self.financials(co, &mut b);
+            self.relations(co, &mut b);
         }
         for (slot, id) in self.write(store, ctx, b)? {
             if let Slot::Contact(ci, k) = slot {
@@ -1492,9 +1494,9 @@ impl Gen {
 
         // 3. Deals and business-card exchanges.
         let mut b = Batch::default();
-        for ci in 0..cos.len() {
-            self.deals(&mut cos[ci], ci, &mut b);
-            self.card_exchanges(&cos[ci], &mut b);
+        for (ci, co) in cos.iter_mut().enumerate() {
+            self.deals(co, ci, &mut b);
+            self.card_exchanges(co, &mut b);
         }
         for (slot, id) in self.write(store, ctx, b)? {
             if let Slot::Deal(ci, k) = slot {
@@ -1504,9 +1506,9 @@ impl Gen {
 
         // 4. Activities and purchases.
         let mut b = Batch::default();
-        for ci in 0..cos.len() {
-            self.activities(&cos[ci], ci, &mut b);
-            self.purchases(&cos[ci], &mut b);
+        for (ci, co) in cos.iter().enumerate() {
+            self.activities(co, ci, &mut b);
+            self.purchases(co, &mut b);
         }
         for (slot, id) in self.write(store, ctx, b)? {
             if let Slot::Activity(ci) = slot {
@@ -2255,7 +2257,7 @@ impl Gen {
             let (name, price, billing) = (info.name, info.price, info.billing);
             let unit_price = price - price * self.range(0, 15) / 100;
             let quantity = match billing {
-                Billing::Yearly if price < 1000 => co.employees.clamp(5, 500) as f64,
+                Billing::Yearly if price < 1000 => (co.employees.clamp(5, 500) * 12) as f64,
                 Billing::Yearly => 12.0,
                 _ => self.range(1, 5) as f64,
             };
@@ -2314,7 +2316,7 @@ impl Gen {
                         m.insert("delivery_date".into(), json!(ymd(start)));
                     }
                     m.insert("status".into(), json!(status));
-                    if expiry_offset >= 0 && expiry_offset <= 90 {
+                    if (0..=90).contains(&expiry_offset) {
                         m.insert("notes".into(), json!("満了が近い。更新のご案内が必要。"));
                     }
                 }

@@ -6,15 +6,19 @@
 
 pub mod api;
 pub mod error;
+pub mod export;
 pub mod gen;
+pub mod import;
 pub mod model;
 pub mod normalize;
+pub mod reading;
 pub mod schema;
 
 pub use error::{ApiError, Result};
 pub use model::{Kind, Record};
 pub mod keys;
 pub mod store;
+pub mod sync;
 pub mod validate;
 
 pub use store::{Ctx, Store, Stored};

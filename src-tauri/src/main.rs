@@ -14,14 +14,22 @@ use tauri::{Manager, State};
 fn db_path() -> PathBuf {
     match std::env::var_os("DAIFUKU_DB") {
         Some(p) => PathBuf::from(p),
-        None => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("daifuku").join("daifuku.db"),
+        None => dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("daifuku")
+            .join("daifuku.db"),
     }
 }
 
 /// The one command: a `Command` in, a `Response` or an `ApiError` out.
 #[tauri::command]
-fn api(store: State<'_, Mutex<Store>>, cmd: serde_json::Value) -> Result<serde_json::Value, ApiError> {
-    let mut store = store.lock().map_err(|_| ApiError::new("internal", "the database lock was poisoned"))?;
+fn api(
+    store: State<'_, Mutex<Store>>,
+    cmd: serde_json::Value,
+) -> Result<serde_json::Value, ApiError> {
+    let mut store = store
+        .lock()
+        .map_err(|_| ApiError::new("internal", "the database lock was poisoned"))?;
     let now = chrono::Local::now();
     let mut ctx = store.context(now.timestamp_millis())?;
     ctx.tz_offset_min = now.offset().local_minus_utc() / 60;

@@ -10,22 +10,61 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0001_records.sql"),
     include_str!("../../migrations/0002_changes_keys_links.sql"),
     include_str!("../../migrations/0003_home_indexes.sql"),
+    SEARCH,
+    SYNC,
+    IMPORT,
 ];
+
+/// 0004: search index and merges (issue 4).
+const SEARCH: &str = include_str!("../../migrations/0004_search.sql");
+
+/// 0005: folder sync (per-field versions, conflicts, peers).
+const SYNC: &str = include_str!("../../migrations/0005_sync.sql");
+
+/// 0006: import mappings saved per file layout (issue 6).
+const IMPORT: &str = include_str!("../../migrations/0006_import.sql");
+
+/// Number of migrations this build knows (the newest schema version).
+pub(crate) fn latest() -> usize {
+    MIGRATIONS.len()
+}
 
 pub fn migrate(conn: &mut Connection) -> Result<()> {
     let mut ms: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
     // 0002 introduces derived tables: fill them for records made before it.
     ms[1] = M::up_with_hook(MIGRATIONS[1], |tx: &rusqlite::Transaction| {
-        super::write::rebuild_derived(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+        super::write::rebuild_derived(tx)
+            .map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
-    let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    // 0005 gives every record per-field versions from the change log.
+    let sync = MIGRATIONS
+        .iter()
+        .position(|m| *m == SYNC)
+        .expect("0005 is listed");
+    ms[sync] = M::up_with_hook(SYNC, |tx: &rusqlite::Transaction| {
+        super::sync_apply::rebuild_clocks(tx)
+            .map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+    });
+    // 0004 adds the search index: fill it (and the match keys) for existing records.
+    let search = MIGRATIONS
+        .iter()
+        .position(|m| *m == SEARCH)
+        .expect("0004 is listed");
+    ms[search] = M::up_with_hook(SEARCH, |tx: &rusqlite::Transaction| {
+        super::write::rebuild_derived(tx)
+            .map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+    });
+    let current: usize =
+        conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {
         return Err(ApiError::new(
             "newer_database",
             format!("this database was made by a newer Daifuku (schema {current}); please update the app"),
         ));
     }
-    Migrations::new(ms).to_latest(conn).map_err(|e| ApiError::new("migration", e.to_string()))
+    Migrations::new(ms)
+        .to_latest(conn)
+        .map_err(|e| ApiError::new("migration", e.to_string()))
 }
 
 /// Number of migrations this build knows.
@@ -34,7 +73,9 @@ pub const LATEST: usize = MIGRATIONS.len();
 
 #[cfg(test)]
 pub(crate) fn only_first(conn: &mut Connection) {
-    Migrations::new(vec![M::up(MIGRATIONS[0])]).to_latest(conn).unwrap();
+    Migrations::new(vec![M::up(MIGRATIONS[0])])
+        .to_latest(conn)
+        .unwrap();
 }
 
 #[cfg(test)]
@@ -51,7 +92,10 @@ mod tests {
         for kind in Kind::ALL {
             let meta = kind.meta();
             let cols: Vec<(String, String)> = conn
-                .prepare(&format!("SELECT name, type FROM pragma_table_info('{}')", meta.table))
+                .prepare(&format!(
+                    "SELECT name, type FROM pragma_table_info('{}')",
+                    meta.table
+                ))
                 .unwrap()
                 .query_map([], |r| Ok((r.get(0).unwrap(), r.get(1).unwrap())))
                 .unwrap()
@@ -60,9 +104,18 @@ mod tests {
             let envelope = 10;
             assert_eq!(cols.len(), envelope + meta.fields.len(), "{}", meta.table);
             for (def, (name, ty)) in meta.fields.iter().zip(cols.iter().skip(envelope)) {
-                assert_eq!((def.name, def.ty.sql_type()), (name.as_str(), ty.as_str()), "{}", meta.table);
+                assert_eq!(
+                    (def.name, def.ty.sql_type()),
+                    (name.as_str(), ty.as_str()),
+                    "{}",
+                    meta.table
+                );
             }
         }
-        assert_eq!(conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).unwrap(), LATEST as i64);
+        assert_eq!(
+            conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
+                .unwrap(),
+            LATEST as i64
+        );
     }
 }

@@ -3,7 +3,10 @@
 //! core does not have to.
 
 mod records;
+mod search;
 mod serve;
+mod sync;
+mod transfer;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,34 +38,20 @@ fn cli() -> Command {
         .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Machine-readable JSON output"))
         .subcommand(Command::new("init").about("Create (or migrate) the database and show where it is"))
         .subcommands(records::commands())
-        .subcommand(
-            Command::new("export")
-                .about("Export every record")
-                .arg(Arg::new("format").long("format").default_value("json").value_parser(["json"]))
-                .arg(Arg::new("out").long("out").short('o').value_name("FILE").help("Write to FILE instead of stdout")),
-        )
+        .subcommands(search::commands())
+        .subcommand(transfer::export_command())
+        .subcommands(transfer::commands())
         .subcommand(
             Command::new("gen")
                 .about("Generate realistic Japanese demo data")
-                .arg(
-                    Arg::new("companies")
-                        .long("companies")
-                        .default_value("100")
-                        .value_parser(clap::value_parser!(usize)),
-                )
+                .arg(Arg::new("companies").long("companies").default_value("100").value_parser(clap::value_parser!(usize)))
                 .arg(Arg::new("seed").long("seed").default_value("1").value_parser(clap::value_parser!(u64))),
         )
         .subcommand(
             Command::new("serve")
                 .about("Serve the UI and the command API on 127.0.0.1 (HTTP bridge for browsers and tests)")
                 .arg(Arg::new("port").long("port").default_value("0").value_parser(clap::value_parser!(u16)))
-                .arg(
-                    Arg::new("ui-dir")
-                        .long("ui-dir")
-                        .env("DAIFUKU_UI_DIR")
-                        .value_name("DIR")
-                        .help("Built UI (default: ui/dist)"),
-                ),
+                .arg(Arg::new("ui-dir").long("ui-dir").env("DAIFUKU_UI_DIR").value_name("DIR").help("Built UI (default: ui/dist)")),
         )
         .subcommand(
             Command::new("timeline")
@@ -71,6 +60,7 @@ fn cli() -> Command {
                 .arg(Arg::new("contact").long("contact").value_name("ID"))
                 .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32))),
         )
+        .subcommands(sync::commands())
         .subcommand(
             Command::new("trash")
                 .about("Records in the trash")
@@ -82,7 +72,10 @@ fn cli() -> Command {
 pub fn db_path(m: &ArgMatches) -> PathBuf {
     match m.get_one::<String>("db") {
         Some(p) => PathBuf::from(p),
-        None => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("daifuku").join("daifuku.db"),
+        None => dirs::data_dir()
+            .unwrap_or_else(|| PathBuf::from("."))
+            .join("daifuku")
+            .join("daifuku.db"),
     }
 }
 
@@ -110,20 +103,35 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
     match name {
         "init" => {
             let ctx = now_ctx(&mut store)?;
-            let settings = daifuku::api::execute(&mut store, &ctx, daifuku::api::Command::GetSettings)?;
+            let settings =
+                daifuku::api::execute(&mut store, &ctx, daifuku::api::Command::GetSettings)?;
             let v = serde_json::to_value(&settings)?;
             Ok(Output::Both(
-                format!("データベース / database: {}\nschema version {}", path.display(), v["data"]["schema_version"]),
+                format!(
+                    "データベース / database: {}\nschema version {}",
+                    path.display(),
+                    v["data"]["schema_version"]
+                ),
                 serde_json::json!({"db": path, "settings": v["data"]}),
             ))
+        }
+        "export" if transfer::is_list_export(sub) => {
+            transfer::run(&mut store, name, sub, m.get_flag("json"))
+        }
+        "import" | "mailing-list" | "backup" | "restore" => {
+            transfer::run(&mut store, name, sub, m.get_flag("json"))
         }
         "export" => {
             let v = store.export_json()?;
             let text = serde_json::to_string_pretty(&v)?;
             match sub.get_one::<String>("out") {
                 Some(out) => {
-                    std::fs::write(out, text + "\n").map_err(|e| ApiError::new("io", format!("{out}: {e}")))?;
-                    Ok(Output::Both(format!("exported to {out}"), serde_json::json!({"out": out})))
+                    std::fs::write(out, text + "\n")
+                        .map_err(|e| ApiError::new("io", format!("{out}: {e}")))?;
+                    Ok(Output::Both(
+                        format!("exported to {out}"),
+                        serde_json::json!({"out": out}),
+                    ))
                 }
                 None => Ok(Output::Json(v)),
             }
@@ -144,7 +152,10 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
             Ok(Output::Both(format!("generated in {secs:.1} s: {v}"), v))
         }
         "timeline" => {
-            let owner = match (sub.get_one::<String>("company"), sub.get_one::<String>("contact")) {
+            let owner = match (
+                sub.get_one::<String>("company"),
+                sub.get_one::<String>("contact"),
+            ) {
                 (Some(id), _) => daifuku::store::TimelineOwner::Company(id.clone()),
                 (_, Some(id)) => daifuku::store::TimelineOwner::Contact(id.clone()),
                 _ => return Err(ApiError::new("usage", "give --company ID or --contact ID")),
@@ -174,6 +185,11 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
                 .join("\n");
             Ok(Output::Both(text, serde_json::to_value(&items)?))
         }
+        "sync" => sync::run_sync(&mut store, sub),
+        "conflicts" => sync::run_conflicts(&mut store, sub),
+        "search" | "duplicates" | "merge" | "unmerge" | "merges" | "reading" => {
+            search::run(&mut store, name, sub)
+        }
         kind => records::run(&mut store, kind, sub),
     }
 }
@@ -186,6 +202,7 @@ fn say(text: &str) {
 
 fn main() -> ExitCode {
     let m = cli().get_matches();
+    search::configure_reading();
     let json = m.get_flag("json");
     match run(&m) {
         Ok(out) => {

@@ -1,0 +1,369 @@
+//! `cargo bench --bench search`: search and duplicate-scan figures on the
+//! generated database (100k companies / ~300k contacts / ~1M activities by
+//! default; `DAIFUKU_BENCH_COMPANIES` changes the size). The database is the
+//! one `benches/store.rs` makes, cached in `target/bench-data/`.
+//!
+//! First a report: p50/p95 of `Store::search` per query class (1, 2, 3+
+//! characters, readings, phone numbers), each beside the same query as one
+//! raw FTS5 `MATCH … LIMIT 20`, and the whole-database duplicate scans.
+//! Goals: p95 ≤ 10 ms and ≤ 1.5× raw FTS5; duplicate scan ≤ 5 s. Then the
+//! divan benchmarks of the same calls.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use daifuku::{normalize, Ctx, Kind, Store};
+
+const NOW: i64 = 1_790_000_000_000;
+const LIMIT: u32 = 20;
+
+fn companies() -> usize {
+    std::env::var("DAIFUKU_BENCH_COMPANIES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// The generated database (same file as `benches/store.rs`), made on first use.
+fn db() -> &'static PathBuf {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let n = companies();
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+        let path = dir.join(format!("gen-{n}-seed1.db"));
+        if !path.exists() {
+            std::fs::create_dir_all(&dir).unwrap();
+            let tmp = dir.join(format!("gen-{n}-seed1.db.partial"));
+            let _ = std::fs::remove_file(&tmp);
+            let mut store = Store::open(&tmp).unwrap();
+            let ctx = Ctx::new(NOW, "bench");
+            let started = Instant::now();
+            let stats = daifuku::gen::generate(
+                &mut store,
+                &ctx,
+                &daifuku::gen::GenOptions {
+                    companies: n,
+                    seed: 1,
+                },
+                &mut |d, t| {
+                    if d % 10_000 == 0 {
+                        eprintln!("generating {d}/{t}");
+                    }
+                },
+            )
+            .unwrap();
+            eprintln!(
+                "generated {stats:?} in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            store
+                .conn()
+                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
+                .unwrap();
+            drop(store);
+            std::fs::rename(&tmp, &path).unwrap();
+        }
+        path
+    })
+}
+
+fn open() -> Store {
+    let started = Instant::now();
+    let store = Store::open(db()).unwrap();
+    let took = started.elapsed();
+    if took > Duration::from_secs(1) {
+        eprintln!("opened (and migrated) in {:.1} s", took.as_secs_f64());
+    }
+    store
+}
+
+fn column(store: &Store, sql: &str) -> Vec<String> {
+    store
+        .conn()
+        .prepare(sql)
+        .unwrap()
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// A query as the user types it, and the same text as one raw FTS5 query.
+struct Case {
+    q: String,
+    raw_table: &'static str,
+    raw: String,
+}
+
+fn phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// Realistic queries of each class, taken from the data (40 rows spread
+/// over each table).
+fn classes(store: &Store) -> Vec<(&'static str, Vec<Case>)> {
+    let sample = |column_sql: &str, table: &str, cond: &str| {
+        column(
+            store,
+            &format!(
+                "SELECT {column_sql} FROM {table} WHERE deleted_at IS NULL AND {cond}
+                   AND rowid % (SELECT MAX(1, COUNT(*) / 40) FROM {table}) = 0 LIMIT 40"
+            ),
+        )
+    };
+    let families = sample("family_name", "contacts", "1");
+    let company_names = sample("name", "companies", "1");
+    let readings = sample("name_reading", "companies", "name_reading IS NOT NULL");
+    let phones = sample("phone", "companies", "phone IS NOT NULL");
+    let grams = |q: String| Case {
+        raw_table: "search_grams",
+        raw: phrase(&q),
+        q,
+    };
+    let text = |q: String, raw: String| Case {
+        raw_table: "search_text",
+        raw: phrase(&raw),
+        q,
+    };
+    let one: Vec<Case> = families
+        .iter()
+        .filter_map(|f| f.chars().next())
+        .map(|c| grams(c.to_string()))
+        .collect();
+    let two: Vec<Case> = families
+        .iter()
+        .filter(|f| f.chars().count() >= 2)
+        .map(|f| grams(f.chars().take(2).collect()))
+        .chain(
+            readings
+                .iter()
+                .take(10)
+                .map(|r| grams(normalize::to_hiragana(&r.chars().take(2).collect::<String>()))),
+        )
+        .collect();
+    let mut three: Vec<Case> = company_names
+        .iter()
+        .map(|n| {
+            let key: String = normalize::company_name_key(n).chars().take(4).collect();
+            text(key.clone(), key)
+        })
+        .collect();
+    for word in ["打ち合わせ", "見積", "導入スケジュール", "価格改定", "キーマン", "展示会"] {
+        three.push(text(word.into(), word.into()));
+    }
+    let reading: Vec<Case> = readings
+        .iter()
+        .map(|r| {
+            let hira: String = normalize::to_hiragana(r).chars().take(5).collect();
+            let raw = normalize::reading_key(&hira);
+            text(hira, raw)
+        })
+        .collect();
+    let phone: Vec<Case> = phones
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+            let q = match i % 4 {
+                0 => p.clone(),
+                1 => digits.clone(),
+                2 => format!("+81 {}", &digits[1..]),
+                _ => p
+                    .chars()
+                    .map(|c| match c {
+                        '0'..='9' => char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap(),
+                        '-' => '－',
+                        c => c,
+                    })
+                    .collect(),
+            };
+            Case {
+                q,
+                raw_table: "search_text",
+                raw: phrase(&digits),
+            }
+        })
+        .collect();
+    vec![
+        ("1 character", one),
+        ("2 characters", two),
+        ("3+ characters", three),
+        ("reading (ひらがな)", reading),
+        ("phone number", phone),
+    ]
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn measure(runs: usize, mut f: impl FnMut(usize)) -> Vec<Duration> {
+    let mut times = Vec::with_capacity(runs);
+    for i in 0..runs {
+        let t = Instant::now();
+        f(i);
+        times.push(t.elapsed());
+    }
+    times.sort();
+    times
+}
+
+/// The same query as one raw FTS5 `MATCH … LIMIT 20` (rowids only).
+fn raw_match(store: &Store, c: &Case) -> Vec<i64> {
+    let sql = format!(
+        "SELECT rowid FROM {} WHERE {} MATCH ?1 LIMIT {LIMIT}",
+        c.raw_table, c.raw_table
+    );
+    let mut stmt = store.conn().prepare_cached(&sql).unwrap();
+    let rows = stmt.query_map([&c.raw], |r| r.get::<_, i64>(0)).unwrap();
+    rows.map(Result::unwrap).collect()
+}
+
+/// The raw `MATCH`, then each hit's record and display name: the least a
+/// search box must do with the rowids.
+fn raw_match_with_names(store: &Store, c: &Case) -> usize {
+    let mut names = 0;
+    for rowid in raw_match(store, c) {
+        let (kind, id): (String, String) = store
+            .conn()
+            .prepare_cached("SELECT kind, record_id FROM search_docs WHERE doc = ?1")
+            .unwrap()
+            .query_row([rowid & ((1 << 44) - 1)], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap();
+        let table = Kind::parse(&kind).unwrap().meta().table;
+        let name: String = store
+            .conn()
+            .prepare_cached(&format!("SELECT display_name FROM {table} WHERE id = ?1"))
+            .unwrap()
+            .query_row([&id], |r| r.get(0))
+            .unwrap();
+        names += name.len();
+    }
+    names
+}
+
+fn report() {
+    let store = open();
+    let counts = column(
+        &store,
+        "SELECT (SELECT COUNT(*) FROM companies) || ' companies, ' || (SELECT COUNT(*) FROM contacts) || ' contacts, ' || (SELECT COUNT(*) FROM activities) || ' activities'",
+    );
+    println!("\nsearch on {} (limit {LIMIT})", counts[0]);
+    println!(
+        "{:<20} {:>7} {:>9} {:>9} {:>9} {:>9} {:>8} {:>9} {:>9} {:>8}",
+        "class", "queries", "p50", "p95", "raw p50", "raw p95", "p95/raw", "+names50", "+names95", "p95/+n"
+    );
+    for (name, cases) in classes(&store) {
+        // Warm the cache, then run every query several times.
+        for c in &cases {
+            store.search(&c.q, LIMIT, &[]).unwrap();
+            raw_match_with_names(&store, c);
+        }
+        let runs = cases.len() * 10;
+        let ours = measure(runs, |i| {
+            store.search(&cases[i % cases.len()].q, LIMIT, &[]).unwrap();
+        });
+        let raw = measure(runs, |i| {
+            raw_match(&store, &cases[i % cases.len()]);
+        });
+        let named = measure(runs, |i| {
+            raw_match_with_names(&store, &cases[i % cases.len()]);
+        });
+        let (p95, raw95, named95) = (
+            percentile(&ours, 0.95),
+            percentile(&raw, 0.95),
+            percentile(&named, 0.95),
+        );
+        let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
+        println!(
+            "{:<20} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7.1}× {:>9} {:>9} {:>7.1}×",
+            name,
+            cases.len(),
+            ms(percentile(&ours, 0.5)),
+            ms(p95),
+            ms(percentile(&raw, 0.5)),
+            ms(raw95),
+            ratio(p95, raw95),
+            ms(percentile(&named, 0.5)),
+            ms(named95),
+            ratio(p95, named95),
+        );
+        if std::env::var_os("DAIFUKU_BENCH_VERBOSE").is_some() {
+            for c in &cases {
+                let t = Instant::now();
+                let hits = store.search(&c.q, LIMIT, &[]).unwrap();
+                println!("    {:<24} {:>9} {} hits", c.q, ms(t.elapsed()), hits.len());
+            }
+        }
+    }
+    for kind in [Kind::Company, Kind::Contact] {
+        let t = Instant::now();
+        let groups = store.find_duplicates(kind).unwrap();
+        println!(
+            "duplicate scan of all {}: {:.2} s, {} groups",
+            kind.meta().table,
+            t.elapsed().as_secs_f64(),
+            groups.len()
+        );
+    }
+    println!();
+}
+
+fn main() {
+    db();
+    report();
+    divan::main();
+}
+
+fn bench_class(b: divan::Bencher, class: usize) {
+    let store = open();
+    let cases = classes(&store).swap_remove(class).1;
+    let mut i = 0;
+    b.bench_local(|| {
+        i = (i + 1) % cases.len();
+        store.search(&cases[i].q, LIMIT, &[]).unwrap()
+    });
+}
+
+#[divan::bench(sample_count = 200)]
+fn search_1_char(b: divan::Bencher) {
+    bench_class(b, 0);
+}
+
+#[divan::bench(sample_count = 200)]
+fn search_2_chars(b: divan::Bencher) {
+    bench_class(b, 1);
+}
+
+#[divan::bench(sample_count = 200)]
+fn search_3_plus_chars(b: divan::Bencher) {
+    bench_class(b, 2);
+}
+
+#[divan::bench(sample_count = 200)]
+fn search_reading(b: divan::Bencher) {
+    bench_class(b, 3);
+}
+
+#[divan::bench(sample_count = 200)]
+fn search_phone(b: divan::Bencher) {
+    bench_class(b, 4);
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn duplicate_scan_companies(b: divan::Bencher) {
+    let store = open();
+    b.bench_local(|| store.find_duplicates(Kind::Company).unwrap());
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn duplicate_scan_contacts(b: divan::Bencher) {
+    let store = open();
+    b.bench_local(|| store.find_duplicates(Kind::Contact).unwrap());
+}

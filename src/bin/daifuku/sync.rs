@@ -1,0 +1,241 @@
+//! `daifuku sync`: one round of folder sync through a local/network folder or
+//! an S3-compatible bucket; `daifuku conflicts`: review and resolve what sync
+//! kept aside. The CLI reads the clock, the environment (passphrase, S3
+//! keys) and random bytes here, so the core does not have to.
+
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use daifuku::api;
+use daifuku::sync::crypto::Keyring;
+use daifuku::sync::folder::{FolderError, SyncFolder};
+use daifuku::sync::{sync_round, ConflictChoice, SnapshotPolicy, SyncOptions, SyncReport};
+use daifuku::{ApiError, Store};
+use daifuku_folder::{ObjectFolder, S3Config};
+use rand::RngExt;
+
+use crate::Output;
+
+/// The storage, seen through the core's trait.
+struct Folder(ObjectFolder);
+
+fn map(e: daifuku_folder::FolderError) -> FolderError {
+    use daifuku_folder::FolderError as E;
+    match e {
+        E::NotFound => FolderError::NotFound,
+        E::AlreadyExists => FolderError::AlreadyExists,
+        E::ReadOnly => FolderError::ReadOnly,
+        E::Full => FolderError::Full,
+        E::Other(s) => FolderError::Other(s),
+    }
+}
+
+impl SyncFolder for Folder {
+    fn list(&mut self, prefix: &str) -> Result<Vec<String>, FolderError> {
+        self.0.list(prefix).map_err(map)
+    }
+    fn read(&mut self, name: &str) -> Result<Vec<u8>, FolderError> {
+        self.0.read(name).map_err(map)
+    }
+    fn create(&mut self, name: &str, bytes: &[u8]) -> Result<(), FolderError> {
+        self.0.create(name, bytes).map_err(map)
+    }
+    fn delete(&mut self, name: &str) -> Result<(), FolderError> {
+        self.0.delete(name).map_err(map)
+    }
+}
+
+pub fn commands() -> Vec<Command> {
+    vec![
+        Command::new("sync")
+            .about("Sync with the other devices through a shared folder (one round)")
+            .arg(
+                Arg::new("folder")
+                    .long("folder")
+                    .value_name("PATH")
+                    .help("Shared folder (SMB/NAS share, Dropbox/OneDrive/Google Drive folder)"),
+            )
+            .arg(
+                Arg::new("s3-endpoint")
+                    .long("s3-endpoint")
+                    .value_name("URL")
+                    .help("S3-compatible endpoint instead of a folder"),
+            )
+            .arg(Arg::new("bucket").long("bucket").value_name("NAME"))
+            .arg(Arg::new("s3-prefix").long("s3-prefix").value_name("PATH").default_value(""))
+            .arg(Arg::new("s3-region").long("s3-region").default_value("us-east-1"))
+            .arg(
+                Arg::new("s3-access-key-env")
+                    .long("s3-access-key-env")
+                    .default_value("AWS_ACCESS_KEY_ID")
+                    .help("Variable holding the access key id"),
+            )
+            .arg(
+                Arg::new("s3-secret-key-env")
+                    .long("s3-secret-key-env")
+                    .default_value("AWS_SECRET_ACCESS_KEY")
+                    .help("Variable holding the secret key"),
+            )
+            .arg(
+                Arg::new("passphrase-env")
+                    .long("passphrase-env")
+                    .value_name("VAR")
+                    .help("Variable holding the workspace passphrase (end-to-end encryption)"),
+            )
+            .arg(
+                Arg::new("device-name")
+                    .long("device-name")
+                    .value_name("NAME")
+                    .help("This computer's name, shown to the others (default: the host name, on first sync)"),
+            )
+            .arg(
+                Arg::new("snapshot")
+                    .long("snapshot")
+                    .action(ArgAction::SetTrue)
+                    .help("Write a snapshot now (new devices join from it)"),
+            )
+            .arg(Arg::new("no-compact").long("no-compact").action(ArgAction::SetTrue).help("Keep old change files"))
+            .arg(
+                Arg::new("retire")
+                    .long("retire")
+                    .value_name("DEVICE_ID")
+                    .action(ArgAction::Append)
+                    .help("A device gone for good: stop waiting for it"),
+            )
+            .arg(
+                Arg::new("status")
+                    .long("status")
+                    .action(ArgAction::SetTrue)
+                    .help("Show the sync status without syncing"),
+            ),
+        Command::new("conflicts")
+            .about("Values sync kept aside when two devices edited the same thing")
+            .arg(Arg::new("limit").long("limit").default_value("100").value_parser(clap::value_parser!(u32)))
+            .subcommand(
+                Command::new("resolve")
+                    .about("Settle a conflict: keep the current value, or take the other one")
+                    .arg(Arg::new("id").required(true).value_parser(clap::value_parser!(i64)))
+                    .arg(Arg::new("take").long("take").required(true).value_parser(["current", "other"])),
+            ),
+    ]
+}
+
+fn env(var: &str) -> Option<String> {
+    std::env::var(var).ok().filter(|v| !v.is_empty())
+}
+
+fn host_name() -> Option<String> {
+    env("HOSTNAME").or_else(|| {
+        std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    })
+}
+
+fn summary(r: &SyncReport) -> String {
+    let mut lines = vec![format!(
+        "同期 / sync: read {} files, applied {} changes ({} fields), wrote {} changes in {} files; {} new conflicts ({} open); {} local changes waiting, {} remote waiting",
+        r.files_read, r.changes_applied, r.fields_applied, r.changes_written, r.files_written, r.conflicts_new, r.conflicts_open, r.pending_local, r.waiting_remote
+    )];
+    if let Some(s) = &r.snapshot_loaded {
+        lines.push(format!("joined from snapshot {s}"));
+    }
+    if let Some(s) = &r.snapshot_written {
+        lines.push(format!("wrote snapshot {s}"));
+    }
+    if r.files_deleted > 0 {
+        lines.push(format!("removed {} old files", r.files_deleted));
+    }
+    for w in &r.warnings {
+        lines.push(format!("warning: {}", w.message));
+    }
+    for e in &r.errors {
+        lines.push(format!("error: {}", e.message));
+    }
+    lines.join("\n")
+}
+
+pub fn run_sync(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
+    let ctx = crate::now_ctx(store)?;
+    if sub.get_flag("status") {
+        let v = serde_json::to_value(store.sync_status()?)?;
+        return Ok(Output::Both(serde_json::to_string_pretty(&v)?, v));
+    }
+    let folder = match (sub.get_one::<String>("folder"), sub.get_one::<String>("s3-endpoint")) {
+        (Some(path), None) => ObjectFolder::local(std::path::Path::new(path)),
+        (None, Some(endpoint)) => {
+            let bucket = sub
+                .get_one::<String>("bucket")
+                .ok_or_else(|| ApiError::new("usage", "--s3-endpoint needs --bucket"))?;
+            let key = |flag: &str| env(sub.get_one::<String>(flag).unwrap()).unwrap_or_default();
+            ObjectFolder::s3(&S3Config {
+                endpoint: endpoint.clone(),
+                bucket: bucket.clone(),
+                prefix: sub.get_one::<String>("s3-prefix").unwrap().clone(),
+                region: sub.get_one::<String>("s3-region").unwrap().clone(),
+                access_key_id: key("s3-access-key-env"),
+                secret_access_key: key("s3-secret-key-env"),
+            })
+        }
+        _ => return Err(ApiError::new("usage", "give --folder PATH or --s3-endpoint URL --bucket NAME")),
+    }
+    .map_err(|e| ApiError::new("sync_folder_unreachable", format!("The sync folder cannot be opened: {e}")))?;
+    let passphrase = match sub.get_one::<String>("passphrase-env") {
+        Some(var) => Some(env(var).ok_or_else(|| {
+            ApiError::new("sync_passphrase_required", format!("the variable {var} holding the passphrase is not set"))
+        })?),
+        None => None,
+    };
+    let mut opts = SyncOptions::new(ctx.now_ms);
+    opts.device_name = sub.get_one::<String>("device-name").cloned();
+    if opts.device_name.is_none() && store.sync_state_get("device_name")?.is_none() {
+        opts.device_name = host_name();
+    }
+    opts.entropy = rand::rng().random();
+    if sub.get_flag("snapshot") {
+        opts.snapshot = SnapshotPolicy::Always;
+    }
+    opts.compact = !sub.get_flag("no-compact");
+    opts.retire = sub.get_many::<String>("retire").map(|v| v.cloned().collect()).unwrap_or_default();
+    let mut keys = Keyring::new(passphrase);
+    let report = sync_round(store, &mut Folder(folder), &mut keys, &opts)?;
+    let v = serde_json::to_value(&report)?;
+    Ok(Output::Both(summary(&report), v))
+}
+
+pub fn run_conflicts(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
+    let ctx = crate::now_ctx(store)?;
+    let cmd = match sub.subcommand() {
+        Some(("resolve", r)) => api::Command::ResolveConflict {
+            id: *r.get_one::<i64>("id").unwrap(),
+            choice: if r.get_one::<String>("take").unwrap() == "other" {
+                ConflictChoice::Other
+            } else {
+                ConflictChoice::Current
+            },
+        },
+        _ => api::Command::SyncConflicts { limit: Some(*sub.get_one::<u32>("limit").unwrap()) },
+    };
+    let resp = serde_json::to_value(api::execute(store, &ctx, cmd)?)?;
+    let data = resp["data"].clone();
+    let rows = match &data {
+        Value::Array(items) => items.clone(),
+        other => vec![other.clone()],
+    };
+    let text = rows
+        .iter()
+        .map(|c| {
+            format!(
+                "#{}  {} {} [{}] {}: now {} / other {} ({})",
+                c["id"],
+                c["kind"].as_str().unwrap_or(""),
+                c["display_name"].as_str().unwrap_or(""),
+                c["reason"].as_str().unwrap_or(""),
+                c["field"].as_str().unwrap_or(""),
+                c["kept_value"],
+                c["other_value"],
+                c["other_device"].as_str().unwrap_or("")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(Output::Both(text, data))
+}
+
+use serde_json::Value;

@@ -1,0 +1,526 @@
+//! Export: a list view (a kind with its filters) to CSV (UTF-8 with BOM, or
+//! Shift_JIS for old Excel), XLSX or vCard 4.0, and the mailing list (DM).
+//!
+//! A [`Sheet`] is built from records through the store's public reads (no
+//! SQL here), then written by a writer. Columns: `ID`, then every field by
+//! its Japanese label (or English label, or field name). References are
+//! written as names — a company as its name plus a 顧客コード column — so a
+//! file exported here imports back into the same records (import matches
+//! the `ID` column, else the natural keys).
+
+pub mod mailing;
+pub mod vcard;
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::error::{ApiError, Result};
+use crate::import::values;
+use crate::import::TextEncoding;
+use crate::model::Kind;
+use crate::schema::FieldType;
+use crate::store::{ListQuery, Store, Stored};
+
+/// A file made by the core: its suggested name and its bytes in base64.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FileData {
+    pub name: String,
+    pub base64: String,
+}
+
+impl FileData {
+    pub fn new(name: impl Into<String>, bytes: &[u8]) -> FileData {
+        FileData { name: name.into(), base64: crate::import::encode_base64(bytes) }
+    }
+    pub fn bytes(&self) -> Result<Vec<u8>> {
+        crate::import::decode_base64(&self.base64)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    #[default]
+    Csv,
+    Xlsx,
+    /// vCard 4.0 (contacts only).
+    Vcf,
+    /// The records as JSON (the stable export format of one kind).
+    Json,
+}
+
+impl ExportFormat {
+    pub fn parse(s: &str) -> Option<ExportFormat> {
+        match s {
+            "csv" => Some(ExportFormat::Csv),
+            "xlsx" | "excel" => Some(ExportFormat::Xlsx),
+            "vcf" | "vcard" => Some(ExportFormat::Vcf),
+            "json" => Some(ExportFormat::Json),
+            _ => None,
+        }
+    }
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "csv",
+            ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Vcf => "vcf",
+            ExportFormat::Json => "json",
+        }
+    }
+}
+
+/// What the header row says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum HeaderStyle {
+    /// Japanese labels; enum values and yes/no in Japanese too (default).
+    #[default]
+    Ja,
+    /// English labels; enum values as stored.
+    En,
+    /// Field names; values as stored (for scripts).
+    Field,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct ExportOptions {
+    pub format: ExportFormat,
+    /// CSV only: UTF-8 (with BOM, default) or Shift_JIS.
+    #[ts(optional)]
+    pub encoding: Option<TextEncoding>,
+    pub headers: HeaderStyle,
+}
+
+/// An exported file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Exported {
+    pub file: FileData,
+    /// Records written.
+    pub rows: u32,
+    /// Characters Shift_JIS cannot hold (written as `?`), and the like.
+    pub warnings: Vec<String>,
+}
+
+/// One cell of a sheet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Empty,
+    Text(String),
+    Int(i64),
+    Float(f64),
+}
+
+impl Cell {
+    pub fn text(&self) -> String {
+        match self {
+            Cell::Empty => String::new(),
+            Cell::Text(s) => s.clone(),
+            Cell::Int(i) => i.to_string(),
+            Cell::Float(f) => f.to_string(),
+        }
+    }
+}
+
+/// A table to write: a header row and rows of cells.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Every live record of `kind` matching the list query's filters (paging ignored).
+pub fn fetch_all(store: &Store, kind: Kind, query: &ListQuery) -> Result<Vec<Stored>> {
+    let mut q = query.clone();
+    q.limit = Some(1000);
+    q.no_total = true;
+    let mut out = Vec::new();
+    let mut offset = 0u32;
+    loop {
+        q.offset = Some(offset);
+        let page = store.list(kind, &q)?;
+        let n = page.items.len() as u32;
+        out.extend(page.items);
+        if n < 1000 {
+            return Ok(out);
+        }
+        offset += n;
+    }
+}
+
+/// Names (and a company's code) of referenced records, fetched once each.
+pub struct RefNames<'a> {
+    store: &'a Store,
+    cache: HashMap<(Kind, String), Option<(String, Option<String>)>>,
+}
+
+impl<'a> RefNames<'a> {
+    pub fn new(store: &'a Store) -> RefNames<'a> {
+        RefNames { store, cache: HashMap::new() }
+    }
+    /// The display name and (companies) the code of a record.
+    pub fn get(&mut self, kind: Kind, id: &str) -> Option<(String, Option<String>)> {
+        let store = self.store;
+        self.cache
+            .entry((kind, id.to_string()))
+            .or_insert_with(|| {
+                store.get(kind, id).ok().map(|s| {
+                    let code = match &s.record {
+                        crate::Record::Company(c) => c.code.clone(),
+                        _ => None,
+                    };
+                    (s.display_name, code)
+                })
+            })
+            .clone()
+    }
+}
+
+fn header(style: HeaderStyle, name: &str, ja: &str, en: &str) -> String {
+    match style {
+        HeaderStyle::Ja => ja.to_string(),
+        HeaderStyle::En => en.to_string(),
+        HeaderStyle::Field => name.to_string(),
+    }
+}
+
+/// Whether a kind's company reference gets a 顧客コード column beside it.
+fn has_company_code(kind: Kind) -> bool {
+    kind != Kind::Company && kind.field("company_id").is_some()
+}
+
+/// The sheet of a list of records.
+pub fn records_sheet(kind: Kind, records: &[Stored], refs: &mut RefNames, style: HeaderStyle) -> Sheet {
+    let meta = kind.meta();
+    let mut headers = vec![header(style, "id", "ID", "ID")];
+    for f in meta.fields {
+        headers.push(header(style, f.name, f.label_ja, f.label_en));
+        if f.name == "company_id" && has_company_code(kind) {
+            headers.push(header(style, "company_code", "顧客コード", "Company's customer code"));
+        }
+    }
+    let mut rows = Vec::with_capacity(records.len());
+    for r in records {
+        let fields = r.record.to_fields();
+        let mut row = vec![Cell::Text(r.id.clone())];
+        for f in meta.fields {
+            let v = fields.get(f.name).unwrap_or(&Value::Null);
+            let cell = match (f.ty, v) {
+                (_, Value::Null) => Cell::Empty,
+                (FieldType::Ref { kind: target }, Value::String(id)) => {
+                    let named = refs.get(target, id);
+                    if f.name == "company_id" && has_company_code(kind) {
+                        let (name, code) = named.clone().unwrap_or((id.clone(), None));
+                        row.push(Cell::Text(name));
+                        row.push(code.map(Cell::Text).unwrap_or(Cell::Empty));
+                        continue;
+                    }
+                    Cell::Text(named.map(|(n, _)| n).unwrap_or_else(|| id.clone()))
+                }
+                (FieldType::RefList { kind: target }, Value::Array(ids)) => {
+                    let names: Vec<String> = ids
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(|id| refs.get(target, id).map(|(n, _)| n).unwrap_or_else(|| id.to_string()))
+                        .collect();
+                    if names.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(names.join(", "))
+                    }
+                }
+                (FieldType::Tags, Value::Array(items)) => {
+                    let items: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+                    if items.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(items.join(", "))
+                    }
+                }
+                (FieldType::Json, Value::Array(a)) if a.is_empty() => Cell::Empty,
+                (FieldType::Json, v) => Cell::Text(v.to_string()),
+                (FieldType::Bool, Value::Bool(b)) => Cell::Text(
+                    match (style, b) {
+                        (HeaderStyle::Ja, true) => "はい",
+                        (HeaderStyle::Ja, false) => "いいえ",
+                        (_, true) => "true",
+                        (_, false) => "false",
+                    }
+                    .into(),
+                ),
+                (FieldType::Enum { .. }, Value::String(s)) if style == HeaderStyle::Ja => {
+                    Cell::Text(values::enum_label(s).to_string())
+                }
+                (_, Value::Number(n)) => match n.as_i64() {
+                    Some(i) => Cell::Int(i),
+                    None => Cell::Float(n.as_f64().unwrap_or(0.0)),
+                },
+                (_, Value::String(s)) => Cell::Text(s.clone()),
+                (_, other) => Cell::Text(other.to_string()),
+            };
+            row.push(cell);
+        }
+        rows.push(row);
+    }
+    Sheet { name: meta.label_ja.to_string(), headers, rows }
+}
+
+/// CSV bytes: CRLF line ends, quotes where needed (Excel's dialect). UTF-8
+/// gets a BOM so Excel reads it as UTF-8; Shift_JIS (CP932) replaces what
+/// it cannot hold by `?` and says how many characters that was.
+pub fn csv_bytes(sheet: &Sheet, encoding: TextEncoding) -> Result<(Vec<u8>, Vec<String>)> {
+    let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let io = |e: csv::Error| ApiError::new("io", e.to_string());
+    w.write_record(&sheet.headers).map_err(io)?;
+    for row in &sheet.rows {
+        w.write_record(row.iter().map(Cell::text)).map_err(io)?;
+    }
+    let utf8 = w.into_inner().map_err(|e| ApiError::new("io", e.to_string()))?;
+    let text = String::from_utf8(utf8).map_err(|e| ApiError::new("io", e.to_string()))?;
+    encode_text(&text, encoding)
+}
+
+/// Text in an encoding (UTF-8 with BOM, Shift_JIS with `?` for the rest).
+pub fn encode_text(text: &str, encoding: TextEncoding) -> Result<(Vec<u8>, Vec<String>)> {
+    match encoding {
+        TextEncoding::Utf8 => {
+            let mut out = vec![0xEF, 0xBB, 0xBF];
+            out.extend_from_slice(text.as_bytes());
+            Ok((out, vec![]))
+        }
+        TextEncoding::ShiftJis => {
+            let mut enc = encoding_rs::SHIFT_JIS.new_encoder();
+            let mut out = Vec::with_capacity(text.len());
+            let mut lost: Vec<char> = Vec::new();
+            let mut rest = text;
+            let mut buf = vec![0u8; 64 * 1024];
+            loop {
+                let (result, read, written) = enc.encode_from_utf8_without_replacement(rest, &mut buf, true);
+                out.extend_from_slice(&buf[..written]);
+                rest = &rest[read..];
+                match result {
+                    encoding_rs::EncoderResult::InputEmpty => break,
+                    encoding_rs::EncoderResult::OutputFull => continue,
+                    encoding_rs::EncoderResult::Unmappable(c) => {
+                        out.push(b'?');
+                        if !lost.contains(&c) {
+                            lost.push(c);
+                        }
+                    }
+                }
+            }
+            let warnings = if lost.is_empty() {
+                vec![]
+            } else {
+                vec![format!(
+                    "Shift_JIS cannot hold {} (written as ?); export as UTF-8 to keep them",
+                    lost.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect::<Vec<_>>().join(", ")
+                )]
+            };
+            Ok((out, warnings))
+        }
+        other => Err(ApiError::field(
+            "unsupported_encoding",
+            "encoding",
+            format!("exports are written as UTF-8 or Shift_JIS, not {}", other.as_str()),
+        )),
+    }
+}
+
+/// An XLSX workbook of one sheet: bold, frozen header row with a filter;
+/// numbers as numbers, everything else as text (never formulas).
+pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let err = |e: rust_xlsxwriter::XlsxError| ApiError::new("xlsx", e.to_string());
+    let mut book = Workbook::new();
+    let ws = book.add_worksheet();
+    // Sheet names: at most 31 characters, none of []:*?/\.
+    let name: String = sheet.name.chars().filter(|c| !"[]:*?/\\".contains(*c)).take(31).collect();
+    if !name.is_empty() {
+        ws.set_name(name).map_err(err)?;
+    }
+    let bold = Format::new().set_bold();
+    let mut widths: Vec<usize> = sheet.headers.iter().map(|h| display_width(h)).collect();
+    for (c, h) in sheet.headers.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold).map_err(err)?;
+    }
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row.iter().enumerate() {
+            let col = c as u16;
+            match cell {
+                Cell::Empty => {}
+                Cell::Text(s) => {
+                    ws.write_string(r, col, s).map_err(err)?;
+                }
+                Cell::Int(i) => {
+                    ws.write_number(r, col, *i as f64).map_err(err)?;
+                }
+                Cell::Float(f) => {
+                    ws.write_number(r, col, *f).map_err(err)?;
+                }
+            }
+            if let Some(w) = widths.get_mut(c) {
+                *w = (*w).max(display_width(&cell.text()).min(60));
+            }
+        }
+    }
+    for (c, w) in widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w as f64 + 2.0).min(62.0)).map_err(err)?;
+    }
+    ws.set_freeze_panes(1, 0).map_err(err)?;
+    if !sheet.headers.is_empty() {
+        ws.autofilter(0, 0, sheet.rows.len() as u32, sheet.headers.len() as u16 - 1).map_err(err)?;
+    }
+    book.save_to_buffer().map_err(err)
+}
+
+/// Rough column width: wide (CJK) characters count twice.
+fn display_width(s: &str) -> usize {
+    s.lines().map(|l| l.chars().map(|c| if (c as u32) < 0x1100 { 1 } else { 2 }).sum()).max().unwrap_or(0)
+}
+
+/// Writes a sheet in a format.
+pub fn write_sheet(sheet: &Sheet, opts: &ExportOptions, base_name: &str) -> Result<Exported> {
+    let (bytes, warnings) = match opts.format {
+        ExportFormat::Csv => csv_bytes(sheet, opts.encoding.unwrap_or(TextEncoding::Utf8))?,
+        ExportFormat::Xlsx => (xlsx_bytes(sheet)?, vec![]),
+        other => {
+            return Err(ApiError::field(
+                "unsupported_format",
+                "format",
+                format!("this list cannot be written as {}", other.extension()),
+            ))
+        }
+    };
+    Ok(Exported {
+        file: FileData::new(format!("{base_name}.{}", opts.format.extension()), &bytes),
+        rows: sheet.rows.len() as u32,
+        warnings,
+    })
+}
+
+/// Exports the records of a list view (a kind and its filters).
+pub fn export(store: &Store, kind: Kind, query: &ListQuery, opts: &ExportOptions, today: &str) -> Result<Exported> {
+    let records = fetch_all(store, kind, query)?;
+    let base = format!("{}-{}", kind.as_str(), today);
+    match opts.format {
+        ExportFormat::Json => {
+            let items: Vec<Value> = records
+                .iter()
+                .map(|s| {
+                    serde_json::json!({
+                        "id": s.id,
+                        "fields": Value::Object(s.record.to_fields()),
+                    })
+                })
+                .collect();
+            let doc = serde_json::json!({
+                "format": "daifuku-export",
+                "version": 1,
+                "kind": kind.as_str(),
+                "records": items,
+            });
+            let text = serde_json::to_string_pretty(&doc)? + "\n";
+            Ok(Exported {
+                file: FileData::new(format!("{base}.json"), text.as_bytes()),
+                rows: records.len() as u32,
+                warnings: vec![],
+            })
+        }
+        ExportFormat::Vcf => {
+            if kind != Kind::Contact {
+                return Err(ApiError::field("unsupported_format", "format", "vCard export is for contacts"));
+            }
+            let mut companies: HashMap<String, Option<crate::model::Company>> = HashMap::new();
+            let mut text = String::new();
+            for s in &records {
+                let crate::Record::Contact(c) = &s.record else { continue };
+                let company = c.company_id.as_ref().and_then(|id| {
+                    companies
+                        .entry(id.clone())
+                        .or_insert_with(|| match store.get(Kind::Company, id) {
+                            Ok(Stored { record: crate::Record::Company(co), .. }) => Some(co),
+                            _ => None,
+                        })
+                        .clone()
+                });
+                text.push_str(&vcard::contact_vcard(&s.id, c, company.as_ref()));
+            }
+            Ok(Exported {
+                file: FileData::new(format!("{base}.vcf"), text.as_bytes()),
+                rows: records.len() as u32,
+                warnings: vec![],
+            })
+        }
+        _ => {
+            let mut refs = RefNames::new(store);
+            let sheet = records_sheet(kind, &records, &mut refs, opts.headers);
+            write_sheet(&sheet, opts, &base)
+        }
+    }
+}
+
+/// The error CSV of an import: row number, the row's original cells and a
+/// reason column (UTF-8 with BOM).
+pub fn error_csv(headers: &[String], rows: &[(u32, Vec<String>, String)]) -> Result<Vec<u8>> {
+    let mut sheet = Sheet {
+        name: "errors".into(),
+        headers: Vec::with_capacity(headers.len() + 2),
+        rows: Vec::with_capacity(rows.len()),
+    };
+    sheet.headers.push("行".into());
+    sheet.headers.extend(headers.iter().cloned());
+    sheet.headers.push("エラー内容".into());
+    for (row, cells, reason) in rows {
+        let mut out = vec![Cell::Int(*row as i64)];
+        for i in 0..headers.len() {
+            out.push(Cell::Text(cells.get(i).cloned().unwrap_or_default()));
+        }
+        out.push(Cell::Text(reason.clone()));
+        sheet.rows.push(out);
+    }
+    Ok(csv_bytes(&sheet, TextEncoding::Utf8)?.0)
+}
+
+/// What an export command answers: the file's bytes (base64) when no path
+/// was given, else where it was written.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExportResult {
+    pub name: String,
+    /// Where the file was written (the caller's path).
+    pub path: Option<String>,
+    /// The file's bytes, when it was not written to a path.
+    pub base64: Option<String>,
+    pub rows: u32,
+    pub warnings: Vec<String>,
+}
+
+impl Exported {
+    /// Writes the file to `path` (when given) or hands its bytes back.
+    pub fn deliver(self, path: Option<&str>) -> Result<ExportResult> {
+        match path {
+            Some(p) => {
+                std::fs::write(p, self.file.bytes()?).map_err(|e| ApiError::new("io", format!("{p}: {e}")))?;
+                Ok(ExportResult {
+                    name: self.file.name,
+                    path: Some(p.to_string()),
+                    base64: None,
+                    rows: self.rows,
+                    warnings: self.warnings,
+                })
+            }
+            None => Ok(ExportResult {
+                name: self.file.name,
+                path: None,
+                base64: Some(self.file.base64),
+                rows: self.rows,
+                warnings: self.warnings,
+            }),
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! Import, the store's half: existing records for the planner (the
+//! [`Lookup`] in SQL), saved mappings, the preview (dry run) and the apply.
+//!
+//! The apply runs the planner again inside one transaction and writes each
+//! row as it is planned — the database it plans against is the one it
+//! writes to, so the preview's choices and the apply's agree unless the
+//! data changed in between. Rows with errors make the import fail (nothing
+//! written) unless the user accepted importing the good rows only. A
+//! cancel from the progress callback, or any failed write, rolls the whole
+//! import back.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde_json::{Map, Value};
+
+use super::{read, write, Ctx, Store};
+use crate::error::{ApiError, FieldError, Result};
+use crate::import::plan::{reason_line, RowAction, RowPlan};
+use crate::import::{
+    self, cancelled, mapping, Flow, ImportOptions, ImportPreview, ImportReport, MappingSource, Phase, Planner,
+    Prepared, Progress, ProgressFn, RawTable, SavedMapping, PROGRESS_EVERY, ROW_LIMIT, SAMPLE_ROWS,
+};
+use crate::model::Kind;
+
+/// Existing records through SQL.
+pub struct SqlLookup<'a> {
+    pub conn: &'a Connection,
+}
+
+impl import::Lookup for SqlLookup<'_> {
+    fn by_key(&self, kind: Kind, key_type: &str, key: &str) -> Result<Vec<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT record_id FROM match_keys WHERE key_type = ?1 AND key = ?2 AND kind = ?3 ORDER BY record_id",
+            )?
+            .query_map(params![key_type, key, kind.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn by_key_pair(&self, kind: Kind, a: (&str, &str), b: (&str, &str)) -> Result<Vec<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT DISTINCT a.record_id FROM match_keys a
+                   JOIN match_keys b ON b.record_id = a.record_id AND b.key_type = ?3 AND b.key = ?4
+                  WHERE a.key_type = ?1 AND a.key = ?2 AND a.kind = ?5 ORDER BY a.record_id",
+            )?
+            .query_map(params![a.0, a.1, b.0, b.1, kind.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn fields(&self, kind: Kind, id: &str) -> Result<Option<Map<String, Value>>> {
+        match read::get(self.conn, kind, id) {
+            Ok(s) if s.deleted_at.is_none() => Ok(Some(s.record.to_fields())),
+            Ok(_) => Ok(None),
+            Err(e) if e.code == "not_found" => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn by_display_name(&self, kind: Kind, name: &str) -> Result<Vec<String>> {
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT id FROM {} WHERE display_name = ?1 AND deleted_at IS NULL ORDER BY id",
+                kind.meta().table
+            ))?
+            .query_map([name], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn by_fields(&self, kind: Kind, fields: &[(&str, Value)]) -> Result<Vec<String>> {
+        let mut conds = Vec::new();
+        let mut values = Vec::new();
+        for (i, (name, v)) in fields.iter().enumerate() {
+            // Field names come from the field tables, never from the file.
+            let def = kind.field(name).ok_or_else(|| ApiError::new("internal", format!("no field {name}")))?;
+            conds.push(format!("{} IS ?{}", def.name, i + 1));
+            values.push(write::to_sql(&def.ty, v));
+        }
+        Ok(self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT id FROM {} WHERE deleted_at IS NULL AND {} ORDER BY id",
+                kind.meta().table,
+                conds.join(" AND ")
+            ))?
+            .query_map(params_from_iter(values), |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+fn saved_mapping(conn: &Connection, fingerprint: &str) -> Result<Option<SavedMapping>> {
+    let row: Option<(String, String)> = conn
+        .prepare_cached("SELECT kind, mapping FROM import_mappings WHERE fingerprint = ?1")?
+        .query_row([fingerprint], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(row.and_then(|(kind, mapping)| {
+        Some(SavedMapping {
+            fingerprint: fingerprint.to_string(),
+            kind: Kind::parse(&kind)?,
+            mapping: serde_json::from_str(&mapping).ok()?,
+        })
+    }))
+}
+
+fn save_mapping(conn: &Connection, prepared: &Prepared, now_ms: i64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO import_mappings (fingerprint, kind, headers, mapping, used_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT(fingerprint) DO UPDATE SET kind = ?2, headers = ?3, mapping = ?4, used_at = ?5",
+        params![
+            prepared.fingerprint,
+            prepared.kind.as_str(),
+            serde_json::to_string(&prepared.headers)?,
+            serde_json::to_string(&prepared.mapping)?,
+            now_ms
+        ],
+    )?;
+    Ok(())
+}
+
+/// The data rows of a prepared table with their row numbers.
+fn data_rows<'a>(raw: &'a RawTable, prepared: &Prepared) -> impl Iterator<Item = (u32, &'a Vec<String>)> {
+    let skip = if raw.synthetic_header { 1 } else { prepared.header_row as usize };
+    let first = if raw.synthetic_header { 1 } else { prepared.header_row + 1 };
+    raw.rows.iter().skip(skip).enumerate().map(move |(i, r)| (first + i as u32, r))
+}
+
+/// Problems of the mapping as a whole, for the preview.
+fn notices(raw: &RawTable, prepared: &Prepared) -> Vec<FieldError> {
+    let mut out: Vec<FieldError> = raw
+        .notices
+        .iter()
+        .map(|n| FieldError { code: "file".into(), field: String::new(), message: n.clone() })
+        .collect();
+    for c in &prepared.mapping {
+        if c.target.is_none() && !c.header.trim().is_empty() {
+            out.push(FieldError {
+                code: "unmapped_column".into(),
+                field: c.header.clone(),
+                message: format!("column {:?} is not imported (choose a field for it to import it)", c.header),
+            });
+        }
+    }
+    let mapped = |t: &str| prepared.mapping.iter().any(|c| c.target.as_deref() == Some(t));
+    for def in prepared.kind.meta().fields.iter().filter(|f| f.required) {
+        let covered = mapped(def.name)
+            || (def.name == "family_name" && mapped("full_name"))
+            || (def.name == "company_id" && mapped("company_code"));
+        if !covered {
+            out.push(FieldError {
+                code: "required_unmapped".into(),
+                field: def.name.into(),
+                message: format!("no column is mapped to {} ({}): every row will fail", def.label_ja, def.label_en),
+            });
+        }
+    }
+    out
+}
+
+impl Store {
+    /// The mapping saved for a layout, if any.
+    pub fn saved_mapping(&self, fingerprint: &str) -> Result<Option<SavedMapping>> {
+        saved_mapping(&self.conn, fingerprint)
+    }
+
+    /// Kind, header row and mapping of a file: given, saved for its layout, or guessed.
+    pub fn import_prepare(&self, raw: &RawTable, opts: &ImportOptions) -> Result<Prepared> {
+        import::prepare(raw, opts, &|fp| saved_mapping(&self.conn, fp).ok().flatten())
+    }
+
+    /// The dry run: what the import would do, row by row, without writing.
+    pub fn import_preview(&self, raw: &RawTable, opts: &ImportOptions, progress: ProgressFn) -> Result<ImportPreview> {
+        let prepared = self.import_prepare(raw, opts)?;
+        // One read transaction: a consistent snapshot, and no lock per query.
+        let snapshot = self.conn.unchecked_transaction()?;
+        let lookup = SqlLookup { conn: &snapshot };
+        let mut planner = Planner::new(&prepared, opts.on_match);
+        let total = data_rows(raw, &prepared).count() as u64;
+        let mut rows: Vec<RowPlan> = Vec::new();
+        let mut truncated = false;
+        let mut error_rows: Vec<(u32, Vec<String>, String)> = Vec::new();
+        for (i, (row_no, cells)) in data_rows(raw, &prepared).enumerate() {
+            if i % PROGRESS_EVERY == 0
+                && progress(Progress { phase: Phase::Plan, done: i as u64, total }) == Flow::Cancel
+            {
+                return Err(cancelled());
+            }
+            let Some(plan) = planner.plan_row(row_no, cells, &lookup)? else {
+                continue;
+            };
+            if plan.action == RowAction::Error {
+                error_rows.push((row_no, cells.clone(), reason_line(prepared.kind, &plan.errors)));
+            }
+            let notable = plan.action != RowAction::Create || !plan.warnings.is_empty() || plan.same_as_row.is_some();
+            if rows.len() < SAMPLE_ROWS || notable {
+                if rows.len() < ROW_LIMIT {
+                    rows.push(plan);
+                } else {
+                    truncated = true;
+                }
+            }
+        }
+        progress(Progress { phase: Phase::Plan, done: total, total });
+        let error_csv = if error_rows.is_empty() {
+            None
+        } else {
+            let bytes = crate::export::error_csv(&prepared.headers, &error_rows)?;
+            Some(crate::export::FileData::new("import-errors.csv", &bytes))
+        };
+        Ok(ImportPreview {
+            kind: prepared.kind,
+            format: raw.format,
+            encoding: raw.encoding,
+            delimiter: raw.delimiter.map(|d| (d as char).to_string()),
+            sheets: raw.sheets.clone(),
+            sheet: raw.sheet.clone(),
+            header_row: prepared.header_row,
+            headers: prepared.headers.clone(),
+            mapping: prepared.mapping.clone(),
+            mapping_source: prepared.mapping_source,
+            fingerprint: prepared.fingerprint.clone(),
+            targets: mapping::targets(prepared.kind),
+            notices: notices(raw, &prepared),
+            summary: planner.summary,
+            rows,
+            rows_truncated: truncated,
+            error_csv,
+        })
+    }
+
+    /// Imports a file in one transaction. With rows in error, nothing is
+    /// written unless `accept_errors` (the user chose to import the good
+    /// rows only). Cancelling through `progress` rolls everything back.
+    pub fn import_apply(
+        &mut self,
+        ctx: &Ctx,
+        raw: &RawTable,
+        opts: &ImportOptions,
+        accept_errors: bool,
+        progress: ProgressFn,
+    ) -> Result<ImportReport> {
+        let prepared = self.import_prepare(raw, opts)?;
+        let kind = prepared.kind;
+        let total = data_rows(raw, &prepared).count() as u64;
+        let tx = self.conn.transaction()?;
+        let ids = &mut self.ids;
+        let mut planner = Planner::new(&prepared, opts.on_match);
+        let mut report = ImportReport {
+            kind,
+            summary: Default::default(),
+            created: 0,
+            updated: 0,
+            skipped: 0,
+            failed: 0,
+            companies_created: 0,
+            failed_rows: vec![],
+            mapping_saved: false,
+        };
+        // Records made by earlier rows, and companies made for contacts.
+        let mut row_ids: HashMap<u32, String> = HashMap::new();
+        let mut company_ids: HashMap<String, String> = HashMap::new();
+        for (i, (row_no, cells)) in data_rows(raw, &prepared).enumerate() {
+            if i % PROGRESS_EVERY == 0
+                && progress(Progress { phase: Phase::Write, done: i as u64, total }) == Flow::Cancel
+            {
+                return Err(cancelled());
+            }
+            let plan = {
+                let lookup = SqlLookup { conn: &tx };
+                planner.plan_row(row_no, cells, &lookup)?
+            };
+            let Some(mut plan) = plan else { continue };
+            if plan.action == RowAction::Error {
+                if !accept_errors {
+                    // Nothing will be kept: stop here (the transaction rolls back).
+                    let mut e = ApiError::new(
+                        "import_has_errors",
+                        format!(
+                            "row {row_no} has errors ({}), so nothing was imported. Fix the rows in error (the preview lists them all and gives them as a CSV), or import the good rows only",
+                            reason_line(kind, &plan.errors)
+                        ),
+                    );
+                    e.details = plan.errors;
+                    return Err(e);
+                }
+                report.failed += 1;
+                report.failed_rows.push(row_no);
+                continue;
+            }
+            let at_row = |e: ApiError| ApiError { message: format!("row {row_no}: {}", e.message), ..e };
+            if let Some(c) = &plan.new_company {
+                let key = crate::normalize::company_name_key(&c.name);
+                let id = match company_ids.get(&key) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let mut f = Map::new();
+                        f.insert("name".into(), Value::String(c.name.clone()));
+                        if let Some(code) = &c.code {
+                            f.insert("code".into(), Value::String(code.clone()));
+                        }
+                        if let Some(r) = &c.name_reading {
+                            f.insert("name_reading".into(), Value::String(r.clone()));
+                        }
+                        let id = write::insert(&tx, ids, ctx, Kind::Company, &f).map_err(at_row)?;
+                        company_ids.insert(key, id.clone());
+                        report.companies_created += 1;
+                        id
+                    }
+                };
+                plan.fields.insert("company_id".into(), Value::String(id));
+            }
+            match plan.action {
+                RowAction::Create => {
+                    let id = write::insert(&tx, ids, ctx, kind, &plan.fields).map_err(at_row)?;
+                    planner.created(row_no, &id);
+                    row_ids.insert(row_no, id);
+                    report.created += 1;
+                }
+                RowAction::Update => {
+                    let target = plan
+                        .target_id
+                        .clone()
+                        .or_else(|| plan.same_as_row.and_then(|r| row_ids.get(&r).cloned()))
+                        .ok_or_else(|| ApiError::new("internal", format!("row {row_no}: nothing to update")))?;
+                    write::update_in(&tx, ids, ctx, kind, &target, None, &plan.fields).map_err(at_row)?;
+                    if let Some(r) = plan.same_as_row {
+                        if let Some(id) = row_ids.get(&r).cloned() {
+                            row_ids.insert(row_no, id);
+                        }
+                    }
+                    report.updated += 1;
+                }
+                RowAction::Skip => report.skipped += 1,
+                RowAction::Error => unreachable!("handled above"),
+            }
+        }
+        progress(Progress { phase: Phase::Write, done: total, total });
+        report.summary = planner.summary;
+        if !raw.synthetic_header && prepared.mapping_source != MappingSource::Saved {
+            save_mapping(&tx, &prepared, ctx.now_ms)?;
+            report.mapping_saved = true;
+        } else if prepared.mapping_source == MappingSource::Saved {
+            tx.execute(
+                "UPDATE import_mappings SET used_at = ?1 WHERE fingerprint = ?2",
+                params![ctx.now_ms, prepared.fingerprint],
+            )?;
+        }
+        tx.commit()?;
+        Ok(report)
+    }
+}

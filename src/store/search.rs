@@ -1,0 +1,947 @@
+//! Search: one query over companies, contacts, deals, products and
+//! activities, ranked, with a snippet around the match.
+//!
+//! Ranking, best first ([`MatchKind`]): exact name, name prefix, reading,
+//! name (anywhere), customer code, phone, e-mail, then other text (activity
+//! content, notes, addresses). Hits of one rank are listed company, contact,
+//! deal, product, activity.
+//!
+//! Every step reads an index, whatever the query length:
+//! - exact and prefix matches of names, readings, codes, phones and e-mails
+//!   are range scans of `match_keys (key_type, key)`;
+//! - substrings of 3+ characters come from the trigram index `search_text`;
+//! - substrings of 1–2 characters come from `search_grams`, which holds every
+//!   unigram and bigram of names, readings and codes (not of other text: a
+//!   one- or two-character query does not look into activity content).
+//!
+//! Each rank is asked for at most `limit` rows, best rank first, and lower
+//! ranks are skipped once the page is full. The index is kept by [`index`],
+//! called by the store on every write, and by triggers that drop the
+//! document of a record moved to the trash: deleted records are never found.
+
+use std::collections::HashMap;
+
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use ts_rs::TS;
+
+use super::Store;
+use crate::error::Result;
+use crate::keys::{self, SearchDoc, SEARCH_KINDS};
+use crate::model::Kind;
+use crate::normalize;
+
+/// Why a record was found; hits are ranked in this order.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKind {
+    /// The name equals the query (ignoring 株式会社/㈱, spaces, width, kana).
+    ExactName,
+    /// The name starts with the query.
+    NamePrefix,
+    /// The reading (フリガナ) contains the query.
+    Reading,
+    /// The name contains the query.
+    Name,
+    /// The customer code contains the query.
+    Code,
+    /// A phone or fax number contains the query's digits.
+    Phone,
+    /// The e-mail address contains the query.
+    Email,
+    /// Other text: activity content, notes, addresses.
+    Content,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SearchHit {
+    pub kind: Kind,
+    pub id: String,
+    pub display_name: String,
+    /// The customer code (companies).
+    pub code: Option<String>,
+    /// The company a contact, deal or activity belongs to.
+    pub company_name: Option<String>,
+    pub matched: MatchKind,
+    /// The text that matched, cut around the match.
+    pub snippet: Option<Snippet>,
+}
+
+/// A piece of a field's text around a match: show `before`, then `matched`
+/// highlighted, then `after`. `before`/`after` start/end with `…` when cut.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct Snippet {
+    /// The field the text comes from (`name`, `content`, `phone` …).
+    pub field: String,
+    pub before: String,
+    pub matched: String,
+    pub after: String,
+}
+
+/// Bits below a kind's rank in a document id.
+const KIND_SHIFT: u32 = 40;
+/// Bits below a column number in a full-text rowid.
+const COLUMN_SHIFT: u32 = 44;
+const DOC_MASK: i64 = (1 << COLUMN_SHIFT) - 1;
+
+/// What a full-text row holds. Each non-empty value of a document is one
+/// row, `rowid = column << 44 | doc`, so a pass over one column is a rowid
+/// range of one `MATCH`: it never walks the postings of other columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Column {
+    Name = 0,
+    Reading = 1,
+    Code = 2,
+    Email = 3,
+    Phone = 4,
+    Body = 5,
+}
+
+const TEXT_COLUMNS: [Column; 6] = [
+    Column::Name,
+    Column::Reading,
+    Column::Code,
+    Column::Email,
+    Column::Phone,
+    Column::Body,
+];
+/// The columns with grams (1–2 character queries).
+const GRAM_COLUMNS: [Column; 3] = [Column::Name, Column::Reading, Column::Code];
+
+fn kind_rank(kind: Kind) -> i64 {
+    SEARCH_KINDS
+        .iter()
+        .position(|k| *k == kind)
+        .map_or(SEARCH_KINDS.len() as i64 + 1, |p| p as i64 + 1)
+}
+
+/// The document ids of one kind: `[lo, hi)`.
+fn doc_range(kind: Kind) -> (i64, i64) {
+    let rank = kind_rank(kind);
+    (rank << KIND_SHIFT, (rank + 1) << KIND_SHIFT)
+}
+
+fn rowid(column: Column, doc: i64) -> i64 {
+    ((column as i64) << COLUMN_SHIFT) | doc
+}
+
+/// The full-text rowids of one column, for all documents (`kinds` = None)
+/// or one kind: `[lo, hi)`.
+fn row_range(column: Column, kind: Option<Kind>) -> (i64, i64) {
+    match kind {
+        Some(k) => {
+            let (lo, hi) = doc_range(k);
+            (rowid(column, lo), rowid(column, hi))
+        }
+        None => (rowid(column, 0), rowid(column, DOC_MASK) + 1),
+    }
+}
+
+fn doc_text(doc: &SearchDoc, column: Column) -> &str {
+    match column {
+        Column::Name => &doc.name,
+        Column::Reading => &doc.reading,
+        Column::Code => &doc.code,
+        Column::Email => &doc.email,
+        Column::Phone => &doc.phone,
+        Column::Body => &doc.body,
+    }
+}
+
+fn doc_grams(doc: &SearchDoc, column: Column) -> &str {
+    match column {
+        Column::Name => &doc.name_grams,
+        Column::Reading => &doc.reading_grams,
+        Column::Code => &doc.code_grams,
+        _ => "",
+    }
+}
+
+/// FNV-1a of the indexed text: a document whose text did not change is not
+/// re-indexed (most edits touch other fields).
+fn digest(doc: &SearchDoc) -> i64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for c in TEXT_COLUMNS {
+        for b in doc_text(doc, c).bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    for c in GRAM_COLUMNS {
+        for b in doc_grams(doc, c).bytes().chain([0xff]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h as i64
+}
+
+/// The search tables exist from migration 4 on; the derived rows rebuilt by
+/// migration 2 are written before that, and migration 4 indexes everything.
+fn index_exists(conn: &Connection) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_docs'")?
+        .exists([])?)
+}
+
+/// Writes (or rewrites) the search document of a record, from
+/// `write_derived` on every write; a record in the trash gets none. Kinds the
+/// search box does not look in are ignored. Moving a record to the trash
+/// removes its document by trigger (migration 0004), whoever does it.
+pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>) -> Result<()> {
+    let Some(doc) = keys::search_doc(kind, fields) else {
+        return Ok(());
+    };
+    if !index_exists(conn)? {
+        return Ok(());
+    }
+    // Folder sync writes the derived rows of records it keeps in the trash.
+    let live: bool = conn
+        .prepare_cached(&format!(
+            "SELECT deleted_at IS NULL FROM {} WHERE id = ?1",
+            kind.meta().table
+        ))?
+        .query_row([id], |r| r.get(0))
+        .optional()?
+        .unwrap_or(false);
+    if !live {
+        return unindex(conn, id);
+    }
+    let digest = digest(&doc);
+    let existing: Option<(i64, i64)> = conn
+        .prepare_cached("SELECT doc, digest FROM search_docs WHERE record_id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let number = match existing {
+        Some((_, old)) if old == digest => return Ok(()),
+        Some((number, _)) => {
+            delete_text(conn, number)?;
+            conn.prepare_cached("UPDATE search_docs SET digest = ?2 WHERE doc = ?1")?
+                .execute(params![number, digest])?;
+            number
+        }
+        None => {
+            let (lo, hi) = doc_range(kind);
+            let last: Option<i64> = conn
+                .prepare_cached("SELECT MAX(doc) FROM search_docs WHERE doc >= ?1 AND doc < ?2")?
+                .query_row(params![lo, hi], |r| r.get(0))?;
+            let number = last.map_or(lo, |d| d + 1);
+            conn.prepare_cached(
+                "INSERT INTO search_docs (doc, kind, record_id, digest) VALUES (?1, ?2, ?3, ?4)",
+            )?
+            .execute(params![number, kind.as_str(), id, digest])?;
+            number
+        }
+    };
+    let mut text = conn.prepare_cached("INSERT INTO search_text (rowid, text) VALUES (?1, ?2)")?;
+    for c in TEXT_COLUMNS {
+        let t = doc_text(&doc, c);
+        if !t.is_empty() {
+            text.execute(params![rowid(c, number), t])?;
+        }
+    }
+    let mut grams = conn.prepare_cached("INSERT INTO search_grams (rowid, grams) VALUES (?1, ?2)")?;
+    for c in GRAM_COLUMNS {
+        let g = doc_grams(&doc, c);
+        if !g.is_empty() {
+            grams.execute(params![rowid(c, number), g])?;
+        }
+    }
+    Ok(())
+}
+
+/// Deletes a document's full-text rows (deleting a row that is not there
+/// does nothing).
+fn delete_text(conn: &Connection, doc: i64) -> Result<()> {
+    let mut text = conn.prepare_cached("DELETE FROM search_text WHERE rowid = ?1")?;
+    for c in TEXT_COLUMNS {
+        text.execute([rowid(c, doc)])?;
+    }
+    let mut grams = conn.prepare_cached("DELETE FROM search_grams WHERE rowid = ?1")?;
+    for c in GRAM_COLUMNS {
+        grams.execute([rowid(c, doc)])?;
+    }
+    Ok(())
+}
+
+/// Removes a record's search document.
+fn unindex(conn: &Connection, id: &str) -> Result<()> {
+    let doc: Option<i64> = conn
+        .prepare_cached("SELECT doc FROM search_docs WHERE record_id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    if let Some(rowid) = doc {
+        delete_text(conn, rowid)?;
+        conn.prepare_cached("DELETE FROM search_docs WHERE doc = ?1")?
+            .execute([rowid])?;
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// The query
+// ---------------------------------------------------------------------------
+
+/// One space-separated term of the query, in the forms each column holds.
+#[derive(Debug, Default)]
+struct Term {
+    /// Forms matched against names: katakana, with and without designators.
+    names: Vec<String>,
+    /// Forms matched against readings (katakana).
+    readings: Vec<String>,
+    /// Forms matched against codes, e-mails and other text: folded, with
+    /// and without designators.
+    texts: Vec<String>,
+    /// Shorter than 3 characters once designators are removed: looked up in
+    /// the gram index (names, readings, codes), whose tokens these forms are.
+    short: bool,
+}
+
+fn distinct(values: impl IntoIterator<Item = String>, min_chars: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for v in values {
+        if v.chars().count() >= min_chars && !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+impl Term {
+    fn new(folded: &str) -> Option<Term> {
+        let key = normalize::company_name_key(folded);
+        let main = if key.is_empty() { folded.to_string() } else { key.clone() };
+        if main.chars().count() < 3 {
+            let gram = keys::gram_chars(&main);
+            if gram.is_empty() {
+                return None;
+            }
+            let short_form = |s: String| (s.chars().count() <= 2).then_some(s);
+            return Some(Term {
+                names: distinct(short_form(normalize::to_katakana(&gram)), 1),
+                readings: distinct(short_form(keys::gram_chars(&normalize::reading_key(&main))), 1),
+                texts: distinct(short_form(gram), 1),
+                short: true,
+            });
+        }
+        Some(Term {
+            names: distinct(
+                [normalize::to_katakana(folded), normalize::to_katakana(&key)],
+                3,
+            ),
+            readings: distinct(
+                [normalize::reading_key(folded), normalize::company_reading_key(folded)],
+                3,
+            ),
+            texts: distinct([folded.to_string(), key], 3),
+            short: false,
+        })
+    }
+}
+
+/// The query in the forms the indexes hold.
+#[derive(Debug, Default)]
+struct Query {
+    terms: Vec<Term>,
+    /// `match_keys` name keys: the company key and the folded query, as
+    /// typed, in katakana and in hiragana (names are keyed as written).
+    name_keys: Vec<String>,
+    /// `match_keys` person keys: folded, spaces removed, in the same scripts.
+    person_keys: Vec<String>,
+    /// Name forms a record's name key is compared with (katakana).
+    name_forms: Vec<String>,
+    reading_keys: Vec<String>,
+    code_key: String,
+    /// The E.164 key and the digits, when the query looks like a phone number.
+    phone_key: Option<String>,
+    phone_digits: Option<String>,
+    email_key: Option<String>,
+}
+
+/// Each text as typed, in katakana and in hiragana.
+fn kana_forms(texts: &[&str]) -> Vec<String> {
+    texts
+        .iter()
+        .flat_map(|t| [t.to_string(), normalize::to_katakana(t), normalize::to_hiragana(t)])
+        .collect()
+}
+
+/// Digits, spaces, `+ - ( ) .` only, with at least 4 digits.
+fn phone_like(folded: &str) -> Option<String> {
+    let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
+    let only_phone_chars = folded
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
+    (only_phone_chars && digits.len() >= 4).then_some(digits)
+}
+
+impl Query {
+    fn new(q: &str) -> Query {
+        let folded = normalize::fold(q);
+        let compact = folded.replace(' ', "");
+        let terms: Vec<Term> = normalize::query_terms(q)
+            .iter()
+            .filter_map(|t| Term::new(t))
+            .collect();
+        let phone_digits = phone_like(&folded);
+        let name_key = normalize::company_name_key(&folded);
+        Query {
+            terms,
+            name_keys: distinct(kana_forms(&[&name_key, &folded]), 1),
+            person_keys: distinct(kana_forms(&[&compact]), 1),
+            name_forms: distinct(
+                [normalize::to_katakana(&name_key), normalize::to_katakana(&compact)],
+                1,
+            ),
+            reading_keys: distinct(
+                [normalize::reading_key(&folded), normalize::company_reading_key(&folded)],
+                1,
+            ),
+            code_key: folded.clone(),
+            phone_key: phone_digits
+                .as_ref()
+                .and_then(|_| normalize::phone_key(&folded)),
+            phone_digits,
+            email_key: (!folded.contains(' '))
+                .then(|| normalize::email_key(&folded))
+                .flatten(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Full-text expressions
+// ---------------------------------------------------------------------------
+
+fn phrase(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// The forms of a term matched against `column`.
+fn forms(t: &Term, column: Column) -> &[String] {
+    match column {
+        Column::Name => &t.names,
+        Column::Reading => &t.readings,
+        Column::Code | Column::Email | Column::Body => &t.texts,
+        Column::Phone => &[],
+    }
+}
+
+/// `("a" OR "b") AND ("c")`: every term, in one of its forms. `None` when
+/// a term has no form for this column (it cannot match there).
+fn all_terms<'a>(terms: impl Iterator<Item = &'a Term>, column: Column) -> Option<String> {
+    let mut parts = Vec::new();
+    for t in terms {
+        let f = forms(t, column);
+        if f.is_empty() {
+            return None;
+        }
+        let phrases: Vec<String> = f.iter().map(|s| phrase(s)).collect();
+        parts.push(format!("({})", phrases.join(" OR ")));
+    }
+    Some(parts.join(" AND "))
+}
+
+/// The trigram and gram expressions of one column: long terms in the
+/// trigram index, short ones in the gram index (names, readings and codes
+/// only). `None` when the query cannot match in this column.
+fn column_exprs(terms: &[Term], column: Column) -> Option<(Option<String>, Option<String>)> {
+    let long: Vec<&Term> = terms.iter().filter(|t| !t.short).collect();
+    let short: Vec<&Term> = terms.iter().filter(|t| t.short).collect();
+    if !short.is_empty() && !GRAM_COLUMNS.contains(&column) {
+        return None;
+    }
+    let text = match long.is_empty() {
+        true => None,
+        false => Some(all_terms(long.into_iter(), column)?),
+    };
+    let grams = match short.is_empty() {
+        true => None,
+        false => Some(all_terms(short.into_iter(), column)?),
+    };
+    (text.is_some() || grams.is_some()).then_some((text, grams))
+}
+
+// ---------------------------------------------------------------------------
+// Running the passes
+// ---------------------------------------------------------------------------
+
+struct Candidate {
+    kind: Kind,
+    id: String,
+    tier: MatchKind,
+}
+
+struct Search<'a> {
+    conn: &'a Connection,
+    kinds: Vec<Kind>,
+    limit: usize,
+    found: Vec<Candidate>,
+    seen: HashMap<String, usize>,
+    /// With `Some`, the query plan of every statement run is collected.
+    plans: Option<Vec<String>>,
+}
+
+impl Search<'_> {
+    fn full(&self) -> bool {
+        self.found.len() >= self.limit
+    }
+
+    fn add(&mut self, kind: Kind, id: String, tier: MatchKind) {
+        if !self.kinds.contains(&kind) {
+            return;
+        }
+        match self.seen.get(&id) {
+            Some(&i) => {
+                if tier < self.found[i].tier {
+                    self.found[i].tier = tier;
+                }
+            }
+            None => {
+                self.seen.insert(id.clone(), self.found.len());
+                self.found.push(Candidate { kind, id, tier });
+            }
+        }
+    }
+
+    /// Runs a statement returning `(kind, record id, key)` rows.
+    fn rows(&mut self, sql: &str, values: Vec<SqlValue>) -> Result<Vec<(Kind, String, String)>> {
+        if let Some(plans) = self.plans.as_mut() {
+            let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+            let details = stmt
+                .query_map(params_from_iter(values.iter()), |r| r.get::<_, String>(3))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            plans.extend(details);
+        }
+        let rows = self
+            .conn
+            .prepare_cached(sql)?
+            .query_map(params_from_iter(values.iter()), |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(k, id, key)| Kind::parse(&k).map(|k| (k, id, key)))
+            .collect())
+    }
+
+    fn kinds_sql(&self) -> String {
+        let names: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|k| format!("'{}'", k.as_str()))
+            .collect();
+        names.join(", ")
+    }
+
+    /// Records whose `key_type` key equals `key` (tier `exact`) or, with
+    /// `prefix`, starts with it (tier `prefix`): one ordered index range.
+    fn keys(&mut self, key_type: &str, key: &str, exact: MatchKind, prefix: Option<MatchKind>) -> Result<()> {
+        if self.full() || key.is_empty() {
+            return Ok(());
+        }
+        let kinds = self.kinds_sql();
+        let mut values: Vec<SqlValue> = vec![key_type.to_string().into(), key.to_string().into()];
+        let cond = if prefix.is_some() {
+            values.push(format!("{key}{}", char::MAX).into());
+            "key >= ?2 AND key < ?3"
+        } else {
+            "key = ?2"
+        };
+        values.push((self.limit as i64).into());
+        let sql = format!(
+            "SELECT kind, record_id, key FROM match_keys WHERE key_type = ?1 AND {cond} AND kind IN ({kinds}) ORDER BY key LIMIT ?{}",
+            values.len()
+        );
+        for (kind, id, found) in self.rows(&sql, values)? {
+            let tier = if found == key { exact } else { prefix.unwrap_or(exact) };
+            self.add(kind, id, tier);
+        }
+        Ok(())
+    }
+
+    /// Records whose `column` matches: `text` in the trigram index, `grams`
+    /// in the gram index (both when given).
+    fn fts(&mut self, column: Column, exprs: Option<(Option<String>, Option<String>)>, tier: MatchKind) -> Result<()> {
+        let Some((text, grams)) = exprs else {
+            return Ok(());
+        };
+        let all_kinds = SEARCH_KINDS.iter().all(|k| self.kinds.contains(k));
+        let ranges: Vec<(i64, i64)> = if all_kinds {
+            vec![row_range(column, None)]
+        } else {
+            let mut kinds = self.kinds.clone();
+            kinds.sort_by_key(|k| kind_rank(*k));
+            kinds.into_iter().map(|k| row_range(column, Some(k))).collect()
+        };
+        let (table, main, also) = match (text, grams) {
+            (Some(t), g) => ("search_text", t, g),
+            (None, Some(g)) => ("search_grams", g, None),
+            (None, None) => return Ok(()),
+        };
+        for (lo, hi) in ranges {
+            if self.full() {
+                break;
+            }
+            let mut values: Vec<SqlValue> = vec![main.clone().into(), lo.into(), hi.into(), (self.limit as i64).into()];
+            let mut sql = format!(
+                "SELECT d.kind, d.record_id, '' FROM {table} JOIN search_docs d ON d.doc = ({table}.rowid & {DOC_MASK})
+                  WHERE {table} MATCH ?1 AND {table}.rowid >= ?2 AND {table}.rowid < ?3"
+            );
+            if let Some(g) = &also {
+                values.push(g.clone().into());
+                sql.push_str(
+                    " AND search_text.rowid IN (SELECT rowid FROM search_grams WHERE search_grams MATCH ?5 AND rowid >= ?2 AND rowid < ?3)",
+                );
+            }
+            sql.push_str(" LIMIT ?4");
+            for (kind, id, _) in self.rows(&sql, values)? {
+                self.add(kind, id, tier);
+            }
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, q: &Query) -> Result<()> {
+        use MatchKind::*;
+        if q.terms.is_empty() {
+            return Ok(());
+        }
+        for key in &q.name_keys {
+            self.keys("name", key, ExactName, None)?;
+        }
+        for key in &q.person_keys {
+            self.keys("person", key, ExactName, None)?;
+        }
+        for key in &q.name_keys {
+            self.keys("name", key, ExactName, Some(NamePrefix))?;
+        }
+        for key in &q.person_keys {
+            self.keys("person", key, ExactName, Some(NamePrefix))?;
+        }
+        for key in &q.reading_keys {
+            self.keys("reading", key, Reading, Some(Reading))?;
+        }
+        let passes = [
+            (Column::Reading, Reading),
+            (Column::Name, Name),
+            (Column::Code, Code),
+        ];
+        for (column, tier) in passes {
+            if column == Column::Code {
+                self.keys("code", &q.code_key, Code, Some(Code))?;
+            }
+            if !self.full() {
+                self.fts(column, column_exprs(&q.terms, column), tier)?;
+            }
+        }
+        if let Some(key) = &q.phone_key {
+            self.keys("phone", key, Phone, None)?;
+        }
+        if let Some(digits) = &q.phone_digits {
+            if !self.full() {
+                self.fts(Column::Phone, Some((Some(phrase(digits)), None)), Phone)?;
+            }
+        }
+        if let Some(key) = &q.email_key {
+            self.keys("email", key, Email, Some(Email))?;
+        }
+        for (column, tier) in [(Column::Email, Email), (Column::Body, Content)] {
+            if !self.full() {
+                self.fts(column, column_exprs(&q.terms, column), tier)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Hits and snippets
+// ---------------------------------------------------------------------------
+
+fn text<'a>(m: &'a Map<String, Value>, k: &str) -> &'a str {
+    m.get(k).and_then(Value::as_str).unwrap_or("")
+}
+
+/// `raw` folded one piece at a time (a character with its combining marks),
+/// with the byte range of `raw` each folded character comes from.
+fn fold_mapped(raw: &str, katakana: bool) -> (Vec<char>, Vec<(usize, usize)>) {
+    let mut chars = Vec::new();
+    let mut spans = Vec::new();
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    for (i, c) in raw.char_indices() {
+        let combining = matches!(c, '\u{3099}' | '\u{309A}' | '\u{FF9E}' | '\u{FF9F}')
+            || unicode_normalization::char::is_combining_mark(c);
+        match pieces.last_mut() {
+            Some(last) if combining => last.1 = i + c.len_utf8(),
+            _ => pieces.push((i, i + c.len_utf8())),
+        }
+    }
+    for (start, end) in pieces {
+        let piece = &raw[start..end];
+        let mut folded = normalize::fold(piece);
+        if folded.is_empty() && piece.chars().all(char::is_whitespace) {
+            folded = " ".into();
+        }
+        if katakana {
+            folded = normalize::to_katakana(&folded);
+        }
+        for c in folded.chars() {
+            chars.push(c);
+            spans.push((start, end));
+        }
+    }
+    (chars, spans)
+}
+
+/// The byte range in `raw` of the first of `needles` (folded forms) found.
+fn find(raw: &str, needles: &[String], katakana: bool) -> Option<(usize, usize)> {
+    // Most text is already in folded form: look for the needles in `raw`
+    // with only length-preserving folds (ASCII case, hiragana to katakana)…
+    let mut direct = raw.to_ascii_lowercase();
+    if katakana {
+        direct = normalize::to_katakana(&direct);
+    }
+    for needle in needles.iter().filter(|n| !n.is_empty()) {
+        if let Some(i) = direct.find(needle.as_str()) {
+            return Some((i, i + needle.len()));
+        }
+    }
+    // …else fold it piece by piece (㈱, half-width kana, full-width digits).
+    let (hay, spans) = fold_mapped(raw, katakana);
+    for needle in needles {
+        let n: Vec<char> = needle.chars().collect();
+        if n.is_empty() || n.len() > hay.len() {
+            continue;
+        }
+        if let Some(i) = (0..=hay.len() - n.len()).find(|&i| hay[i..i + n.len()] == n[..]) {
+            return Some((spans[i].0, spans[i + n.len() - 1].1));
+        }
+    }
+    None
+}
+
+const BEFORE_CHARS: usize = 20;
+const AFTER_CHARS: usize = 60;
+
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
+        .collect()
+}
+
+fn cut(field: &str, raw: &str, at: Option<(usize, usize)>) -> Snippet {
+    let (start, end) = at.unwrap_or((0, 0));
+    let before: Vec<char> = raw[..start].chars().collect();
+    let after: Vec<char> = raw[end..].chars().collect();
+    let mut b: String = before[before.len().saturating_sub(BEFORE_CHARS)..]
+        .iter()
+        .collect();
+    if before.len() > BEFORE_CHARS {
+        b.insert(0, '…');
+    }
+    let mut a: String = after.iter().take(AFTER_CHARS).collect();
+    if after.len() > AFTER_CHARS {
+        a.push('…');
+    }
+    Snippet {
+        field: field.to_string(),
+        before: one_line(&b),
+        matched: one_line(&raw[start..end]),
+        after: one_line(&a),
+    }
+}
+
+/// The reading of a record as one text, and the field it is shown as.
+fn reading_text(kind: Kind, m: &Map<String, Value>) -> (&'static str, String) {
+    match kind {
+        Kind::Contact => (
+            "family_reading",
+            format!("{} {}", text(m, "family_reading"), text(m, "given_reading"))
+                .trim()
+                .to_string(),
+        ),
+        _ => ("name_reading", text(m, "name_reading").to_string()),
+    }
+}
+
+fn snippet(kind: Kind, m: &Map<String, Value>, title: &str, tier: MatchKind, q: &Query) -> Option<Snippet> {
+    let names: Vec<String> = q
+        .terms
+        .iter()
+        .flat_map(|t| t.names.clone())
+        .chain(q.name_forms.clone())
+        .collect();
+    let texts: Vec<String> = q.terms.iter().flat_map(|t| t.texts.clone()).collect();
+    let name_snippet = || {
+        let at = find(title, &names, true);
+        cut("name", title, at)
+    };
+    let field_snippet = |field: &str, needles: &[String], katakana: bool| {
+        let raw = text(m, field);
+        find(raw, needles, katakana).map(|at| cut(field, raw, Some(at)))
+    };
+    Some(match tier {
+        MatchKind::ExactName | MatchKind::NamePrefix | MatchKind::Name => name_snippet(),
+        MatchKind::Reading => {
+            let (field, raw) = reading_text(kind, m);
+            let needles: Vec<String> = q
+                .terms
+                .iter()
+                .flat_map(|t| t.readings.clone())
+                .chain(q.reading_keys.clone())
+                .collect();
+            let at = find(&raw, &needles, true);
+            cut(field, &raw, at)
+        }
+        MatchKind::Code => field_snippet("code", &texts, false)
+            .unwrap_or_else(|| cut("code", text(m, "code"), None)),
+        MatchKind::Phone => {
+            let digits = q.phone_digits.clone().unwrap_or_default();
+            let field = keys::search_phone_fields(kind).iter().copied().find(|f| {
+                let raw = text(m, f);
+                normalize::phone_key(raw).is_some_and(|k| Some(&k) == q.phone_key.as_ref())
+                    || keys::phone_digits(raw).iter().any(|d| d.contains(&digits))
+            })?;
+            let raw = text(m, field);
+            cut(field, raw, Some((0, raw.len())))
+        }
+        MatchKind::Email => field_snippet("email", &texts, false)
+            .unwrap_or_else(|| cut("email", text(m, "email"), None)),
+        MatchKind::Content => keys::search_body_fields(kind)
+            .iter()
+            .find_map(|f| field_snippet(f, &texts, false))
+            .unwrap_or_else(name_snippet),
+    })
+}
+
+/// The text fields a hit and its snippet need, as a field map: names,
+/// readings, code, phones, e-mail, company, and other text for `Content`.
+fn hit_fields(conn: &Connection, kind: Kind, id: &str, content: bool) -> Result<(String, Map<String, Value>)> {
+    let meta = kind.meta();
+    let mut cols: Vec<&str> = Vec::new();
+    let wanted = meta
+        .title_fields
+        .iter()
+        .chain(meta.reading_fields)
+        .chain(keys::search_phone_fields(kind))
+        .chain(&["name", "subject", "code", "email", "company_id"])
+        .chain(if content { keys::search_body_fields(kind) } else { &[] });
+    for f in wanted {
+        if kind.field(f).is_some() && !cols.contains(f) {
+            cols.push(f);
+        }
+    }
+    let sql = format!("SELECT display_name, {} FROM {} WHERE id = ?1", cols.join(", "), meta.table);
+    let (display, values) = conn.prepare_cached(&sql)?.query_row([id], |r| {
+        let mut values = Vec::with_capacity(cols.len());
+        for i in 0..cols.len() {
+            values.push(r.get::<_, Option<String>>(i + 1)?);
+        }
+        Ok((r.get::<_, String>(0)?, values))
+    })?;
+    let m = cols
+        .iter()
+        .zip(values)
+        .map(|(c, v)| (c.to_string(), v.map_or(Value::Null, Value::String)))
+        .collect();
+    Ok((display, m))
+}
+
+fn hit(conn: &Connection, c: &Candidate, q: &Query) -> Result<SearchHit> {
+    let (display_name, m) = hit_fields(conn, c.kind, &c.id, c.tier == MatchKind::Content)?;
+    let title = if c.kind == Kind::Activity {
+        text(&m, "subject").to_string()
+    } else {
+        display_name.clone()
+    };
+    let key = keys::search_name_key(c.kind, &m, &title);
+    let mut tier = c.tier;
+    if !key.is_empty() {
+        if q.name_forms.iter().any(|f| *f == key) {
+            tier = MatchKind::ExactName;
+        } else if tier > MatchKind::NamePrefix && q.name_forms.iter().any(|f| key.starts_with(f.as_str())) {
+            tier = MatchKind::NamePrefix;
+        }
+    }
+    let company_name = match m.get("company_id").and_then(Value::as_str) {
+        Some(cid) => conn
+            .prepare_cached("SELECT display_name FROM companies WHERE id = ?1")?
+            .query_row([cid], |r| r.get(0))
+            .optional()?,
+        None => None,
+    };
+    Ok(SearchHit {
+        kind: c.kind,
+        id: c.id.clone(),
+        display_name,
+        code: Some(text(&m, "code").to_string()).filter(|s| !s.is_empty()),
+        company_name,
+        matched: tier,
+        snippet: snippet(c.kind, &m, &title, tier, q),
+    })
+}
+
+/// Most hits one search returns.
+pub const MAX_LIMIT: u32 = 200;
+
+pub(crate) fn search(
+    conn: &Connection,
+    q: &str,
+    limit: u32,
+    kinds: &[Kind],
+    plans: Option<&mut Vec<String>>,
+) -> Result<Vec<SearchHit>> {
+    let query = Query::new(q);
+    let kinds: Vec<Kind> = if kinds.is_empty() {
+        SEARCH_KINDS.to_vec()
+    } else {
+        SEARCH_KINDS
+            .iter()
+            .copied()
+            .filter(|k| kinds.contains(k))
+            .collect()
+    };
+    let mut s = Search {
+        conn,
+        kinds,
+        limit: limit.clamp(1, MAX_LIMIT) as usize,
+        found: Vec::new(),
+        seen: HashMap::new(),
+        plans: plans.is_some().then(Vec::new),
+    };
+    s.run(&query)?;
+    let mut hits = Vec::with_capacity(s.found.len());
+    for c in &s.found {
+        hits.push(hit(conn, c, &query)?);
+    }
+    hits.sort_by_key(|h| (h.matched, kind_rank(h.kind)));
+    hits.truncate(s.limit);
+    if let (Some(out), Some(collected)) = (plans, s.plans) {
+        *out = collected;
+    }
+    Ok(hits)
+}
+
+impl Store {
+    /// Searches companies, contacts, deals, products and activities (all of
+    /// them when `kinds` is empty); at most `limit` hits (≤ 200), best first.
+    pub fn search(&self, q: &str, limit: u32, kinds: &[Kind]) -> Result<Vec<SearchHit>> {
+        search(&self.conn, q, limit, kinds, None)
+    }
+
+    /// The query plans (`EXPLAIN QUERY PLAN` details) of every statement a
+    /// search for `q` runs, for diagnostics and for tests that check no
+    /// record table is scanned.
+    pub fn search_plans(&self, q: &str, limit: u32) -> Result<Vec<String>> {
+        let mut plans = Vec::new();
+        search(&self.conn, q, limit, &[], Some(&mut plans))?;
+        Ok(plans)
+    }
+}

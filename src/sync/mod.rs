@@ -1,0 +1,233 @@
+//! Folder sync: every laptop of a small office points at one shared folder
+//! (a network share, a cloud-drive folder or an S3-compatible bucket) and they
+//! converge on the same data with no server.
+//!
+//! - [`format`]: file names, the checksummed (optionally encrypted) envelope
+//!   and the documents inside. Every device writes only its own files, each
+//!   once; readers accept only complete files of the expected names.
+//! - [`hlc`] and [`merge`]: field-level last-writer-wins by version with the
+//!   device id as tie-break; concurrent losers are kept as conflicts. Pure.
+//! - [`round`]: one sync round (read, apply, write, acknowledge, snapshot,
+//!   compact) over a [`folder::SyncFolder`] the caller provides.
+//! - `store::sync_apply`: the SQL side.
+//!
+//! The core never opens a folder, reads the clock or draws random numbers on
+//! its own: the caller passes the folder, `now` and some entropy.
+
+pub mod crypto;
+pub mod folder;
+pub mod format;
+pub mod hlc;
+pub mod merge;
+pub mod round;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use crate::model::Kind;
+pub use folder::{FolderError, MemoryFolder, SyncFolder};
+pub use merge::ConflictReason;
+pub use round::{sync_round, SnapshotPolicy, SyncOptions};
+
+/// A value that lost to a concurrent write, kept for the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncConflict {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: Kind,
+    pub record_id: String,
+    pub display_name: String,
+    /// The field, e.g. `phone` (for `edited_while_deleted`: the edited field).
+    pub field: String,
+    pub reason: ConflictReason,
+    /// The value that is in the record now.
+    #[ts(type = "unknown")]
+    pub kept_value: Value,
+    pub kept_device: String,
+    pub kept_author: Option<String>,
+    #[ts(type = "number")]
+    pub kept_at: i64,
+    /// The value that lost (for `edited_while_deleted`: the edit, which is
+    /// in the trashed record and comes back when it is restored).
+    #[ts(type = "unknown")]
+    pub other_value: Value,
+    pub other_device: String,
+    pub other_author: Option<String>,
+    #[ts(type = "number")]
+    pub other_at: i64,
+    pub other_version: String,
+    #[ts(type = "number")]
+    pub detected_at: i64,
+}
+
+/// How the user settles a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    /// Keep the value the record has now (for a delete: keep it deleted).
+    Current,
+    /// Take the other value (for a delete: restore the record with the edit).
+    Other,
+}
+
+/// Something a sync round wants the user to know, in words.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncIssue {
+    /// Stable code the UI switches on, e.g. `folder_read_only`, `clock_ahead`.
+    pub code: String,
+    /// English explanation (the UI localizes by `code`).
+    pub message: String,
+    pub file: Option<String>,
+    pub device: Option<String>,
+}
+
+impl SyncIssue {
+    pub fn new(code: &str, message: impl Into<String>) -> SyncIssue {
+        SyncIssue { code: code.into(), message: message.into(), file: None, device: None }
+    }
+    pub fn file(mut self, f: &str) -> SyncIssue {
+        self.file = Some(f.into());
+        self
+    }
+    pub fn device(mut self, d: &str) -> SyncIssue {
+        self.device = Some(d.into());
+        self
+    }
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncReport {
+    pub device_id: String,
+    #[ts(type = "number")]
+    pub at: i64,
+    /// False when something could not be done (see `errors`); what was done stays done.
+    pub ok: bool,
+    #[ts(type = "number")]
+    pub files_read: u64,
+    /// Other devices' changes applied here.
+    #[ts(type = "number")]
+    pub changes_applied: u64,
+    #[ts(type = "number")]
+    pub fields_applied: u64,
+    /// Incoming field values that lost to a newer local value.
+    #[ts(type = "number")]
+    pub fields_kept_local: u64,
+    #[ts(type = "number")]
+    pub records_created: u64,
+    #[ts(type = "number")]
+    pub files_written: u64,
+    /// This device's changes written to the folder.
+    #[ts(type = "number")]
+    pub changes_written: u64,
+    /// Conflicts found this round / open in all.
+    #[ts(type = "number")]
+    pub conflicts_new: u64,
+    #[ts(type = "number")]
+    pub conflicts_open: u64,
+    pub snapshot_loaded: Option<String>,
+    pub snapshot_written: Option<String>,
+    /// Old files removed by compaction.
+    #[ts(type = "number")]
+    pub files_deleted: u64,
+    /// Local changes not in the folder yet.
+    #[ts(type = "number")]
+    pub pending_local: u64,
+    /// Other devices' changes seen in the folder but not applied yet
+    /// (unreadable or waiting for earlier files).
+    #[ts(type = "number")]
+    pub waiting_remote: u64,
+    pub warnings: Vec<SyncIssue>,
+    pub errors: Vec<SyncIssue>,
+}
+
+/// Another device (or this one) as this device knows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct DeviceStatus {
+    pub device_id: String,
+    pub name: Option<String>,
+    /// That device's clock when it last wrote to the folder (ms).
+    #[ts(type = "number | null")]
+    pub last_seen: Option<i64>,
+    /// Its changes applied here.
+    #[ts(type = "number")]
+    pub applied: u64,
+    pub retired: bool,
+    pub this_device: bool,
+}
+
+/// The sync panel: last round, what is waiting, who is out there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncStatus {
+    pub device_id: String,
+    pub device_name: Option<String>,
+    /// When a round last finished (ms), and what it did.
+    #[ts(type = "number | null")]
+    pub last_sync_at: Option<i64>,
+    pub last_report: Option<SyncReport>,
+    /// Local changes not in the folder yet.
+    #[ts(type = "number")]
+    pub pending_changes: i64,
+    #[ts(type = "number")]
+    pub open_conflicts: i64,
+    pub devices: Vec<DeviceStatus>,
+    /// Files of the folder that could not be read yet.
+    pub unreadable_files: Vec<SyncIssue>,
+}
+
+impl crate::store::Store {
+    /// The sync panel's data.
+    pub fn sync_status(&mut self) -> crate::Result<SyncStatus> {
+        let me = self.device_id()?;
+        let last_report: Option<SyncReport> =
+            self.sync_state_get("last_report")?.and_then(|s| serde_json::from_str(&s).ok());
+        let shipped = self.sync_state_i64("shipped_seq")?;
+        let mut devices: Vec<DeviceStatus> = self
+            .sync_peers()?
+            .into_values()
+            .filter(|p| p.device_id != me)
+            .map(|p| DeviceStatus {
+                device_id: p.device_id,
+                name: p.name,
+                last_seen: p.last_seen,
+                applied: p.applied,
+                retired: p.retired,
+                this_device: false,
+            })
+            .collect();
+        let name = self.sync_state_get("device_name")?;
+        devices.insert(
+            0,
+            DeviceStatus {
+                device_id: me.clone(),
+                name: name.clone(),
+                last_seen: last_report.as_ref().map(|r| r.at),
+                applied: self.sync_state_i64("out_seq")? as u64,
+                retired: false,
+                this_device: true,
+            },
+        );
+        let unreadable_files = self
+            .sync_bad_files()?
+            .into_iter()
+            .map(|(name, problem, _, tries)| {
+                SyncIssue::new(
+                    "file_unreadable",
+                    format!("{name} could not be read yet ({problem}; tried {tries}×); it is retried every round"),
+                )
+                .file(&name)
+            })
+            .collect();
+        Ok(SyncStatus {
+            device_id: me,
+            device_name: name,
+            last_sync_at: last_report.as_ref().map(|r| r.at),
+            last_report,
+            pending_changes: self.sync_pending(shipped)?,
+            open_conflicts: self.sync_open_conflicts()?,
+            devices,
+            unreadable_files,
+        })
+    }
+}

@@ -1,0 +1,437 @@
+//! Search through the public API: notation variants, readings, phone numbers,
+//! short queries through an index, ranking, snippets, the trash, and the
+//! `daifuku search` command.
+
+use daifuku::store::{MatchKind, SearchHit};
+use daifuku::{Ctx, Kind, Store, Stored};
+use serde_json::{json, Map, Value};
+
+const T0: i64 = 1_790_000_000_000;
+
+fn ctx() -> Ctx {
+    Ctx::new(T0, "dev-a")
+}
+
+fn fields(v: Value) -> Map<String, Value> {
+    v.as_object().unwrap().clone()
+}
+
+fn add(store: &mut Store, kind: Kind, v: Value) -> Stored {
+    store
+        .create_fields(&ctx(), kind, fields(v))
+        .unwrap_or_else(|e| panic!("{kind:?}: {e}"))
+}
+
+fn search(store: &Store, q: &str) -> Vec<SearchHit> {
+    store
+        .search(q, 20, &[])
+        .unwrap_or_else(|e| panic!("{q:?}: {e}"))
+}
+
+/// Every `(query, expected first hit, expected match kind)` row, all
+/// mismatches reported at once.
+fn check(store: &Store, cases: &[(&str, &str, MatchKind)]) {
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|(q, id, kind)| {
+            let hits = search(store, q);
+            let first = hits.first().map(|h| (h.id.as_str(), h.matched));
+            (first != Some((*id, *kind))).then(|| {
+                let got: Vec<(String, MatchKind)> = hits
+                    .iter()
+                    .map(|h| (h.display_name.clone(), h.matched))
+                    .collect();
+                format!("{q:?}: expected {id} {kind:?} first, got {got:?}")
+            })
+        })
+        .collect();
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A small office: two companies with similar names, contacts, an activity.
+struct Office {
+    store: Store,
+    yamada: String,
+    toyo: String,
+    taro: String,
+    hanako: String,
+    meeting: String,
+}
+
+fn office() -> Office {
+    let mut store = Store::open_in_memory().unwrap();
+    let yamada = add(
+        &mut store,
+        Kind::Company,
+        json!({"name": "株式会社山田商事", "name_reading": "ヤマダショウジ", "code": "C-0012",
+               "phone": "03-1234-5678", "email": "info@yamada-shoji.example", "prefecture": "東京都"}),
+    )
+    .id;
+    let toyo = add(
+        &mut store,
+        Kind::Company,
+        json!({"name": "㈱東洋精機", "name_reading": "とうようせいき", "phone": "06-6123-4567"}),
+    )
+    .id;
+    add(
+        &mut store,
+        Kind::Company,
+        json!({"name": "山田工業有限会社", "name_reading": "ヤマダコウギョウ"}),
+    );
+    let taro = add(
+        &mut store,
+        Kind::Contact,
+        json!({"company_id": yamada, "family_name": "山田", "given_name": "太郎",
+               "family_reading": "やまだ", "given_reading": "たろう", "mobile": "090-1111-2222",
+               "email": "taro@yamada-shoji.example"}),
+    )
+    .id;
+    let hanako = add(
+        &mut store,
+        Kind::Contact,
+        json!({"company_id": toyo, "family_name": "小山田", "given_name": "花子",
+               "family_reading": "オヤマダ", "given_reading": "ハナコ"}),
+    )
+    .id;
+    let meeting = add(
+        &mut store,
+        Kind::Activity,
+        json!({"kind": "meeting", "occurred_at": "2026-09-01T10:00", "company_id": yamada,
+               "subject": "定例会", "content": "## 議題\n- 価格改定について\n- 新型コピー機の導入スケジュールを確認した。先方は年内の稼働を希望。"}),
+    )
+    .id;
+    Office {
+        store,
+        yamada,
+        toyo,
+        taro,
+        hanako,
+        meeting,
+    }
+}
+
+#[test]
+fn designators_and_widths_never_hide_a_company() {
+    let o = office();
+    use MatchKind::*;
+    check(
+        &o.store,
+        &[
+            ("株式会社山田商事", &o.yamada, ExactName),
+            ("山田商事", &o.yamada, ExactName),
+            ("㈱山田商事", &o.yamada, ExactName),
+            ("(株)山田商事", &o.yamada, ExactName),
+            ("（株）山田商事", &o.yamada, ExactName),
+            ("山田商事株式会社", &o.yamada, ExactName),
+            ("山田商事 ㈱", &o.yamada, ExactName),
+            ("株式会社 山田 商事", &o.yamada, ExactName),
+            ("山田商", &o.yamada, NamePrefix),
+            ("田商事", &o.yamada, Name),
+            ("東洋精機", &o.toyo, ExactName),
+            ("株式会社東洋精機", &o.toyo, ExactName),
+            ("(株)東洋", &o.toyo, NamePrefix),
+            ("洋精機", &o.toyo, Name),
+            ("ｃ－００１２", &o.yamada, Code),
+            ("C-0012", &o.yamada, Code),
+            ("c-001", &o.yamada, Code),
+        ],
+    );
+}
+
+#[test]
+fn readings_in_katakana_hiragana_or_half_width_find_the_kanji_name() {
+    let o = office();
+    use MatchKind::*;
+    check(
+        &o.store,
+        &[
+            ("ヤマダショウジ", &o.yamada, Reading),
+            ("やまだしょうじ", &o.yamada, Reading),
+            ("ﾔﾏﾀﾞｼｮｳｼﾞ", &o.yamada, Reading),
+            ("ｶ)ﾔﾏﾀﾞｼｮｳｼﾞ", &o.yamada, Reading),
+            ("カブシキガイシャヤマダショウジ", &o.yamada, Reading),
+            ("しょうじ", &o.yamada, Reading),
+            ("トウヨウセイキ", &o.toyo, Reading),
+            ("ﾄｳﾖｳ", &o.toyo, Reading),
+            ("せいき", &o.toyo, Reading),
+            ("おやまだ", &o.hanako, Reading),
+            ("ハナコ", &o.hanako, Reading),
+            ("やまだたろう", &o.taro, Reading),
+        ],
+    );
+}
+
+#[test]
+fn a_phone_number_in_any_format_finds_its_owner() {
+    let o = office();
+    use MatchKind::*;
+    let yamada = o.yamada.as_str();
+    let taro = o.taro.as_str();
+    check(
+        &o.store,
+        &[
+            ("03-1234-5678", yamada, Phone),
+            ("0312345678", yamada, Phone),
+            ("(03)1234-5678", yamada, Phone),
+            ("（03）1234－5678", yamada, Phone),
+            ("+81 3 1234 5678", yamada, Phone),
+            ("+81-3-1234-5678", yamada, Phone),
+            ("０３－１２３４－５６７８", yamada, Phone),
+            ("０３１２３４５６７８", yamada, Phone),
+            ("03 1234 5678", yamada, Phone),
+            ("1234-5678", yamada, Phone),
+            ("5678", yamada, Phone),
+            ("090-1111-2222", taro, Phone),
+            ("09011112222", taro, Phone),
+            ("+81 90 1111 2222", taro, Phone),
+            ("０９０（１１１１）２２２２", taro, Phone),
+            ("06-6123-4567", &o.toyo, Phone),
+        ],
+    );
+    let hit = &search(&o.store, "+81 3 1234 5678")[0];
+    let snippet = hit.snippet.as_ref().unwrap();
+    assert_eq!((snippet.field.as_str(), snippet.matched.as_str()), ("phone", "03-1234-5678"));
+}
+
+#[test]
+fn one_and_two_character_queries_work() {
+    let o = office();
+    let names = |q: &str| -> Vec<(String, MatchKind)> {
+        search(&o.store, q)
+            .into_iter()
+            .map(|h| (h.display_name, h.matched))
+            .collect()
+    };
+    use MatchKind::*;
+    // Companies first, then contacts; prefix before anywhere in the name.
+    assert_eq!(
+        names("山田"),
+        vec![
+            ("株式会社山田商事".to_string(), NamePrefix),
+            ("山田工業有限会社".to_string(), NamePrefix),
+            ("山田 太郎".to_string(), NamePrefix),
+            ("小山田 花子".to_string(), Name),
+        ]
+    );
+    assert_eq!(
+        names("ヤマ"),
+        vec![
+            ("山田工業有限会社".to_string(), Reading),
+            ("株式会社山田商事".to_string(), Reading),
+            ("山田 太郎".to_string(), Reading),
+            ("小山田 花子".to_string(), Reading),
+        ]
+    );
+    assert_eq!(names("花"), vec![("小山田 花子".to_string(), Name)]);
+    assert_eq!(names("はな"), vec![("小山田 花子".to_string(), Reading)]);
+    assert_eq!(names("ｾｲ"), vec![("㈱東洋精機".to_string(), Reading)]);
+    assert_eq!(names("㈱東"), vec![("㈱東洋精機".to_string(), NamePrefix)]);
+    assert_eq!(names("c0"), vec![("株式会社山田商事".to_string(), Code)]);
+    assert_eq!(names("山 花"), vec![("小山田 花子".to_string(), Name)]);
+    // Activity content is not searched by one or two characters.
+    assert_eq!(names("価格"), vec![]);
+    assert!(names("-").is_empty() && names(" ").is_empty() && names("").is_empty());
+}
+
+#[test]
+fn no_query_scans_a_record_table() {
+    let o = office();
+    let tables: Vec<&str> = Kind::ALL.iter().map(|k| k.meta().table).collect();
+    for q in [
+        "山", "山田", "ヤマ", "c0", "山田商事", "株式会社山田", "やまだしょうじ", "03-1234-5678", "5678",
+        "taro@yamada-shoji.example", "導入スケジュール", "山田 スケジュール", "山 花",
+    ] {
+        let plans = o.store.search_plans(q, 20).unwrap();
+        assert!(!plans.is_empty(), "{q}: no statement ran");
+        for line in &plans {
+            let scanned = line
+                .strip_prefix("SCAN ")
+                .map(|rest| rest.split_whitespace().next().unwrap_or(""));
+            if let Some(table) = scanned {
+                assert!(
+                    !tables.contains(&table) && table != "match_keys" && table != "search_docs",
+                    "{q}: {line}\n{plans:#?}"
+                );
+            }
+        }
+        // Short queries use the gram index, long ones the trigram index.
+        let uses = |t: &str| plans.iter().any(|l| l.contains(t));
+        let short = q.chars().filter(|c| !c.is_whitespace()).count() < 3;
+        if short {
+            assert!(uses("search_grams") && !uses("search_text"), "{q}: {plans:#?}");
+        }
+    }
+}
+
+#[test]
+fn ranking_follows_exact_prefix_reading_name_code_email_content() {
+    let mut s = Store::open_in_memory().unwrap();
+    let id = |s: &mut Store, kind: Kind, v: Value| add(s, kind, v).id;
+    // Made in reverse order of the expected ranking, so creation order cannot explain it.
+    let content = id(&mut s, Kind::Activity, json!({"kind": "call", "occurred_at": "2026-09-01T10:00", "subject": "電話", "content": "アオバ様の件で折り返し"}));
+    let email = id(&mut s, Kind::Contact, json!({"family_name": "佐藤", "email": "aoba@example.jp"}));
+    let code = id(&mut s, Kind::Company, json!({"name": "松商店", "code": "aoba-7"}));
+    let name = id(&mut s, Kind::Company, json!({"name": "新アオバ"}));
+    let reading = id(&mut s, Kind::Company, json!({"name": "青葉建設", "name_reading": "アオバケンセツ"}));
+    let prefix = id(&mut s, Kind::Company, json!({"name": "アオバ電機"}));
+    let exact = id(&mut s, Kind::Company, json!({"name": "株式会社アオバ"}));
+    let exact_contact = id(&mut s, Kind::Contact, json!({"family_name": "あおば"}));
+    let hits = search(&s, "アオバ");
+    let got: Vec<(&str, MatchKind)> = hits.iter().map(|h| (h.id.as_str(), h.matched)).collect();
+    use MatchKind::*;
+    assert_eq!(
+        got,
+        vec![
+            (exact.as_str(), ExactName),
+            (exact_contact.as_str(), ExactName),
+            (prefix.as_str(), NamePrefix),
+            (reading.as_str(), Reading),
+            (name.as_str(), Name),
+            (content.as_str(), Content),
+        ],
+        "{hits:#?}"
+    );
+    // Latin letters reach codes and e-mail addresses.
+    let got: Vec<(String, MatchKind)> = search(&s, "AOBA")
+        .into_iter()
+        .map(|h| (h.id, h.matched))
+        .collect();
+    assert_eq!(got, vec![(code, Code), (email, Email)]);
+    // The limit keeps the best.
+    let top: Vec<MatchKind> = s
+        .search("アオバ", 2, &[])
+        .unwrap()
+        .iter()
+        .map(|h| h.matched)
+        .collect();
+    assert_eq!(top, vec![ExactName, ExactName]);
+}
+
+#[test]
+fn hits_carry_kind_code_company_and_a_snippet() {
+    let o = office();
+    let hits = search(&o.store, "スケジュール");
+    assert_eq!(hits.len(), 1, "{hits:#?}");
+    let h = &hits[0];
+    assert_eq!((h.kind, h.id.as_str(), h.matched), (Kind::Activity, o.meeting.as_str(), MatchKind::Content));
+    assert_eq!(h.company_name.as_deref(), Some("株式会社山田商事"));
+    let sn = h.snippet.as_ref().unwrap();
+    assert_eq!(sn.field, "content");
+    assert_eq!(sn.matched, "スケジュール");
+    assert!(sn.before.starts_with('…') && sn.before.ends_with("コピー機の導入"), "{sn:?}");
+    assert!(sn.after.starts_with("を確認した。"), "{sn:?}");
+    assert!(!sn.before.contains('\n'));
+
+    let h = &search(&o.store, "やまだしょうじ")[0];
+    assert_eq!(h.code.as_deref(), Some("C-0012"));
+    let sn = h.snippet.as_ref().unwrap();
+    assert_eq!((sn.field.as_str(), sn.matched.as_str()), ("name_reading", "ヤマダショウジ"));
+    // The name snippet highlights the name as written (㈱ kept, width kept).
+    let sn = search(&o.store, "株式会社東洋")[0].snippet.clone().unwrap();
+    assert_eq!((sn.before.as_str(), sn.matched.as_str(), sn.after.as_str()), ("㈱", "東洋", "精機"));
+    // Kinds can be narrowed (list filters).
+    let contacts = o.store.search("山田", 20, &[Kind::Contact]).unwrap();
+    assert!(contacts.iter().all(|h| h.kind == Kind::Contact) && contacts.len() == 2);
+    assert_eq!(contacts[0].company_name.as_deref(), Some("株式会社山田商事"));
+}
+
+#[test]
+fn deleted_records_are_never_found_and_edits_reindex() {
+    let mut o = office();
+    assert_eq!(search(&o.store, "東洋精機").len(), 1);
+    o.store.delete(&ctx(), Kind::Company, &o.toyo).unwrap();
+    for q in ["東洋精機", "東洋", "とうよう", "06-6123-4567"] {
+        assert!(search(&o.store, q).iter().all(|h| h.id != o.toyo), "{q}");
+    }
+    o.store.restore(&ctx(), Kind::Company, &o.toyo).unwrap();
+    assert_eq!(search(&o.store, "東洋")[0].id, o.toyo);
+    // A rename: the old name is gone, the new one is found.
+    o.store
+        .update(&ctx(), Kind::Company, &o.toyo, None, fields(json!({"name": "株式会社トーヨー"})))
+        .unwrap();
+    assert!(search(&o.store, "東洋精機").is_empty());
+    assert_eq!(search(&o.store, "とーよー")[0].id, o.toyo);
+    // Activities and contacts too.
+    o.store.delete(&ctx(), Kind::Activity, &o.meeting).unwrap();
+    assert!(search(&o.store, "スケジュール").is_empty());
+    o.store.delete(&ctx(), Kind::Contact, &o.hanako).unwrap();
+    assert!(search(&o.store, "花子").is_empty() && search(&o.store, "花").is_empty());
+    // One document per live searchable record, no more.
+    let docs: i64 = o
+        .store
+        .conn()
+        .query_row("SELECT COUNT(*) FROM search_docs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(docs, 4); // 3 companies, 1 contact
+    // And no full-text row of a document that is gone.
+    for table in ["search_text", "search_grams"] {
+        let orphans: i64 = o
+            .store
+            .conn()
+            .query_row(
+                &format!("SELECT COUNT(*) FROM {table} WHERE (rowid & ((1 << 44) - 1)) NOT IN (SELECT doc FROM search_docs)"),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(orphans, 0, "{table}");
+    }
+}
+
+#[test]
+fn every_searched_table_drops_trashed_records_from_the_index() {
+    let s = Store::open_in_memory().unwrap();
+    for kind in daifuku::keys::SEARCH_KINDS {
+        let name = format!("{}_leave_search", kind.meta().table);
+        let n: i64 = s
+            .conn()
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
+                [&name],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(n, 1, "missing trigger {name}");
+    }
+}
+
+#[test]
+fn an_upgraded_database_is_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db"), &path).unwrap();
+    let s = Store::open(&path).unwrap();
+    let hits = search(&s, "山田商事");
+    assert_eq!(hits[0].display_name, "株式会社 山田商事");
+    assert_eq!(search(&s, "0312345678")[0].matched, MatchKind::Phone);
+    assert_eq!(search(&s, "東洋")[0].display_name, "㈱東洋精機");
+}
+
+#[test]
+fn cli_search_prints_hits_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.db");
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env_remove("DAIFUKU_DB")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["company", "add", "--name", "株式会社山田商事", "--name-reading", "ヤマダショウジ", "--code", "C-0012", "--phone", "03-1234-5678"]);
+    run(&["company", "add", "--name", "山田工業", "--name-reading", "ヤマダコウギョウ"]);
+    let hits: Value = serde_json::from_str(&run(&["search", "㈱山田商事", "--json"])).unwrap();
+    assert_eq!(hits[0]["kind"], json!("company"));
+    assert_eq!(hits[0]["display_name"], json!("株式会社山田商事"));
+    assert_eq!(hits[0]["code"], json!("C-0012"));
+    assert_eq!(hits[0]["matched"], json!("exact_name"));
+    assert!(hits[0]["id"].as_str().is_some_and(|id| id.len() == 36));
+    let hits: Value = serde_json::from_str(&run(&["search", "ヤマ", "--limit", "1", "--json"])).unwrap();
+    assert_eq!(hits.as_array().unwrap().len(), 1);
+    let text = run(&["search", "(03)1234-5678"]);
+    assert!(text.contains("株式会社山田商事") && text.contains("C-0012"), "{text}");
+}
