@@ -2,7 +2,7 @@
 // through the `daifuku serve` HTTP bridge on a fresh database.
 //
 //   npm run e2e            (builds the UI first)
-//   DAIFUKU_BIN=/path/to/daifuku node --test e2e/run.mjs
+//   DAIFUKU_BIN=/path/to/daifuku node --test e2e/   (every e2e/*.test.mjs)
 //
 // Screenshots of every main screen go to <repo>/test-artifacts/screenshots/.
 
