@@ -682,8 +682,10 @@ fn upgrades_a_database_made_by_migration_1() {
     )
     .unwrap();
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 6);
+    assert_eq!(s.schema_version().unwrap(), 7);
     let page = s.list(Kind::Company, &ListQuery::default()).unwrap();
+    // Migration 7 counted the old records.
+    assert_eq!(page.total, Some(3));
     assert_eq!(
         page.items
             .iter()
@@ -738,4 +740,37 @@ fn refuses_a_database_from_a_newer_app() {
     }
     let e = Store::open(&path).err().unwrap();
     assert_eq!(e.code, "newer_database");
+}
+
+/// Unfiltered list totals come from trigger-kept counts (migration 0007);
+/// they must agree with a real COUNT after every kind of write.
+#[test]
+fn live_counts_follow_every_write_path() {
+    let mut s = Store::open_in_memory().unwrap();
+    let check = |s: &Store, when: &str| {
+        for kind in Kind::ALL {
+            let table = kind.meta().table;
+            let real = count(s, &format!("SELECT COUNT(*) FROM {table} WHERE deleted_at IS NULL"));
+            let listed = s.list(*kind, &ListQuery::default()).unwrap().total.unwrap() as i64;
+            assert_eq!(listed, real, "{table} after {when}");
+        }
+    };
+    let a = add(&mut s, Kind::Company, json!({"name": "山田商事", "phone": "03-1234-5678"}));
+    let b = add(&mut s, Kind::Company, json!({"name": "㈱山田商事", "phone": "0312345678"}));
+    let c = add(&mut s, Kind::Contact, json!({"company_id": b.id, "family_name": "山田"}));
+    check(&s, "create");
+    s.delete(&ctx(T0 + 1), Kind::Contact, &c.id).unwrap();
+    check(&s, "delete");
+    s.restore(&ctx(T0 + 2), Kind::Contact, &c.id).unwrap();
+    check(&s, "restore");
+    s.update(&ctx(T0 + 3), Kind::Company, &a.id, None, fields(json!({"notes": "x"}))).unwrap();
+    check(&s, "update");
+    let m = s.merge(&ctx(T0 + 4), Kind::Company, &a.id, &b.id, &Default::default()).unwrap();
+    check(&s, "merge");
+    assert_eq!(s.list(Kind::Company, &ListQuery::default()).unwrap().total, Some(1));
+    s.undo_merge(&ctx(T0 + 5), &m.id).unwrap();
+    check(&s, "undo merge");
+    assert_eq!(s.list(Kind::Company, &ListQuery::default()).unwrap().total, Some(2));
+    s.conn().execute("DELETE FROM contacts", []).unwrap();
+    check(&s, "a raw delete");
 }

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     SEARCH,
     SYNC,
     IMPORT,
+    include_str!("../../migrations/0007_live_counts.sql"),
 ];
 
 /// 0004: search index and merges (issue 4).

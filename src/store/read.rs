@@ -274,8 +274,16 @@ pub(crate) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
     let limit = q.limit.unwrap_or(50).clamp(1, 1000);
     let offset = q.offset.unwrap_or(0);
     let (wh, mut params) = where_clause(kind, q)?;
+    let unfiltered = q.filters.is_empty() && q.q.as_deref().is_none_or(|t| t.trim().is_empty());
     let total = if q.no_total {
         None
+    } else if unfiltered {
+        // Kept by triggers (migration 0007): counting 100k index entries
+        // costs more than the whole first page.
+        let n: i64 = conn
+            .prepare_cached("SELECT n FROM live_counts WHERE tbl = ?1")?
+            .query_row([meta.table], |r| r.get(0))?;
+        Some(n as u32)
     } else {
         let n: i64 = conn
             .prepare_cached(&format!("SELECT COUNT(*) FROM {} WHERE {wh}", meta.table))?
