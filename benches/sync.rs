@@ -36,15 +36,25 @@ fn data() -> &'static Data {
     D.get_or_init(|| {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("writer.db");
-        let mut store = Store::open(&path).unwrap();
-        let ctx: Ctx = store.context(NOW).unwrap();
-        daifuku::gen::generate(
-            &mut store,
-            &ctx,
-            &daifuku::gen::GenOptions { companies: companies(), seed: 1 },
-            &mut |_, _| {},
-        )
-        .unwrap();
+        // The database `benches/store.rs` caches, when one of this size exists
+        // (generating 100k companies takes tens of minutes).
+        let cached = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("target/bench-data/gen-{}-seed1.db", companies()));
+        let mut store = if cached.exists() {
+            std::fs::copy(&cached, &path).unwrap();
+            Store::open(&path).unwrap()
+        } else {
+            let mut store = Store::open(&path).unwrap();
+            let ctx: Ctx = store.context(NOW).unwrap();
+            daifuku::gen::generate(
+                &mut store,
+                &ctx,
+                &daifuku::gen::GenOptions { companies: companies(), seed: 1 },
+                &mut |_, _| {},
+            )
+            .unwrap();
+            store
+        };
         let mut changes = MemoryFolder::new();
         let mut opts = SyncOptions::new(NOW + 1);
         opts.snapshot = SnapshotPolicy::Never;

@@ -134,6 +134,29 @@ pub enum Command {
         id: i64,
         choice: ConflictChoice,
     },
+    /// Sets up the app's folder sync: the shared folder, the workspace
+    /// passphrase (absent or null: keep the saved one; "": no encryption) and
+    /// this computer's name. Saved in this database only; answers the status.
+    SyncConfigure {
+        folder: String,
+        #[serde(default)]
+        #[ts(optional)]
+        passphrase: Option<String>,
+        #[serde(default)]
+        #[ts(optional)]
+        device_name: Option<String>,
+    },
+    /// Stops the app's syncing; what was synced stays.
+    SyncDisable,
+    /// Runs one sync round now with the saved setup and answers the status;
+    /// `retire`: devices gone for good, whose acknowledgements compaction
+    /// stops waiting for. Host-only: the desktop app and `daifuku serve` run
+    /// it (`daifuku::host`).
+    SyncNow {
+        #[serde(default)]
+        #[ts(optional)]
+        retire: Option<Vec<String>>,
+    },
     /// Reads a file (CSV in UTF-8/Shift_JIS/UTF-16, Excel, vCard) and shows
     /// what importing it would do, without writing: the mapping (guessed,
     /// saved for this layout, or given), row-level errors and warnings,
@@ -189,6 +212,63 @@ pub enum Command {
     /// Daifuku database this app knows. The current database is kept beside
     /// it as `<db>.before-restore-<time>.db`. `confirm` must be true.
     RestoreBackup { path: String, confirm: bool },
+    // ---- attachments (issue 5) ----
+    /// Attaches a file (base64 bytes, at most 20 MB) to a company, contact,
+    /// activity, deal, product, case study, purchase or task. The bytes are
+    /// stored once per content (SHA-256) and sync as their own file.
+    AttachFile {
+        owner_kind: Kind,
+        owner_id: String,
+        name: String,
+        #[serde(default)]
+        #[ts(optional)]
+        mime: Option<String>,
+        base64: String,
+    },
+    /// A record's attachments, oldest first; `available: false` while the
+    /// bytes are still coming from another computer.
+    Attachments { owner_kind: Kind, owner_id: String },
+    /// An attachment's bytes in base64 (`attachment_pending` while they are
+    /// still coming from another computer).
+    AttachmentData { sha256: String },
+    /// Moves an attachment to the trash.
+    DeleteAttachment { id: String },
+    // ---- import jobs and backup settings (issue 6) ----
+    /// Starts an import on a background thread (same options as
+    /// `import_apply`) and answers at once with the job; poll it with
+    /// `import_progress`, stop it with `import_cancel` (nothing is written).
+    /// Host-only: the desktop app and `daifuku serve` run it (`daifuku::jobs`).
+    /// With `dry_run`, the job makes the preview (`import_preview`) instead.
+    ImportStart {
+        file: crate::import::FileSource,
+        #[serde(default)]
+        options: crate::import::ImportOptions,
+        #[serde(default)]
+        accept_errors: bool,
+        #[serde(default)]
+        #[ts(optional)]
+        dry_run: Option<bool>,
+    },
+    /// Where a background import is: rows done of all, and its report or
+    /// error once it finished. Host-only.
+    ImportProgress { job: String },
+    /// Asks a background import to stop; it rolls back. Host-only.
+    ImportCancel { job: String },
+    /// Writes a file the core made (an export's or a mailing list's bytes,
+    /// a preview's error CSV) to `path`: how the desktop app saves them,
+    /// since its webview does not download.
+    SaveFile { path: String, file: crate::export::FileData },
+    /// The automatic backup settings, the backup folder and the backups in it.
+    GetBackupSettings,
+    /// Turns the automatic daily backup on or off, how many to keep, and
+    /// the folder (absent or empty: `backups` beside the database).
+    SetBackupSettings {
+        enabled: bool,
+        keep: u32,
+        #[serde(default)]
+        #[ts(optional)]
+        dir: Option<String>,
+    },
 }
 
 /// What a command returns.
@@ -218,6 +298,11 @@ pub enum Response {
     Backup(crate::store::BackupInfo),
     Rotation(crate::store::Rotation),
     Restored(crate::store::RestoreInfo),
+    ImportJob(crate::jobs::JobStatus),
+    Attachment(crate::store::AttachmentItem),
+    Attachments(Vec<crate::store::AttachmentItem>),
+    AttachmentData(crate::store::AttachmentData),
+    BackupSettings(crate::store::BackupSettings),
 }
 
 /// Per-database settings.
@@ -233,6 +318,8 @@ pub struct Settings {
 pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
     Ok(match cmd {
         Command::Schema => Response::Schema(Kind::ALL.iter().map(|k| *k.meta()).collect()),
+        Command::Create { record } if record.kind() == Kind::Attachment => return Err(attach_with_bytes()),
+        Command::Add { kind: Kind::Attachment, .. } => return Err(attach_with_bytes()),
         Command::Create { record } => Response::Record(store.create(ctx, record)?),
         Command::Add { kind, fields } => Response::Record(store.create_fields(ctx, kind, fields)?),
         Command::Get { kind, id } => Response::Record(store.get(kind, &id)?),
@@ -298,6 +385,16 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         Command::ResolveConflict { id, choice } => {
             Response::ConflictResolved(store.resolve_conflict(ctx, id, choice)?)
         }
+        Command::SyncConfigure { folder, passphrase, device_name } => Response::SyncStatus(
+            store.sync_configure(&folder, passphrase.as_deref(), device_name.as_deref())?,
+        ),
+        Command::SyncDisable => Response::SyncStatus(store.sync_disable()?),
+        Command::SyncNow { .. } => {
+            return Err(crate::ApiError::new(
+                "not_available",
+                "syncing needs the desktop app or `daifuku serve` (this front end cannot reach the folder)",
+            ))
+        }
         cmd @ (Command::ImportPreview { .. } | Command::ImportApply { .. }) => {
             execute_with_progress(store, ctx, cmd, &mut |_| crate::import::Flow::Continue)?
         }
@@ -346,7 +443,34 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
             let keep = std::path::PathBuf::from(format!("{}.before-restore-{stamp}.db", db.display()));
             Response::Restored(store.restore_from(std::path::Path::new(&path), &keep)?)
         }
+        Command::ImportStart { .. } | Command::ImportProgress { .. } | Command::ImportCancel { .. } => {
+            return Err(crate::ApiError::new(
+                "not_available",
+                "background imports run in the desktop app or `daifuku serve` only; use import_apply",
+            ))
+        }
+        Command::SaveFile { path, file } => Response::Exported(
+            crate::export::Exported { file, rows: 0, warnings: vec![] }.deliver(Some(&path))?,
+        ),
+        Command::AttachFile { owner_kind, owner_id, name, mime, base64 } => {
+            let bytes = crate::store::decode_attachment(&base64)?;
+            Response::Attachment(store.attach_file(ctx, owner_kind, &owner_id, &name, mime.as_deref(), &bytes)?)
+        }
+        Command::Attachments { owner_kind, owner_id } => {
+            Response::Attachments(store.attachments(owner_kind, &owner_id)?)
+        }
+        Command::AttachmentData { sha256 } => Response::AttachmentData(store.attachment_data(&sha256)?),
+        Command::DeleteAttachment { id } => Response::Record(store.delete_attachment(ctx, &id)?),
+        Command::GetBackupSettings => Response::BackupSettings(store.backup_settings()?),
+        Command::SetBackupSettings { enabled, keep, dir } => {
+            Response::BackupSettings(store.set_backup_settings(enabled, keep, dir.as_deref())?)
+        }
     })
+}
+
+/// An attachment record without its bytes would stay "pending" forever.
+fn attach_with_bytes() -> crate::ApiError {
+    crate::ApiError::new("use_attach_file", "attachments are added with their file: use attach_file")
 }
 
 fn settings(store: &mut Store) -> Result<Settings> {

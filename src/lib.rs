@@ -8,7 +8,10 @@ pub mod api;
 pub mod error;
 pub mod export;
 pub mod gen;
+/// Shared by the front ends: folder sync on real storage (the one module that opens the sync folder).
+pub mod host;
 pub mod import;
+pub mod jobs;
 pub mod model;
 pub mod normalize;
 pub mod reading;

@@ -29,6 +29,7 @@ pub enum Kind {
     Purchase,
     User,
     NoteTemplate,
+    Attachment,
 }
 
 pub const PREFECTURES: &[&str] = &[
@@ -117,6 +118,11 @@ pub const PRODUCT_SIDES: &[&str] = &["own", "competitor"];
 pub const SCALES: &[&str] = &["5", "10"];
 pub const COMPANY_SIZES: &[&str] = &["micro", "small", "medium", "large", "enterprise"];
 pub const PURCHASE_STATUS: &[&str] = &["active", "renewed", "expired", "cancelled"];
+/// Kinds a file can be attached to.
+pub const ATTACHMENT_OWNERS: &[&str] =
+    &["company", "contact", "activity", "deal", "product", "case_study", "purchase", "task"];
+/// The largest attachment, in bytes (20 MB).
+pub const MAX_ATTACHMENT_BYTES: i64 = 20 * 1024 * 1024;
 
 /// An SNS account of a company (service name and handle or URL).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
@@ -424,6 +430,21 @@ record! {
     }
 }
 
+record! {
+    /// 添付ファイル: a file (a business-card image, a document) attached to a
+    /// record. The record syncs like any other; the bytes are stored by
+    /// content (SHA-256) in the `blobs` table and travel through the sync
+    /// folder as `a/<sha256>.dfk` (see `store::attachments`).
+    Attachment {
+        owner_kind: String = one_of(ATTACHMENT_OWNERS, "添付先の種類", "Attached to (kind)").required(),
+        owner_id: String = text("添付先", "Attached to").required(),
+        name: String = text("ファイル名", "File name").required(),
+        mime: Option<String> = text("ファイルの種類", "File type"),
+        size: Option<i64> = int(0, MAX_ATTACHMENT_BYTES, "サイズ", "Size"),
+        sha256: String = text("SHA-256", "SHA-256").required(),
+    }
+}
+
 /// How a kind is stored and shown.
 #[derive(Debug, Clone, Copy, Serialize, TS)]
 pub struct KindMeta {
@@ -502,6 +523,7 @@ kinds! {
     Purchase => Purchase, "purchases", "購入・契約", "Purchases & contracts", title &["product_name"], reading &[], sort "contract_date" true, parent None;
     User => User, "users", "ユーザー", "Users", title &["name"], reading &["name_reading"], sort "sort_key" false, parent None;
     NoteTemplate => NoteTemplate, "note_templates", "テンプレート", "Note templates", title &["name"], reading &[], sort "sort_key" false, parent None;
+    Attachment => Attachment, "attachments", "添付ファイル", "Attachments", title &["name"], reading &[], sort "created_at" true, parent None;
 }
 
 impl Kind {
@@ -536,6 +558,7 @@ const KIND_NAMES: &[&str] = &[
     "purchase",
     "user",
     "note_template",
+    "attachment",
 ];
 
 #[cfg(test)]

@@ -174,6 +174,58 @@ fn daily_backups_roll_and_keep_the_newest() {
     assert_eq!(names(&newest), vec!["あおば商事"]);
 }
 
+#[test]
+fn automatic_backups_follow_the_settings() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = file_store(dir.path());
+    company(&mut s, "あおば商事");
+    let run = |s: &mut Store, cmd: Command| api::execute(s, &ctx(), cmd).unwrap();
+    // On by default, keeping 7, in `backups` beside the database.
+    let Response::BackupSettings(b) = run(&mut s, Command::GetBackupSettings) else { panic!() };
+    assert!(b.enabled);
+    assert_eq!(b.keep, 7);
+    assert_eq!(Path::new(&b.dir), dir.path().join("backups"));
+    assert_eq!(b.custom_dir, None);
+    assert!(b.backups.is_empty());
+    // What the hosts run at start-up and hourly: one file a day.
+    let r = s.auto_backup("2026-04-01").unwrap().unwrap();
+    assert!(r.created.is_some());
+    assert!(s.auto_backup("2026-04-01").unwrap().unwrap().created.is_none());
+    s.auto_backup("2026-04-02").unwrap();
+    let Response::BackupSettings(b) = run(&mut s, Command::GetBackupSettings) else { panic!() };
+    let listed: Vec<String> =
+        b.backups.iter().map(|x| Path::new(&x.path).file_name().unwrap().to_string_lossy().to_string()).collect();
+    assert_eq!(listed, vec!["daifuku-backup-2026-04-02.db", "daifuku-backup-2026-04-01.db"]);
+    assert!(b.backups.iter().all(|x| x.bytes > 0));
+    // Keep 1 in another folder; then off.
+    let other = dir.path().join("elsewhere");
+    let cmd = Command::SetBackupSettings { enabled: true, keep: 1, dir: Some(other.display().to_string()) };
+    let Response::BackupSettings(b) = run(&mut s, cmd) else { panic!() };
+    assert_eq!((b.keep, Path::new(&b.dir)), (1, other.as_path()));
+    s.auto_backup("2026-04-03").unwrap();
+    s.auto_backup("2026-04-04").unwrap();
+    let files: Vec<String> =
+        std::fs::read_dir(&other).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+    assert_eq!(files, vec!["daifuku-backup-2026-04-04.db"]);
+    run(&mut s, Command::SetBackupSettings { enabled: false, keep: 1, dir: None });
+    assert_eq!(s.auto_backup("2026-04-05").unwrap(), None);
+    assert!(!dir.path().join("backups/daifuku-backup-2026-04-05.db").exists());
+    let e = api::execute(&mut s, &ctx(), Command::SetBackupSettings { enabled: true, keep: 0, dir: None }).unwrap_err();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("out_of_range", Some("keep")));
+}
+
+#[test]
+fn save_file_writes_a_made_file_into_a_new_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = file_store(dir.path());
+    let path = dir.path().join("exports/sub/errors.csv");
+    let file = daifuku::export::FileData::new("errors.csv", "\u{feff}会社名,理由\r\n".as_bytes());
+    let cmd = Command::SaveFile { path: path.display().to_string(), file };
+    let Response::Exported(r) = api::execute(&mut s, &ctx(), cmd).unwrap() else { panic!() };
+    assert_eq!(r.path.as_deref(), Some(path.to_str().unwrap()));
+    assert_eq!(std::fs::read(&path).unwrap(), "\u{feff}会社名,理由\r\n".as_bytes());
+}
+
 fn daifuku(db: &Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
         .arg("--db")

@@ -25,7 +25,7 @@ fn company_contact_activity_lifecycle() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crm.db");
     let init = ok_json(&db, &["init"]);
-    assert_eq!(init["settings"]["schema_version"], json!(6));
+    assert_eq!(init["settings"]["schema_version"], json!(8));
     assert!(db.exists());
 
     let c = ok_json(&db, &["company", "add", "--name", "株式会社 山田商事", "--name-reading", "ヤマダショウジ", "--corporate-number", "7000012050002", "--prefecture", "東京都", "--employees", "1,200"]);

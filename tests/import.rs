@@ -705,8 +705,17 @@ fn csv_spectrum_edge_cases() {
     for n in names {
         let stem = n.trim_end_matches(".csv");
         let csv = std::fs::read(csvs.join(&n)).unwrap();
-        let json: Value =
+        let mut json: Value =
             serde_json::from_slice(&std::fs::read(dir.join("json").join(format!("{stem}.json"))).unwrap()).unwrap();
+        // csv-spectrum 2.0.0's location_coordinates.json is one object, not a
+        // list, and gives a phone number its CSV does not have (2095257564 in
+        // the CSV, 1234567890 in the JSON): fix the expectation, not the reader.
+        if let Value::Object(mut row) = json {
+            if stem == "location_coordinates" && row.get("Contact Phone Number") == Some(&json!("1234567890")) {
+                row.insert("Contact Phone Number".into(), json!("2095257564"));
+            }
+            json = Value::Array(vec![Value::Object(row)]);
+        }
         check_spectrum(stem, &csv, &json);
     }
 }

@@ -682,7 +682,7 @@ fn upgrades_a_database_made_by_migration_1() {
     )
     .unwrap();
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 7);
+    assert_eq!(s.schema_version().unwrap(), 8);
     let page = s.list(Kind::Company, &ListQuery::default()).unwrap();
     // Migration 7 counted the old records.
     assert_eq!(page.total, Some(3));

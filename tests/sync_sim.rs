@@ -310,6 +310,18 @@ impl Sim {
                 Some(id) => self.devices[i].store.restore(&ctx, kind, &id).map(|_| ()),
                 None => Ok(()),
             }
+        } else if choice < 92 {
+            // An attachment (issue 5): a few distinct contents, so devices
+            // attach the same bytes too; they travel as `a/<sha256>.dfk`.
+            let (kind, ids) = if self.rng.random_bool(0.5) || contacts.is_empty() {
+                (Kind::Company, companies.clone())
+            } else {
+                (Kind::Contact, contacts.clone())
+            };
+            let owner = self.pick(&ids).unwrap();
+            let n = self.rng.random_range(0..6u8);
+            let bytes: Vec<u8> = (0..64 + n as usize * 40).map(|k| (k as u8).wrapping_mul(n + 1)).collect();
+            self.devices[i].store.attach_file(&ctx, kind, &owner, &format!("名刺{n}.png"), None, &bytes).map(|_| ())
         } else {
             let open = self.devices[i].store.sync_conflicts(100).unwrap();
             match self.pick(&open) {
@@ -564,6 +576,18 @@ fn check(sim: &mut Sim, seed: u64) {
                 b[at.saturating_sub(5)..(at + 5).min(b.len())].join("\n"),
                 sim.log
             );
+        }
+    }
+    // Every attachment's bytes arrived everywhere, and are the named content.
+    for &i in &alive {
+        let store = &sim.devices[i].store;
+        assert_eq!(
+            store.sync_blobs_missing().unwrap(),
+            Vec::<String>::new(),
+            "seed {seed}: device {i} lacks attachment bytes"
+        );
+        for sha in store.sync_blobs_held().unwrap() {
+            assert_eq!(daifuku::sync::format::sha256_hex(&store.sync_blob(&sha).unwrap().unwrap()), sha, "seed {seed}");
         }
     }
     // No accepted write is lost: each is an ancestor of the current value,

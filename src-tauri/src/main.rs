@@ -7,6 +7,7 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+use daifuku::host::SyncHost;
 use daifuku::{api, ApiError, Store};
 use tauri::{Manager, State};
 
@@ -22,9 +23,12 @@ fn db_path() -> PathBuf {
 }
 
 /// The one command: a `Command` in, a `Response` or an `ApiError` out.
+/// Async so a sync round (network folder) runs off the window's thread.
 #[tauri::command]
-fn api(
+async fn api(
     store: State<'_, Mutex<Store>>,
+    sync: State<'_, Mutex<SyncHost>>,
+    jobs: State<'_, daifuku::jobs::Jobs>,
     cmd: serde_json::Value,
 ) -> Result<serde_json::Value, ApiError> {
     let mut store = store
@@ -33,10 +37,32 @@ fn api(
     let now = chrono::Local::now();
     let mut ctx = store.context(now.timestamp_millis())?;
     ctx.tz_offset_min = now.offset().local_minus_utc() / 60;
+    // Host-only: folder sync (daifuku::host).
+    let mut sync = sync.lock().map_err(|_| ApiError::new("internal", "the sync lock was poisoned"))?;
+    if let Some(r) = sync.intercept(&mut store, &ctx, &cmd) {
+        return r;
+    }
+    // Host-only: background imports (daifuku::jobs).
+    if let Some(r) = daifuku::jobs::intercept(&jobs, &store, &ctx, &cmd) {
+        return r;
+    }
     api::execute_json(&mut store, &ctx, cmd)
 }
 
+/// Reading suggestions (フリガナ): Debian's mecab-ipadic sources, built once
+/// into the OS cache directory (the same place the CLI uses).
+fn configure_reading() {
+    let ipadic_dir = std::env::var_os("DAIFUKU_IPADIC_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(daifuku::reading::DEBIAN_IPADIC_DIR));
+    let cache_dir = std::env::var_os("DAIFUKU_CACHE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("daifuku"));
+    daifuku::reading::configure(daifuku::reading::ReadingConfig { ipadic_dir, cache_dir });
+}
+
 fn main() {
+    configure_reading();
     let path = db_path();
     let store = match Store::open(&path) {
         Ok(s) => s,
@@ -45,9 +71,15 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // The automatic daily backup (daifuku::jobs): now, then checked hourly.
+    let today = || chrono::Local::now().format("%Y-%m-%d").to_string();
+    let _ = daifuku::jobs::spawn_auto_backup(path.clone(), today, |e| eprintln!("automatic backup: {e}"));
     tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_dialog::init())
         .manage(Mutex::new(store))
+        .manage(Mutex::new(SyncHost::new()))
+        .manage(daifuku::jobs::Jobs::new())
         .invoke_handler(tauri::generate_handler![api])
         .setup(|app| {
             if let Some(w) = app.get_webview_window("main") {

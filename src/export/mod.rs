@@ -505,6 +505,9 @@ impl Exported {
     pub fn deliver(self, path: Option<&str>) -> Result<ExportResult> {
         match path {
             Some(p) => {
+                if let Some(dir) = std::path::Path::new(p).parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| ApiError::new("io", format!("{}: {e}", dir.display())))?;
+                }
                 std::fs::write(p, self.file.bytes()?).map_err(|e| ApiError::new("io", format!("{p}: {e}")))?;
                 Ok(ExportResult {
                     name: self.file.name,

@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -58,6 +58,25 @@ pub struct RestoreInfo {
     #[ts(type = "number")]
     pub schema: i64,
 }
+
+/// The automatic backup: whether it runs, how many daily files it keeps,
+/// where, and the backups that are there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct BackupSettings {
+    pub enabled: bool,
+    pub keep: u32,
+    /// The folder of the daily backups in use.
+    pub dir: String,
+    /// The folder chosen by the user (absent: `backups` beside the database).
+    pub custom_dir: Option<String>,
+    /// The database file (absent for an in-memory database).
+    pub db_path: Option<String>,
+    /// Backup files (`*.db`) in the folder, newest name first.
+    pub backups: Vec<BackupInfo>,
+}
+
+/// Daily backups kept when the user has not chosen.
+pub const DEFAULT_KEEP: u32 = 7;
 
 const PREFIX: &str = "daifuku-backup-";
 const SUFFIX: &str = ".db";
@@ -222,6 +241,82 @@ impl Store {
         let created = if path.exists() { None } else { Some(self.backup_to(&path)?) };
         let (kept, deleted) = rotate(dir, keep)?;
         Ok(Rotation { created, kept, deleted })
+    }
+
+    fn backup_setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn set_backup_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+        match value {
+            Some(v) => self.conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+                rusqlite::params![key, v],
+            )?,
+            None => self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+        };
+        Ok(())
+    }
+
+    /// The automatic backup settings (on, keeping 7, in `backups` beside the
+    /// database, until the user chooses otherwise) and the backups there.
+    pub fn backup_settings(&self) -> Result<BackupSettings> {
+        let enabled = self.backup_setting("backup.enabled")?.is_none_or(|v| v != "0");
+        let keep = self.backup_setting("backup.keep")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_KEEP);
+        let custom_dir = self.backup_setting("backup.dir")?.filter(|d| !d.trim().is_empty());
+        let db = self.path();
+        let dir = match (&custom_dir, &db) {
+            (Some(d), _) => PathBuf::from(d),
+            (None, Some(db)) => db.parent().unwrap_or(Path::new(".")).join("backups"),
+            (None, None) => PathBuf::new(),
+        };
+        let mut backups = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().to_string();
+                let is_file = e.file_type().map(|t| t.is_file()).unwrap_or(false);
+                if is_file && name.ends_with(SUFFIX) {
+                    let bytes = e.metadata().map(|m| m.len()).unwrap_or(0);
+                    backups.push(BackupInfo { path: e.path().display().to_string(), bytes });
+                }
+            }
+        }
+        backups.sort_by(|a, b| b.path.cmp(&a.path));
+        Ok(BackupSettings {
+            enabled,
+            keep,
+            dir: dir.display().to_string(),
+            custom_dir,
+            db_path: db.map(|p| p.display().to_string()),
+            backups,
+        })
+    }
+
+    /// Saves the automatic backup settings (`keep` at least 1; an empty
+    /// `dir`: beside the database).
+    pub fn set_backup_settings(&self, enabled: bool, keep: u32, dir: Option<&str>) -> Result<BackupSettings> {
+        if keep == 0 || keep > 365 {
+            return Err(ApiError::field("out_of_range", "keep", "keep between 1 and 365 daily backups"));
+        }
+        self.set_backup_setting("backup.enabled", Some(if enabled { "1" } else { "0" }))?;
+        self.set_backup_setting("backup.keep", Some(&keep.to_string()))?;
+        self.set_backup_setting("backup.dir", dir.map(str::trim).filter(|d| !d.is_empty()))?;
+        self.backup_settings()
+    }
+
+    /// The automatic backup, as the hosts run it at start-up and then
+    /// hourly: today's rolling backup (made once a day) when it is on.
+    /// `None` when it is off or the database is in memory.
+    pub fn auto_backup(&self, today: &str) -> Result<Option<Rotation>> {
+        let s = self.backup_settings()?;
+        if !s.enabled || s.db_path.is_none() {
+            return Ok(None);
+        }
+        self.daily_backup(Path::new(&s.dir), today, s.keep as usize).map(Some)
     }
 
     /// Replaces the database's content with the backup at `backup`, after

@@ -289,6 +289,34 @@ impl Store {
             }
         }
 
+        // Its attachments (issue 5) move too: they name their owner by kind and id.
+        let owned: Vec<String> = tx
+            .prepare_cached(
+                "SELECT id FROM attachments WHERE owner_id = ?1 AND owner_kind = ?2 AND deleted_at IS NULL ORDER BY id",
+            )?
+            .query_map(params![loser_id, kind.as_str()], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for child in owned {
+            let after = Value::String(survivor_id.into());
+            update_with(
+                &tx,
+                &mut self.ids,
+                ctx,
+                Kind::Attachment,
+                &child,
+                None,
+                &one("owner_id", after.clone()),
+                false,
+            )?;
+            moved.push(MovedRef {
+                kind: Kind::Attachment,
+                id: child,
+                field: "owner_id".into(),
+                before: Value::String(loser_id.into()),
+                after,
+            });
+        }
+
         // The loser leaves first, so its unique values (customer code) can move.
         set_deleted_in(&tx, ctx, kind, loser_id, true)?;
         let patch: Map<String, Value> = loser_fields

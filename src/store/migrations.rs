@@ -14,6 +14,8 @@ const MIGRATIONS: &[&str] = &[
     SYNC,
     IMPORT,
     include_str!("../../migrations/0007_live_counts.sql"),
+    // 0008: attachments (a record kind) and their content-addressed bytes (issue 5).
+    include_str!("../../migrations/0008_attachments.sql"),
 ];
 
 /// 0004: search index and merges (issue 4).

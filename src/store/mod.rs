@@ -8,6 +8,7 @@
 //! - display names, sort keys, match keys and list links are recomputed on
 //!   every write, so they are never stale.
 
+mod attachments;
 mod backup;
 mod duplicates;
 mod import_apply;
@@ -34,8 +35,9 @@ pub use duplicates::{DuplicateCandidate, DuplicateGroup, DuplicateLink, Duplicat
 pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
 pub use search::{MatchKind, SearchHit, Snippet};
 pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
-pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, RestoreInfo, Rotation};
+pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, BackupSettings, RestoreInfo, Rotation};
 pub use import_apply::SqlLookup;
+pub use attachments::{decode_attachment, guess_mime, AttachmentData, AttachmentItem};
 
 /// Who acts, when, and from which device. The core never reads the clock:
 /// every caller passes one of these.

@@ -467,6 +467,14 @@ pub(crate) fn write_derived(
 /// Recomputes derived tables for every record (used by migrations).
 pub(crate) fn rebuild_derived(conn: &Connection) -> Result<()> {
     for kind in Kind::ALL {
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
+            [kind.meta().table],
+            |r| r.get(0),
+        )?;
+        if !exists {
+            continue; // a kind a later migration adds (run from an earlier migration's hook)
+        }
         let ids: Vec<String> = conn
             .prepare(&format!(
                 "SELECT id FROM {} WHERE deleted_at IS NULL",

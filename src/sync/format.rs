@@ -11,8 +11,12 @@
 //! d/<device>/r-<other device>.dfk     it retired another device
 //! s/<device>-<n>/p-<part>.dfk         a snapshot's records, in parts
 //! s/<device>-<n>/m.dfk                the snapshot's manifest, written last
-//! a/<sha-256 hex>.dfk                 an attachment, by content
+//! a/<sha-256 hex>.dfk                 an attachment's bytes, by content
 //! ```
+//!
+//! An attachment file holds the raw bytes (flag 4, not a JSON document);
+//! readers also check that their SHA-256 is the one in the name. Nothing
+//! deletes attachment files (they are shared by content).
 //!
 //! Numbers are 12 digits. Anything else in the folder (a sync client's
 //! "conflicted copy", a temporary file, a name whose case changed) is not

@@ -140,6 +140,17 @@ pub struct SyncReport {
     pub waiting_remote: u64,
     pub warnings: Vec<SyncIssue>,
     pub errors: Vec<SyncIssue>,
+    /// Attachment files (`a/<sha256>.dfk`) written / read this round.
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub attachments_written: u64,
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub attachments_read: u64,
+    /// Attachments whose bytes have not arrived here yet (their records have).
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub attachments_pending: u64,
 }
 
 /// Another device (or this one) as this device knows it.
@@ -174,6 +185,31 @@ pub struct SyncStatus {
     pub devices: Vec<DeviceStatus>,
     /// Files of the folder that could not be read yet.
     pub unreadable_files: Vec<SyncIssue>,
+    /// The app's sync setup (`SyncConfigure`); `None` when the app does not sync.
+    pub setup: Option<SyncSetup>,
+    /// Why the last round failed as a whole (wrong passphrase, folder
+    /// unreachable, newer format…); cleared by the next round that succeeds.
+    pub last_error: Option<SyncFailure>,
+}
+
+/// Where the app syncs. The passphrase itself never leaves the database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncSetup {
+    /// The shared folder's path.
+    pub folder: String,
+    /// A workspace passphrase is saved (end-to-end encryption).
+    pub encrypted: bool,
+}
+
+/// A round that could not run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncFailure {
+    /// The `ApiError` code, e.g. `sync_wrong_passphrase` (the UI words it).
+    pub code: String,
+    /// English explanation.
+    pub message: String,
+    #[ts(type = "number")]
+    pub at: i64,
 }
 
 impl crate::store::Store {
@@ -228,6 +264,90 @@ impl crate::store::Store {
             open_conflicts: self.sync_open_conflicts()?,
             devices,
             unreadable_files,
+            setup: self.sync_setup()?,
+            last_error: self.sync_state_get("last_error")?.and_then(|s| serde_json::from_str(&s).ok()),
         })
     }
+
+    /// Remembers why a round failed (or, with `None`, that one succeeded).
+    pub fn sync_note_failure(&self, error: Option<&crate::ApiError>, now_ms: i64) -> crate::Result<()> {
+        let value = match error {
+            Some(e) => {
+                serde_json::to_string(&SyncFailure { code: e.code.clone(), message: e.message.clone(), at: now_ms })?
+            }
+            None => String::new(),
+        };
+        self.sync_state_set("last_error", &value)
+    }
+
+    /// The app's sync setup, if it syncs.
+    pub fn sync_setup(&self) -> crate::Result<Option<SyncSetup>> {
+        Ok(self
+            .sync_state_get(SETUP_FOLDER)?
+            .filter(|f| !f.is_empty())
+            .map(|folder| SyncSetup { folder, encrypted: self.sync_passphrase().ok().flatten().is_some() }))
+    }
+
+    /// The saved workspace passphrase (kept in this database only; see ARCHITECTURE.md).
+    pub fn sync_passphrase(&self) -> crate::Result<Option<String>> {
+        Ok(self.sync_state_get(SETUP_PASSPHRASE)?.filter(|p| !p.is_empty()))
+    }
+
+    /// Sets up the app's sync: the folder, the passphrase (`None`: keep the
+    /// saved one; empty: none) and this computer's name (`None` or empty: keep).
+    pub fn sync_configure(
+        &mut self,
+        folder: &str,
+        passphrase: Option<&str>,
+        device_name: Option<&str>,
+    ) -> crate::Result<SyncStatus> {
+        let folder = folder.trim();
+        if folder.is_empty() {
+            return Err(crate::ApiError::field("required", "folder", "choose the shared folder to sync through"));
+        }
+        if let Some(name) = device_name.map(str::trim).filter(|n| !n.is_empty()) {
+            if name.chars().count() > 100 {
+                return Err(crate::ApiError::field(
+                    "too_long",
+                    "device_name",
+                    "a device name has at most 100 characters",
+                ));
+            }
+            self.sync_state_set("device_name", name)?;
+        }
+        let same = |a: &str, b: &str| a.trim_end_matches(['/', '\\']) == b.trim_end_matches(['/', '\\']);
+        if let Some(synced) = self.sync_state_get(SYNCED_FOLDER)?.filter(|f| !f.is_empty() && !same(f, folder)) {
+            // This device's bookkeeping (what it wrote, what it applied) belongs
+            // to that folder: starting in another one would leave the new
+            // folder with a gap the other devices wait on forever.
+            return Err(crate::ApiError::field(
+                "sync_folder_change",
+                "folder",
+                format!("this computer already syncs through {synced}; moving to another folder is not supported yet (every computer would have to start over there)"),
+            ));
+        }
+        if let Some(p) = passphrase {
+            self.sync_state_set(SETUP_PASSPHRASE, p)?;
+        }
+        self.sync_state_set(SETUP_FOLDER, folder)?;
+        self.sync_status()
+    }
+
+    /// Notes that a round through the app's `folder` succeeded.
+    pub fn sync_note_synced_folder(&self, folder: &str) -> crate::Result<()> {
+        self.sync_state_set(SYNCED_FOLDER, folder)
+    }
+
+    /// Stops the app's syncing (what was synced stays; setting up again resumes).
+    pub fn sync_disable(&mut self) -> crate::Result<SyncStatus> {
+        self.sync_state_set(SETUP_FOLDER, "")?;
+        self.sync_state_set(SETUP_PASSPHRASE, "")?;
+        self.sync_state_set("last_error", "")?;
+        self.sync_status()
+    }
 }
+
+const SETUP_FOLDER: &str = "app_folder";
+/// The folder the app last synced through successfully.
+pub(crate) const SYNCED_FOLDER: &str = "app_synced_folder";
+const SETUP_PASSPHRASE: &str = "app_passphrase";

@@ -523,6 +523,94 @@ impl Round<'_> {
         Ok(())
     }
 
+    /// Writes the attachment bytes this device has that are not in the
+    /// folder yet, each once as `a/<sha256>.dfk` (sealed like every file,
+    /// encrypted with a passphrase; stored raw, images do not compress).
+    fn write_blobs(&mut self, listing: &Listing) -> Result<()> {
+        for sha in self.store.sync_blobs_held()? {
+            if self.writes_blocked {
+                break;
+            }
+            let name = FileName::Attachment(sha.clone());
+            if listing.files.contains(&name) {
+                continue;
+            }
+            let Some(bytes) = self.store.sync_blob(&sha)? else { continue };
+            let sealed = format::seal(&name.to_path(), &bytes, self.write_key.as_ref(), true);
+            match self.folder.create(&name.to_path(), &sealed) {
+                // Another device wrote the same content meanwhile: same bytes.
+                Ok(()) | Err(FolderError::AlreadyExists) => {
+                    self.report.files_written += 1;
+                    self.report.attachments_written += 1;
+                }
+                Err(e) => {
+                    self.writes_blocked = true;
+                    self.report.errors.push(folder_issue(&e, "send an attachment").file(&name.to_path()));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads the attachment bytes other devices' records name and this
+    /// device lacks. One not in the folder (yet) is pending, not an error.
+    fn read_blobs(&mut self, listing: &Listing) -> Result<()> {
+        let mut pending = 0u64;
+        for sha in self.store.sync_blobs_missing()? {
+            let name = FileName::Attachment(sha.clone());
+            if !listing.files.contains(&name) {
+                pending += 1;
+                continue;
+            }
+            let path = name.to_path();
+            let bytes = match self.folder.read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    if e != FolderError::NotFound {
+                        self.report.warnings.push(
+                            SyncIssue::new(
+                                "file_unreadable",
+                                format!("Could not read {path}: {e}; it is retried next time."),
+                            )
+                            .file(&path),
+                        );
+                    }
+                    pending += 1;
+                    continue;
+                }
+            };
+            self.report.files_read += 1;
+            match format::open(&path, &bytes, self.keys) {
+                Ok(plain) if format::sha256_hex(&plain) == sha => {
+                    self.store.sync_put_blob(&sha, &plain)?;
+                    self.store.sync_clear_bad_file(&path)?;
+                    self.report.attachments_read += 1;
+                }
+                Ok(_) => {
+                    self.bad_file(&path, "content does not match its name")?;
+                    pending += 1;
+                }
+                Err(FileProblem::Newer(v)) => return Err(newer_error(v)),
+                Err(FileProblem::Locked) => {
+                    self.report.warnings.push(
+                        SyncIssue::new(
+                            "file_locked",
+                            format!("{path} is encrypted with a passphrase this device does not have."),
+                        )
+                        .file(&path),
+                    );
+                    pending += 1;
+                }
+                Err(FileProblem::Damaged(why)) => {
+                    self.bad_file(&path, &why)?;
+                    pending += 1;
+                }
+            }
+        }
+        self.report.attachments_pending = pending;
+        Ok(())
+    }
+
     /// Reads what the other devices last said about themselves.
     fn read_peers(&mut self, listing: &Listing) -> Result<BTreeMap<String, DeviceInfo>> {
         let mut latest: BTreeMap<String, u64> = BTreeMap::new();
@@ -830,7 +918,21 @@ fn human_duration(ms: i64) -> String {
 /// another copy of this database synced here); problems with single files
 /// or writes come back in the report's warnings and errors, and the next
 /// round retries.
+///
+/// A failure is remembered (with `opts.now_ms`) for the sync panel until a
+/// round succeeds: see `SyncStatus::last_error`.
 pub fn sync_round(
+    store: &mut Store,
+    folder: &mut dyn SyncFolder,
+    keys: &mut Keyring,
+    opts: &SyncOptions,
+) -> Result<SyncReport> {
+    let result = run_round(store, folder, keys, opts);
+    store.sync_note_failure(result.as_ref().err(), opts.now_ms)?;
+    result
+}
+
+fn run_round(
     store: &mut Store,
     folder: &mut dyn SyncFolder,
     keys: &mut Keyring,
@@ -920,6 +1022,9 @@ pub fn sync_round(
     }
     round.apply_changes(&listing)?;
     round.store.sync_observe_clock("", opts.now_ms)?;
+    round.read_blobs(&listing)?;
+    // Attachment bytes before the records naming them, so others rarely wait.
+    round.write_blobs(&listing)?;
     round.write_changes()?;
     round.write_info(&listing)?;
     round.write_snapshot(&listing, newest.as_ref())?;

@@ -19,6 +19,12 @@ import type { Stored } from './bindings/Stored';
 import type { TimelineEntry } from './bindings/TimelineEntry';
 import type { TimelineOwner } from './bindings/TimelineOwner';
 import type { TrashItem } from './bindings/TrashItem';
+import type { DuplicateCandidate } from './bindings/DuplicateCandidate';
+import type { DuplicateGroup } from './bindings/DuplicateGroup';
+import type { Merge } from './bindings/Merge';
+import type { MergeChoice } from './bindings/MergeChoice';
+import type { ReadingSuggestion } from './bindings/ReadingSuggestion';
+import type { SearchHit } from './bindings/SearchHit';
 
 export type { ApiError, Kind, Stored, ListQuery, Page };
 
@@ -112,9 +118,30 @@ async function viaHttp(cmd: Command): Promise<Response> {
   return body as Response;
 }
 
+// Folder sync (issue 5): commands that change records; after one succeeds,
+// the write listeners run (the sync provider syncs a few seconds later).
+const WRITES = new Set<string>(['create', 'add', 'update', 'patch', 'delete', 'restore', 'merge', 'undo_merge', 'resolve_conflict', 'import_apply', 'restore_backup', 'attach_file', 'delete_attachment']);
+const writeListeners = new Set<() => void>();
+
+/** Runs `fn` after every successful write; returns the unsubscribe function. */
+export function onWrite(fn: () => void): () => void {
+  writeListeners.add(fn);
+  return () => writeListeners.delete(fn);
+}
+
+/** Runs the write listeners: for writes that finish later (a background import). */
+export function notifyWrite(): void {
+  writeListeners.forEach((fn) => fn());
+}
+
 /** Sends one command to the core. Rejects with an ApiError. */
 export function call(cmd: Command): Promise<Response> {
-  return inTauri() ? viaTauri(cmd) : viaHttp(cmd);
+  const p = inTauri() ? viaTauri(cmd) : viaHttp(cmd);
+  if (!WRITES.has(cmd.cmd)) return p;
+  return p.then((r) => {
+    writeListeners.forEach((fn) => fn());
+    return r;
+  });
 }
 
 type ResponseData<T extends Response['type']> = Extract<Response, { type: T }> extends { data: infer D } ? D : never;
@@ -208,46 +235,52 @@ export async function setCurrentUser(userId: string | null): Promise<Settings> {
   return expect(await call({ cmd: 'set_current_user', user_id: userId }), 'settings');
 }
 
-// ---- global search ---------------------------------------------------------
+// ---- search, duplicates, merge, readings (issue 4) ----------------------------
 
-export interface SearchHit {
-  kind: Kind;
-  id: string;
-  title: string;
-  /** A second line: the reading, the company, the title … */
-  subtitle: string;
-}
+export type { DuplicateCandidate, DuplicateGroup, Merge, MergeChoice, ReadingSuggestion, SearchHit };
 
-/**
- * Everything matching `q`, for the command palette. For now a `list` with `q`
- * over companies and contacts; one place to switch to a dedicated `search`
- * command later.
- */
-export async function searchAll(q: string, limit = 8): Promise<SearchHit[]> {
+/** Ranked hits over companies, contacts, deals, products and activities (the core's `search`). */
+export async function search(q: string, opts: { limit?: number; kinds?: Kind[] } = {}): Promise<SearchHit[]> {
   const text = q.trim();
   if (!text) return [];
-  const [companies, contacts] = await Promise.all([
-    list('company', { q: text, limit, no_total: true }),
-    list('contact', { q: text, limit, no_total: true }),
-  ]);
-  const hits: SearchHit[] = [];
-  for (const c of companies.items) {
-    const d = c.data;
-    hits.push({
-      kind: 'company',
-      id: c.id,
-      title: c.display_name,
-      subtitle: [d.name_reading, d.prefecture, d.phone].filter(Boolean).join(' · '),
-    });
-  }
-  for (const c of contacts.items) {
-    const d = c.data;
-    hits.push({
-      kind: 'contact',
-      id: c.id,
-      title: c.display_name,
-      subtitle: [[d.family_reading, d.given_reading].filter(Boolean).join(' '), d.department, d.title].filter(Boolean).join(' · '),
-    });
-  }
-  return hits;
+  return expect(await call({ cmd: 'search', q: text, limit: opts.limit, kinds: opts.kinds }), 'search');
+}
+
+/** Everything matching `q`, for the command palette. */
+export async function searchAll(q: string, limit = 12): Promise<SearchHit[]> {
+  return search(q, { limit });
+}
+
+/** Most ids a list's text filter asks the search for. */
+export const LIST_SEARCH_LIMIT = 200;
+
+/** Ids of the records of one kind the search finds for `q` (a list's text box). */
+export async function searchIds(kind: Kind, q: string, limit = LIST_SEARCH_LIMIT): Promise<string[]> {
+  const hits = await search(q, { limit, kinds: [kind] });
+  return hits.filter((h) => h.kind === kind).map((h) => h.id);
+}
+
+/** Records a company or contact being typed may duplicate (advice only). */
+export async function checkDuplicates(kind: Kind, fields: { [field: string]: unknown }, excludeId?: string | null): Promise<DuplicateCandidate[]> {
+  return expect(await call({ cmd: 'check_duplicates', kind, fields, exclude_id: excludeId ?? undefined }), 'duplicate_candidates');
+}
+
+export async function findDuplicates(kind: Kind): Promise<DuplicateGroup[]> {
+  return expect(await call({ cmd: 'find_duplicates', kind }), 'duplicate_groups');
+}
+
+export async function merge(kind: Kind, survivorId: string, loserId: string, choices: { [field: string]: MergeChoice }): Promise<Merge> {
+  return expect(await call({ cmd: 'merge', kind, survivor_id: survivorId, loser_id: loserId, choices }), 'merge');
+}
+
+export async function undoMerge(mergeId: string): Promise<Merge> {
+  return expect(await call({ cmd: 'undo_merge', merge_id: mergeId }), 'merge');
+}
+
+export async function merges(limit = 50): Promise<Merge[]> {
+  return expect(await call({ cmd: 'merges', limit }), 'merges');
+}
+
+export async function suggestReading(text: string): Promise<ReadingSuggestion> {
+  return expect(await call({ cmd: 'suggest_reading', text }), 'reading');
 }

@@ -43,6 +43,29 @@ const MESSAGES: Record<string, { ja: string; en: string }> = {
   unauthorized: { ja: '接続が許可されていません(アプリから開き直してください)', en: 'Not authorized (open the app again)' },
   bad_request: { ja: '要求の形式が正しくありません', en: 'Bad request' },
   constraint: { ja: 'データの整合性エラーです', en: 'Database constraint failed' },
+  // issue 4: merge and readings
+  same_record: { ja: '同じデータどうしは統合できません', en: 'A record cannot be merged with itself' },
+  already_undone: { ja: 'この統合はすでに元に戻されています', en: 'This merge was already undone' },
+  merge_changed: {
+    ja: '統合のあとで編集された項目があるため元に戻せません',
+    en: 'Fields the merge set were edited since; the merge cannot be undone',
+  },
+  reading_unavailable: { ja: '読みの辞書がないため提案できません', en: 'No reading dictionary on this computer' },
+  // issue 6: import, export, backup
+  import_has_errors: { ja: 'エラーのある行があるため取り込みませんでした', en: 'Some rows have errors, so nothing was imported' },
+  import_running: { ja: '取り込みの実行中です。終わるまで待つか中止してください', en: 'An import is running; wait for it or cancel it first' },
+  cancelled: { ja: '中止しました。データは変更されていません', en: 'Cancelled; nothing was changed' },
+  not_a_backup: { ja: '大福帳のバックアップファイルではありません', en: 'Not a Daifuku backup file' },
+  newer_database: { ja: '新しいバージョンで作られたファイルです。先にアプリを更新してください', en: 'Made by a newer version; update the app first' },
+  empty_file: { ja: 'ファイルにデータがありません', en: 'The file has no rows' },
+  duplicate_target: { ja: '同じ項目に2つの列が対応付けられています', en: 'Two columns fill the same field' },
+  // issue 5: attachments
+  too_large: { ja: 'ファイルが大きすぎます(1ファイル20MBまで)', en: 'The file is too large (at most 20 MB)' },
+  invalid_file: { ja: 'ファイルを読み込めませんでした', en: 'The file could not be read' },
+  attachment_pending: {
+    ja: 'このファイルはほかのパソコンからまだ届いていません。次の同期で届きます',
+    en: 'This file has not arrived from the other computer yet; it comes with a later sync',
+  },
 };
 
 /** The message for one error code, localized; `fallback` (the core's English message) when the code is unknown. */

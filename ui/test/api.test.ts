@@ -85,24 +85,34 @@ describe('call over HTTP', () => {
     expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({ cmd: 'patch', kind: 'task', id: 't1', version: 4, fields: { done: true, done_on: '2024-05-01' } });
   });
 
-  it('searchAll asks companies and contacts and merges the hits', async () => {
-    const page = (items: unknown[]) => ({ type: 'page', data: { items, total: null, offset: 0, limit: 8 } });
-    const fetch = vi.fn(async (_u: string, init?: RequestInit) => {
-      const cmd = JSON.parse(String(init?.body));
-      const items =
-        cmd.kind === 'company'
-          ? [{ id: 'c1', kind: 'company', display_name: '山田商事株式会社', data: { name_reading: 'ヤマダショウジ', prefecture: '東京都', phone: null } }]
-          : [{ id: 'p1', kind: 'contact', display_name: '山田 太郎', data: { family_reading: 'ヤマダ', given_reading: 'タロウ', department: '営業部', title: '部長' } }];
-      return new Response(JSON.stringify(page(items)), { status: 200 });
-    });
-    vi.stubGlobal('fetch', fetch);
-    const hits = await api.searchAll('山田');
-    expect(hits.map((h) => [h.kind, h.id, h.title])).toEqual([
-      ['company', 'c1', '山田商事株式会社'],
-      ['contact', 'p1', '山田 太郎'],
-    ]);
-    expect(hits[1].subtitle).toBe('ヤマダ タロウ · 営業部 · 部長');
+  it('searchAll sends one search command and returns its ranked hits', async () => {
+    const hits = [
+      { kind: 'company', id: 'c1', display_name: '山田商事株式会社', code: 'C-1', company_name: null, matched: 'reading', snippet: { field: 'name_reading', before: '', matched: 'ヤマダ', after: 'ショウジ' } },
+      { kind: 'contact', id: 'p1', display_name: '山田 太郎', code: null, company_name: '山田商事株式会社', matched: 'reading', snippet: null },
+    ];
+    const fetch = mockFetch(200, { type: 'search', data: hits });
+    expect(await api.searchAll('ﾔﾏﾀﾞ')).toEqual(hits);
+    expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({ cmd: 'search', q: 'ﾔﾏﾀﾞ', limit: 12 });
     expect(await api.searchAll('  ')).toEqual([]);
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('searchIds narrows the search to one kind and keeps only its ids', async () => {
+    const fetch = mockFetch(200, {
+      type: 'search',
+      data: [
+        { kind: 'company', id: 'c1', display_name: 'A', code: null, company_name: null, matched: 'phone', snippet: null },
+        { kind: 'contact', id: 'p1', display_name: 'B', code: null, company_name: null, matched: 'phone', snippet: null },
+      ],
+    });
+    expect(await api.searchIds('company', '(03)1234-5678')).toEqual(['c1']);
+    expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({ cmd: 'search', q: '(03)1234-5678', limit: 200, kinds: ['company'] });
+  });
+
+  it('checkDuplicates names the record being edited', async () => {
+    const fetch = mockFetch(200, { type: 'duplicate_candidates', data: [] });
+    await api.checkDuplicates('company', { name: '㈱山田商事', phone: '03-1234-5678' }, 'c9');
+    expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({ cmd: 'check_duplicates', kind: 'company', fields: { name: '㈱山田商事', phone: '03-1234-5678' }, exclude_id: 'c9' });
   });
 });
 

@@ -45,13 +45,28 @@ pub fn run(store: &mut Store, m: &ArgMatches) -> Result<(), ApiError> {
     }
     println!("DAIFUKU_URL=http://127.0.0.1:{port}/#token={token}");
     std::io::stdout().flush().ok();
+    let mut sync = daifuku::host::SyncHost::new();
+    // Background imports and the automatic daily backup (daifuku::jobs).
+    let jobs = daifuku::jobs::Jobs::new();
+    if let Some(db) = store.path() {
+        let _ = daifuku::jobs::spawn_auto_backup(db, now_ctx_today, |e| eprintln!("automatic backup: {e}"));
+    }
     for request in server.incoming_requests() {
-        let result = handle(store, &ui_dir, &token, port, request);
+        let result = handle(store, &mut sync, &jobs, &ui_dir, &token, port, request);
         if let Err(e) = result {
             eprintln!("serve: {e}");
         }
     }
     Ok(())
+}
+
+/// Today's local date (`DAIFUKU_NOW` when set, as every command's clock).
+fn now_ctx_today() -> String {
+    let ms = std::env::var("DAIFUKU_NOW").ok().and_then(|v| v.parse::<i64>().ok());
+    let now = chrono::Local::now();
+    let mut ctx = daifuku::Ctx::new(ms.unwrap_or(now.timestamp_millis()), "");
+    ctx.tz_offset_min = now.offset().local_minus_utc() / 60;
+    ctx.today()
 }
 
 fn header(name: &str, value: &str) -> Header {
@@ -79,6 +94,8 @@ fn error_status(e: &ApiError) -> u16 {
 
 fn handle(
     store: &mut Store,
+    sync: &mut daifuku::host::SyncHost,
+    jobs: &daifuku::jobs::Jobs,
     ui_dir: &Path,
     token: &str,
     port: u16,
@@ -119,6 +136,14 @@ fn handle(
                 .map_err(ApiError::from)
                 .and_then(|cmd| {
                     let ctx = now_ctx(store)?;
+                    // Host-only: folder sync (daifuku::host).
+                    if let Some(r) = sync.intercept(store, &ctx, &cmd) {
+                        return r;
+                    }
+                    // Host-only: background imports (daifuku::jobs).
+                    if let Some(r) = daifuku::jobs::intercept(jobs, store, &ctx, &cmd) {
+                        return r;
+                    }
                     api::execute_json(store, &ctx, cmd)
                 });
             match result {

@@ -1,47 +1,17 @@
 //! `daifuku sync`: one round of folder sync through a local/network folder or
 //! an S3-compatible bucket; `daifuku conflicts`: review and resolve what sync
-//! kept aside. The CLI reads the clock, the environment (passphrase, S3
-//! keys) and random bytes here, so the core does not have to.
+//! kept aside. The CLI reads the clock and the environment (passphrase, S3
+//! keys) here; opening the folder and running the round is
+//! `daifuku::host`, shared with the app.
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use daifuku::api;
-use daifuku::sync::crypto::Keyring;
-use daifuku::sync::folder::{FolderError, SyncFolder};
-use daifuku::sync::{sync_round, ConflictChoice, SnapshotPolicy, SyncOptions, SyncReport};
+use daifuku::host::{RoundRequest, SyncHost, SyncTarget};
+use daifuku::sync::{ConflictChoice, SnapshotPolicy, SyncReport};
 use daifuku::{ApiError, Store};
-use daifuku_folder::{ObjectFolder, S3Config};
-use rand::RngExt;
+use daifuku_folder::S3Config;
 
 use crate::Output;
-
-/// The storage, seen through the core's trait.
-struct Folder(ObjectFolder);
-
-fn map(e: daifuku_folder::FolderError) -> FolderError {
-    use daifuku_folder::FolderError as E;
-    match e {
-        E::NotFound => FolderError::NotFound,
-        E::AlreadyExists => FolderError::AlreadyExists,
-        E::ReadOnly => FolderError::ReadOnly,
-        E::Full => FolderError::Full,
-        E::Other(s) => FolderError::Other(s),
-    }
-}
-
-impl SyncFolder for Folder {
-    fn list(&mut self, prefix: &str) -> Result<Vec<String>, FolderError> {
-        self.0.list(prefix).map_err(map)
-    }
-    fn read(&mut self, name: &str) -> Result<Vec<u8>, FolderError> {
-        self.0.read(name).map_err(map)
-    }
-    fn create(&mut self, name: &str, bytes: &[u8]) -> Result<(), FolderError> {
-        self.0.create(name, bytes).map_err(map)
-    }
-    fn delete(&mut self, name: &str) -> Result<(), FolderError> {
-        self.0.delete(name).map_err(map)
-    }
-}
 
 pub fn commands() -> Vec<Command> {
     vec![
@@ -51,7 +21,7 @@ pub fn commands() -> Vec<Command> {
                 Arg::new("folder")
                     .long("folder")
                     .value_name("PATH")
-                    .help("Shared folder (SMB/NAS share, Dropbox/OneDrive/Google Drive folder)"),
+                    .help("Shared folder (SMB/NAS share, Dropbox/OneDrive/Google Drive folder); default: the one the app was set up with"),
             )
             .arg(
                 Arg::new("s3-endpoint")
@@ -122,12 +92,6 @@ fn env(var: &str) -> Option<String> {
     std::env::var(var).ok().filter(|v| !v.is_empty())
 }
 
-fn host_name() -> Option<String> {
-    env("HOSTNAME").or_else(|| {
-        std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
-    })
-}
-
 fn summary(r: &SyncReport) -> String {
     let mut lines = vec![format!(
         "同期 / sync: read {} files, applied {} changes ({} fields), wrote {} changes in {} files; {} new conflicts ({} open); {} local changes waiting, {} remote waiting",
@@ -141,6 +105,12 @@ fn summary(r: &SyncReport) -> String {
     }
     if r.files_deleted > 0 {
         lines.push(format!("removed {} old files", r.files_deleted));
+    }
+    if r.attachments_written + r.attachments_read + r.attachments_pending > 0 {
+        lines.push(format!(
+            "attachments: sent {}, received {}, {} still coming",
+            r.attachments_written, r.attachments_read, r.attachments_pending
+        ));
     }
     for w in &r.warnings {
         lines.push(format!("warning: {}", w.message));
@@ -157,14 +127,14 @@ pub fn run_sync(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError>
         let v = serde_json::to_value(store.sync_status()?)?;
         return Ok(Output::Both(serde_json::to_string_pretty(&v)?, v));
     }
-    let folder = match (sub.get_one::<String>("folder"), sub.get_one::<String>("s3-endpoint")) {
-        (Some(path), None) => ObjectFolder::local(std::path::Path::new(path)),
+    let target = match (sub.get_one::<String>("folder"), sub.get_one::<String>("s3-endpoint")) {
+        (Some(path), None) => SyncTarget::Folder { path: path.into(), create: true },
         (None, Some(endpoint)) => {
             let bucket = sub
                 .get_one::<String>("bucket")
                 .ok_or_else(|| ApiError::new("usage", "--s3-endpoint needs --bucket"))?;
             let key = |flag: &str| env(sub.get_one::<String>(flag).unwrap()).unwrap_or_default();
-            ObjectFolder::s3(&S3Config {
+            SyncTarget::S3(S3Config {
                 endpoint: endpoint.clone(),
                 bucket: bucket.clone(),
                 prefix: sub.get_one::<String>("s3-prefix").unwrap().clone(),
@@ -173,28 +143,34 @@ pub fn run_sync(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError>
                 secret_access_key: key("s3-secret-key-env"),
             })
         }
-        _ => return Err(ApiError::new("usage", "give --folder PATH or --s3-endpoint URL --bucket NAME")),
-    }
-    .map_err(|e| ApiError::new("sync_folder_unreachable", format!("The sync folder cannot be opened: {e}")))?;
-    let passphrase = match sub.get_one::<String>("passphrase-env") {
+        (None, None) if store.sync_setup()?.is_some() => {
+            // The folder the app was set up with (`SyncConfigure`).
+            let setup = store.sync_setup()?.expect("checked");
+            SyncTarget::Folder { path: setup.folder.into(), create: false }
+        }
+        _ => {
+            return Err(ApiError::new(
+                "usage",
+                "give --folder PATH or --s3-endpoint URL --bucket NAME (or set up sync in the app first)",
+            ))
+        }
+    };
+    let saved = sub.get_one::<String>("folder").is_none() && sub.get_one::<String>("s3-endpoint").is_none();
+    let mut req = RoundRequest::new(target, ctx.now_ms);
+    req.passphrase = match sub.get_one::<String>("passphrase-env") {
         Some(var) => Some(env(var).ok_or_else(|| {
             ApiError::new("sync_passphrase_required", format!("the variable {var} holding the passphrase is not set"))
         })?),
+        None if saved => store.sync_passphrase()?,
         None => None,
     };
-    let mut opts = SyncOptions::new(ctx.now_ms);
-    opts.device_name = sub.get_one::<String>("device-name").cloned();
-    if opts.device_name.is_none() && store.sync_state_get("device_name")?.is_none() {
-        opts.device_name = host_name();
-    }
-    opts.entropy = rand::rng().random();
+    req.device_name = sub.get_one::<String>("device-name").cloned();
     if sub.get_flag("snapshot") {
-        opts.snapshot = SnapshotPolicy::Always;
+        req.snapshot = SnapshotPolicy::Always;
     }
-    opts.compact = !sub.get_flag("no-compact");
-    opts.retire = sub.get_many::<String>("retire").map(|v| v.cloned().collect()).unwrap_or_default();
-    let mut keys = Keyring::new(passphrase);
-    let report = sync_round(store, &mut Folder(folder), &mut keys, &opts)?;
+    req.compact = !sub.get_flag("no-compact");
+    req.retire = sub.get_many::<String>("retire").map(|v| v.cloned().collect()).unwrap_or_default();
+    let report = SyncHost::new().round(store, &req)?;
     let v = serde_json::to_value(&report)?;
     Ok(Output::Both(summary(&report), v))
 }

@@ -194,8 +194,10 @@ fn import(store: &mut Store, m: &ArgMatches, json: bool) -> Result<Output, ApiEr
     let tty = std::io::stderr().is_terminal() && !json;
     let mut progress = |p: Progress| {
         if tty {
+            // Ctrl+C stops the import: the open transaction is never
+            // committed, so the database stays as it was.
             eprint!(
-                "\r取り込み中 {} {}/{}",
+                "\r取り込み中 {} {}/{} (Ctrl+C で中止 / to cancel)",
                 if p.phase == daifuku::import::Phase::Plan { "checking" } else { "importing" },
                 p.done,
                 p.total

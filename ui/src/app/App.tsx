@@ -9,9 +9,13 @@ import { DealsScreen } from '../screens/Deals';
 import { HomeScreen } from '../screens/Home';
 import { ProductsScreen } from '../screens/Products';
 import { SettingsScreen } from '../screens/Settings';
+import { ImportScreen } from '../screens/Import';
 import { TasksScreen } from '../screens/Tasks';
 import { TrashScreen } from '../screens/Trash';
+import { DuplicatesScreen } from '../screens/Duplicates';
 import { ActivitiesScreen } from '../screens/Activities';
+import { SyncScreen } from '../screens/Sync';
+import { SyncIndicator, SyncProvider } from './sync';
 import { useAppData } from './data';
 import { runNewShortcut, useRoute } from './router';
 
@@ -30,7 +34,9 @@ const NAV: NavItem[] = [
   { route: 'deals', key: 'nav_deals', icon: '📈', match: ['deals'] },
   { route: 'products', key: 'nav_products', icon: '📦', match: ['products'] },
   { route: 'tasks', key: 'nav_tasks', icon: '✅', match: ['tasks'] },
+  { route: 'duplicates', key: 'nav_duplicates', icon: '🔗', match: ['duplicates'] },
   { route: 'trash', key: 'nav_trash', icon: '🗑️', match: ['trash'] },
+  { route: 'sync', key: 'nav_sync', icon: '🔄', match: ['sync'] },
   { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings'] },
 ];
 
@@ -74,10 +80,16 @@ function Screen() {
       return <ProductsScreen tab={route.params.get('tab') ?? 'own'} />;
     case 'tasks':
       return <TasksScreen />;
+    case 'duplicates':
+      return <DuplicatesScreen tab={route.params.get('tab') ?? 'company'} />;
     case 'trash':
       return <TrashScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'import':
+      return <ImportScreen initialKind={route.params.get('kind') ?? undefined} />;
+    case 'sync':
+      return <SyncScreen />;
     default:
       return <p className="empty">404</p>;
   }
@@ -107,6 +119,7 @@ export function App() {
   const me = users.find((u) => u.id === settings?.current_user_id);
 
   return (
+    <SyncProvider>
     <div className="shell">
       <aside className="sidebar" aria-label="main navigation">
         <div className="brand">
@@ -131,6 +144,7 @@ export function App() {
           ))}
         </nav>
         <div className="sidebar-foot">
+          <SyncIndicator />
           <a href="#/settings" className="me" data-testid="current-user">
             <span className="avatar" aria-hidden>
               {(me?.display_name ?? '?').slice(0, 1)}
@@ -155,5 +169,6 @@ export function App() {
       </div>
       {palette != null && <CommandPalette initial={palette} onClose={() => setPalette(null)} />}
     </div>
+    </SyncProvider>
   );
 }

@@ -3,4 +3,4 @@
 /**
  * Every record type.
  */
-export type Kind = "company" | "company_financial" | "company_relation" | "contact" | "contact_position" | "card_exchange" | "activity" | "task" | "deal" | "product" | "product_score" | "case_study" | "purchase" | "user" | "note_template";
+export type Kind = "company" | "company_financial" | "company_relation" | "contact" | "contact_position" | "card_exchange" | "activity" | "task" | "deal" | "product" | "product_score" | "case_study" | "purchase" | "user" | "note_template" | "attachment";

@@ -37,4 +37,12 @@ pending_local: number,
  * Other devices' changes seen in the folder but not applied yet
  * (unreadable or waiting for earlier files).
  */
-waiting_remote: number, warnings: Array<SyncIssue>, errors: Array<SyncIssue>, };
+waiting_remote: number, warnings: Array<SyncIssue>, errors: Array<SyncIssue>, 
+/**
+ * Attachment files (`a/<sha256>.dfk`) written / read this round.
+ */
+attachments_written: number, attachments_read: number, 
+/**
+ * Attachments whose bytes have not arrived here yet (their records have).
+ */
+attachments_pending: number, };

@@ -1,22 +1,72 @@
-// Ctrl+K: search as you type over companies and contacts; arrows move,
-// Enter opens, Esc closes.
+// Ctrl+K: one search over companies, contacts, deals, products and activities
+// (the core's `search` command: ㈱/株式会社, カナ/かな/ｶﾅ and phone numbers in any
+// notation all find the record). Arrows move, Enter opens, Esc closes.
 
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import * as api from '../api';
-import { useMeta } from '../app/data';
+import type { Kind } from '../bindings/Kind';
+import type { MatchKind } from '../bindings/MatchKind';
+import type { Snippet } from '../bindings/Snippet';
+import { useAppData } from '../app/data';
 import { recordHref } from '../app/router';
-import { useI18n } from '../i18n';
+import { useI18n, type DictKey } from '../i18n';
+
+/** The active row after a navigation key (`null`: the key is not one). */
+export function moveActive(active: number, key: string, count: number): number | null {
+  if (count <= 0) return null;
+  switch (key) {
+    case 'ArrowDown':
+      return (active + 1) % count;
+    case 'ArrowUp':
+      return (active - 1 + count) % count;
+    case 'Home':
+      return 0;
+    case 'End':
+      return count - 1;
+    case 'PageDown':
+      return Math.min(active + 5, count - 1);
+    case 'PageUp':
+      return Math.max(active - 5, 0);
+    default:
+      return null;
+  }
+}
+
+export const MATCH_LABEL: Record<MatchKind, DictKey> = {
+  exact_name: 'match_exact_name',
+  name_prefix: 'match_name_prefix',
+  reading: 'match_reading',
+  name: 'match_name',
+  code: 'match_code',
+  phone: 'match_phone',
+  email: 'match_email',
+  content: 'match_content',
+};
+
+/** The matched text highlighted in its context. */
+export function SnippetText({ snippet }: { snippet: Snippet }) {
+  return (
+    <span className="hit-snippet" data-testid="hit-snippet" data-field={snippet.field}>
+      {snippet.before}
+      <mark>{snippet.matched}</mark>
+      {snippet.after}
+    </span>
+  );
+}
 
 export function CommandPalette({ onClose, initial = '' }: { onClose: () => void; initial?: string }) {
   const { t, kindLabel } = useI18n();
-  const companyMeta = useMeta('company');
-  const contactMeta = useMeta('contact');
+  const { schema } = useAppData();
   const [q, setQ] = useState(initial);
   const [hits, setHits] = useState<api.SearchHit[]>([]);
   const [active, setActive] = useState(0);
   const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState<string | null>(null);
+  /** The query the hits shown answer. */
+  const [answered, setAnswered] = useState('');
   const seq = useRef(0);
   const inputRef = useRef<HTMLInputElement>(null);
+  const listRef = useRef<HTMLUListElement>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
 
@@ -36,6 +86,9 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
     const my = ++seq.current;
     if (!q.trim()) {
       setHits([]);
+      setBusy(false);
+      setFailed(null);
+      setAnswered('');
       return;
     }
     setBusy(true);
@@ -45,9 +98,15 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
         if (my === seq.current) {
           setHits(r);
           setActive(0);
+          setFailed(null);
+          setAnswered(q);
         }
-      } catch {
-        if (my === seq.current) setHits([]);
+      } catch (e) {
+        if (my === seq.current) {
+          setHits([]);
+          setFailed(api.toApiError(e).message);
+          setAnswered(q);
+        }
       } finally {
         if (my === seq.current) setBusy(false);
       }
@@ -55,23 +114,31 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
     return () => clearTimeout(timer);
   }, [q]);
 
+  useEffect(() => {
+    listRef.current?.querySelector('[aria-selected=true]')?.scrollIntoView?.({ block: 'nearest' });
+  }, [active]);
+
   const open = (h: api.SearchHit) => {
     const link = recordHref(h.kind, h.id);
     if (link) window.location.hash = link;
     onClose();
   };
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'ArrowDown') {
-      e.preventDefault();
-      setActive((a) => Math.min(a + 1, hits.length - 1));
-    } else if (e.key === 'ArrowUp') {
-      e.preventDefault();
-      setActive((a) => Math.max(a - 1, 0));
-    } else if (e.key === 'Enter') {
+    if (e.key === 'Enter') {
       e.preventDefault();
       if (hits[active]) open(hits[active]);
+      return;
+    }
+    // Home/End move the caret in the box; only the arrows and pages move the selection.
+    if (e.key === 'Home' || e.key === 'End') return;
+    const next = moveActive(active, e.key, hits.length);
+    if (next != null) {
+      e.preventDefault();
+      setActive(next);
     }
   };
+  const label = (k: Kind) => kindLabel(schema.get(k), k);
+  const activeId = hits[active] ? `palette-hit-${active}` : undefined;
   return (
     <div className="backdrop backdrop-top" onMouseDown={(e) => e.target === e.currentTarget && onClose()}>
       <div className="palette" role="dialog" aria-modal="true" aria-label={t('search_placeholder')} data-testid="palette">
@@ -80,22 +147,28 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
           <input
             ref={inputRef}
             value={q}
-            placeholder={t('search_placeholder')}
+            placeholder={t('search_everything')}
             onChange={(e) => setQ(e.target.value)}
             onKeyDown={onKey}
             data-testid="palette-input"
             role="combobox"
             aria-expanded={hits.length > 0}
             aria-controls="palette-results"
+            aria-activedescendant={activeId}
           />
           <kbd>Esc</kbd>
         </div>
-        <ul className="palette-results" id="palette-results" role="listbox">
+        <ul className="palette-results" id="palette-results" role="listbox" ref={listRef} data-testid="palette-results" data-q={answered}>
           {!q.trim() && <li className="palette-hint">{t('search_type')}</li>}
-          {q.trim() && !busy && hits.length === 0 && <li className="palette-hint">{t('search_none')}</li>}
+          {q.trim() && !busy && hits.length === 0 && (
+            <li className="palette-hint" data-testid="palette-none">
+              {failed ?? t('search_none')}
+            </li>
+          )}
           {hits.map((h, i) => (
             <li
               key={`${h.kind}-${h.id}`}
+              id={`palette-hit-${i}`}
               role="option"
               aria-selected={i === active}
               className={i === active ? 'active' : ''}
@@ -106,10 +179,23 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
               }}
               data-testid="palette-hit"
               data-kind={h.kind}
+              data-id={h.id}
+              data-matched={h.matched}
             >
-              <span className={`badge badge-kind-${h.kind}`}>{kindLabel(h.kind === 'company' ? companyMeta : contactMeta)}</span>
-              <span className="hit-title">{h.title}</span>
-              <small className="hit-sub">{h.subtitle}</small>
+              <span className={`badge badge-kind-${h.kind}`} data-testid="hit-kind">
+                {label(h.kind)}
+              </span>
+              <span className="hit-main">
+                <span className="hit-title">
+                  {h.display_name}
+                  {h.code && <span className="hit-code"> [{h.code}]</span>}
+                  {h.company_name && h.kind !== 'company' && <span className="hit-company"> · {h.company_name}</span>}
+                </span>
+                <small className="hit-sub">
+                  <span className="hit-why">{t(MATCH_LABEL[h.matched])}</span>
+                  {h.snippet && <SnippetText snippet={h.snippet} />}
+                </small>
+              </span>
             </li>
           ))}
         </ul>

@@ -6,8 +6,8 @@ import { forgetName, useAppData, useMeta, useToast } from '../app/data';
 import { useI18n } from '../i18n';
 import { LAYOUTS } from '../layouts';
 import { Dialog } from './Dialog';
-import { DuplicateHint } from './DuplicateHint';
 import type { Choice } from './fields';
+import { identityFormProps } from './identity';
 import { createRecord, patchRecord, RecordForm } from './RecordForm';
 
 /**
@@ -75,11 +75,7 @@ export function RecordDialog({
         sectioned={sectioned}
         sectionOrder={LAYOUTS[kind]?.sections}
         testid={`form-${kind}`}
-        aside={
-          !stored && (kind === 'company' || kind === 'contact')
-            ? (v) => <DuplicateHint kind={kind} text={kind === 'company' ? String(v.name ?? '') : `${v.family_name ?? ''} ${v.given_name ?? ''}`} />
-            : undefined
-        }
+        {...identityFormProps(kind, stored?.id, preset)}
       />
     </Dialog>
   );

@@ -129,8 +129,8 @@ export interface RecordFormProps {
   testid?: string;
   /** Extra content after the fields (inside the form). */
   footer?: ReactNode;
-  /** Custom widget for some fields. */
-  render?: Record<string, (value: unknown, set: (v: unknown) => void) => ReactNode>;
+  /** Custom widget for some fields (`values`: the whole form, `def`: the field; null: the default widget). */
+  render?: Record<string, (value: unknown, set: (v: unknown) => void, values: FormValues, def: FieldDef) => ReactNode>;
   /** Extra content computed from the values being typed (e.g. a duplicate warning). */
   aside?: (values: FormValues) => ReactNode;
 }
@@ -181,7 +181,7 @@ export function RecordForm({
       choices={choices?.[d.name]}
       refFilters={refFilters?.[d.name]}
     >
-      {render?.[d.name]?.(form.values[d.name], (v) => form.set(d.name, v))}
+      {render?.[d.name]?.(form.values[d.name], (v) => form.set(d.name, v), form.values, d)}
     </FieldRow>
   );
   return (

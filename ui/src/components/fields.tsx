@@ -277,6 +277,9 @@ function TagsInput({ def, value, onChange, id, invalid }: WidgetProps) {
 }
 
 /** Search-as-you-type over one kind; arrow keys and Enter choose. */
+/** Kinds the core's `search` indexes (keys::SEARCH_KINDS). */
+const SEARCHED_KINDS: Kind[] = ['company', 'contact', 'deal', 'product', 'activity'];
+
 export function RecordSearch({
   kind,
   onPick,
@@ -306,10 +309,17 @@ export function RecordSearch({
     const my = ++seq.current;
     const t = setTimeout(async () => {
       try {
-        const page = await api.list(kind, { q: q.trim() || undefined, limit: 12, no_total: true, filters: filters ?? [] });
+        const text = q.trim();
+        // Kinds the core's search covers are found by reading, ㈱/株式会社, phone … (issue 4), best first.
+        const ids = text && SEARCHED_KINDS.includes(kind) ? await api.searchIds(kind, text, 50) : null;
+        const query = ids ? { filters: [...(filters ?? []), { field: 'id', op: 'in' as const, value: ids }] } : { q: text || undefined, filters: filters ?? [] };
+        const page = await api.list(kind, { ...query, limit: ids ? 50 : 12, no_total: true });
         if (my !== seq.current) return;
+        const rank = (id: string) => (ids ? ids.indexOf(id) : 0);
         setItems(
-          page.items
+          [...page.items]
+            .sort((a, b) => rank(a.id) - rank(b.id))
+            .slice(0, 12)
             .filter((s) => !exclude.includes(s.id))
             .map((s) => ({ id: s.id, label: s.display_name, hint: hintOf(s) })),
         );

@@ -3,6 +3,7 @@ import type { Filter } from '../bindings/Filter';
 import { useMeta } from '../app/data';
 import { navigate, useNewShortcut } from '../app/router';
 import { RefLink } from '../components/RecordView';
+import { ListTransferTools } from '../components/Transfer';
 import { VirtualList, type Column } from '../components/VirtualList';
 import { formatDateTime } from '../dates';
 import { useI18n } from '../i18n';
@@ -40,9 +41,12 @@ export function ActivitiesScreen() {
           <h1>{t('nav_activities')}</h1>
           <p className="muted">{total == null ? t('loading') : t('rows', { n: total.toLocaleString('ja-JP') })}</p>
         </div>
-        <button className="btn btn-primary" onClick={() => navigate('activity', 'new')} data-testid="add-activity-global">
-          + {t('add_activity')}
-        </button>
+        <div className="page-actions">
+          <ListTransferTools kind="activity" query={query} />
+          <button className="btn btn-primary" onClick={() => navigate('activity', 'new')} data-testid="add-activity-global">
+            + {t('add_activity')}
+          </button>
+        </div>
       </div>
       <div className="filters">
         <input className="filter-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('filter_text')} />

@@ -8,6 +8,7 @@ import type { FieldDef } from '../bindings/FieldDef';
 import { useAppData, useMeta, useToast } from '../app/data';
 import { href, navigate } from '../app/router';
 import { ChildTable, useRecords } from '../components/ChildTable';
+import { Attachments } from '../components/Attachments';
 import { FieldRow, fromFormValues, toFormValues, type Choice } from '../components/fields';
 import { Markdown } from '../components/Markdown';
 import { useFocusFirstError, useRecordForm } from '../components/RecordForm';
@@ -296,6 +297,7 @@ export function ActivityEditor({ id, params }: { id?: string; params: URLSearchP
           </button>
         </div>
       </form>
+      {stored ? <Attachments ownerKind="activity" ownerId={stored.id} /> : <p className="muted small" data-testid="attachments-save-first">{t('att_save_first')}</p>}
     </div>
   );
 }

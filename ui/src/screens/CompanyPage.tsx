@@ -5,8 +5,10 @@ import { href, navigate, useNewShortcut } from '../app/router';
 import { BarChart } from '../components/BarChart';
 import { ChildTable, useRecords } from '../components/ChildTable';
 import { patchRecord, RecordForm } from '../components/RecordForm';
+import { identityFormProps } from '../components/identity';
 import { RecordView, RefLink } from '../components/RecordView';
 import { Timeline } from '../components/Timeline';
+import { Attachments } from '../components/Attachments';
 import { today } from '../dates';
 import { describeError } from '../errors';
 import { formatYen, useI18n, type DictKey } from '../i18n';
@@ -160,6 +162,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
                 sectioned
                 sectionOrder={LAYOUTS.company?.sections}
                 testid="company-form"
+                {...identityFormProps('company', id)}
                 onCancel={() => setEditing(false)}
                 save={async (data) => {
                   const saved = await patchRecord('company', rec as never, data);
@@ -190,6 +193,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
                     </ul>
                   )}
                 </section>
+                <Attachments ownerKind="company" ownerId={id} />
                 <section className="card">
                   <h3>{t('tab_timeline')}</h3>
                   <Timeline owner={{ kind: 'company', id }} testid="overview-timeline" />

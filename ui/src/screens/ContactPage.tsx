@@ -4,8 +4,10 @@ import { forgetName, useAppData, useMeta, useToast } from '../app/data';
 import { href, navigate, useNewShortcut } from '../app/router';
 import { ChildTable, useRecords } from '../components/ChildTable';
 import { patchRecord, RecordForm } from '../components/RecordForm';
+import { identityFormProps } from '../components/identity';
 import { RecordView, RefLink, Stars } from '../components/RecordView';
 import { Timeline } from '../components/Timeline';
+import { Attachments } from '../components/Attachments';
 import { formatDate, today } from '../dates';
 import { describeError } from '../errors';
 import { useI18n, type DictKey } from '../i18n';
@@ -89,6 +91,7 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
                 sectioned
                 sectionOrder={LAYOUTS.contact?.sections}
                 testid="contact-form"
+                {...identityFormProps('contact', id)}
                 onCancel={() => setEditing(false)}
                 save={async (data) => {
                   const saved = await patchRecord('contact', rec as never, data);
@@ -108,6 +111,7 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
                   <h3>{t('tab_positions')}</h3>
                   <PositionList rows={positions.rows} />
                 </section>
+                <Attachments ownerKind="contact" ownerId={id} />
                 <section className="card">
                   <h3>{t('tab_timeline')}</h3>
                   <Timeline owner={{ kind: 'contact', id }} testid="overview-timeline" />

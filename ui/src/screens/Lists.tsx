@@ -1,13 +1,16 @@
 // The company and contact lists: one virtualized list engine, filters that
-// become ListQuery.filters, a free-text box (ListQuery.q) and the あいうえお bar.
+// become ListQuery.filters, a free-text box and the あいうえお bar. The text box
+// uses the core's search (readings in any kana, ㈱/株式会社, phone numbers in any
+// notation, through the search indexes: no table scan), as an `id in` filter.
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type * as api from '../api';
+import * as api from '../api';
 import type { Filter } from '../bindings/Filter';
 import { useAppData, useMeta } from '../app/data';
 import { navigate, useNewShortcut } from '../app/router';
 import { PREFECTURES } from '../components/fields';
 import { RecordDialog } from '../components/RecordDialog';
+import { ListTransferTools } from '../components/Transfer';
 import { RefLink } from '../components/RecordView';
 import { KanaBar, VirtualList, type Column, type ListHandle } from '../components/VirtualList';
 import { useI18n } from '../i18n';
@@ -19,6 +22,34 @@ export function useDebounced<T>(value: T, ms = 200): T {
     return () => clearTimeout(timer);
   }, [value, ms]);
   return v;
+}
+
+/**
+ * The list filter of a text typed in a list's box: the ids the core's search
+ * finds for it (at most `api.LIST_SEARCH_LIMIT`), or null when the box is
+ * empty. While a new search runs, the previous filter stays.
+ */
+export function useSearchFilter(kind: api.Kind, text: string): { filter: Filter | null; capped: boolean } {
+  const q = text.trim();
+  const [found, setFound] = useState<{ q: string; ids: string[] } | null>(null);
+  useEffect(() => {
+    if (!q) {
+      setFound(null);
+      return;
+    }
+    let alive = true;
+    api.searchIds(kind, q).then(
+      (ids) => alive && setFound({ q, ids }),
+      () => alive && setFound({ q, ids: [] }),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [kind, q]);
+  return useMemo(() => {
+    if (!q || !found) return { filter: null, capped: false };
+    return { filter: { field: 'id', op: 'in', value: found.ids }, capped: found.ids.length >= api.LIST_SEARCH_LIMIT };
+  }, [q, found]);
 }
 
 function fieldLabelOf(meta: ReturnType<typeof useMeta>, name: string, lang: 'ja' | 'en'): string {
@@ -36,6 +67,7 @@ export function CompaniesScreen() {
   const [adding, setAdding] = useState(false);
   const handle = useRef<ListHandle | null>(null);
   const dq = useDebounced(q);
+  const text = useSearchFilter('company', dq);
   const dIndustry = useDebounced(f.industry);
   const dTag = useDebounced(f.tag);
   const query = useMemo(() => {
@@ -46,8 +78,9 @@ export function CompaniesScreen() {
     if (f.prefecture) filters.push({ field: 'prefecture', op: 'eq', value: f.prefecture });
     if (dTag.trim()) filters.push({ field: 'tags', op: 'has', value: dTag.trim() });
     if (dIndustry.trim()) filters.push({ field: 'industry', op: 'contains', value: dIndustry.trim() });
-    return { filters, q: dq.trim() || undefined } satisfies Partial<api.ListQuery>;
-  }, [f.status, f.rank, f.owner_id, f.prefecture, dTag, dIndustry, dq]);
+    if (text.filter) filters.push(text.filter);
+    return { filters } satisfies Partial<api.ListQuery>;
+  }, [f.status, f.rank, f.owner_id, f.prefecture, dTag, dIndustry, text.filter]);
   useNewShortcut(useCallback(() => setAdding(true), []));
   const L = (n: string) => fieldLabelOf(meta, n, lang);
   const columns: Column<'company'>[] = [
@@ -95,9 +128,12 @@ export function CompaniesScreen() {
             {total == null ? t('loading') : t('rows', { n: total.toLocaleString('ja-JP') })}
           </p>
         </div>
-        <button className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-company" title="Ctrl+N">
-          + {t('add_company')}
-        </button>
+        <div className="page-actions">
+          <ListTransferTools kind="company" query={query} />
+          <button className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-company" title="Ctrl+N">
+            + {t('add_company')}
+          </button>
+        </div>
       </div>
       <div className="filters" role="search">
         <input className="filter-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('filter_text')} data-testid="filter-q" />
@@ -148,6 +184,11 @@ export function CompaniesScreen() {
           </button>
         )}
       </div>
+      {text.capped && (
+        <p className="muted small list-capped" data-testid="list-search-capped">
+          {t('list_search_capped', { n: api.LIST_SEARCH_LIMIT })}
+        </p>
+      )}
       <div className="list-with-index">
         <VirtualList kind="company" query={query} columns={columns} onOpen={(s) => navigate('company', s.id)} handle={handle} onTotal={setTotal} testid="company-list" rowHeight={48} />
         <KanaBar kind="company" query={query} handle={handle} />
@@ -168,12 +209,14 @@ export function ContactsScreen() {
   const [adding, setAdding] = useState(false);
   const handle = useRef<ListHandle | null>(null);
   const dq = useDebounced(q);
+  const text = useSearchFilter('contact', dq);
   const query = useMemo(() => {
     const filters: Filter[] = [];
     if (role) filters.push({ field: 'decision_role', op: 'eq', value: role });
     if (owner) filters.push({ field: 'owner_id', op: 'eq', value: owner });
-    return { filters, q: dq.trim() || undefined } satisfies Partial<api.ListQuery>;
-  }, [role, owner, dq]);
+    if (text.filter) filters.push(text.filter);
+    return { filters } satisfies Partial<api.ListQuery>;
+  }, [role, owner, text.filter]);
   useNewShortcut(useCallback(() => setAdding(true), []));
   const L = (n: string) => fieldLabelOf(meta, n, lang);
   const roleDef = meta?.fields.find((x) => x.name === 'decision_role');
@@ -203,9 +246,12 @@ export function ContactsScreen() {
           <h1>{t('nav_contacts')}</h1>
           <p className="muted">{total == null ? t('loading') : t('rows', { n: total.toLocaleString('ja-JP') })}</p>
         </div>
-        <button className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-contact-global">
-          + {t('add_contact')}
-        </button>
+        <div className="page-actions">
+          <ListTransferTools kind="contact" query={query} />
+          <button className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-contact-global">
+            + {t('add_contact')}
+          </button>
+        </div>
       </div>
       <div className="filters" role="search">
         <input className="filter-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('filter_text')} data-testid="filter-q" />
@@ -227,6 +273,11 @@ export function ContactsScreen() {
           ))}
         </select>
       </div>
+      {text.capped && (
+        <p className="muted small list-capped" data-testid="list-search-capped">
+          {t('list_search_capped', { n: api.LIST_SEARCH_LIMIT })}
+        </p>
+      )}
       <div className="list-with-index">
         <VirtualList kind="contact" query={query} columns={columns} onOpen={(s) => navigate('contact', s.id)} handle={handle} onTotal={setTotal} testid="contact-list" rowHeight={48} />
         <KanaBar kind="contact" query={query} handle={handle} />

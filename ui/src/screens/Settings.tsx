@@ -3,6 +3,7 @@ import * as api from '../api';
 import { useAppData, useMeta, useToast } from '../app/data';
 import { useRecords } from '../components/ChildTable';
 import { Markdown } from '../components/Markdown';
+import { BackupSection } from '../components/BackupSection';
 import { RecordDialog } from '../components/RecordDialog';
 import { createRecord, patchRecord, RecordForm } from '../components/RecordForm';
 import { formatDate, today, toWareki } from '../dates';
@@ -125,6 +126,16 @@ export function SettingsScreen() {
           </table>
         </section>
         <TemplatesEditor />
+        <section className="card card-span" data-testid="import-section">
+          <header className="card-head">
+            <h2>{t('imp_title')}</h2>
+            <a className="btn btn-primary btn-sm" href="#/import" data-testid="settings-import">
+              ⬆ {t('imp_short')}
+            </a>
+          </header>
+          <p className="muted small">{t('imp_lead')}</p>
+        </section>
+        <BackupSection />
       </div>
       {(addingUser || editingUser) && (
         <RecordDialog

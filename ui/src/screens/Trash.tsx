@@ -6,6 +6,9 @@ import { RefLink } from '../components/RecordView';
 import { formatTimestamp } from '../dates';
 import { describeError } from '../errors';
 import { useI18n } from '../i18n';
+import { syncConflicts } from '../app/sync';
+import type { SyncConflict } from '../bindings/SyncConflict';
+import { ConflictButtons, ConflictField, ConflictValue } from './Sync';
 
 export function TrashScreen() {
   const { t, lang, wareki, kindLabel } = useI18n();
@@ -16,6 +19,12 @@ export function TrashScreen() {
     api.trash(0, 500).then(setItems, (e) => toast(describeError(api.toApiError(e), lang), 'error'));
   }, [toast, lang]);
   useEffect(load, [load, revision]);
+  // Folder sync: edits made on another computer while the record was deleted here.
+  const [conflicts, setConflicts] = useState<SyncConflict[]>([]);
+  const loadConflicts = useCallback(() => {
+    syncConflicts().then((c) => setConflicts(c.filter((x) => x.reason === 'edited_while_deleted')), () => setConflicts([]));
+  }, []);
+  useEffect(loadConflicts, [loadConflicts, revision]);
   const restore = async (it: TrashItem) => {
     try {
       await api.restore(it.kind, it.id);
@@ -58,7 +67,20 @@ export function TrashScreen() {
                   <td>
                     <span className="badge">{kindLabel(schema.get(it.kind), it.kind)}</span>
                   </td>
-                  <td>{it.display_name}</td>
+                  <td>
+                    {it.display_name}
+                    {conflicts
+                      .filter((c) => c.record_id === it.id)
+                      .map((c) => (
+                        <div key={c.id} className="trash-conflict" data-testid="trash-conflict">
+                          <span className="badge badge-lost">{t('trash_sync_conflict')}</span>{' '}
+                          <span className="small">
+                            <ConflictField c={c} />: <ConflictValue c={c} value={c.other_value} />
+                          </span>{' '}
+                          <ConflictButtons c={c} onDone={loadConflicts} />
+                        </div>
+                      ))}
+                  </td>
                   <td className="nowrap">{formatTimestamp(it.deleted_at, wareki)}</td>
                   <td>{it.deleted_by ? <RefLink kind="user" id={it.deleted_by} /> : <span className="muted">—</span>}</td>
                   <td className="right">

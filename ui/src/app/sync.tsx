@@ -1,0 +1,233 @@
+// Folder sync in the app (issue 5): the status every screen can see, one
+// round now (`sync_now`, run by the host), on change (5 s after a write) and
+// periodically (every 60 s) while the app is open, and the sidebar indicator.
+
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import * as api from '../api';
+import type { SyncConflict } from '../bindings/SyncConflict';
+import type { SyncStatus } from '../bindings/SyncStatus';
+import { errorMessage } from '../errors';
+import { useI18n, type Lang } from '../i18n';
+import { useAppData } from './data';
+
+/** Sync after a write, once writes pause this long (ms). */
+export const SYNC_DEBOUNCE_MS = 5_000;
+/** Sync this often while the app is open (ms). */
+export const SYNC_EVERY_MS = 60_000;
+
+// ---- commands ------------------------------------------------------------------
+
+function expectStatus(r: Awaited<ReturnType<typeof api.call>>): SyncStatus {
+  if (r.type !== 'sync_status') throw { code: 'bad_response', message: `expected sync_status, got ${r.type}`, details: [] } satisfies api.ApiError;
+  return r.data;
+}
+
+export async function syncStatus(): Promise<SyncStatus> {
+  return expectStatus(await api.call({ cmd: 'sync_status' }));
+}
+
+export async function syncNow(retire?: string[]): Promise<SyncStatus> {
+  return expectStatus(await api.call({ cmd: 'sync_now', retire }));
+}
+
+/** `passphrase`: undefined keeps the saved one, '' removes it. */
+export async function syncConfigure(folder: string, passphrase: string | undefined, deviceName: string): Promise<SyncStatus> {
+  return expectStatus(await api.call({ cmd: 'sync_configure', folder, passphrase, device_name: deviceName }));
+}
+
+export async function syncDisable(): Promise<SyncStatus> {
+  return expectStatus(await api.call({ cmd: 'sync_disable' }));
+}
+
+export async function syncConflicts(limit = 200): Promise<SyncConflict[]> {
+  const r = await api.call({ cmd: 'sync_conflicts', limit });
+  if (r.type !== 'sync_conflicts') throw { code: 'bad_response', message: `expected sync_conflicts, got ${r.type}`, details: [] } satisfies api.ApiError;
+  return r.data;
+}
+
+export async function resolveConflict(id: number, choice: 'current' | 'other'): Promise<SyncConflict> {
+  const r = await api.call({ cmd: 'resolve_conflict', id, choice });
+  if (r.type !== 'conflict_resolved') throw { code: 'bad_response', message: `expected conflict_resolved, got ${r.type}`, details: [] } satisfies api.ApiError;
+  return r.data;
+}
+
+// ---- words ---------------------------------------------------------------------
+
+/** Sync problems (ApiError and SyncIssue codes) in words a salesperson can act on. */
+const SYNC_WORDS: Record<string, [string, string]> = {
+  sync_not_configured: ['同期はまだ設定されていません。共有フォルダーを選んでください。', 'Sync is not set up yet: choose the shared folder.'],
+  sync_folder_missing: [
+    '同期フォルダーが見つかりません。共有ドライブ(NAS)がつながっているか、Dropbox・OneDrive などのアプリが動いているか確認してください。',
+    'The sync folder cannot be found. Check that the shared drive is connected, or that the cloud drive app is running.',
+  ],
+  sync_folder_unreachable: ['同期フォルダーを開けません。ネットワークや共有ドライブの接続を確認してください。', 'The sync folder cannot be opened. Check the network or the shared drive.'],
+  sync_folder_read_only: ['同期フォルダーに書き込む権限がありません。フォルダーの管理者に書き込み権限を頼んでください。', 'No permission to write to the sync folder. Ask whoever manages it for write access.'],
+  sync_folder_error: ['同期フォルダーの準備ができませんでした。接続を確認して、もう一度お試しください。', 'The sync folder could not be set up. Check the connection and try again.'],
+  sync_passphrase_required: ['この同期フォルダーは暗号化されています。合言葉(パスフレーズ)を入力してください。', 'This sync folder is encrypted: enter the passphrase.'],
+  sync_wrong_passphrase: ['合言葉(パスフレーズ)が違います。同期を設定した人に確認してください。', 'The passphrase does not match. Check it with whoever set up sync.'],
+  sync_folder_not_encrypted: [
+    'このフォルダーにはすでに暗号化されていないデータがあるため、合言葉を付けられません。空のフォルダーを選ぶか、合言葉なしで同期してください。',
+    'This folder already holds unencrypted data: choose an empty folder for encryption, or sync without a passphrase.',
+  ],
+  sync_waiting: ['同期フォルダーの設定ファイルがまだコピー中です。少し待ってからもう一度お試しください。', 'The folder’s settings are still being copied; try again shortly.'],
+  sync_format_newer: [
+    'この同期フォルダーは新しいバージョンの大福帳で書かれています。このパソコンの大福帳を更新してください。データは失われません。',
+    'A newer Daifuku wrote this sync folder. Please update Daifuku on this computer; nothing is lost.',
+  ],
+  sync_device_clash: [
+    'このデータベースのコピー(バックアップなど)が同じフォルダーで同期されています。最新のものに戻すか、新しい端末として始めてください。',
+    'A copy of this database (a backup?) synced in this folder. Restore the newest copy, or start as a new device.',
+  ],
+  sync_folder_change: [
+    'このパソコンはすでに別のフォルダーで同期しています。別のフォルダーへの引っ越しにはまだ対応していません(全員がやり直す必要があります)。',
+    'This computer already syncs through another folder; moving to a different folder is not supported yet.',
+  ],
+  sync_bad_device_id: ['この端末の ID は同期に使えません。', 'This device id cannot be used for sync.'],
+  not_available: ['同期はデスクトップアプリ(または daifuku serve)でのみ動きます。', 'Sync runs in the desktop app (or daifuku serve) only.'],
+  folder_read_only: ['同期フォルダーが読み取り専用です。変更はこのパソコンに残り、書き込めるようになったら送ります。', 'The sync folder is read-only. Your changes stay here and are sent later.'],
+  folder_full: ['ディスク(またはクラウドの容量)がいっぱいです。空きを作ってください。変更はこのパソコンに残り、あとで送ります。', 'The disk or cloud storage is full. Free some space; your changes are sent later.'],
+  file_unreadable: ['読めないファイルがあります。次の同期でもう一度読みます。', 'A file could not be read; it is retried next time.'],
+  file_incomplete: ['コピー途中か壊れたファイルがあります。同期サービスがコピーを終えたら読み込みます。', 'A file is incomplete or damaged (probably still being copied); it is retried.'],
+  file_locked: ['別の合言葉で暗号化されたファイルがあります。', 'A file is encrypted with a passphrase this device does not have.'],
+  own_file_unreadable: ['このパソコンが前回書いたファイルがまだ読めません。読めるようになるまで送信を待ちます。', 'This computer’s last file cannot be read yet; sending waits.'],
+  changes_skipped: ['このバージョンでは扱えない変更があります。大福帳を更新してください。', 'Some changes are from a newer app; please update Daifuku.'],
+  clock_ahead: ['ほかのパソコンの時計が進んでいます。その端末の日付と時刻を正しく設定してください(編集は取り込まれています)。', 'Another computer’s clock is ahead; please set its date and time (its edits are merged).'],
+};
+
+/** A sync error or issue code in words. */
+export function syncWords(code: string, lang: Lang, fallback?: string): string {
+  const w = SYNC_WORDS[code];
+  if (w) return lang === 'ja' ? w[0] : w[1];
+  return errorMessage(code, lang, fallback);
+}
+
+// ---- the provider -----------------------------------------------------------------
+
+export interface SyncState {
+  status: SyncStatus | null;
+  /** A round is running. */
+  syncing: boolean;
+  /** The last round's failure as the command reported it (null after a success). */
+  error: api.ApiError | null;
+  /** Runs one round now (waits for a running one first); resolves with the status, or rejects. */
+  syncNow: () => Promise<SyncStatus>;
+  refresh: () => Promise<void>;
+  setStatus: (s: SyncStatus) => void;
+}
+
+const SyncContext = createContext<SyncState>({
+  status: null,
+  syncing: false,
+  error: null,
+  syncNow: () => Promise.reject({ code: 'not_available', message: 'no sync provider', details: [] }),
+  refresh: async () => {},
+  setStatus: () => {},
+});
+
+export function useSync(): SyncState {
+  return useContext(SyncContext);
+}
+
+export function SyncProvider({ children }: { children: ReactNode }) {
+  const { bump } = useAppData();
+  const [status, setStatus] = useState<SyncStatus | null>(null);
+  const [syncing, setSyncing] = useState(false);
+  const [error, setError] = useState<api.ApiError | null>(null);
+  const running = useRef<Promise<SyncStatus> | null>(null);
+  const configured = status?.setup != null;
+
+  const refresh = useCallback(async () => {
+    try {
+      setStatus(await syncStatus());
+    } catch {
+      /* the screens show their own errors */
+    }
+  }, []);
+
+  const run = useCallback((): Promise<SyncStatus> => {
+    if (running.current) return running.current.catch(() => null).then(() => run());
+    setSyncing(true);
+    const p = syncNow()
+      .then(
+        (s) => {
+          setStatus(s);
+          setError(null);
+          const r = s.last_report;
+          if (r && (r.changes_applied > 0 || r.conflicts_new > 0 || r.snapshot_loaded)) bump();
+          return s;
+        },
+        async (e) => {
+          setError(api.toApiError(e));
+          await refresh();
+          throw api.toApiError(e);
+        },
+      )
+      .finally(() => {
+        running.current = null;
+        setSyncing(false);
+      });
+    running.current = p;
+    return p;
+  }, [bump, refresh]);
+
+  useEffect(() => {
+    void refresh();
+  }, [refresh]);
+
+  // Periodically, and a few seconds after a write, while sync is set up.
+  useEffect(() => {
+    if (!configured) return;
+    const quiet = () => void run().catch(() => {});
+    const every = setInterval(quiet, SYNC_EVERY_MS);
+    let debounce: ReturnType<typeof setTimeout> | undefined;
+    const off = api.onWrite(() => {
+      clearTimeout(debounce);
+      debounce = setTimeout(quiet, SYNC_DEBOUNCE_MS);
+      void refresh();
+    });
+    return () => {
+      clearInterval(every);
+      clearTimeout(debounce);
+      off();
+    };
+  }, [configured, run, refresh]);
+
+  const value = useMemo(() => ({ status, syncing, error, syncNow: run, refresh, setStatus }), [status, syncing, error, run, refresh]);
+  return <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
+}
+
+// ---- the indicator -------------------------------------------------------------------
+
+/** The sidebar's sync state: off, syncing, ok (with pending changes), conflicts, or an error. */
+export function SyncIndicator() {
+  const { t } = useI18n();
+  const { status, syncing, error } = useSync();
+  if (!status) return null;
+  let tone = 'off';
+  let text = t('sync_state_off');
+  if (status.setup) {
+    const failed = error ?? status.last_error ?? (status.last_report && !status.last_report.ok ? status.last_report.errors[0] : null);
+    if (syncing) {
+      tone = 'busy';
+      text = t('sync_state_syncing');
+    } else if (failed) {
+      tone = 'error';
+      text = t('sync_state_error');
+    } else if (status.open_conflicts > 0) {
+      tone = 'warn';
+      text = t('sync_state_conflicts', { n: status.open_conflicts });
+    } else if (status.pending_changes > 0) {
+      tone = 'pending';
+      text = t('sync_state_pending', { n: status.pending_changes });
+    } else {
+      tone = 'ok';
+      text = status.last_sync_at ? t('sync_state_ok') : t('sync_state_never');
+    }
+  }
+  return (
+    <a href="#/sync" className={`sync-indicator sync-${tone}`} data-testid="sync-indicator" data-state={tone} title={text}>
+      <span className="sync-dot" aria-hidden />
+      {text}
+    </a>
+  );
+}

@@ -1,0 +1,430 @@
+// #/sync — folder sync (issue 5): choose the shared folder, passphrase and
+// this computer's name; see the status (last sync, changes waiting, other
+// computers and when each was last seen, problems in words); sync now; and
+// review conflicts (keep the current value or take the other one).
+
+import { useEffect, useId, useState, type ReactNode } from 'react';
+import * as api from '../api';
+import type { DeviceStatus } from '../bindings/DeviceStatus';
+import type { SyncConflict } from '../bindings/SyncConflict';
+import type { SyncIssue } from '../bindings/SyncIssue';
+import { useAppData, useToast } from '../app/data';
+import { resolveConflict, syncConfigure, syncConflicts, syncDisable, syncNow as syncRound, syncWords, useSync } from '../app/sync';
+import { FieldValue, isBlank, RefLink } from '../components/RecordView';
+import { formatTimestamp } from '../dates';
+import { useI18n } from '../i18n';
+
+export function SyncScreen() {
+  const { t } = useI18n();
+  return (
+    <div className="page" data-testid="screen-sync">
+      <div className="page-head">
+        <div>
+          <h1>{t('sync_title')}</h1>
+          <p className="muted">{t('sync_intro')}</p>
+        </div>
+      </div>
+      <div className="settings-grid">
+        <SyncSetupCard />
+        <SyncStatusCard />
+        <ConflictsCard />
+      </div>
+    </div>
+  );
+}
+
+function Field({ label, error, hint, children, testid }: { label: string; error?: string; hint?: string; children: (id: string) => ReactNode; testid: string }) {
+  const id = useId();
+  return (
+    <div className={`field field-wide ${error ? 'has-error' : ''}`}>
+      <label htmlFor={id} className="field-label">
+        {label}
+      </label>
+      <div className="field-control">{children(id)}</div>
+      {hint && <div className="muted small">{hint}</div>}
+      {error && (
+        <div className="field-error" role="alert" data-testid={`error-${testid}`}>
+          {error}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function SyncSetupCard() {
+  const { t, lang } = useI18n();
+  const toast = useToast();
+  const { status, setStatus, syncNow } = useSync();
+  const setup = status?.setup ?? null;
+  const [folder, setFolder] = useState('');
+  const [passphrase, setPassphrase] = useState('');
+  const [removePassphrase, setRemovePassphrase] = useState(false);
+  const [deviceName, setDeviceName] = useState('');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+  const [loaded, setLoaded] = useState(false);
+
+  // Fill the form once from the saved setup; never overwrite what the user typed.
+  useEffect(() => {
+    if (!status || loaded) return;
+    setFolder(status.setup?.folder ?? '');
+    setDeviceName(status.device_name ?? '');
+    setLoaded(true);
+  }, [status, loaded]);
+
+  // The desktop app's folder picker (tauri-plugin-dialog); the browser types the path.
+  const browse = async () => {
+    const { open } = await import('@tauri-apps/plugin-dialog');
+    const picked = await open({ directory: true, multiple: false, defaultPath: folder || undefined });
+    if (typeof picked === 'string') setFolder(picked);
+  };
+
+  const save = async () => {
+    setBusy(true);
+    setErrors({});
+    try {
+      const pass = removePassphrase ? '' : passphrase ? passphrase : setup ? undefined : '';
+      setStatus(await syncConfigure(folder, pass, deviceName));
+      setPassphrase('');
+      setRemovePassphrase(false);
+      try {
+        await syncNow();
+        toast(t('sync_done'));
+      } catch (e) {
+        const err = api.toApiError(e);
+        toast(syncWords(err.code, lang, err.message), 'error');
+      }
+    } catch (e) {
+      const err = api.toApiError(e);
+      if (err.field) setErrors({ [err.field]: syncWords(err.code, lang, err.message) });
+      else toast(syncWords(err.code, lang, err.message), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const disable = async () => {
+    try {
+      setStatus(await syncDisable());
+      toast(t('sync_disabled'));
+    } catch (e) {
+      const err = api.toApiError(e);
+      toast(syncWords(err.code, lang, err.message), 'error');
+    }
+  };
+
+  return (
+    <section className="card" data-testid="sync-setup">
+      <h2>{t('sync_setup')}</h2>
+      <form
+        className="sync-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <Field label={t('sync_folder')} error={errors.folder} hint={t('sync_folder_hint')} testid="folder">
+          {(id) => (
+            <input
+              id={id}
+              value={folder}
+              onChange={(e) => setFolder(e.target.value)}
+              placeholder={lang === 'ja' ? '例: C:\\Users\\yamada\\Dropbox\\大福帳 または \\\\nas\\share\\daifuku' : 'e.g. /Users/yamada/Dropbox/Daifuku'}
+              data-testid="sync-folder"
+              aria-invalid={!!errors.folder}
+            />
+          )}
+        </Field>
+        {api.inTauri() && (
+          <button type="button" className="btn btn-sm" onClick={() => void browse()} data-testid="sync-browse">
+            {t('sync_browse')}
+          </button>
+        )}
+        <Field label={t('sync_device_name')} error={errors.device_name} hint={t('sync_device_name_hint')} testid="device-name">
+          {(id) => (
+            <input id={id} value={deviceName} onChange={(e) => setDeviceName(e.target.value)} placeholder={lang === 'ja' ? '例: 営業部 山田のノートPC' : "e.g. Yamada's laptop"} data-testid="sync-device-name" />
+          )}
+        </Field>
+        <Field label={t('sync_passphrase')} error={errors.passphrase} hint={t('sync_passphrase_hint')} testid="passphrase">
+          {(id) => (
+            <input
+              id={id}
+              type="password"
+              autoComplete="new-password"
+              value={passphrase}
+              disabled={removePassphrase}
+              onChange={(e) => setPassphrase(e.target.value)}
+              placeholder={setup?.encrypted ? t('sync_passphrase_saved') : t('sync_passphrase_none')}
+              data-testid="sync-passphrase"
+            />
+          )}
+        </Field>
+        {setup?.encrypted && (
+          <label className="switch">
+            <input type="checkbox" checked={removePassphrase} onChange={(e) => setRemovePassphrase(e.target.checked)} data-testid="sync-passphrase-remove" />
+            {t('sync_passphrase_remove')}
+          </label>
+        )}
+        <div className="sync-actions">
+          <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-save">
+            {busy ? t('saving') : t('sync_save')}
+          </button>
+          {setup && (
+            <button type="button" className="btn" onClick={() => void disable()} data-testid="sync-disable">
+              {t('sync_disable')}
+            </button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+/** Each problem once, in words. */
+function issueList(issues: SyncIssue[]): SyncIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => !seen.has(i.code) && !!seen.add(i.code));
+}
+
+function deviceLabel(devices: DeviceStatus[], id: string): string {
+  const d = devices.find((x) => x.device_id === id);
+  return d?.name || id;
+}
+
+function SyncStatusCard() {
+  const { t, lang, wareki } = useI18n();
+  const toast = useToast();
+  const { status, syncing, error, syncNow, setStatus } = useSync();
+  if (!status) return <section className="card">{t('loading')}</section>;
+  const retire = async (d: DeviceStatus) => {
+    if (!window.confirm(t('sync_retire_confirm', { name: d.name || d.device_id }))) return;
+    try {
+      setStatus(await syncRound([d.device_id]));
+      toast(t('sync_retire_done'));
+    } catch (e) {
+      const err = api.toApiError(e);
+      toast(syncWords(err.code, lang, err.message), 'error');
+    }
+  };
+  const report = status.last_report;
+  const failure = error ? { code: error.code, message: error.message } : status.last_error;
+  const problems = issueList([...(report?.errors ?? []), ...(report?.warnings ?? []), ...status.unreadable_files]);
+  const run = async () => {
+    try {
+      await syncNow();
+      toast(t('sync_done'));
+    } catch (e) {
+      const err = api.toApiError(e);
+      toast(syncWords(err.code, lang, err.message), 'error');
+    }
+  };
+  return (
+    <section className="card" data-testid="sync-status">
+      <header className="card-head">
+        <h2>{t('sync_status')}</h2>
+        <button className="btn btn-primary btn-sm" onClick={() => void run()} disabled={!status.setup || syncing} data-testid="sync-now">
+          🔄 {syncing ? t('sync_state_syncing') : t('sync_now')}
+        </button>
+      </header>
+      {failure && (
+        <div className="sync-error" role="alert" data-testid="sync-error" data-code={failure.code}>
+          {syncWords(failure.code, lang, failure.message)}
+        </div>
+      )}
+      <dl className="sync-facts">
+        <dt>{t('sync_last')}</dt>
+        <dd data-testid="sync-last" data-at={status.last_sync_at ?? ''}>{status.last_sync_at ? formatTimestamp(status.last_sync_at, wareki) : t('sync_never')}</dd>
+        <dt>{t('sync_pending')}</dt>
+        <dd data-testid="sync-pending">{t('sync_n_changes', { n: status.pending_changes })}</dd>
+        <dt>{t('sync_open_conflicts')}</dt>
+        <dd data-testid="sync-open-conflicts">{status.open_conflicts}</dd>
+        {report && (
+          <>
+            <dt>{t('sync_last_round')}</dt>
+            <dd data-testid="sync-report">
+              {t('sync_report', { received: report.changes_applied, sent: report.changes_written, conflicts: report.conflicts_new })}
+            </dd>
+          </>
+        )}
+        {(report?.attachments_pending ?? 0) > 0 && (
+          <>
+            <dt>{t('att_title')}</dt>
+            <dd data-testid="sync-attachments-pending">{t('sync_att_pending', { n: report!.attachments_pending })}</dd>
+          </>
+        )}
+      </dl>
+      {problems.length > 0 && (
+        <ul className="sync-problems" data-testid="sync-problems">
+          {problems.map((p) => (
+            <li key={p.code}>{syncWords(p.code, lang, p.message)}</li>
+          ))}
+        </ul>
+      )}
+      <h3 className="sub">{t('sync_devices')}</h3>
+      <table className="table" data-testid="sync-devices">
+        <thead>
+          <tr>
+            <th>{t('sync_device')}</th>
+            <th>{t('sync_last_seen')}</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {status.devices.map((d) => (
+            <tr key={d.device_id} data-testid="sync-device-row" className={d.retired ? 'row-past' : ''}>
+              <td>
+                <strong>{d.name || d.device_id}</strong> {d.this_device && <span className="badge">{t('sync_this_device')}</span>}
+                {d.retired && <span className="badge badge-lost">{t('sync_retired')}</span>}
+                <div className="muted small">
+                  <code>{d.device_id}</code>
+                </div>
+              </td>
+              <td className="nowrap">{d.last_seen ? formatTimestamp(d.last_seen, wareki) : '—'}</td>
+              <td className="right">
+                {!d.this_device && !d.retired && status.setup && (
+                  <button className="btn btn-sm" onClick={() => void retire(d)} data-testid="sync-retire" title={t('sync_retire_hint')}>
+                    {t('sync_retire')}
+                  </button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+/** A conflicting value, shown like the field shows it. */
+export function ConflictValue({ c, value }: { c: SyncConflict; value: unknown }) {
+  const { t } = useI18n();
+  const { schema } = useAppData();
+  const def = schema.get(c.kind)?.fields.find((f) => f.name === c.field);
+  if (isBlank(value)) return <span className="muted">{t('sync_empty_value')}</span>;
+  if (def) return <FieldValue def={def} value={value} />;
+  return <>{typeof value === 'string' ? value : JSON.stringify(value)}</>;
+}
+
+/** A conflict's field, by its label. */
+export function ConflictField({ c }: { c: SyncConflict }) {
+  const { label } = useI18n();
+  const { schema } = useAppData();
+  const def = schema.get(c.kind)?.fields.find((f) => f.name === c.field);
+  return <>{def ? label(def) : c.field}</>;
+}
+
+/** Keep / take buttons of one conflict; `onDone` after it is settled. */
+export function ConflictButtons({ c, onDone }: { c: SyncConflict; onDone: () => void }) {
+  const { t, lang } = useI18n();
+  const toast = useToast();
+  const { bump } = useAppData();
+  const [busy, setBusy] = useState(false);
+  const deleted = c.reason === 'edited_while_deleted';
+  const settle = async (choice: 'current' | 'other') => {
+    setBusy(true);
+    try {
+      await resolveConflict(c.id, choice);
+      toast(t('sync_resolved'));
+      bump();
+      onDone();
+    } catch (e) {
+      const err = api.toApiError(e);
+      toast(syncWords(err.code, lang, err.message), 'error');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <span className="conflict-buttons">
+      <button className="btn btn-sm" disabled={busy} onClick={() => void settle('current')} data-testid="conflict-keep">
+        {deleted ? t('sync_keep_deleted') : t('sync_keep_current')}
+      </button>
+      <button className="btn btn-sm btn-primary" disabled={busy} onClick={() => void settle('other')} data-testid="conflict-take">
+        {deleted ? t('sync_take_edit') : t('sync_take_other')}
+      </button>
+    </span>
+  );
+}
+
+function ConflictsCard() {
+  const { t, lang, wareki, kindLabel } = useI18n();
+  const { schema, revision } = useAppData();
+  const { status } = useSync();
+  const [items, setItems] = useState<SyncConflict[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tick, setTick] = useState(0);
+  const openCount = status?.open_conflicts;
+  const lastSync = status?.last_sync_at;
+  useEffect(() => {
+    syncConflicts().then(
+      (c) => {
+        setItems(c);
+        setError(null);
+      },
+      (e) => setError(syncWords(api.toApiError(e).code, lang, api.toApiError(e).message)),
+    );
+  }, [revision, tick, openCount, lastSync, lang]);
+  const devices = status?.devices ?? [];
+  return (
+    <section className="card card-span" data-testid="sync-conflicts">
+      <header className="card-head">
+        <h2>{t('sync_conflicts')}</h2>
+      </header>
+      <p className="muted small">{t('sync_conflicts_intro')}</p>
+      {error && <p className="sync-error">{error}</p>}
+      {items == null ? (
+        <p className="muted">{t('loading')}</p>
+      ) : items.length === 0 ? (
+        <p className="empty" data-testid="sync-conflicts-empty">
+          {t('sync_conflicts_none')}
+        </p>
+      ) : (
+        <table className="table" data-testid="conflicts-table">
+          <thead>
+            <tr>
+              <th>{t('sync_conflict_record')}</th>
+              <th>{t('sync_conflict_field')}</th>
+              <th>{t('sync_conflict_current')}</th>
+              <th>{t('sync_conflict_other')}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((c) => {
+              return (
+                <tr key={c.id} data-testid="conflict-row" data-id={c.id} data-record={c.record_id}>
+                  <td>
+                    <span className="badge">{kindLabel(schema.get(c.kind), c.kind)}</span> <RefLink kind={c.kind} id={c.record_id} />
+                    {c.reason === 'edited_while_deleted' && <div className="muted small">{t('sync_reason_deleted')}</div>}
+                  </td>
+                  <td>
+                    <ConflictField c={c} />
+                  </td>
+                  <td data-testid="conflict-current">
+                    <div className="conflict-value">
+                      {c.reason === 'edited_while_deleted' ? t('sync_value_deleted') : <ConflictValue c={c} value={c.kept_value} />}
+                    </div>
+                    <div className="muted small">
+                      {deviceLabel(devices, c.kept_device)} · {formatTimestamp(c.kept_at, wareki)}
+                    </div>
+                  </td>
+                  <td data-testid="conflict-other">
+                    <div className="conflict-value">
+                      <ConflictValue c={c} value={c.other_value} />
+                    </div>
+                    <div className="muted small">
+                      {deviceLabel(devices, c.other_device)} · {formatTimestamp(c.other_at, wareki)}
+                    </div>
+                  </td>
+                  <td className="right nowrap">
+                    <ConflictButtons c={c} onDone={() => setTick((x) => x + 1)} />
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
