@@ -34,7 +34,13 @@ fi
 
 # An S3-compatible server on 127.0.0.1 for tests/sync_s3.rs (folder sync
 # over object storage); the test starts and stops it.
+# Where the system Python refuses user packages (PEP 668), a venv in target/.
+[ -x "$ROOT/target/py/bin/moto_server" ] && export PATH="$ROOT/target/py/bin:$PATH"
 if ! command -v moto_server >/dev/null; then
   echo "== pip install moto[server]"
-  python3 -m pip install --quiet "moto[server]"
+  if ! python3 -m pip install --quiet "moto[server]" 2>/dev/null || ! command -v moto_server >/dev/null; then
+    python3 -m venv "$ROOT/target/py"
+    "$ROOT/target/py/bin/pip" install --quiet "moto[server]"
+    export PATH="$ROOT/target/py/bin:$PATH"
+  fi
 fi
