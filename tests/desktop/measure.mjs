@@ -74,7 +74,7 @@ if (withList) {
   for (let i = 0; i < 30; i++) {
     const ms = await wd('POST', s('/execute/async'), {
       script: `const done = arguments[arguments.length - 1];
-        const el = document.querySelector('[data-testid="screen-companies"] .vlist, [data-testid="screen-companies"] [data-virtual-scroll]') ||
+        const el = document.querySelector('[data-testid="screen-companies"] .vlist-body') ||
           [...document.querySelectorAll('[data-testid="screen-companies"] *')].find((e) => e.scrollHeight > e.clientHeight + 1000);
         if (!el) return done(-1);
         const t = performance.now();
