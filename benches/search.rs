@@ -19,10 +19,7 @@ const NOW: i64 = 1_790_000_000_000;
 const LIMIT: u32 = 20;
 
 fn companies() -> usize {
-    std::env::var("DAIFUKU_BENCH_COMPANIES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000)
+    std::env::var("DAIFUKU_BENCH_COMPANIES").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000)
 }
 
 /// The generated database (same file as `benches/store.rs`), made on first use.
@@ -42,10 +39,7 @@ fn db() -> &'static PathBuf {
             let stats = daifuku::gen::generate(
                 &mut store,
                 &ctx,
-                &daifuku::gen::GenOptions {
-                    companies: n,
-                    seed: 1,
-                },
+                &daifuku::gen::GenOptions { companies: n, seed: 1 },
                 &mut |d, t| {
                     if d % 10_000 == 0 {
                         eprintln!("generating {d}/{t}");
@@ -53,14 +47,8 @@ fn db() -> &'static PathBuf {
                 },
             )
             .unwrap();
-            eprintln!(
-                "generated {stats:?} in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-            store
-                .conn()
-                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
-                .unwrap();
+            eprintln!("generated {stats:?} in {:.1} s", started.elapsed().as_secs_f64());
+            store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;").unwrap();
             drop(store);
             std::fs::rename(&tmp, &path).unwrap();
         }
@@ -79,14 +67,7 @@ fn open() -> Store {
 }
 
 fn column(store: &Store, sql: &str) -> Vec<String> {
-    store
-        .conn()
-        .prepare(sql)
-        .unwrap()
-        .query_map([], |r| r.get::<_, String>(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    store.conn().prepare(sql).unwrap().query_map([], |r| r.get::<_, String>(0)).unwrap().map(Result::unwrap).collect()
 }
 
 /// A query as the user types it, and the same text as one raw FTS5 query.
@@ -116,31 +97,14 @@ fn classes(store: &Store) -> Vec<(&'static str, Vec<Case>)> {
     let company_names = sample("name", "companies", "1");
     let readings = sample("name_reading", "companies", "name_reading IS NOT NULL");
     let phones = sample("phone", "companies", "phone IS NOT NULL");
-    let grams = |q: String| Case {
-        raw_table: "search_grams",
-        raw: phrase(&q),
-        q,
-    };
-    let text = |q: String, raw: String| Case {
-        raw_table: "search_text",
-        raw: phrase(&raw),
-        q,
-    };
-    let one: Vec<Case> = families
-        .iter()
-        .filter_map(|f| f.chars().next())
-        .map(|c| grams(c.to_string()))
-        .collect();
+    let grams = |q: String| Case { raw_table: "search_grams", raw: phrase(&q), q };
+    let text = |q: String, raw: String| Case { raw_table: "search_text", raw: phrase(&raw), q };
+    let one: Vec<Case> = families.iter().filter_map(|f| f.chars().next()).map(|c| grams(c.to_string())).collect();
     let two: Vec<Case> = families
         .iter()
         .filter(|f| f.chars().count() >= 2)
         .map(|f| grams(f.chars().take(2).collect()))
-        .chain(
-            readings
-                .iter()
-                .take(10)
-                .map(|r| grams(normalize::to_hiragana(&r.chars().take(2).collect::<String>()))),
-        )
+        .chain(readings.iter().take(10).map(|r| grams(normalize::to_hiragana(&r.chars().take(2).collect::<String>()))))
         .collect();
     let mut three: Vec<Case> = company_names
         .iter()
@@ -178,11 +142,7 @@ fn classes(store: &Store) -> Vec<(&'static str, Vec<Case>)> {
                     })
                     .collect(),
             };
-            Case {
-                q,
-                raw_table: "search_text",
-                raw: phrase(&digits),
-            }
+            Case { q, raw_table: "search_text", raw: phrase(&digits) }
         })
         .collect();
     vec![
@@ -216,10 +176,7 @@ fn measure(runs: usize, mut f: impl FnMut(usize)) -> Vec<Duration> {
 
 /// The same query as one raw FTS5 `MATCH … LIMIT 20` (rowids only).
 fn raw_match(store: &Store, c: &Case) -> Vec<i64> {
-    let sql = format!(
-        "SELECT rowid FROM {} WHERE {} MATCH ?1 LIMIT {LIMIT}",
-        c.raw_table, c.raw_table
-    );
+    let sql = format!("SELECT rowid FROM {} WHERE {} MATCH ?1 LIMIT {LIMIT}", c.raw_table, c.raw_table);
     let mut stmt = store.conn().prepare_cached(&sql).unwrap();
     let rows = stmt.query_map([&c.raw], |r| r.get::<_, i64>(0)).unwrap();
     rows.map(Result::unwrap).collect()
@@ -275,11 +232,7 @@ fn report() {
         let named = measure(runs, |i| {
             raw_match_with_names(&store, &cases[i % cases.len()]);
         });
-        let (p95, raw95, named95) = (
-            percentile(&ours, 0.95),
-            percentile(&raw, 0.95),
-            percentile(&named, 0.95),
-        );
+        let (p95, raw95, named95) = (percentile(&ours, 0.95), percentile(&raw, 0.95), percentile(&named, 0.95));
         let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
         println!(
             "{:<20} {:>7} {:>9} {:>9} {:>9} {:>9} {:>7.1}× {:>9} {:>9} {:>7.1}×",

@@ -14,10 +14,7 @@ use serde_json::json;
 const NOW: i64 = 1_790_000_000_000;
 
 fn companies() -> usize {
-    std::env::var("DAIFUKU_BENCH_COMPANIES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000)
+    std::env::var("DAIFUKU_BENCH_COMPANIES").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000)
 }
 
 /// The generated database, made on first use.
@@ -37,10 +34,7 @@ fn db() -> &'static PathBuf {
             let stats = daifuku::gen::generate(
                 &mut store,
                 &ctx,
-                &daifuku::gen::GenOptions {
-                    companies: n,
-                    seed: 1,
-                },
+                &daifuku::gen::GenOptions { companies: n, seed: 1 },
                 &mut |d, t| {
                     if d % 10_000 == 0 {
                         eprintln!("generating {d}/{t}");
@@ -48,14 +42,8 @@ fn db() -> &'static PathBuf {
                 },
             )
             .unwrap();
-            eprintln!(
-                "generated {stats:?} in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-            store
-                .conn()
-                .execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;")
-                .unwrap();
+            eprintln!("generated {stats:?} in {:.1} s", started.elapsed().as_secs_f64());
+            store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;").unwrap();
             drop(store);
             std::fs::rename(&tmp, &path).unwrap();
         }
@@ -66,14 +54,9 @@ fn db() -> &'static PathBuf {
 fn sample_companies(store: &Store) -> Vec<String> {
     let mut stmt = store
         .conn()
-        .prepare(
-            "SELECT id FROM companies WHERE deleted_at IS NULL ORDER BY id LIMIT 200 OFFSET 1000",
-        )
+        .prepare("SELECT id FROM companies WHERE deleted_at IS NULL ORDER BY id LIMIT 200 OFFSET 1000")
         .unwrap();
-    stmt.query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect()
+    stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
 fn main() {
@@ -89,17 +72,7 @@ fn open_db() -> Store {
 #[divan::bench(sample_count = 200)]
 fn company_list_first_page_by_reading(b: divan::Bencher) {
     let store = Store::open(db()).unwrap();
-    b.bench_local(|| {
-        store
-            .list(
-                Kind::Company,
-                &ListQuery {
-                    limit: Some(50),
-                    ..Default::default()
-                },
-            )
-            .unwrap()
-    });
+    b.bench_local(|| store.list(Kind::Company, &ListQuery { limit: Some(50), ..Default::default() }).unwrap());
 }
 
 #[divan::bench(sample_count = 200)]
@@ -109,9 +82,7 @@ fn company_timeline(b: divan::Bencher) {
     let mut i = 0;
     b.bench_local(|| {
         i = (i + 1) % ids.len();
-        store
-            .timeline(&TimelineOwner::Company(ids[i].clone()), 0, 50)
-            .unwrap()
+        store.timeline(&TimelineOwner::Company(ids[i].clone()), 0, 50).unwrap()
     });
 }
 
@@ -121,11 +92,7 @@ fn create_one_company(b: divan::Bencher) {
     let ctx = Ctx::new(NOW, "bench");
     let fields = json!({"name": "株式会社ベンチ商事", "name_reading": "ベンチショウジ", "phone": "03-1234-5678", "prefecture": "東京都", "tags": ["bench"]});
     let fields = fields.as_object().unwrap().clone();
-    b.bench_local(|| {
-        store
-            .create_fields(&ctx, Kind::Company, fields.clone())
-            .unwrap()
-    });
+    b.bench_local(|| store.create_fields(&ctx, Kind::Company, fields.clone()).unwrap());
 }
 
 #[divan::bench(sample_count = 200)]
@@ -135,9 +102,5 @@ fn create_one_activity(b: divan::Bencher) {
     let ctx = Ctx::new(NOW, "bench");
     let fields = json!({"kind": "meeting", "occurred_at": "2026-09-01 10:00", "subject": "定例", "company_id": ids[0], "content": "# 議題\n- 価格"});
     let fields = fields.as_object().unwrap().clone();
-    b.bench_local(|| {
-        store
-            .create_fields(&ctx, Kind::Activity, fields.clone())
-            .unwrap()
-    });
+    b.bench_local(|| store.create_fields(&ctx, Kind::Activity, fields.clone()).unwrap());
 }

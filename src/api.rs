@@ -8,13 +8,11 @@ use ts_rs::TS;
 
 use crate::error::Result;
 use crate::model::{Kind, KindMeta, Record};
-use crate::store::{
-    Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem,
-};
 use crate::reading::ReadingSuggestion;
+use crate::store::{Ctx, Home, ListQuery, Page, Store, Stored, TimelineEntry, TimelineOwner, TrashItem};
 use crate::store::{DuplicateCandidate, DuplicateGroup, Merge, MergeChoice, SearchHit};
-use std::collections::BTreeMap;
 use crate::sync::{ConflictChoice, SyncConflict, SyncStatus};
+use std::collections::BTreeMap;
 
 /// Everything a front end can ask of the core.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -60,11 +58,7 @@ pub enum Command {
     /// Records in the trash, newest first.
     Trash { offset: u32, limit: u32 },
     /// A company's or a contact's history, newest first.
-    Timeline {
-        owner: TimelineOwner,
-        offset: u32,
-        limit: u32,
-    },
+    Timeline { owner: TimelineOwner, offset: u32, limit: u32 },
     /// The Home screen: tasks due, contracts up for renewal, recent activities.
     /// With `mine`, only the current user's tasks.
     Home { mine: bool },
@@ -323,26 +317,15 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         Command::Create { record } => Response::Record(store.create(ctx, record)?),
         Command::Add { kind, fields } => Response::Record(store.create_fields(ctx, kind, fields)?),
         Command::Get { kind, id } => Response::Record(store.get(kind, &id)?),
-        Command::Update {
-            id,
-            version,
-            record,
-        } => Response::Record(store.replace(ctx, &id, version, record)?),
-        Command::Patch {
-            kind,
-            id,
-            version,
-            fields,
-        } => Response::Record(store.update(ctx, kind, &id, version, fields)?),
+        Command::Update { id, version, record } => Response::Record(store.replace(ctx, &id, version, record)?),
+        Command::Patch { kind, id, version, fields } => {
+            Response::Record(store.update(ctx, kind, &id, version, fields)?)
+        }
         Command::Delete { kind, id } => Response::Record(store.delete(ctx, kind, &id)?),
         Command::Restore { kind, id } => Response::Record(store.restore(ctx, kind, &id)?),
         Command::List { kind, query } => Response::Page(store.list(kind, &query)?),
         Command::Trash { offset, limit } => Response::Trash(store.trash(offset, limit)?),
-        Command::Timeline {
-            owner,
-            offset,
-            limit,
-        } => Response::Timeline(store.timeline(&owner, offset, limit)?),
+        Command::Timeline { owner, offset, limit } => Response::Timeline(store.timeline(&owner, offset, limit)?),
         Command::Home { mine } => {
             let user = if mine { store.current_user()? } else { None };
             Response::Home(store.home(&ctx.today(), user.as_deref())?)
@@ -352,42 +335,25 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
             store.set_current_user(user_id.as_deref())?;
             Response::Settings(settings(store)?)
         }
-        Command::Search { q, limit, kinds } => Response::Search(store.search(
-            &q,
-            limit.unwrap_or(20),
-            kinds.as_deref().unwrap_or_default(),
-        )?),
-        Command::CheckDuplicates {
-            kind,
-            fields,
-            exclude_id,
-        } => Response::DuplicateCandidates(store.check_duplicates(
-            kind,
-            &fields,
-            exclude_id.as_deref(),
-        )?),
-        Command::FindDuplicates { kind } => {
-            Response::DuplicateGroups(store.find_duplicates(kind)?)
+        Command::Search { q, limit, kinds } => {
+            Response::Search(store.search(&q, limit.unwrap_or(20), kinds.as_deref().unwrap_or_default())?)
         }
-        Command::Merge {
-            kind,
-            survivor_id,
-            loser_id,
-            choices,
-        } => Response::Merge(store.merge(ctx, kind, &survivor_id, &loser_id, &choices)?),
+        Command::CheckDuplicates { kind, fields, exclude_id } => {
+            Response::DuplicateCandidates(store.check_duplicates(kind, &fields, exclude_id.as_deref())?)
+        }
+        Command::FindDuplicates { kind } => Response::DuplicateGroups(store.find_duplicates(kind)?),
+        Command::Merge { kind, survivor_id, loser_id, choices } => {
+            Response::Merge(store.merge(ctx, kind, &survivor_id, &loser_id, &choices)?)
+        }
         Command::UndoMerge { merge_id } => Response::Merge(store.undo_merge(ctx, &merge_id)?),
         Command::Merges { limit } => Response::Merges(store.merges(limit.unwrap_or(50))?),
         Command::SuggestReading { text } => Response::Reading(crate::reading::suggest(&text)?),
         Command::SyncStatus => Response::SyncStatus(store.sync_status()?),
-        Command::SyncConflicts { limit } => {
-            Response::SyncConflicts(store.sync_conflicts(limit.unwrap_or(100))?)
+        Command::SyncConflicts { limit } => Response::SyncConflicts(store.sync_conflicts(limit.unwrap_or(100))?),
+        Command::ResolveConflict { id, choice } => Response::ConflictResolved(store.resolve_conflict(ctx, id, choice)?),
+        Command::SyncConfigure { folder, passphrase, device_name } => {
+            Response::SyncStatus(store.sync_configure(&folder, passphrase.as_deref(), device_name.as_deref())?)
         }
-        Command::ResolveConflict { id, choice } => {
-            Response::ConflictResolved(store.resolve_conflict(ctx, id, choice)?)
-        }
-        Command::SyncConfigure { folder, passphrase, device_name } => Response::SyncStatus(
-            store.sync_configure(&folder, passphrase.as_deref(), device_name.as_deref())?,
-        ),
         Command::SyncDisable => Response::SyncStatus(store.sync_disable()?),
         Command::SyncNow { .. } => {
             return Err(crate::ApiError::new(
@@ -398,20 +364,10 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         cmd @ (Command::ImportPreview { .. } | Command::ImportApply { .. }) => {
             execute_with_progress(store, ctx, cmd, &mut |_| crate::import::Flow::Continue)?
         }
-        Command::Export {
-            kind,
-            query,
-            options,
-            path,
-        } => Response::Exported(
-            crate::export::export(store, kind, &query, &options, &ctx.today())?
-                .deliver(path.as_deref())?,
+        Command::Export { kind, query, options, path } => Response::Exported(
+            crate::export::export(store, kind, &query, &options, &ctx.today())?.deliver(path.as_deref())?,
         ),
-        Command::MailingList {
-            options,
-            export,
-            path,
-        } => {
+        Command::MailingList { options, export, path } => {
             let list = crate::export::mailing::mailing_list(store, &ctx.today(), &options)?;
             let file = match export {
                 Some(opts) => {
@@ -424,11 +380,9 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
             Response::MailingList(MailingListResult { list, file })
         }
         Command::Backup { path } => Response::Backup(store.backup_to(std::path::Path::new(&path))?),
-        Command::RollingBackup { dir, keep } => Response::Rotation(store.daily_backup(
-            std::path::Path::new(&dir),
-            &ctx.today(),
-            keep as usize,
-        )?),
+        Command::RollingBackup { dir, keep } => {
+            Response::Rotation(store.daily_backup(std::path::Path::new(&dir), &ctx.today(), keep as usize)?)
+        }
         Command::RestoreBackup { path, confirm } => {
             if !confirm {
                 return Err(crate::ApiError::new(
@@ -449,9 +403,9 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
                 "background imports run in the desktop app or `daifuku serve` only; use import_apply",
             ))
         }
-        Command::SaveFile { path, file } => Response::Exported(
-            crate::export::Exported { file, rows: 0, warnings: vec![] }.deliver(Some(&path))?,
-        ),
+        Command::SaveFile { path, file } => {
+            Response::Exported(crate::export::Exported { file, rows: 0, warnings: vec![] }.deliver(Some(&path))?)
+        }
         Command::AttachFile { owner_kind, owner_id, name, mime, base64 } => {
             let bytes = crate::store::decode_attachment(&base64)?;
             Response::Attachment(store.attach_file(ctx, owner_kind, &owner_id, &name, mime.as_deref(), &bytes)?)
@@ -510,19 +464,9 @@ pub fn execute_with_progress(
             let raw = file.read(&options)?;
             Ok(Response::ImportPreview(store.import_preview(&raw, &options, progress)?))
         }
-        Command::ImportApply {
-            file,
-            options,
-            accept_errors,
-        } => {
+        Command::ImportApply { file, options, accept_errors } => {
             let raw = file.read(&options)?;
-            Ok(Response::ImportReport(store.import_apply(
-                ctx,
-                &raw,
-                &options,
-                accept_errors,
-                progress,
-            )?))
+            Ok(Response::ImportReport(store.import_apply(ctx, &raw, &options, accept_errors, progress)?))
         }
         other => execute(store, ctx, other),
     }

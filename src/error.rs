@@ -32,20 +32,10 @@ pub struct FieldError {
 
 impl ApiError {
     pub fn new(code: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            code: code.into(),
-            field: None,
-            message: message.into(),
-            details: vec![],
-        }
+        ApiError { code: code.into(), field: None, message: message.into(), details: vec![] }
     }
     pub fn field(code: &str, field: &str, message: impl Into<String>) -> Self {
-        ApiError {
-            code: code.into(),
-            field: Some(field.into()),
-            message: message.into(),
-            details: vec![],
-        }
+        ApiError { code: code.into(), field: Some(field.into()), message: message.into(), details: vec![] }
     }
     /// One error standing for all field errors of a write (`errors` must not be empty).
     pub fn validation(errors: Vec<FieldError>) -> Self {
@@ -55,12 +45,7 @@ impl ApiError {
         } else {
             format!("{} (and {} more)", first.message, errors.len() - 1)
         };
-        ApiError {
-            code: first.code.clone(),
-            field: Some(first.field.clone()),
-            message,
-            details: errors,
-        }
+        ApiError { code: first.code.clone(), field: Some(first.field.clone()), message, details: errors }
     }
     pub fn not_found(kind: &str, id: &str) -> Self {
         ApiError::new("not_found", format!("{kind} {id} does not exist"))
@@ -70,14 +55,11 @@ impl ApiError {
 impl From<rusqlite::Error> for ApiError {
     fn from(e: rusqlite::Error) -> Self {
         match &e {
-            rusqlite::Error::SqliteFailure(f, msg)
-                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
-            {
+            rusqlite::Error::SqliteFailure(f, msg) if f.code == rusqlite::ErrorCode::ConstraintViolation => {
                 ApiError::new("constraint", msg.clone().unwrap_or_else(|| e.to_string()))
             }
             rusqlite::Error::SqliteFailure(f, _)
-                if f.code == rusqlite::ErrorCode::DatabaseBusy
-                    || f.code == rusqlite::ErrorCode::DatabaseLocked =>
+                if f.code == rusqlite::ErrorCode::DatabaseBusy || f.code == rusqlite::ErrorCode::DatabaseLocked =>
             {
                 ApiError::new("busy", "the database is busy; try again")
             }

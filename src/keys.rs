@@ -36,13 +36,7 @@ pub fn display_name(kind: Kind, m: &Map<String, Value>) -> String {
 /// The key lists sort on by default: the katakana reading when there is one
 /// (designators such as カブシキガイシャ removed), else the folded name.
 pub fn sort_key(kind: Kind, m: &Map<String, Value>, display: &str) -> String {
-    let reading: String = kind
-        .meta()
-        .reading_fields
-        .iter()
-        .map(|f| s(m, f))
-        .collect::<Vec<_>>()
-        .concat();
+    let reading: String = kind.meta().reading_fields.iter().map(|f| s(m, f)).collect::<Vec<_>>().concat();
     match kind {
         Kind::Company if !reading.is_empty() => normalize::company_reading_key(&reading),
         Kind::Company => normalize::company_name_key(display),
@@ -71,10 +65,7 @@ pub fn match_keys(kind: Kind, m: &Map<String, Value>) -> Vec<(&'static str, Stri
     match kind {
         Kind::Company => {
             push("name", Some(normalize::company_name_key(s(m, "name"))));
-            push(
-                "reading",
-                some(s(m, "name_reading")).map(|r| normalize::company_reading_key(&r)),
-            );
+            push("reading", some(s(m, "name_reading")).map(|r| normalize::company_reading_key(&r)));
             push("corporate_number", some(s(m, "corporate_number")));
             push("code", some(s(m, "code")).map(|c| normalize::fold(&c)));
             for f in ["phone", "fax"] {
@@ -86,18 +77,9 @@ pub fn match_keys(kind: Kind, m: &Map<String, Value>) -> Vec<(&'static str, Stri
             push("address", some(&addr).map(|a| normalize::address_key(&a)));
         }
         Kind::Contact => {
-            push(
-                "person",
-                Some(normalize::person_name_key(
-                    s(m, "family_name"),
-                    s(m, "given_name"),
-                )),
-            );
+            push("person", Some(normalize::person_name_key(s(m, "family_name"), s(m, "given_name"))));
             let reading = format!("{}{}", s(m, "family_reading"), s(m, "given_reading"));
-            push(
-                "reading",
-                some(&reading).map(|r| normalize::reading_key(&r)),
-            );
+            push("reading", some(&reading).map(|r| normalize::reading_key(&r)));
             for f in ["phone", "mobile"] {
                 push("phone", normalize::phone_key(s(m, f)));
             }
@@ -105,16 +87,10 @@ pub fn match_keys(kind: Kind, m: &Map<String, Value>) -> Vec<(&'static str, Stri
         }
         Kind::Product => {
             push("name", Some(normalize::fold(s(m, "name"))));
-            push(
-                "reading",
-                some(s(m, "name_reading")).map(|r| normalize::reading_key(&r)),
-            );
+            push("reading", some(s(m, "name_reading")).map(|r| normalize::reading_key(&r)));
         }
         Kind::User => {
-            push(
-                "person",
-                Some(normalize::fold(s(m, "name")).replace(' ', "")),
-            );
+            push("person", Some(normalize::fold(s(m, "name")).replace(' ', "")));
             push("email", normalize::email_key(s(m, "email")));
         }
         _ => {}
@@ -123,13 +99,7 @@ pub fn match_keys(kind: Kind, m: &Map<String, Value>) -> Vec<(&'static str, Stri
 }
 
 /// Kinds the search box looks in, in the order hits of equal rank are listed.
-pub const SEARCH_KINDS: &[Kind] = &[
-    Kind::Company,
-    Kind::Contact,
-    Kind::Deal,
-    Kind::Product,
-    Kind::Activity,
-];
+pub const SEARCH_KINDS: &[Kind] = &[Kind::Company, Kind::Contact, Kind::Deal, Kind::Product, Kind::Activity];
 
 /// What the search index holds for one record (see `store::search`):
 /// normalized text per column, never shown to the user. Several values of a
@@ -163,16 +133,9 @@ pub struct SearchDoc {
 /// The fields of each searched kind whose text goes into [`SearchDoc::body`].
 pub fn search_body_fields(kind: Kind) -> &'static [&'static str] {
     match kind {
-        Kind::Company => &[
-            "prefecture",
-            "city",
-            "street",
-            "building",
-            "representative",
-            "industry",
-            "business_description",
-            "notes",
-        ],
+        Kind::Company => {
+            &["prefecture", "city", "street", "building", "representative", "industry", "business_description", "notes"]
+        }
         Kind::Contact => &["department", "title", "address", "memos"],
         Kind::Deal => &["notes", "lost_reason"],
         Kind::Product => &["maker", "category", "description"],
@@ -218,25 +181,14 @@ pub fn search_doc(kind: Kind, m: &Map<String, Value>) -> Option<SearchDoc> {
     }
     let display = display_name(kind, m);
     let mut doc = SearchDoc::default();
-    let title = if kind == Kind::Activity {
-        s(m, "subject").to_string()
-    } else {
-        display
-    };
-    let names = distinct(vec![
-        normalize::to_katakana(&normalize::fold(&title)),
-        search_name_key(kind, m, &title),
-    ]);
+    let title = if kind == Kind::Activity { s(m, "subject").to_string() } else { display };
+    let names = distinct(vec![normalize::to_katakana(&normalize::fold(&title)), search_name_key(kind, m, &title)]);
     let readings: Vec<String> = match kind {
         Kind::Company => {
             let r = s(m, "name_reading");
             vec![normalize::reading_key(r), normalize::company_reading_key(r)]
         }
-        Kind::Contact => vec![normalize::reading_key(&format!(
-            "{}{}",
-            s(m, "family_reading"),
-            s(m, "given_reading")
-        ))],
+        Kind::Contact => vec![normalize::reading_key(&format!("{}{}", s(m, "family_reading"), s(m, "given_reading")))],
         Kind::Product => vec![normalize::reading_key(s(m, "name_reading"))],
         _ => vec![],
     };
@@ -246,13 +198,8 @@ pub fn search_doc(kind: Kind, m: &Map<String, Value>) -> Option<SearchDoc> {
     for f in search_phone_fields(kind) {
         phones.extend(phone_digits(s(m, f)));
     }
-    let emails = distinct(vec![
-        normalize::email_key(s(m, "email")).unwrap_or_default()
-    ]);
-    let body: Vec<String> = search_body_fields(kind)
-        .iter()
-        .map(|f| normalize::fold(s(m, f)))
-        .collect();
+    let emails = distinct(vec![normalize::email_key(s(m, "email")).unwrap_or_default()]);
+    let body: Vec<String> = search_body_fields(kind).iter().map(|f| normalize::fold(s(m, f))).collect();
     if kind != Kind::Activity {
         doc.name_grams = grams(&names);
         doc.reading_grams = grams(&readings);
@@ -346,7 +293,10 @@ mod tests {
         assert_eq!(d.email, "info@yamada.example");
         assert_eq!(d.body, "東京都\nabc社と競合");
         assert_eq!(d.code_grams, "c c0 0 01 1");
-        let contact = doc(Kind::Contact, json!({"family_name": "山田", "given_name": "太郎", "family_reading": "やまだ", "given_reading": "たろう"}));
+        let contact = doc(
+            Kind::Contact,
+            json!({"family_name": "山田", "given_name": "太郎", "family_reading": "やまだ", "given_reading": "たろう"}),
+        );
         assert_eq!(contact.name, "山田 太郎\n山田太郎");
         assert_eq!(contact.reading, "ヤマダタロウ");
         // Activities: content, but no grams (short queries look at names only).

@@ -85,35 +85,14 @@ pub const PREFECTURES: &[&str] = &[
 pub const COMPANY_STATUS: &[&str] = &["prospect", "customer", "dormant", "lost"];
 pub const RANKS: &[&str] = &["A", "B", "C"];
 pub const ADDRESS_STATUS: &[&str] = &["ok", "bounced", "moved"];
-pub const RELATIONS: &[&str] = &[
-    "parent",
-    "subsidiary",
-    "affiliate",
-    "merged_into",
-    "acquired_by",
-    "moved_to",
-];
+pub const RELATIONS: &[&str] = &["parent", "subsidiary", "affiliate", "merged_into", "acquired_by", "moved_to"];
 pub const DECISION_ROLES: &[&str] = &["decision_maker", "influencer", "gatekeeper", "user"];
 pub const GENDERS: &[&str] = &["female", "male", "other"];
-pub const ACTIVITY_KINDS: &[&str] = &[
-    "meeting",
-    "inquiry",
-    "call",
-    "visit",
-    "email",
-    "info_report",
-];
+pub const ACTIVITY_KINDS: &[&str] = &["meeting", "inquiry", "call", "visit", "email", "info_report"];
 pub const CHANNELS: &[&str] = &["phone", "email", "visit", "web", "fax", "other"];
 pub const MEANS: &[&str] = &["face_to_face", "phone", "document", "email", "other"];
 pub const FACTUALITY: &[&str] = &["fact", "speculation"];
-pub const DEAL_STAGES: &[&str] = &[
-    "lead",
-    "qualified",
-    "proposal",
-    "negotiation",
-    "won",
-    "lost",
-];
+pub const DEAL_STAGES: &[&str] = &["lead", "qualified", "proposal", "negotiation", "won", "lost"];
 pub const PRODUCT_SIDES: &[&str] = &["own", "competitor"];
 pub const SCALES: &[&str] = &["5", "10"];
 pub const COMPANY_SIZES: &[&str] = &["micro", "small", "medium", "large", "enterprise"];
@@ -532,10 +511,7 @@ impl Kind {
         KIND_NAMES[Kind::ALL.iter().position(|k| *k == self).unwrap_or(0)]
     }
     pub fn parse(s: &str) -> Option<Kind> {
-        KIND_NAMES
-            .iter()
-            .position(|n| *n == s)
-            .map(|i| Kind::ALL[i])
+        KIND_NAMES.iter().position(|n| *n == s).map(|i| Kind::ALL[i])
     }
     pub fn field(self, name: &str) -> Option<&'static FieldDef> {
         self.meta().fields.iter().find(|f| f.name == name)
@@ -580,8 +556,7 @@ mod tests {
         for k in Kind::ALL {
             let rec = Record::from_fields(*k, serde_json::Map::new()).unwrap();
             let mut keys: Vec<String> = rec.to_fields().keys().cloned().collect();
-            let mut names: Vec<String> =
-                k.meta().fields.iter().map(|f| f.name.to_string()).collect();
+            let mut names: Vec<String> = k.meta().fields.iter().map(|f| f.name.to_string()).collect();
             keys.sort();
             names.sort();
             assert_eq!(keys, names, "{k:?}");

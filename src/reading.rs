@@ -91,9 +91,7 @@ impl Reader {
         let dir = built_dictionary(cfg)?;
         let dictionary = load_fs_dictionary(&dir)
             .map_err(|e| unavailable(format!("cannot load the dictionary in {}: {e}", dir.display())))?;
-        Ok(Reader {
-            segmenter: Segmenter::new(Mode::Normal, dictionary, None),
-        })
+        Ok(Reader { segmenter: Segmenter::new(Mode::Normal, dictionary, None) })
     }
 
     /// The katakana reading of `text` (a company or a person's name).
@@ -126,11 +124,7 @@ impl Reader {
                 }
             }
         }
-        Ok(ReadingSuggestion {
-            text: text.to_string(),
-            reading: reading.replace(' ', ""),
-            complete,
-        })
+        Ok(ReadingSuggestion { text: text.to_string(), reading: reading.replace(' ', ""), complete })
     }
 }
 
@@ -142,22 +136,14 @@ fn is_kanji(c: char) -> bool {
 /// knows 高橋, not 髙橋); Latin letters keep their case.
 fn prepare(text: &str) -> String {
     text.nfkc()
-        .map(|c| {
-            if c.is_ascii() || c.is_whitespace() {
-                c.to_string()
-            } else {
-                normalize::fold(&c.to_string())
-            }
-        })
+        .map(|c| if c.is_ascii() || c.is_whitespace() { c.to_string() } else { normalize::fold(&c.to_string()) })
         .collect()
 }
 
 /// The built dictionary's directory, building it when missing. Built into a
 /// temporary directory and renamed, so a half-built dictionary is never used.
 fn built_dictionary(cfg: &ReadingConfig) -> Result<PathBuf> {
-    let dir = cfg
-        .cache_dir
-        .join(format!("ipadic-lindera-{}", lindera::get_version()));
+    let dir = cfg.cache_dir.join(format!("ipadic-lindera-{}", lindera::get_version()));
     if dir.join("metadata.json").is_file() {
         return Ok(dir);
     }
@@ -169,21 +155,13 @@ fn built_dictionary(cfg: &ReadingConfig) -> Result<PathBuf> {
     }
     let io = |e: std::io::Error, p: &Path| unavailable(format!("{}: {e}", p.display()));
     std::fs::create_dir_all(&cfg.cache_dir).map_err(|e| io(e, &cfg.cache_dir))?;
-    let partial = cfg
-        .cache_dir
-        .join(format!(".ipadic-building-{}", std::process::id()));
+    let partial = cfg.cache_dir.join(format!(".ipadic-building-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&partial);
-    let metadata = Metadata {
-        name: "ipadic".into(),
-        encoding: "EUC-JP".into(),
-        ..Metadata::default()
-    };
-    DictionaryBuilder::new(metadata)
-        .build_dictionary(&cfg.ipadic_dir, &partial)
-        .map_err(|e| {
-            let _ = std::fs::remove_dir_all(&partial);
-            unavailable(format!("cannot build the dictionary from {}: {e}", cfg.ipadic_dir.display()))
-        })?;
+    let metadata = Metadata { name: "ipadic".into(), encoding: "EUC-JP".into(), ..Metadata::default() };
+    DictionaryBuilder::new(metadata).build_dictionary(&cfg.ipadic_dir, &partial).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&partial);
+        unavailable(format!("cannot build the dictionary from {}: {e}", cfg.ipadic_dir.display()))
+    })?;
     if let Err(e) = std::fs::rename(&partial, &dir) {
         let _ = std::fs::remove_dir_all(&partial);
         // Another process may have finished first.
@@ -199,10 +177,7 @@ struct Shared {
     reader: Option<Arc<Reader>>,
 }
 
-static SHARED: Mutex<Shared> = Mutex::new(Shared {
-    config: None,
-    reader: None,
-});
+static SHARED: Mutex<Shared> = Mutex::new(Shared { config: None, reader: None });
 
 /// Tells the core where the dictionary is (called once by a front end).
 pub fn configure(config: ReadingConfig) {

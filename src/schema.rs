@@ -73,10 +73,7 @@ impl FieldType {
     }
     /// Stored as a JSON document in a TEXT column.
     pub fn is_json(&self) -> bool {
-        matches!(
-            self,
-            FieldType::RefList { .. } | FieldType::Tags | FieldType::Json
-        )
+        matches!(self, FieldType::RefList { .. } | FieldType::Tags | FieldType::Json)
     }
 }
 
@@ -98,15 +95,7 @@ pub struct FieldDef {
 
 impl FieldDef {
     pub const fn new(ty: FieldType, label_ja: &'static str, label_en: &'static str) -> Self {
-        FieldDef {
-            name: "",
-            ty,
-            required: false,
-            unique: false,
-            label_ja,
-            label_en,
-            section: "basic",
-        }
+        FieldDef { name: "", ty, required: false, unique: false, label_ja, label_en, section: "basic" }
     }
     /// Set by the `record!` macro from the struct field's own name.
     pub const fn named(mut self, name: &'static str) -> Self {
@@ -149,11 +138,7 @@ pub mod f {
     pub const fn decimal(min: f64, max: f64, ja: &'static str, en: &'static str) -> FieldDef {
         FieldDef::new(FieldType::Decimal { min, max }, ja, en)
     }
-    pub const fn one_of(
-        values: &'static [&'static str],
-        ja: &'static str,
-        en: &'static str,
-    ) -> FieldDef {
+    pub const fn one_of(values: &'static [&'static str], ja: &'static str, en: &'static str) -> FieldDef {
         FieldDef::new(FieldType::Enum { values }, ja, en)
     }
     pub const fn refers(kind: Kind, ja: &'static str, en: &'static str) -> FieldDef {

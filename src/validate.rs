@@ -10,31 +10,20 @@ use crate::normalize;
 use crate::schema::{FieldDef, FieldType};
 
 fn err(code: &str, field: &str, message: impl Into<String>) -> FieldError {
-    FieldError {
-        code: code.into(),
-        field: field.into(),
-        message: message.into(),
-    }
+    FieldError { code: code.into(), field: field.into(), message: message.into() }
 }
 
 /// Cleans and checks every field of `kind` in `fields` (a complete record).
 /// Strings are trimmed, empty strings become null, values are brought to their
 /// stored form (corporate number digits, postal code `123-4567`, date-times
 /// `YYYY-MM-DDTHH:MM`). Unknown fields are errors.
-pub fn clean(
-    kind: Kind,
-    fields: &Map<String, Value>,
-) -> Result<Map<String, Value>, Vec<FieldError>> {
+pub fn clean(kind: Kind, fields: &Map<String, Value>) -> Result<Map<String, Value>, Vec<FieldError>> {
     let meta = kind.meta();
     let mut out = Map::new();
     let mut errors = Vec::new();
     for key in fields.keys() {
         if kind.field(key).is_none() {
-            errors.push(err(
-                "unknown_field",
-                key,
-                format!("{} has no field {key}", kind.as_str()),
-            ));
+            errors.push(err("unknown_field", key, format!("{} has no field {key}", kind.as_str())));
         }
     }
     for def in meta.fields {
@@ -80,87 +69,54 @@ pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
         });
     }
     match def.ty {
-        FieldType::Text | FieldType::Reading => Ok(Value::String(
-            as_text(&raw, name, label)?.trim().to_string(),
-        )),
+        FieldType::Text | FieldType::Reading => Ok(Value::String(as_text(&raw, name, label)?.trim().to_string())),
         FieldType::LongText => {
             let s = as_text(&raw, name, label)?;
-            Ok(Value::String(
-                s.trim_end().trim_start_matches(['\n', '\r']).to_string(),
-            ))
+            Ok(Value::String(s.trim_end().trim_start_matches(['\n', '\r']).to_string()))
         }
         FieldType::Email => {
             let s = as_text(&raw, name, label)?.trim().to_string();
             if is_email(&s) {
                 Ok(Value::String(s))
             } else {
-                Err(err(
-                    "invalid_email",
-                    name,
-                    format!("{label}: \"{s}\" is not an e-mail address"),
-                ))
+                Err(err("invalid_email", name, format!("{label}: \"{s}\" is not an e-mail address")))
             }
         }
         FieldType::Phone => {
             let s = as_text(&raw, name, label)?.trim().to_string();
-            let digits = normalize::fold(&s)
-                .chars()
-                .filter(|c| c.is_ascii_digit())
-                .count();
-            let allowed = normalize::fold(&s)
-                .chars()
-                .all(|c| c.is_ascii_digit() || " -+()#.ext".contains(c));
+            let digits = normalize::fold(&s).chars().filter(|c| c.is_ascii_digit()).count();
+            let allowed = normalize::fold(&s).chars().all(|c| c.is_ascii_digit() || " -+()#.ext".contains(c));
             if (6..=17).contains(&digits) && allowed {
                 Ok(Value::String(s))
             } else {
-                Err(err(
-                    "invalid_phone",
-                    name,
-                    format!("{label}: \"{s}\" is not a phone number"),
-                ))
+                Err(err("invalid_phone", name, format!("{label}: \"{s}\" is not a phone number")))
             }
         }
         FieldType::Url => {
             let s = as_text(&raw, name, label)?.trim().to_string();
             let ok = !s.contains(char::is_whitespace)
-                && (s.starts_with("https://")
-                    || s.starts_with("http://")
-                    || (s.contains('.') && !s.contains("://")));
+                && (s.starts_with("https://") || s.starts_with("http://") || (s.contains('.') && !s.contains("://")));
             if ok {
                 Ok(Value::String(s))
             } else {
-                Err(err(
-                    "invalid_url",
-                    name,
-                    format!("{label}: \"{s}\" is not a web address"),
-                ))
+                Err(err("invalid_url", name, format!("{label}: \"{s}\" is not a web address")))
             }
         }
         FieldType::Postal => {
             let s = as_text(&raw, name, label)?;
             match normalize::postal_key(&s) {
                 Some(d) => Ok(Value::String(format!("{}-{}", &d[..3], &d[3..]))),
-                None => Err(err(
-                    "invalid_postal_code",
-                    name,
-                    format!("{label}: \"{s}\" is not a 7-digit postal code"),
-                )),
+                None => Err(err("invalid_postal_code", name, format!("{label}: \"{s}\" is not a 7-digit postal code"))),
             }
         }
         FieldType::CorporateNumber => {
             let s = as_text(&raw, name, label)?;
             match normalize::corporate_number(&s) {
                 Ok(n) => Ok(Value::String(n)),
-                Err(normalize::CorporateNumberError::BadCheckDigit) => Err(err(
-                    "invalid_corporate_number",
-                    name,
-                    format!("{label}: check digit of \"{s}\" is wrong"),
-                )),
-                Err(_) => Err(err(
-                    "invalid_corporate_number",
-                    name,
-                    format!("{label}: \"{s}\" is not 13 digits"),
-                )),
+                Err(normalize::CorporateNumberError::BadCheckDigit) => {
+                    Err(err("invalid_corporate_number", name, format!("{label}: check digit of \"{s}\" is wrong")))
+                }
+                Err(_) => Err(err("invalid_corporate_number", name, format!("{label}: \"{s}\" is not 13 digits"))),
             }
         }
         FieldType::Prefecture => {
@@ -169,82 +125,47 @@ pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
                 return Ok(Value::String(s));
             }
             // Accept the short form (東京 → 東京都, 大阪 → 大阪府, 北海 is not a thing).
-            match PREFECTURES.iter().find(|p| {
-                p.len() > s.len() && p.starts_with(&s) && p.chars().count() == s.chars().count() + 1
-            }) {
+            match PREFECTURES
+                .iter()
+                .find(|p| p.len() > s.len() && p.starts_with(&s) && p.chars().count() == s.chars().count() + 1)
+            {
                 Some(p) if !s.is_empty() && s != "北海" => Ok(Value::String(p.to_string())),
-                _ => Err(err(
-                    "invalid_prefecture",
-                    name,
-                    format!("{label}: \"{s}\" is not a prefecture"),
-                )),
+                _ => Err(err("invalid_prefecture", name, format!("{label}: \"{s}\" is not a prefecture"))),
             }
         }
         FieldType::Date => {
             let s = as_text(&raw, name, label)?;
-            parse_date(&s).map(Value::String).ok_or_else(|| {
-                err(
-                    "invalid_date",
-                    name,
-                    format!("{label}: \"{s}\" is not a date (YYYY-MM-DD)"),
-                )
-            })
+            parse_date(&s)
+                .map(Value::String)
+                .ok_or_else(|| err("invalid_date", name, format!("{label}: \"{s}\" is not a date (YYYY-MM-DD)")))
         }
         FieldType::DateTime => {
             let s = as_text(&raw, name, label)?;
             parse_datetime(&s).map(Value::String).ok_or_else(|| {
-                err(
-                    "invalid_datetime",
-                    name,
-                    format!("{label}: \"{s}\" is not a date and time (YYYY-MM-DD HH:MM)"),
-                )
+                err("invalid_datetime", name, format!("{label}: \"{s}\" is not a date and time (YYYY-MM-DD HH:MM)"))
             })
         }
         FieldType::Int { min, max } => {
-            let n = as_int(&raw).ok_or_else(|| {
-                err(
-                    "invalid_number",
-                    name,
-                    format!("{label}: not a whole number"),
-                )
-            })?;
+            let n = as_int(&raw).ok_or_else(|| err("invalid_number", name, format!("{label}: not a whole number")))?;
             if n < min || n > max {
-                Err(err(
-                    "out_of_range",
-                    name,
-                    format!("{label}: {n} is not between {min} and {max}"),
-                ))
+                Err(err("out_of_range", name, format!("{label}: {n} is not between {min} and {max}")))
             } else {
                 Ok(Value::from(n))
             }
         }
         FieldType::Money => {
-            let n = as_int(&raw).ok_or_else(|| {
-                err(
-                    "invalid_number",
-                    name,
-                    format!("{label}: not a whole number of yen"),
-                )
-            })?;
+            let n = as_int(&raw)
+                .ok_or_else(|| err("invalid_number", name, format!("{label}: not a whole number of yen")))?;
             if n < 0 {
-                Err(err(
-                    "negative_amount",
-                    name,
-                    format!("{label}: must not be negative"),
-                ))
+                Err(err("negative_amount", name, format!("{label}: must not be negative")))
             } else {
                 Ok(Value::from(n))
             }
         }
         FieldType::Decimal { min, max } => {
-            let n = as_f64(&raw)
-                .ok_or_else(|| err("invalid_number", name, format!("{label}: not a number")))?;
+            let n = as_f64(&raw).ok_or_else(|| err("invalid_number", name, format!("{label}: not a number")))?;
             if n < min || n > max || !n.is_finite() {
-                Err(err(
-                    "out_of_range",
-                    name,
-                    format!("{label}: {n} is not between {min} and {max}"),
-                ))
+                Err(err("out_of_range", name, format!("{label}: {n} is not between {min} and {max}")))
             } else {
                 Ok(Value::from(n))
             }
@@ -254,11 +175,7 @@ pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
             if values.contains(&s.as_str()) {
                 Ok(Value::String(s))
             } else {
-                Err(err(
-                    "invalid_choice",
-                    name,
-                    format!("{label}: \"{s}\" is not one of {}", values.join(", ")),
-                ))
+                Err(err("invalid_choice", name, format!("{label}: \"{s}\" is not one of {}", values.join(", "))))
             }
         }
         FieldType::Ref { .. } => {
@@ -271,11 +188,7 @@ pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
                     .into_iter()
                     .map(|v| match v {
                         Value::String(s) => Ok(s),
-                        other => Err(err(
-                            "invalid_list",
-                            name,
-                            format!("{label}: {other} is not text"),
-                        )),
+                        other => Err(err("invalid_list", name, format!("{label}: {other} is not text"))),
                     })
                     .collect::<Result<_, _>>()?,
                 // A comma-separated string is accepted (CLI, imports).
@@ -297,17 +210,14 @@ pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
             Value::String(s) => match s.trim().to_lowercase().as_str() {
                 "true" | "yes" | "1" | "はい" | "済" | "完了" => Ok(Value::Bool(true)),
                 "false" | "no" | "0" | "いいえ" => Ok(Value::Bool(false)),
-                _ => Err(err(
-                    "invalid_bool",
-                    name,
-                    format!("{label}: \"{s}\" is not yes or no"),
-                )),
+                _ => Err(err("invalid_bool", name, format!("{label}: \"{s}\" is not yes or no"))),
             },
             _ => Err(err("invalid_bool", name, format!("{label}: not yes or no"))),
         },
         FieldType::Json => match raw {
-            Value::String(s) => serde_json::from_str::<Value>(&s)
-                .map_err(|e| err("invalid_json", name, format!("{label}: {e}"))),
+            Value::String(s) => {
+                serde_json::from_str::<Value>(&s).map_err(|e| err("invalid_json", name, format!("{label}: {e}")))
+            }
             v => Ok(v),
         },
     }
@@ -324,14 +234,10 @@ fn as_text(v: &Value, name: &str, label: &str) -> Result<String, FieldError> {
 
 fn as_int(v: &Value) -> Option<i64> {
     match v {
-        Value::Number(n) => n
-            .as_i64()
-            .or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().filter(|f| f.fract() == 0.0).map(|f| f as i64)),
         Value::String(s) => {
-            let t: String = normalize::fold(s)
-                .chars()
-                .filter(|c| !matches!(c, ',' | '円' | '¥' | '\\' | ' '))
-                .collect();
+            let t: String =
+                normalize::fold(s).chars().filter(|c| !matches!(c, ',' | '円' | '¥' | '\\' | ' ')).collect();
             t.parse().ok()
         }
         _ => None,
@@ -341,11 +247,7 @@ fn as_int(v: &Value) -> Option<i64> {
 fn as_f64(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => n.as_f64(),
-        Value::String(s) => normalize::fold(s)
-            .replace([',', '%'], "")
-            .trim()
-            .parse()
-            .ok(),
+        Value::String(s) => normalize::fold(s).replace([',', '%'], "").trim().parse().ok(),
         _ => None,
     }
 }
@@ -418,22 +320,10 @@ fn cross_check(kind: Kind, r: &Map<String, Value>, errors: &mut Vec<FieldError>)
         }
     };
     match kind {
-        Kind::ContactPosition => order(
-            "from_date",
-            "to_date",
-            "the end date is before the start date",
-        ),
+        Kind::ContactPosition => order("from_date", "to_date", "the end date is before the start date"),
         Kind::Purchase => {
-            order(
-                "start_date",
-                "expiry_date",
-                "the expiry date is before the start date",
-            );
-            order(
-                "contract_date",
-                "expiry_date",
-                "the expiry date is before the contract date",
-            );
+            order("start_date", "expiry_date", "the expiry date is before the start date");
+            order("contract_date", "expiry_date", "the expiry date is before the contract date");
         }
         _ => {}
     }
@@ -442,34 +332,20 @@ fn cross_check(kind: Kind, r: &Map<String, Value>, errors: &mut Vec<FieldError>)
             if r.get("related_company_id").is_none_or(Value::is_null)
                 && r.get("related_name").is_none_or(Value::is_null)
             {
-                errors.push(err(
-                    "required",
-                    "related_company_id",
-                    "choose the related company or type its name",
-                ));
+                errors.push(err("required", "related_company_id", "choose the related company or type its name"));
             }
         }
         Kind::ProductScore => {
             let scale: i64 = text(r, "scale").and_then(|s| s.parse().ok()).unwrap_or(10);
             if let Some(score) = r.get("score").and_then(Value::as_i64) {
                 if score > scale {
-                    errors.push(err(
-                        "out_of_range",
-                        "score",
-                        format!("Score: {score} is above the scale of {scale}"),
-                    ));
+                    errors.push(err("out_of_range", "score", format!("Score: {score} is above the scale of {scale}")));
                 }
             }
         }
         Kind::Task => {
-            if r.get("done") == Some(&Value::Bool(false))
-                && r.get("done_on").is_some_and(|v| !v.is_null())
-            {
-                errors.push(err(
-                    "inconsistent",
-                    "done_on",
-                    "a task that is not done has no done date",
-                ));
+            if r.get("done") == Some(&Value::Bool(false)) && r.get("done_on").is_some_and(|v| !v.is_null()) {
+                errors.push(err("inconsistent", "done_on", "a task that is not done has no done date"));
             }
         }
         _ => {}
@@ -498,137 +374,42 @@ mod tests {
             (Company, "name", json!(""), Err("required")),
             (Company, "name", json!(null), Err("required")),
             (Company, "code", json!(""), Ok(json!(null))),
-            (
-                Company,
-                "email",
-                json!("info@yamada.co.jp"),
-                Ok(json!("info@yamada.co.jp")),
-            ),
+            (Company, "email", json!("info@yamada.co.jp"), Ok(json!("info@yamada.co.jp"))),
             (Company, "email", json!("info@yamada"), Err("invalid_email")),
-            (
-                Company,
-                "email",
-                json!("info yamada@x.jp"),
-                Err("invalid_email"),
-            ),
-            (
-                Company,
-                "phone",
-                json!("03-1234-5678"),
-                Ok(json!("03-1234-5678")),
-            ),
-            (
-                Company,
-                "phone",
-                json!("０３−１２３４−５６７８"),
-                Ok(json!("０３−１２３４−５６７８")),
-            ),
+            (Company, "email", json!("info yamada@x.jp"), Err("invalid_email")),
+            (Company, "phone", json!("03-1234-5678"), Ok(json!("03-1234-5678"))),
+            (Company, "phone", json!("０３−１２３４−５６７８"), Ok(json!("０３−１２３４−５６７８"))),
             (Company, "phone", json!("電話してね"), Err("invalid_phone")),
             (Company, "phone", json!("12"), Err("invalid_phone")),
-            (
-                Company,
-                "postal_code",
-                json!("〒１００−０００１"),
-                Ok(json!("100-0001")),
-            ),
-            (
-                Company,
-                "postal_code",
-                json!("1000001"),
-                Ok(json!("100-0001")),
-            ),
-            (
-                Company,
-                "postal_code",
-                json!("100-001"),
-                Err("invalid_postal_code"),
-            ),
-            (
-                Company,
-                "corporate_number",
-                json!("7000012050002"),
-                Ok(json!("7000012050002")),
-            ),
-            (
-                Company,
-                "corporate_number",
-                json!("8000012050002"),
-                Err("invalid_corporate_number"),
-            ),
-            (
-                Company,
-                "corporate_number",
-                json!("700001205000"),
-                Err("invalid_corporate_number"),
-            ),
+            (Company, "postal_code", json!("〒１００−０００１"), Ok(json!("100-0001"))),
+            (Company, "postal_code", json!("1000001"), Ok(json!("100-0001"))),
+            (Company, "postal_code", json!("100-001"), Err("invalid_postal_code")),
+            (Company, "corporate_number", json!("7000012050002"), Ok(json!("7000012050002"))),
+            (Company, "corporate_number", json!("8000012050002"), Err("invalid_corporate_number")),
+            (Company, "corporate_number", json!("700001205000"), Err("invalid_corporate_number")),
             (Company, "prefecture", json!("東京都"), Ok(json!("東京都"))),
             (Company, "prefecture", json!("大阪"), Ok(json!("大阪府"))),
-            (
-                Company,
-                "prefecture",
-                json!("東京県"),
-                Err("invalid_prefecture"),
-            ),
-            (
-                Company,
-                "founded",
-                json!("1987/4/1"),
-                Ok(json!("1987-04-01")),
-            ),
-            (
-                Company,
-                "founded",
-                json!("1987年4月1日"),
-                Ok(json!("1987-04-01")),
-            ),
+            (Company, "prefecture", json!("東京県"), Err("invalid_prefecture")),
+            (Company, "founded", json!("1987/4/1"), Ok(json!("1987-04-01"))),
+            (Company, "founded", json!("1987年4月1日"), Ok(json!("1987-04-01"))),
             (Company, "founded", json!("2023-02-30"), Err("invalid_date")),
             (Company, "founded", json!("soon"), Err("invalid_date")),
             (Company, "employees", json!("1,200"), Ok(json!(1200))),
             (Company, "employees", json!(-3), Err("out_of_range")),
             (Company, "employees", json!("many"), Err("invalid_number")),
-            (
-                Company,
-                "capital",
-                json!("10,000,000円"),
-                Ok(json!(10_000_000)),
-            ),
+            (Company, "capital", json!("10,000,000円"), Ok(json!(10_000_000))),
             (Company, "capital", json!(-1), Err("negative_amount")),
             (Company, "fiscal_month", json!(13), Err("out_of_range")),
             (Company, "average_age", json!("41.5"), Ok(json!(41.5))),
             (Company, "status", json!("customer"), Ok(json!("customer"))),
             (Company, "status", json!("friend"), Err("invalid_choice")),
-            (
-                Company,
-                "tags",
-                json!("重点, 展示会,重点"),
-                Ok(json!(["重点", "展示会"])),
-            ),
+            (Company, "tags", json!("重点, 展示会,重点"), Ok(json!(["重点", "展示会"]))),
             (Company, "tags", json!([1]), Err("invalid_list")),
-            (
-                Company,
-                "website",
-                json!("https://example.co.jp"),
-                Ok(json!("https://example.co.jp")),
-            ),
+            (Company, "website", json!("https://example.co.jp"), Ok(json!("https://example.co.jp"))),
             (Company, "website", json!("not a url"), Err("invalid_url")),
-            (
-                Activity,
-                "occurred_at",
-                json!("2026-11-22 14:05"),
-                Ok(json!("2026-11-22T14:05")),
-            ),
-            (
-                Activity,
-                "occurred_at",
-                json!("2026-11-22"),
-                Ok(json!("2026-11-22T00:00")),
-            ),
-            (
-                Activity,
-                "occurred_at",
-                json!("2026-11-22 25:00"),
-                Err("invalid_datetime"),
-            ),
+            (Activity, "occurred_at", json!("2026-11-22 14:05"), Ok(json!("2026-11-22T14:05"))),
+            (Activity, "occurred_at", json!("2026-11-22"), Ok(json!("2026-11-22T00:00"))),
+            (Activity, "occurred_at", json!("2026-11-22 25:00"), Err("invalid_datetime")),
             (Activity, "credibility", json!(6), Err("out_of_range")),
             (Task, "done", json!("yes"), Ok(json!(true))),
             (Task, "done", json!(null), Ok(json!(false))),
@@ -641,13 +422,9 @@ mod tests {
 
     #[test]
     fn whole_record_reports_every_bad_field() {
-        let fields = json!({"name": "", "email": "x", "nonsense": 1})
-            .as_object()
-            .unwrap()
-            .clone();
+        let fields = json!({"name": "", "email": "x", "nonsense": 1}).as_object().unwrap().clone();
         let errors = clean(Kind::Company, &fields).unwrap_err();
-        let mut codes: Vec<(String, String)> =
-            errors.into_iter().map(|e| (e.field, e.code)).collect();
+        let mut codes: Vec<(String, String)> = errors.into_iter().map(|e| (e.field, e.code)).collect();
         codes.sort();
         assert_eq!(
             codes,
@@ -661,13 +438,9 @@ mod tests {
 
     #[test]
     fn cross_field_rules() {
-        let bad =
-            json!({"company_id": "x", "start_date": "2026-05-01", "expiry_date": "2026-04-01"});
+        let bad = json!({"company_id": "x", "start_date": "2026-05-01", "expiry_date": "2026-04-01"});
         let e = clean(Kind::Purchase, bad.as_object().unwrap()).unwrap_err();
-        assert_eq!(
-            (e[0].code.as_str(), e[0].field.as_str()),
-            ("date_order", "expiry_date")
-        );
+        assert_eq!((e[0].code.as_str(), e[0].field.as_str()), ("date_order", "expiry_date"));
         let rel = json!({"company_id": "x", "relation": "parent"});
         let e = clean(Kind::CompanyRelation, rel.as_object().unwrap()).unwrap_err();
         assert_eq!(e[0].field, "related_company_id");

@@ -23,9 +23,7 @@ fn read_dir(dir: &Path) -> BTreeMap<String, String> {
 }
 
 fn export_to(dir: &Path) {
-    let cfg = ts_rs::Config::new()
-        .with_out_dir(dir)
-        .with_large_int("number");
+    let cfg = ts_rs::Config::new().with_out_dir(dir).with_large_int("number");
     Command::export_all(&cfg).unwrap();
     Response::export_all(&cfg).unwrap();
     daifuku::ApiError::export_all(&cfg).unwrap();
@@ -42,17 +40,10 @@ fn committed_bindings_match_the_rust_types() {
     export_to(fresh.path());
     let want = read_dir(fresh.path());
     let have = read_dir(&committed);
-    assert!(
-        want.len() > 20,
-        "expected the whole API to be exported, got {}",
-        want.len()
-    );
+    assert!(want.len() > 20, "expected the whole API to be exported, got {}", want.len());
     let missing: Vec<&String> = want.keys().filter(|k| !have.contains_key(*k)).collect();
     let stale: Vec<&String> = have.keys().filter(|k| !want.contains_key(*k)).collect();
-    let differ: Vec<&String> = want
-        .keys()
-        .filter(|k| have.get(*k).is_some_and(|h| h != &want[*k]))
-        .collect();
+    let differ: Vec<&String> = want.keys().filter(|k| have.get(*k).is_some_and(|h| h != &want[*k])).collect();
     assert!(
         missing.is_empty() && stale.is_empty() && differ.is_empty(),
         "ui/src/bindings drifted from the Rust types (run DAIFUKU_UPDATE_BINDINGS=1 cargo test --test bindings): \

@@ -9,7 +9,13 @@ use std::process::{Command, Output, Stdio};
 use serde_json::{json, Value};
 
 fn daifuku(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_daifuku")).arg("--db").arg(db).args(args).env_remove("DAIFUKU_DB").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_daifuku"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("DAIFUKU_DB")
+        .output()
+        .unwrap()
 }
 
 fn ok_json(db: &Path, args: &[&str]) -> Value {
@@ -17,7 +23,8 @@ fn ok_json(db: &Path, args: &[&str]) -> Value {
     all.push("--json");
     let out = daifuku(db, &all);
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{args:?}: {e}: {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 #[test]
@@ -28,7 +35,23 @@ fn company_contact_activity_lifecycle() {
     assert_eq!(init["settings"]["schema_version"], json!(8));
     assert!(db.exists());
 
-    let c = ok_json(&db, &["company", "add", "--name", "株式会社 山田商事", "--name-reading", "ヤマダショウジ", "--corporate-number", "7000012050002", "--prefecture", "東京都", "--employees", "1,200"]);
+    let c = ok_json(
+        &db,
+        &[
+            "company",
+            "add",
+            "--name",
+            "株式会社 山田商事",
+            "--name-reading",
+            "ヤマダショウジ",
+            "--corporate-number",
+            "7000012050002",
+            "--prefecture",
+            "東京都",
+            "--employees",
+            "1,200",
+        ],
+    );
     let id = c["id"].as_str().unwrap().to_string();
     assert_eq!(c["data"]["employees"], json!(1200));
     ok_json(&db, &["company", "add", "--name", "あおば有限会社", "--name-reading", "アオバユウゲンガイシャ"]);
@@ -44,7 +67,8 @@ fn company_contact_activity_lifecycle() {
     let shown = String::from_utf8(daifuku(&db, &["company", "show", &id]).stdout).unwrap();
     assert!(shown.contains("法人番号") && shown.contains("7000012050002"), "{shown}");
 
-    let updated = ok_json(&db, &["company", "update", &id, "--rank", "A", "--tags", "重点,展示会", "--expect-version", "1"]);
+    let updated =
+        ok_json(&db, &["company", "update", &id, "--rank", "A", "--tags", "重点,展示会", "--expect-version", "1"]);
     assert_eq!((updated["version"].clone(), updated["data"]["tags"].clone()), (json!(2), json!(["重点", "展示会"])));
     let stale = daifuku(&db, &["company", "update", &id, "--rank", "B", "--expect-version", "1"]);
     assert!(!stale.status.success());
@@ -53,15 +77,35 @@ fn company_contact_activity_lifecycle() {
     let filtered = ok_json(&db, &["company", "list", "--filter", "rank=A"]);
     assert_eq!(filtered["total"], json!(1));
 
-    let p = ok_json(&db, &["contact", "add", "--company-id", &id, "--family-name", "佐藤", "--given-name", "花子", "--title", "課長"]);
+    let p = ok_json(
+        &db,
+        &["contact", "add", "--company-id", &id, "--family-name", "佐藤", "--given-name", "花子", "--title", "課長"],
+    );
     let pid = p["id"].as_str().unwrap().to_string();
     ok_json(&db, &["contact", "update", &pid, "--title", "部長"]);
     let hist = ok_json(&db, &["contact-position", "list", "--filter", &format!("contact_id={pid}")]);
-    let titles: Vec<&str> = hist["items"].as_array().unwrap().iter().map(|r| r["data"]["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> =
+        hist["items"].as_array().unwrap().iter().map(|r| r["data"]["title"].as_str().unwrap()).collect();
     assert_eq!(titles.len(), 2);
     assert!(titles.contains(&"課長") && titles.contains(&"部長"));
 
-    ok_json(&db, &["activity", "add", "--kind", "meeting", "--occurred-at", "2026-11-20 14:00", "--company-id", &id, "--contact-ids", &pid, "--subject", "定例"]);
+    ok_json(
+        &db,
+        &[
+            "activity",
+            "add",
+            "--kind",
+            "meeting",
+            "--occurred-at",
+            "2026-11-20 14:00",
+            "--company-id",
+            &id,
+            "--contact-ids",
+            &pid,
+            "--subject",
+            "定例",
+        ],
+    );
     let acts = ok_json(&db, &["activity", "list", "--filter", &format!("company_id={id}")]);
     assert_eq!(acts["items"][0]["data"]["subject"], json!("定例"));
     let tl = ok_json(&db, &["timeline", "--contact", &pid]);
@@ -167,7 +211,13 @@ fn serve_bridges_the_command_api_on_loopback_with_a_token() {
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["data"]["display_name"], json!("ブリッジ商事"));
 
-    let (status, body) = http(port, "POST", "/api", Some(&token), r#"{"cmd":"add","kind":"company","fields":{"name":"x","email":"nope"}}"#);
+    let (status, body) = http(
+        port,
+        "POST",
+        "/api",
+        Some(&token),
+        r#"{"cmd":"add","kind":"company","fields":{"name":"x","email":"nope"}}"#,
+    );
     assert_eq!(status, 422);
     let e: Value = serde_json::from_str(&body).unwrap();
     assert_eq!((e["code"].as_str(), e["field"].as_str()), (Some("invalid_email"), Some("email")));

@@ -21,9 +21,7 @@ fn fields(v: Value) -> Map<String, Value> {
 }
 
 fn add(store: &mut Store, kind: Kind, v: Value) -> Stored {
-    store
-        .create_fields(&ctx(), kind, fields(v))
-        .unwrap_or_else(|e| panic!("{kind:?}: {e}"))
+    store.create_fields(&ctx(), kind, fields(v)).unwrap_or_else(|e| panic!("{kind:?}: {e}"))
 }
 
 fn rules(found: &[DuplicateCandidate]) -> Vec<(String, Vec<DuplicateRule>)> {
@@ -67,7 +65,10 @@ fn company_candidates_per_rule_and_never_by_name_alone() {
         Kind::Company,
         &[
             (json!({"name": "アシスト", "corporate_number": "7000012050002"}), vec![(a, vec![CorporateNumber])]),
-            (json!({"name": "別の会社", "corporate_number": "７０００－０１－２０５０００－２"}), vec![(a, vec![CorporateNumber])]),
+            (
+                json!({"name": "別の会社", "corporate_number": "７０００－０１－２０５０００－２"}),
+                vec![(a, vec![CorporateNumber])],
+            ),
             (json!({"name": "(株)アシスト", "prefecture": "東京都"}), vec![(a, vec![NameAndPrefecture])]),
             (json!({"name": "ｱｼｽﾄ株式会社", "postal_code": "〒100-0001"}), vec![(a, vec![NameAndPostal])]),
             (json!({"name": "全然違う商事", "phone": "(03)1111-2222"}), vec![(a, vec![Phone])]),
@@ -86,9 +87,8 @@ fn company_candidates_per_rule_and_never_by_name_alone() {
         ],
     );
     // Who owns it and when it was last contacted, to decide.
-    let found = s
-        .check_duplicates(Kind::Company, &fields(json!({"name": "x", "phone": "03-1111-2222"})), None)
-        .unwrap();
+    let found =
+        s.check_duplicates(Kind::Company, &fields(json!({"name": "x", "phone": "03-1111-2222"})), None).unwrap();
     let c = &found[0];
     assert_eq!(c.kind, Kind::Company);
     assert_eq!(c.display_name, "株式会社アシスト");
@@ -127,7 +127,10 @@ fn contact_candidates_per_rule() {
         Kind::Contact,
         &[
             (json!({"family_name": "山田", "given_name": "太郎", "company_id": c1}), vec![(t, vec![PersonAndCompany])]),
-            (json!({"family_name": "山田 ", "given_name": "　太郎", "company_id": c1}), vec![(t, vec![PersonAndCompany])]),
+            (
+                json!({"family_name": "山田 ", "given_name": "　太郎", "company_id": c1}),
+                vec![(t, vec![PersonAndCompany])],
+            ),
             // A name alone, or at another company, is not a duplicate.
             (json!({"family_name": "山田", "given_name": "太郎"}), vec![]),
             (json!({"family_name": "山田", "given_name": "太郎", "company_id": c2}), vec![]),
@@ -149,13 +152,20 @@ fn contact_candidates_per_rule() {
 fn the_finder_groups_records_linked_by_any_rule() {
     let mut s = Store::open_in_memory().unwrap();
     let a = add(&mut s, Kind::Company, json!({"name": "青葉建設", "corporate_number": "7000012050002"})).id;
-    let b = add(&mut s, Kind::Company, json!({"name": "(株)あおば", "corporate_number": "7000012050002", "phone": "03-1234-5678"})).id;
+    let b = add(
+        &mut s,
+        Kind::Company,
+        json!({"name": "(株)あおば", "corporate_number": "7000012050002", "phone": "03-1234-5678"}),
+    )
+    .id;
     let c = add(&mut s, Kind::Company, json!({"name": "アオバ", "phone": "0312345678"})).id;
     // Same name, other prefecture: not a group. Same name, same prefecture: a group.
     add(&mut s, Kind::Company, json!({"name": "株式会社アシスト", "prefecture": "東京都"}));
     add(&mut s, Kind::Company, json!({"name": "アシスト株式会社", "prefecture": "大阪府"}));
-    let d = add(&mut s, Kind::Company, json!({"name": "山田商事", "prefecture": "北海道", "postal_code": "060-0001"})).id;
-    let e = add(&mut s, Kind::Company, json!({"name": "㈱山田商事", "prefecture": "北海道", "postal_code": "0600001"})).id;
+    let d =
+        add(&mut s, Kind::Company, json!({"name": "山田商事", "prefecture": "北海道", "postal_code": "060-0001"})).id;
+    let e =
+        add(&mut s, Kind::Company, json!({"name": "㈱山田商事", "prefecture": "北海道", "postal_code": "0600001"})).id;
     add(&mut s, Kind::Company, json!({"name": "ひとり商店"}));
     let groups = s.find_duplicates(Kind::Company).unwrap();
     let shape: Vec<(Vec<String>, Vec<(DuplicateRule, String)>)> = groups
@@ -187,7 +197,12 @@ fn the_finder_groups_records_linked_by_any_rule() {
 
     // Contacts: same person at the same company; the switchboard links nobody.
     let co = add(&mut s, Kind::Company, json!({"name": "東洋精機", "phone": "06-6123-4567"})).id;
-    let p1 = add(&mut s, Kind::Contact, json!({"company_id": co, "family_name": "髙橋", "given_name": "一郎", "phone": "06-6123-4567"})).id;
+    let p1 = add(
+        &mut s,
+        Kind::Contact,
+        json!({"company_id": co, "family_name": "髙橋", "given_name": "一郎", "phone": "06-6123-4567"}),
+    )
+    .id;
     let p2 = add(&mut s, Kind::Contact, json!({"company_id": co, "family_name": "高橋", "given_name": "一郎"})).id;
     add(&mut s, Kind::Contact, json!({"company_id": co, "family_name": "佐藤", "phone": "06-6123-4567"}));
     add(&mut s, Kind::Contact, json!({"family_name": "高橋", "given_name": "一郎"}));
@@ -208,11 +223,9 @@ fn references_to(s: &Store, target: Kind, id: &str) -> Vec<(Kind, &'static str, 
     for kind in Kind::ALL {
         for def in kind.meta().fields {
             let sql = match def.ty {
-                FieldType::Ref { kind: k } if k == target => format!(
-                    "SELECT COUNT(*) FROM {} WHERE {} = ?1 AND deleted_at IS NULL",
-                    kind.meta().table,
-                    def.name
-                ),
+                FieldType::Ref { kind: k } if k == target => {
+                    format!("SELECT COUNT(*) FROM {} WHERE {} = ?1 AND deleted_at IS NULL", kind.meta().table, def.name)
+                }
                 FieldType::RefList { kind: k } if k == target => format!(
                     "SELECT COUNT(*) FROM {} t, json_each(t.{}) j WHERE j.value = ?1 AND t.deleted_at IS NULL",
                     kind.meta().table,
@@ -235,20 +248,43 @@ fn export_without_logs(s: &Store) -> Value {
 fn merging_companies_moves_every_child_and_undo_restores_exactly() {
     let mut s = Store::open_in_memory().unwrap();
     let user = add(&mut s, Kind::User, json!({"name": "佐藤"})).id;
-    let keep = add(&mut s, Kind::Company, json!({"name": "株式会社山田商事", "code": "C-1", "phone": "03-1234-5678", "owner_id": user})).id;
+    let keep = add(
+        &mut s,
+        Kind::Company,
+        json!({"name": "株式会社山田商事", "code": "C-1", "phone": "03-1234-5678", "owner_id": user}),
+    )
+    .id;
     let lose = add(&mut s, Kind::Company, json!({"name": "㈱山田商事", "code": "C-2", "phone": "03-9999-0000", "email": "info@yamada.example", "notes": "展示会で名刺交換"})).id;
     let other = add(&mut s, Kind::Company, json!({"name": "東洋精機"})).id;
     let product = add(&mut s, Kind::Product, json!({"name": "複合機A", "side": "own"})).id;
     // Children of the loser, one per kind of reference to a company.
     let contact = add(&mut s, Kind::Contact, json!({"company_id": lose, "family_name": "山田", "title": "課長"})).id;
     add(&mut s, Kind::CardExchange, json!({"contact_id": contact, "exchanged_on": "2026-04-01"}));
-    let deal = add(&mut s, Kind::Deal, json!({"company_id": lose, "title": "複合機入替", "stage": "proposal", "contact_id": contact})).id;
-    add(&mut s, Kind::Activity, json!({"kind": "meeting", "occurred_at": "2026-09-01T10:00", "company_id": lose, "contact_ids": [contact], "deal_id": deal}));
+    let deal = add(
+        &mut s,
+        Kind::Deal,
+        json!({"company_id": lose, "title": "複合機入替", "stage": "proposal", "contact_id": contact}),
+    )
+    .id;
+    add(
+        &mut s,
+        Kind::Activity,
+        json!({"kind": "meeting", "occurred_at": "2026-09-01T10:00", "company_id": lose, "contact_ids": [contact], "deal_id": deal}),
+    );
     add(&mut s, Kind::Task, json!({"title": "見積送付", "company_id": lose, "deal_id": deal}));
-    add(&mut s, Kind::Purchase, json!({"company_id": lose, "product_id": product, "product_name": "複合機A", "contract_date": "2025-04-01"}));
+    add(
+        &mut s,
+        Kind::Purchase,
+        json!({"company_id": lose, "product_id": product, "product_name": "複合機A", "contract_date": "2025-04-01"}),
+    );
     add(&mut s, Kind::CompanyFinancial, json!({"company_id": lose, "fiscal_year": 2025, "revenue": 1000}));
     add(&mut s, Kind::CaseStudy, json!({"title": "導入事例", "company_id": lose}));
-    let self_relation = add(&mut s, Kind::CompanyRelation, json!({"company_id": lose, "relation": "affiliate", "related_company_id": keep})).id;
+    let self_relation = add(
+        &mut s,
+        Kind::CompanyRelation,
+        json!({"company_id": lose, "relation": "affiliate", "related_company_id": keep}),
+    )
+    .id;
     add(&mut s, Kind::CompanyRelation, json!({"company_id": other, "relation": "parent", "related_company_id": lose}));
     // A child already in the trash stays where it is.
     let trashed_task = add(&mut s, Kind::Task, json!({"title": "古いタスク", "company_id": lose})).id;
@@ -260,7 +296,8 @@ fn merging_companies_moves_every_child_and_undo_restores_exactly() {
     assert!(missing.is_empty(), "fixture lacks {missing:?}");
     let before = export_without_logs(&s);
 
-    let choices: BTreeMap<String, MergeChoice> = [("code".to_string(), MergeChoice::Loser), ("email".to_string(), MergeChoice::Loser)].into();
+    let choices: BTreeMap<String, MergeChoice> =
+        [("code".to_string(), MergeChoice::Loser), ("email".to_string(), MergeChoice::Loser)].into();
     let m = s.merge(&ctx(), Kind::Company, &keep, &lose, &choices).unwrap();
     assert_eq!((m.survivor_name.as_str(), m.loser_name.as_str()), ("株式会社山田商事", "㈱山田商事"));
     // Nothing live refers to the loser any more; the self-relation went to the trash.
@@ -277,7 +314,10 @@ fn merging_companies_moves_every_child_and_undo_restores_exactly() {
     assert_eq!(survivor["notes"], Value::Null, "not chosen: the survivor's value stays");
     assert_eq!(s.get(Kind::Task, &trashed_task).unwrap().record.to_fields()["company_id"], json!(lose));
     // The contact did not get a new position from moving company.
-    let positions: i64 = s.conn().query_row("SELECT COUNT(*) FROM contact_positions WHERE contact_id = ?1", [&contact], |r| r.get(0)).unwrap();
+    let positions: i64 = s
+        .conn()
+        .query_row("SELECT COUNT(*) FROM contact_positions WHERE contact_id = ?1", [&contact], |r| r.get(0))
+        .unwrap();
     assert_eq!(positions, 1);
     // One record now: search finds the survivor by the loser's code, and the
     // timeline of the survivor holds the loser's history.
@@ -309,17 +349,32 @@ fn merging_companies_moves_every_child_and_undo_restores_exactly() {
 fn merging_contacts_and_undo_keep_lists_and_positions_exact() {
     let mut s = Store::open_in_memory().unwrap();
     let co = add(&mut s, Kind::Company, json!({"name": "山田商事"})).id;
-    let keep = add(&mut s, Kind::Contact, json!({"company_id": co, "family_name": "山田", "given_name": "太郎", "title": "課長"})).id;
+    let keep = add(
+        &mut s,
+        Kind::Contact,
+        json!({"company_id": co, "family_name": "山田", "given_name": "太郎", "title": "課長"}),
+    )
+    .id;
     let lose = add(&mut s, Kind::Contact, json!({"company_id": co, "family_name": "山田", "given_name": "太郎", "title": "部長", "mobile": "090-1111-2222"})).id;
-    let both = add(&mut s, Kind::Activity, json!({"kind": "meeting", "occurred_at": "2026-09-01T10:00", "contact_ids": [keep, lose]})).id;
-    let only = add(&mut s, Kind::Activity, json!({"kind": "call", "occurred_at": "2026-09-02T10:00", "contact_ids": [lose]})).id;
+    let both = add(
+        &mut s,
+        Kind::Activity,
+        json!({"kind": "meeting", "occurred_at": "2026-09-01T10:00", "contact_ids": [keep, lose]}),
+    )
+    .id;
+    let only =
+        add(&mut s, Kind::Activity, json!({"kind": "call", "occurred_at": "2026-09-02T10:00", "contact_ids": [lose]}))
+            .id;
     add(&mut s, Kind::CardExchange, json!({"contact_id": lose, "exchanged_on": "2026-04-01"}));
     let before = export_without_logs(&s);
-    let candidates = s.check_duplicates(Kind::Contact, &s.get(Kind::Contact, &keep).unwrap().record.to_fields(), Some(&keep)).unwrap();
+    let candidates = s
+        .check_duplicates(Kind::Contact, &s.get(Kind::Contact, &keep).unwrap().record.to_fields(), Some(&keep))
+        .unwrap();
     assert_eq!(candidates.len(), 1);
     assert_eq!(candidates[0].id, lose);
 
-    let choices: BTreeMap<String, MergeChoice> = [("title".to_string(), MergeChoice::Loser), ("mobile".to_string(), MergeChoice::Loser)].into();
+    let choices: BTreeMap<String, MergeChoice> =
+        [("title".to_string(), MergeChoice::Loser), ("mobile".to_string(), MergeChoice::Loser)].into();
     let m = s.merge(&ctx(), Kind::Contact, &keep, &lose, &choices).unwrap();
     let list = |id: &str| s.get(Kind::Activity, id).unwrap().record.to_fields()["contact_ids"].clone();
     assert_eq!(list(&both), json!([keep]), "no attendee twice");
@@ -327,7 +382,14 @@ fn merging_contacts_and_undo_keep_lists_and_positions_exact() {
     let survivor = s.get(Kind::Contact, &keep).unwrap().record.to_fields();
     assert_eq!((survivor["title"].clone(), survivor["mobile"].clone()), (json!("部長"), json!("090-1111-2222")));
     // Both positions are history now; the merge made no new one.
-    let positions: i64 = s.conn().query_row("SELECT COUNT(*) FROM contact_positions WHERE contact_id = ?1 AND deleted_at IS NULL", [&keep], |r| r.get(0)).unwrap();
+    let positions: i64 = s
+        .conn()
+        .query_row(
+            "SELECT COUNT(*) FROM contact_positions WHERE contact_id = ?1 AND deleted_at IS NULL",
+            [&keep],
+            |r| r.get(0),
+        )
+        .unwrap();
     assert_eq!(positions, 2);
     assert_eq!(s.search("09011112222", 5, &[]).unwrap()[0].id, keep);
 
@@ -339,7 +401,8 @@ fn merging_contacts_and_undo_keep_lists_and_positions_exact() {
 fn undo_keeps_later_edits_and_refuses_conflicting_ones() {
     let mut s = Store::open_in_memory().unwrap();
     let keep = add(&mut s, Kind::Company, json!({"name": "青葉建設", "code": "A-1"})).id;
-    let lose = add(&mut s, Kind::Company, json!({"name": "青葉建設株式会社", "code": "A-2", "phone": "03-1234-5678"})).id;
+    let lose =
+        add(&mut s, Kind::Company, json!({"name": "青葉建設株式会社", "code": "A-2", "phone": "03-1234-5678"})).id;
     let choices: BTreeMap<String, MergeChoice> = [("phone".to_string(), MergeChoice::Loser)].into();
     let m = s.merge(&ctx(), Kind::Company, &keep, &lose, &choices).unwrap();
     // A field the merge did not touch: the later edit survives the undo.
@@ -379,7 +442,12 @@ fn the_command_api_carries_duplicates_and_merges() {
     let mut ids = vec![a.clone(), b.clone()];
     ids.sort();
     assert_eq!(v["data"][0]["links"][0], json!({"rule": "phone", "value": "+81312345678", "ids": ids}));
-    let v = api::execute_json(&mut s, &c, json!({"cmd": "merge", "kind": "company", "survivor_id": a, "loser_id": b, "choices": {"name": "loser"}})).unwrap();
+    let v = api::execute_json(
+        &mut s,
+        &c,
+        json!({"cmd": "merge", "kind": "company", "survivor_id": a, "loser_id": b, "choices": {"name": "loser"}}),
+    )
+    .unwrap();
     assert_eq!(v["type"], json!("merge"));
     let merge_id = v["data"]["id"].as_str().unwrap().to_string();
     assert_eq!(s.get(Kind::Company, &a).unwrap().display_name, "ヤマダ");
@@ -451,8 +519,16 @@ fn cli_duplicates_merge_and_unmerge() {
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
         serde_json::from_slice(&out.stdout).unwrap()
     };
-    let a = run(&["company", "add", "--name", "株式会社山田商事", "--corporate-number", "7000012050002", "--code", "Y-1"])["id"].as_str().unwrap().to_string();
-    let b = run(&["company", "add", "--name", "山田商事", "--corporate-number", "7000-01-205000-2"])["id"].as_str().unwrap().to_string();
+    let a =
+        run(&["company", "add", "--name", "株式会社山田商事", "--corporate-number", "7000012050002", "--code", "Y-1"])
+            ["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    let b = run(&["company", "add", "--name", "山田商事", "--corporate-number", "7000-01-205000-2"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     run(&["contact", "add", "--company-id", &b, "--family-name", "山田"]);
     let groups = run(&["duplicates", "--kind", "companies"]);
     assert_eq!(groups.as_array().unwrap().len(), 1);

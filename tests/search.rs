@@ -17,15 +17,11 @@ fn fields(v: Value) -> Map<String, Value> {
 }
 
 fn add(store: &mut Store, kind: Kind, v: Value) -> Stored {
-    store
-        .create_fields(&ctx(), kind, fields(v))
-        .unwrap_or_else(|e| panic!("{kind:?}: {e}"))
+    store.create_fields(&ctx(), kind, fields(v)).unwrap_or_else(|e| panic!("{kind:?}: {e}"))
 }
 
 fn search(store: &Store, q: &str) -> Vec<SearchHit> {
-    store
-        .search(q, 20, &[])
-        .unwrap_or_else(|e| panic!("{q:?}: {e}"))
+    store.search(q, 20, &[]).unwrap_or_else(|e| panic!("{q:?}: {e}"))
 }
 
 /// Every `(query, expected first hit, expected match kind)` row, all
@@ -37,10 +33,7 @@ fn check(store: &Store, cases: &[(&str, &str, MatchKind)]) {
             let hits = search(store, q);
             let first = hits.first().map(|h| (h.id.as_str(), h.matched));
             (first != Some((*id, *kind))).then(|| {
-                let got: Vec<(String, MatchKind)> = hits
-                    .iter()
-                    .map(|h| (h.display_name.clone(), h.matched))
-                    .collect();
+                let got: Vec<(String, MatchKind)> = hits.iter().map(|h| (h.display_name.clone(), h.matched)).collect();
                 format!("{q:?}: expected {id} {kind:?} first, got {got:?}")
             })
         })
@@ -73,11 +66,7 @@ fn office() -> Office {
         json!({"name": "㈱東洋精機", "name_reading": "とうようせいき", "phone": "06-6123-4567"}),
     )
     .id;
-    add(
-        &mut store,
-        Kind::Company,
-        json!({"name": "山田工業有限会社", "name_reading": "ヤマダコウギョウ"}),
-    );
+    add(&mut store, Kind::Company, json!({"name": "山田工業有限会社", "name_reading": "ヤマダコウギョウ"}));
     let taro = add(
         &mut store,
         Kind::Contact,
@@ -100,14 +89,7 @@ fn office() -> Office {
                "subject": "定例会", "content": "## 議題\n- 価格改定について\n- 新型コピー機の導入スケジュールを確認した。先方は年内の稼働を希望。"}),
     )
     .id;
-    Office {
-        store,
-        yamada,
-        toyo,
-        taro,
-        hanako,
-        meeting,
-    }
+    Office { store, yamada, toyo, taro, hanako, meeting }
 }
 
 #[test]
@@ -197,10 +179,7 @@ fn a_phone_number_in_any_format_finds_its_owner() {
 fn one_and_two_character_queries_work() {
     let o = office();
     let names = |q: &str| -> Vec<(String, MatchKind)> {
-        search(&o.store, q)
-            .into_iter()
-            .map(|h| (h.display_name, h.matched))
-            .collect()
+        search(&o.store, q).into_iter().map(|h| (h.display_name, h.matched)).collect()
     };
     use MatchKind::*;
     // Companies first, then contacts; prefix before anywhere in the name.
@@ -238,15 +217,24 @@ fn no_query_scans_a_record_table() {
     let o = office();
     let tables: Vec<&str> = Kind::ALL.iter().map(|k| k.meta().table).collect();
     for q in [
-        "山", "山田", "ヤマ", "c0", "山田商事", "株式会社山田", "やまだしょうじ", "03-1234-5678", "5678",
-        "taro@yamada-shoji.example", "導入スケジュール", "山田 スケジュール", "山 花",
+        "山",
+        "山田",
+        "ヤマ",
+        "c0",
+        "山田商事",
+        "株式会社山田",
+        "やまだしょうじ",
+        "03-1234-5678",
+        "5678",
+        "taro@yamada-shoji.example",
+        "導入スケジュール",
+        "山田 スケジュール",
+        "山 花",
     ] {
         let plans = o.store.search_plans(q, 20).unwrap();
         assert!(!plans.is_empty(), "{q}: no statement ran");
         for line in &plans {
-            let scanned = line
-                .strip_prefix("SCAN ")
-                .map(|rest| rest.split_whitespace().next().unwrap_or(""));
+            let scanned = line.strip_prefix("SCAN ").map(|rest| rest.split_whitespace().next().unwrap_or(""));
             if let Some(table) = scanned {
                 assert!(
                     !tables.contains(&table) && table != "match_keys" && table != "search_docs",
@@ -268,7 +256,11 @@ fn ranking_follows_exact_prefix_reading_name_code_email_content() {
     let mut s = Store::open_in_memory().unwrap();
     let id = |s: &mut Store, kind: Kind, v: Value| add(s, kind, v).id;
     // Made in reverse order of the expected ranking, so creation order cannot explain it.
-    let content = id(&mut s, Kind::Activity, json!({"kind": "call", "occurred_at": "2026-09-01T10:00", "subject": "電話", "content": "アオバ様の件で折り返し"}));
+    let content = id(
+        &mut s,
+        Kind::Activity,
+        json!({"kind": "call", "occurred_at": "2026-09-01T10:00", "subject": "電話", "content": "アオバ様の件で折り返し"}),
+    );
     let email = id(&mut s, Kind::Contact, json!({"family_name": "佐藤", "email": "aoba@example.jp"}));
     let code = id(&mut s, Kind::Company, json!({"name": "松商店", "code": "aoba-7"}));
     let name = id(&mut s, Kind::Company, json!({"name": "新アオバ"}));
@@ -292,18 +284,10 @@ fn ranking_follows_exact_prefix_reading_name_code_email_content() {
         "{hits:#?}"
     );
     // Latin letters reach codes and e-mail addresses.
-    let got: Vec<(String, MatchKind)> = search(&s, "AOBA")
-        .into_iter()
-        .map(|h| (h.id, h.matched))
-        .collect();
+    let got: Vec<(String, MatchKind)> = search(&s, "AOBA").into_iter().map(|h| (h.id, h.matched)).collect();
     assert_eq!(got, vec![(code, Code), (email, Email)]);
     // The limit keeps the best.
-    let top: Vec<MatchKind> = s
-        .search("アオバ", 2, &[])
-        .unwrap()
-        .iter()
-        .map(|h| h.matched)
-        .collect();
+    let top: Vec<MatchKind> = s.search("アオバ", 2, &[]).unwrap().iter().map(|h| h.matched).collect();
     assert_eq!(top, vec![ExactName, ExactName]);
 }
 
@@ -346,9 +330,7 @@ fn deleted_records_are_never_found_and_edits_reindex() {
     o.store.restore(&ctx(), Kind::Company, &o.toyo).unwrap();
     assert_eq!(search(&o.store, "東洋")[0].id, o.toyo);
     // A rename: the old name is gone, the new one is found.
-    o.store
-        .update(&ctx(), Kind::Company, &o.toyo, None, fields(json!({"name": "株式会社トーヨー"})))
-        .unwrap();
+    o.store.update(&ctx(), Kind::Company, &o.toyo, None, fields(json!({"name": "株式会社トーヨー"}))).unwrap();
     assert!(search(&o.store, "東洋精機").is_empty());
     assert_eq!(search(&o.store, "とーよー")[0].id, o.toyo);
     // Activities and contacts too.
@@ -357,19 +339,17 @@ fn deleted_records_are_never_found_and_edits_reindex() {
     o.store.delete(&ctx(), Kind::Contact, &o.hanako).unwrap();
     assert!(search(&o.store, "花子").is_empty() && search(&o.store, "花").is_empty());
     // One document per live searchable record, no more.
-    let docs: i64 = o
-        .store
-        .conn()
-        .query_row("SELECT COUNT(*) FROM search_docs", [], |r| r.get(0))
-        .unwrap();
+    let docs: i64 = o.store.conn().query_row("SELECT COUNT(*) FROM search_docs", [], |r| r.get(0)).unwrap();
     assert_eq!(docs, 4); // 3 companies, 1 contact
-    // And no full-text row of a document that is gone.
+                         // And no full-text row of a document that is gone.
     for table in ["search_text", "search_grams"] {
         let orphans: i64 = o
             .store
             .conn()
             .query_row(
-                &format!("SELECT COUNT(*) FROM {table} WHERE (rowid & ((1 << 44) - 1)) NOT IN (SELECT doc FROM search_docs)"),
+                &format!(
+                    "SELECT COUNT(*) FROM {table} WHERE (rowid & ((1 << 44) - 1)) NOT IN (SELECT doc FROM search_docs)"
+                ),
                 [],
                 |r| r.get(0),
             )
@@ -385,11 +365,7 @@ fn every_searched_table_drops_trashed_records_from_the_index() {
         let name = format!("{}_leave_search", kind.meta().table);
         let n: i64 = s
             .conn()
-            .query_row(
-                "SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1",
-                [&name],
-                |r| r.get(0),
-            )
+            .query_row("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'trigger' AND name = ?1", [&name], |r| r.get(0))
             .unwrap();
         assert_eq!(n, 1, "missing trigger {name}");
     }
@@ -422,7 +398,18 @@ fn cli_search_prints_hits_as_json() {
         assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
-    run(&["company", "add", "--name", "株式会社山田商事", "--name-reading", "ヤマダショウジ", "--code", "C-0012", "--phone", "03-1234-5678"]);
+    run(&[
+        "company",
+        "add",
+        "--name",
+        "株式会社山田商事",
+        "--name-reading",
+        "ヤマダショウジ",
+        "--code",
+        "C-0012",
+        "--phone",
+        "03-1234-5678",
+    ]);
     run(&["company", "add", "--name", "山田工業", "--name-reading", "ヤマダコウギョウ"]);
     let hits: Value = serde_json::from_str(&run(&["search", "㈱山田商事", "--json"])).unwrap();
     assert_eq!(hits[0]["kind"], json!("company"));

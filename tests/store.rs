@@ -18,9 +18,7 @@ fn fields(v: Value) -> Map<String, Value> {
 }
 
 fn add(store: &mut Store, kind: Kind, v: Value) -> Stored {
-    store
-        .create_fields(&ctx(T0), kind, fields(v))
-        .unwrap_or_else(|e| panic!("{kind:?}: {e}"))
+    store.create_fields(&ctx(T0), kind, fields(v)).unwrap_or_else(|e| panic!("{kind:?}: {e}"))
 }
 
 fn count(store: &Store, sql: &str) -> i64 {
@@ -57,11 +55,9 @@ fn create_get_and_log() {
     // One change row holding every set field, stamped with a hybrid logical clock.
     let (op, hlc, logged): (String, String, String) = s
         .conn()
-        .query_row(
-            "SELECT op, hlc, fields FROM changes WHERE record_id = ?1",
-            [&c.id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        .query_row("SELECT op, hlc, fields FROM changes WHERE record_id = ?1", [&c.id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
         .unwrap();
     assert_eq!(op, "create");
     assert!(hlc.starts_with(&format!("{T0:015}-000000-dev-a")), "{hlc}");
@@ -74,13 +70,13 @@ fn create_get_and_log() {
 fn bad_input_gives_field_errors_and_writes_nothing() {
     let mut s = Store::open_in_memory().unwrap();
     let e = s
-        .create_fields(&ctx(T0), Kind::Company, fields(json!({"name": "", "email": "abc", "corporate_number": "1234567890123", "postal_code": "12-34"})))
+        .create_fields(
+            &ctx(T0),
+            Kind::Company,
+            fields(json!({"name": "", "email": "abc", "corporate_number": "1234567890123", "postal_code": "12-34"})),
+        )
         .unwrap_err();
-    let mut got: Vec<(String, String)> = e
-        .details
-        .iter()
-        .map(|d| (d.field.clone(), d.code.clone()))
-        .collect();
+    let mut got: Vec<(String, String)> = e.details.iter().map(|d| (d.field.clone(), d.code.clone())).collect();
     got.sort();
     assert_eq!(
         got,
@@ -96,21 +92,11 @@ fn bad_input_gives_field_errors_and_writes_nothing() {
     assert_eq!(count(&s, "SELECT COUNT(*) FROM changes"), 0);
     // A reference to nothing is a field error too.
     let e = s
-        .create_fields(
-            &ctx(T0),
-            Kind::Contact,
-            fields(json!({"family_name": "山田", "company_id": "nope"})),
-        )
+        .create_fields(&ctx(T0), Kind::Contact, fields(json!({"family_name": "山田", "company_id": "nope"})))
         .unwrap_err();
-    assert_eq!(
-        (e.code.as_str(), e.field.as_deref()),
-        ("unknown_reference", Some("company_id"))
-    );
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("unknown_reference", Some("company_id")));
     // A failure in a later step of a multi-record write rolls back the earlier ones.
-    let batch = vec![
-        (Kind::Company, fields(json!({"name": "A社"}))),
-        (Kind::Company, fields(json!({"name": ""}))),
-    ];
+    let batch = vec![(Kind::Company, fields(json!({"name": "A社"}))), (Kind::Company, fields(json!({"name": ""})))];
     assert!(s.create_many(&ctx(T0), &batch).is_err());
     assert_eq!(count(&s, "SELECT COUNT(*) FROM companies"), 0);
 }
@@ -118,11 +104,7 @@ fn bad_input_gives_field_errors_and_writes_nothing() {
 #[test]
 fn update_is_versioned_and_logs_only_changes() {
     let mut s = Store::open_in_memory().unwrap();
-    let c = add(
-        &mut s,
-        Kind::Company,
-        json!({"name": "東洋精機", "phone": "03-1111-2222"}),
-    );
+    let c = add(&mut s, Kind::Company, json!({"name": "東洋精機", "phone": "03-1111-2222"}));
     let u = s
         .update(
             &ctx(T0 + 10),
@@ -134,62 +116,23 @@ fn update_is_versioned_and_logs_only_changes() {
         .unwrap();
     assert_eq!(u.version, 2);
     assert_eq!(u.updated_at, T0 + 10);
-    let last: String = s
-        .conn()
-        .query_row(
-            "SELECT fields FROM changes ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(
-        serde_json::from_str::<Value>(&last).unwrap(),
-        json!({"phone": "03-9999-0000"})
-    );
+    let last: String =
+        s.conn().query_row("SELECT fields FROM changes ORDER BY seq DESC LIMIT 1", [], |r| r.get(0)).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&last).unwrap(), json!({"phone": "03-9999-0000"}));
     // Editing an old version is refused, naming the conflict.
-    let e = s
-        .update(
-            &ctx(T0 + 20),
-            Kind::Company,
-            &c.id,
-            Some(1),
-            fields(json!({"phone": "03-0000-0000"})),
-        )
-        .unwrap_err();
+    let e =
+        s.update(&ctx(T0 + 20), Kind::Company, &c.id, Some(1), fields(json!({"phone": "03-0000-0000"}))).unwrap_err();
     assert_eq!(e.code, "stale");
-    assert_eq!(
-        company(&s.get(Kind::Company, &c.id).unwrap())
-            .phone
-            .as_deref(),
-        Some("03-9999-0000")
-    );
+    assert_eq!(company(&s.get(Kind::Company, &c.id).unwrap()).phone.as_deref(), Some("03-9999-0000"));
     // No change, no new version.
-    let same = s
-        .update(
-            &ctx(T0 + 30),
-            Kind::Company,
-            &c.id,
-            None,
-            fields(json!({"phone": "03-9999-0000"})),
-        )
-        .unwrap();
+    let same = s.update(&ctx(T0 + 30), Kind::Company, &c.id, None, fields(json!({"phone": "03-9999-0000"}))).unwrap();
     assert_eq!(same.version, 2);
     // A bad value leaves the record as it was.
-    let e = s
-        .update(
-            &ctx(T0 + 40),
-            Kind::Company,
-            &c.id,
-            None,
-            fields(json!({"email": "x@"})),
-        )
-        .unwrap_err();
+    let e = s.update(&ctx(T0 + 40), Kind::Company, &c.id, None, fields(json!({"email": "x@"}))).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("email"));
     assert_eq!(s.get(Kind::Company, &c.id).unwrap().version, 2);
     // Unknown ids are errors with a code.
-    let e = s
-        .update(&ctx(T0), Kind::Company, "missing", None, Map::new())
-        .unwrap_err();
+    let e = s.update(&ctx(T0), Kind::Company, "missing", None, Map::new()).unwrap_err();
     assert_eq!(e.code, "not_found");
 }
 
@@ -203,23 +146,12 @@ fn title_change_keeps_position_history() {
         json!({"company_id": co.id, "family_name": "佐藤", "given_name": "花子", "department": "営業部", "title": "課長"}),
     );
     let day2 = T0 + 86_400_000 * 30;
-    s.update(
-        &ctx(day2),
-        Kind::Contact,
-        &p.id,
-        None,
-        fields(json!({"title": "部長"})),
-    )
-    .unwrap();
+    s.update(&ctx(day2), Kind::Contact, &p.id, None, fields(json!({"title": "部長"}))).unwrap();
     let hist = s
         .list(
             Kind::ContactPosition,
             &ListQuery {
-                filters: vec![Filter {
-                    field: "contact_id".into(),
-                    op: FilterOp::Eq,
-                    value: json!(p.id),
-                }],
+                filters: vec![Filter { field: "contact_id".into(), op: FilterOp::Eq, value: json!(p.id) }],
                 sort: Some("from_date".into()),
                 ..Default::default()
             },
@@ -229,100 +161,44 @@ fn title_change_keeps_position_history() {
         .items
         .iter()
         .map(|r| match &r.record {
-            Record::ContactPosition(cp) => {
-                (cp.title.clone(), cp.from_date.clone(), cp.to_date.clone())
-            }
+            Record::ContactPosition(cp) => (cp.title.clone(), cp.from_date.clone(), cp.to_date.clone()),
             _ => unreachable!(),
         })
         .collect();
     assert_eq!(
         rows,
         vec![
-            (
-                Some("課長".into()),
-                Some("2026-09-21".into()),
-                Some("2026-10-21".into())
-            ),
+            (Some("課長".into()), Some("2026-09-21".into()), Some("2026-10-21".into())),
             (Some("部長".into()), Some("2026-10-21".into()), None),
         ]
     );
     // The contact's timeline shows the position changes.
-    let tl = s
-        .timeline(&TimelineOwner::Contact(p.id.clone()), 0, 10)
-        .unwrap();
-    assert_eq!(
-        tl.iter()
-            .filter(|e| e.kind == Kind::ContactPosition)
-            .count(),
-        2
-    );
+    let tl = s.timeline(&TimelineOwner::Contact(p.id.clone()), 0, 10).unwrap();
+    assert_eq!(tl.iter().filter(|e| e.kind == Kind::ContactPosition).count(), 2);
 }
 
 #[test]
 fn trash_and_restore() {
     let mut s = Store::open_in_memory().unwrap();
-    let a = add(
-        &mut s,
-        Kind::Company,
-        json!({"name": "A商事", "code": "C001"}),
-    );
+    let a = add(&mut s, Kind::Company, json!({"name": "A商事", "code": "C001"}));
     s.delete(&ctx(T0 + 1), Kind::Company, &a.id).unwrap();
-    assert_eq!(
-        s.list(Kind::Company, &ListQuery::default()).unwrap().total,
-        Some(0)
-    );
+    assert_eq!(s.list(Kind::Company, &ListQuery::default()).unwrap().total, Some(0));
     let trash = s.trash(0, 10).unwrap();
-    assert_eq!(
-        (trash.len(), trash[0].id.as_str(), trash[0].kind),
-        (1, a.id.as_str(), Kind::Company)
-    );
-    assert_eq!(
-        s.delete(&ctx(T0 + 2), Kind::Company, &a.id)
-            .unwrap_err()
-            .code,
-        "already_deleted"
-    );
-    assert_eq!(
-        s.update(&ctx(T0 + 2), Kind::Company, &a.id, None, Map::new())
-            .unwrap_err()
-            .code,
-        "deleted"
-    );
+    assert_eq!((trash.len(), trash[0].id.as_str(), trash[0].kind), (1, a.id.as_str(), Kind::Company));
+    assert_eq!(s.delete(&ctx(T0 + 2), Kind::Company, &a.id).unwrap_err().code, "already_deleted");
+    assert_eq!(s.update(&ctx(T0 + 2), Kind::Company, &a.id, None, Map::new()).unwrap_err().code, "deleted");
     // Its customer code is free while it is in the trash …
-    let b = add(
-        &mut s,
-        Kind::Company,
-        json!({"name": "B商事", "code": "C001"}),
-    );
+    let b = add(&mut s, Kind::Company, json!({"name": "B商事", "code": "C001"}));
     // … so restoring it would make two live records with one code.
     let e = s.restore(&ctx(T0 + 3), Kind::Company, &a.id).unwrap_err();
-    assert_eq!(
-        (e.code.as_str(), e.field.as_deref()),
-        ("duplicate_value", Some("code"))
-    );
-    s.update(
-        &ctx(T0 + 4),
-        Kind::Company,
-        &b.id,
-        None,
-        fields(json!({"code": "C002"})),
-    )
-    .unwrap();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("duplicate_value", Some("code")));
+    s.update(&ctx(T0 + 4), Kind::Company, &b.id, None, fields(json!({"code": "C002"}))).unwrap();
     let back = s.restore(&ctx(T0 + 5), Kind::Company, &a.id).unwrap();
     assert_eq!(back.deleted_at, None);
-    assert_eq!(
-        s.list(Kind::Company, &ListQuery::default()).unwrap().total,
-        Some(2)
-    );
+    assert_eq!(s.list(Kind::Company, &ListQuery::default()).unwrap().total, Some(2));
     assert!(s.trash(0, 10).unwrap().is_empty());
     // Codes stay unique among live records.
-    let e = s
-        .create_fields(
-            &ctx(T0),
-            Kind::Company,
-            fields(json!({"name": "C商事", "code": "C002"})),
-        )
-        .unwrap_err();
+    let e = s.create_fields(&ctx(T0), Kind::Company, fields(json!({"name": "C商事", "code": "C002"}))).unwrap_err();
     assert_eq!(e.field.as_deref(), Some("code"));
 }
 
@@ -330,21 +206,9 @@ fn trash_and_restore() {
 fn lists_sort_by_reading_and_filter() {
     let mut s = Store::open_in_memory().unwrap();
     for (name, reading, status, pref, tags) in [
-        (
-            "株式会社ワタナベ",
-            "カブシキガイシャワタナベ",
-            "customer",
-            "東京都",
-            "重点",
-        ),
+        ("株式会社ワタナベ", "カブシキガイシャワタナベ", "customer", "東京都", "重点"),
         ("㈱あおば", "あおば", "prospect", "大阪府", ""),
-        (
-            "佐藤工業",
-            "サトウコウギョウ",
-            "customer",
-            "東京都",
-            "重点,展示会",
-        ),
+        ("佐藤工業", "サトウコウギョウ", "customer", "東京都", "重点,展示会"),
         ("いろは堂", "ｲﾛﾊﾄﾞｳ", "lost", "愛知県", ""),
         ("漢字のみ", "", "customer", "東京都", ""),
     ] {
@@ -355,43 +219,19 @@ fn lists_sort_by_reading_and_filter() {
         );
     }
     let names = |q: ListQuery| -> Vec<String> {
-        s.list(Kind::Company, &q)
-            .unwrap()
-            .items
-            .into_iter()
-            .map(|r| r.display_name)
-            .collect()
+        s.list(Kind::Company, &q).unwrap().items.into_iter().map(|r| r.display_name).collect()
     };
-    assert_eq!(
-        names(ListQuery::default()),
-        vec![
-            "㈱あおば",
-            "いろは堂",
-            "佐藤工業",
-            "株式会社ワタナベ",
-            "漢字のみ"
-        ]
-    );
-    let f = |field: &str, op, value: Value| Filter {
-        field: field.into(),
-        op,
-        value,
-    };
+    assert_eq!(names(ListQuery::default()), vec!["㈱あおば", "いろは堂", "佐藤工業", "株式会社ワタナベ", "漢字のみ"]);
+    let f = |field: &str, op, value: Value| Filter { field: field.into(), op, value };
     assert_eq!(
         names(ListQuery {
-            filters: vec![
-                f("status", FilterOp::Eq, json!("customer")),
-                f("prefecture", FilterOp::Eq, json!("東京都"))
-            ],
+            filters: vec![f("status", FilterOp::Eq, json!("customer")), f("prefecture", FilterOp::Eq, json!("東京都"))],
             ..Default::default()
         }),
         vec!["佐藤工業", "株式会社ワタナベ", "漢字のみ"]
     );
     assert_eq!(
-        names(ListQuery {
-            filters: vec![f("tags", FilterOp::Has, json!("展示会"))],
-            ..Default::default()
-        }),
+        names(ListQuery { filters: vec![f("tags", FilterOp::Has, json!("展示会"))], ..Default::default() }),
         vec!["佐藤工業"]
     );
     assert_eq!(
@@ -401,21 +241,10 @@ fn lists_sort_by_reading_and_filter() {
         }),
         vec!["㈱あおば", "いろは堂"]
     );
+    assert_eq!(names(ListQuery { q: Some("さとう".into()), ..Default::default() }), vec!["佐藤工業"]);
     assert_eq!(
-        names(ListQuery {
-            q: Some("さとう".into()),
-            ..Default::default()
-        }),
-        vec!["佐藤工業"]
-    );
-    assert_eq!(
-        names(ListQuery {
-            sort: Some("display_name".into()),
-            desc: Some(true),
-            limit: Some(2),
-            ..Default::default()
-        })
-        .len(),
+        names(ListQuery { sort: Some("display_name".into()), desc: Some(true), limit: Some(2), ..Default::default() })
+            .len(),
         2
     );
     // Pages put together give the whole list, in order, both directions.
@@ -434,35 +263,14 @@ fn lists_sort_by_reading_and_filter() {
             .collect();
         assert_eq!(paged, whole);
     }
-    let page = s
-        .list(
-            Kind::Company,
-            &ListQuery {
-                offset: Some(4),
-                limit: Some(2),
-                ..Default::default()
-            },
-        )
-        .unwrap();
+    let page = s.list(Kind::Company, &ListQuery { offset: Some(4), limit: Some(2), ..Default::default() }).unwrap();
     assert_eq!((page.items.len(), page.total), (1, Some(5)));
     let e = s
-        .list(
-            Kind::Company,
-            &ListQuery {
-                filters: vec![f("password", FilterOp::Eq, json!(1))],
-                ..Default::default()
-            },
-        )
+        .list(Kind::Company, &ListQuery { filters: vec![f("password", FilterOp::Eq, json!(1))], ..Default::default() })
         .unwrap_err();
     assert_eq!(e.code, "unknown_field");
     let e = s
-        .list(
-            Kind::Company,
-            &ListQuery {
-                sort: Some("name; DROP TABLE companies".into()),
-                ..Default::default()
-            },
-        )
+        .list(Kind::Company, &ListQuery { sort: Some("name; DROP TABLE companies".into()), ..Default::default() })
         .unwrap_err();
     assert_eq!(e.code, "unknown_field");
 }
@@ -472,11 +280,7 @@ fn timelines_mix_history_newest_first() {
     let mut s = Store::open_in_memory().unwrap();
     let co = add(&mut s, Kind::Company, json!({"name": "山田商事"}));
     let other = add(&mut s, Kind::Company, json!({"name": "別会社"}));
-    let p = add(
-        &mut s,
-        Kind::Contact,
-        json!({"company_id": co.id, "family_name": "山田"}),
-    );
+    let p = add(&mut s, Kind::Contact, json!({"company_id": co.id, "family_name": "山田"}));
     add(
         &mut s,
         Kind::Activity,
@@ -497,14 +301,8 @@ fn timelines_mix_history_newest_first() {
         Kind::Purchase,
         json!({"company_id": co.id, "product_name": "保守契約", "contract_date": "2026-09-05", "amount": 120000}),
     );
-    add(
-        &mut s,
-        Kind::CardExchange,
-        json!({"contact_id": p.id, "exchanged_on": "2026-08-20", "place": "展示会"}),
-    );
-    let tl = s
-        .timeline(&TimelineOwner::Company(co.id.clone()), 0, 50)
-        .unwrap();
+    add(&mut s, Kind::CardExchange, json!({"contact_id": p.id, "exchanged_on": "2026-08-20", "place": "展示会"}));
+    let tl = s.timeline(&TimelineOwner::Company(co.id.clone()), 0, 50).unwrap();
     let got: Vec<(Kind, String)> = tl.iter().map(|e| (e.kind, e.at.clone())).collect();
     assert_eq!(
         got,
@@ -516,19 +314,9 @@ fn timelines_mix_history_newest_first() {
         ]
     );
     assert_eq!(tl[2].summary.as_deref(), Some("# 議題\n価格"));
-    let tl = s
-        .timeline(&TimelineOwner::Contact(p.id.clone()), 0, 50)
-        .unwrap();
-    assert_eq!(
-        tl.iter().map(|e| e.kind).collect::<Vec<_>>(),
-        vec![Kind::Activity, Kind::CardExchange]
-    );
-    assert_eq!(
-        s.timeline(&TimelineOwner::Company("nope".into()), 0, 5)
-            .unwrap_err()
-            .code,
-        "not_found"
-    );
+    let tl = s.timeline(&TimelineOwner::Contact(p.id.clone()), 0, 50).unwrap();
+    assert_eq!(tl.iter().map(|e| e.kind).collect::<Vec<_>>(), vec![Kind::Activity, Kind::CardExchange]);
+    assert_eq!(s.timeline(&TimelineOwner::Company("nope".into()), 0, 5).unwrap_err().code, "not_found");
 }
 
 #[test]
@@ -549,21 +337,9 @@ fn home_shows_due_tasks_renewals_and_recent_work() {
             json!({"title": title, "due": due, "done": done, "done_on": if done { json!("2026-09-19") } else { json!(null) }}),
         );
     }
-    add(
-        &mut s,
-        Kind::Purchase,
-        json!({"company_id": co.id, "product_name": "火災保険", "expiry_date": "2026-11-30"}),
-    );
-    add(
-        &mut s,
-        Kind::Purchase,
-        json!({"company_id": co.id, "product_name": "来年", "expiry_date": "2027-09-30"}),
-    );
-    add(
-        &mut s,
-        Kind::Activity,
-        json!({"kind": "visit", "occurred_at": "2026-09-20 10:00", "company_id": co.id}),
-    );
+    add(&mut s, Kind::Purchase, json!({"company_id": co.id, "product_name": "火災保険", "expiry_date": "2026-11-30"}));
+    add(&mut s, Kind::Purchase, json!({"company_id": co.id, "product_name": "来年", "expiry_date": "2027-09-30"}));
+    add(&mut s, Kind::Activity, json!({"kind": "visit", "occurred_at": "2026-09-20 10:00", "company_id": co.id}));
     let h = s.home(&ctx(T0).today(), None).unwrap();
     let titles = |v: &[Stored]| v.iter().map(|r| r.display_name.clone()).collect::<Vec<_>>();
     assert_eq!(h.today, "2026-09-21");
@@ -578,66 +354,38 @@ fn home_shows_due_tasks_renewals_and_recent_work() {
 fn the_command_api_round_trips_json() {
     let mut s = Store::open_in_memory().unwrap();
     let c = ctx(T0);
-    let r = api::execute_json(&mut s, &c, json!({"cmd": "add", "kind": "company", "fields": {"name": "大福商店", "capital": "3,000,000"}})).unwrap();
+    let r = api::execute_json(
+        &mut s,
+        &c,
+        json!({"cmd": "add", "kind": "company", "fields": {"name": "大福商店", "capital": "3,000,000"}}),
+    )
+    .unwrap();
     assert_eq!(r["type"], "record");
     assert_eq!(r["data"]["kind"], "company");
     assert_eq!(r["data"]["data"]["capital"], json!(3_000_000));
     let id = r["data"]["id"].as_str().unwrap().to_string();
     // A typed whole-record update, as the UI's forms send it.
-    let Response::Record(stored) = api::execute(
-        &mut s,
-        &c,
-        Command::Get {
-            kind: Kind::Company,
-            id: id.clone(),
-        },
-    )
-    .unwrap() else {
+    let Response::Record(stored) =
+        api::execute(&mut s, &c, Command::Get { kind: Kind::Company, id: id.clone() }).unwrap()
+    else {
         panic!()
     };
-    let Record::Company(mut co) = stored.record else {
-        panic!()
-    };
+    let Record::Company(mut co) = stored.record else { panic!() };
     co.rank = Some("A".into());
-    let Response::Record(after) = api::execute(
-        &mut s,
-        &c,
-        Command::Update {
-            id: id.clone(),
-            version: Some(1),
-            record: Record::Company(co),
-        },
-    )
-    .unwrap() else {
+    let Response::Record(after) =
+        api::execute(&mut s, &c, Command::Update { id: id.clone(), version: Some(1), record: Record::Company(co) })
+            .unwrap()
+    else {
         panic!()
     };
-    assert_eq!(
-        (after.version, company(&after).rank.as_deref()),
-        (2, Some("A"))
-    );
-    let r = api::execute_json(
-        &mut s,
-        &c,
-        json!({"cmd": "list", "kind": "company", "query": {"limit": 10}}),
-    )
-    .unwrap();
+    assert_eq!((after.version, company(&after).rank.as_deref()), (2, Some("A")));
+    let r = api::execute_json(&mut s, &c, json!({"cmd": "list", "kind": "company", "query": {"limit": 10}})).unwrap();
     assert_eq!(r["data"]["total"], json!(1));
-    let e: ApiError = api::execute_json(
-        &mut s,
-        &c,
-        json!({"cmd": "add", "kind": "company", "fields": {"name": "x", "fax": "abc"}}),
-    )
-    .unwrap_err();
-    assert_eq!(
-        (e.code.as_str(), e.field.as_deref()),
-        ("invalid_phone", Some("fax"))
-    );
-    assert_eq!(
-        api::execute_json(&mut s, &c, json!({"cmd": "launch_rockets"}))
-            .unwrap_err()
-            .code,
-        "bad_request"
-    );
+    let e: ApiError =
+        api::execute_json(&mut s, &c, json!({"cmd": "add", "kind": "company", "fields": {"name": "x", "fax": "abc"}}))
+            .unwrap_err();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_phone", Some("fax")));
+    assert_eq!(api::execute_json(&mut s, &c, json!({"cmd": "launch_rockets"})).unwrap_err().code, "bad_request");
     let r = api::execute_json(&mut s, &c, json!({"cmd": "schema"})).unwrap();
     assert_eq!(r["data"].as_array().unwrap().len(), Kind::ALL.len());
     assert_eq!(r["data"][0]["fields"][1]["label_ja"], "会社名");
@@ -648,16 +396,8 @@ fn export_is_stable_and_complete() {
     let build = || {
         let mut s = Store::open_in_memory().unwrap();
         s.seed_ids(7);
-        let co = add(
-            &mut s,
-            Kind::Company,
-            json!({"name": "山田商事", "tags": ["b", "a"]}),
-        );
-        add(
-            &mut s,
-            Kind::Contact,
-            json!({"company_id": co.id, "family_name": "山田", "title": "部長"}),
-        );
+        let co = add(&mut s, Kind::Company, json!({"name": "山田商事", "tags": ["b", "a"]}));
+        add(&mut s, Kind::Contact, json!({"company_id": co.id, "family_name": "山田", "title": "部長"}));
         s.delete(&ctx(T0 + 5), Kind::Company, &co.id).unwrap();
         serde_json::to_string(&s.export_json().unwrap()).unwrap()
     };
@@ -665,10 +405,7 @@ fn export_is_stable_and_complete() {
     assert_eq!(a, build());
     let v: Value = serde_json::from_str(&a).unwrap();
     assert_eq!(v["records"]["company"][0]["deleted"], json!(true));
-    assert_eq!(
-        v["records"]["contact_position"].as_array().unwrap().len(),
-        1
-    );
+    assert_eq!(v["records"]["contact_position"].as_array().unwrap().len(), 1);
     assert_eq!(v["records"].as_object().unwrap().len(), Kind::ALL.len());
 }
 
@@ -676,58 +413,30 @@ fn export_is_stable_and_complete() {
 fn upgrades_a_database_made_by_migration_1() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.db");
-    std::fs::copy(
-        concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db"),
-        &path,
-    )
-    .unwrap();
+    std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db"), &path).unwrap();
     let mut s = Store::open(&path).unwrap();
     assert_eq!(s.schema_version().unwrap(), 8);
     let page = s.list(Kind::Company, &ListQuery::default()).unwrap();
     // Migration 7 counted the old records.
     assert_eq!(page.total, Some(3));
     assert_eq!(
-        page.items
-            .iter()
-            .map(|r| r.display_name.as_str())
-            .collect::<Vec<_>>(),
+        page.items.iter().map(|r| r.display_name.as_str()).collect::<Vec<_>>(),
         vec!["有限会社あおば", "㈱東洋精機", "株式会社 山田商事"]
     );
     // Migration 2 filled the match keys of the old records.
-    let keys = count(
-        &s,
-        "SELECT COUNT(*) FROM match_keys WHERE key_type = 'name' AND key = '山田商事'",
-    );
+    let keys = count(&s, "SELECT COUNT(*) FROM match_keys WHERE key_type = 'name' AND key = '山田商事'");
     assert_eq!(keys, 1);
-    let phone = count(
-        &s,
-        "SELECT COUNT(*) FROM match_keys WHERE key_type = 'phone' AND key = '+81312345678'",
-    );
+    let phone = count(&s, "SELECT COUNT(*) FROM match_keys WHERE key_type = 'phone' AND key = '+81312345678'");
     assert_eq!(phone, 1);
     // And the database works as a new one.
     let yamada = &page.items[2].id;
-    add(
-        &mut s,
-        Kind::Activity,
-        json!({"kind": "call", "occurred_at": "2026-01-05 10:00", "company_id": yamada}),
-    );
-    s.update(
-        &ctx(T0),
-        Kind::Contact,
-        "0190a000-0000-7000-8000-000000000010",
-        None,
-        fields(json!({"title": "取締役"})),
-    )
-    .unwrap();
+    add(&mut s, Kind::Activity, json!({"kind": "call", "occurred_at": "2026-01-05 10:00", "company_id": yamada}));
+    s.update(&ctx(T0), Kind::Contact, "0190a000-0000-7000-8000-000000000010", None, fields(json!({"title": "取締役"})))
+        .unwrap();
     drop(s);
     // Reopening is a no-op.
     let s = Store::open(&path).unwrap();
-    assert_eq!(
-        s.timeline(&TimelineOwner::Company(yamada.clone()), 0, 5)
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(s.timeline(&TimelineOwner::Company(yamada.clone()), 0, 5).unwrap().len(), 1);
 }
 
 #[test]

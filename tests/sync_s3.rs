@@ -38,7 +38,11 @@ fn start() -> (Server, u16) {
     loop {
         if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
             // Create the bucket (moto accepts any credentials).
-            write!(s, "PUT /daifuku HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n").unwrap();
+            write!(
+                s,
+                "PUT /daifuku HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            )
+            .unwrap();
             let mut answer = String::new();
             let _ = s.read_to_string(&mut answer);
             if answer.starts_with("HTTP/1.1 200") {
@@ -77,7 +81,20 @@ fn two_devices_sync_through_an_s3_compatible_server() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
     let sync = |db: &Path, name: &str| {
-        let r = daifuku(db, &["sync", "--s3-endpoint", &endpoint, "--bucket", "daifuku", "--s3-prefix", "office", "--device-name", name]);
+        let r = daifuku(
+            db,
+            &[
+                "sync",
+                "--s3-endpoint",
+                &endpoint,
+                "--bucket",
+                "daifuku",
+                "--s3-prefix",
+                "office",
+                "--device-name",
+                name,
+            ],
+        );
         assert_eq!(r["ok"], json!(true), "{r}");
         r
     };
@@ -90,7 +107,10 @@ fn two_devices_sync_through_an_s3_compatible_server() {
     let r = sync(&a, "A");
     assert_eq!(r["changes_applied"], json!(1));
     // A snapshot and compaction work there too; a third device joins from it.
-    let r = daifuku(&a, &["sync", "--s3-endpoint", &endpoint, "--bucket", "daifuku", "--s3-prefix", "office", "--snapshot"]);
+    let r = daifuku(
+        &a,
+        &["sync", "--s3-endpoint", &endpoint, "--bucket", "daifuku", "--s3-prefix", "office", "--snapshot"],
+    );
     assert!(r["snapshot_written"].is_string(), "{r}");
     sync(&b, "B");
     let c3 = dir.path().join("c.db");

@@ -15,10 +15,7 @@ use tauri::{Manager, State};
 fn db_path() -> PathBuf {
     match std::env::var_os("DAIFUKU_DB") {
         Some(p) => PathBuf::from(p),
-        None => dirs::data_dir()
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join("daifuku")
-            .join("daifuku.db"),
+        None => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("daifuku").join("daifuku.db"),
     }
 }
 
@@ -31,9 +28,7 @@ async fn api(
     jobs: State<'_, daifuku::jobs::Jobs>,
     cmd: serde_json::Value,
 ) -> Result<serde_json::Value, ApiError> {
-    let mut store = store
-        .lock()
-        .map_err(|_| ApiError::new("internal", "the database lock was poisoned"))?;
+    let mut store = store.lock().map_err(|_| ApiError::new("internal", "the database lock was poisoned"))?;
     let now = chrono::Local::now();
     let mut ctx = store.context(now.timestamp_millis())?;
     ctx.tz_offset_min = now.offset().local_minus_utc() / 60;

@@ -28,9 +28,7 @@ use crate::normalize;
 use crate::validate;
 
 /// Why two records may be the same.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DuplicateRule {
     /// Same 法人番号 (companies).
@@ -86,10 +84,7 @@ pub struct DuplicateGroup {
 fn unsupported(kind: Kind) -> ApiError {
     ApiError::new(
         "unsupported_kind",
-        format!(
-            "duplicates are checked for companies and contacts, not {}",
-            kind.as_str()
-        ),
+        format!("duplicates are checked for companies and contacts, not {}", kind.as_str()),
     )
 }
 
@@ -122,9 +117,7 @@ fn with_key(conn: &Connection, kind: Kind, key_type: &str, key: &str) -> Result<
 /// A company's phone or fax number (a switchboard, not a person's line).
 fn is_company_number(conn: &Connection, key: &str) -> Result<bool> {
     Ok(conn
-        .prepare_cached(
-            "SELECT 1 FROM match_keys WHERE key_type = 'phone' AND key = ?1 AND kind = 'company'",
-        )?
+        .prepare_cached("SELECT 1 FROM match_keys WHERE key_type = 'phone' AND key = ?1 AND kind = 'company'")?
         .exists([key])?)
 }
 
@@ -133,16 +126,11 @@ fn place(conn: &Connection, id: &str) -> Result<(String, Option<String>)> {
     let (pref, postal): (Option<String>, Option<String>) = conn
         .prepare_cached("SELECT prefecture, postal_code FROM companies WHERE id = ?1")?
         .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok((
-        pref.unwrap_or_default(),
-        postal.as_deref().and_then(normalize::postal_key),
-    ))
+    Ok((pref.unwrap_or_default(), postal.as_deref().and_then(normalize::postal_key)))
 }
 
 fn contact_company(conn: &Connection, id: &str) -> Result<Option<String>> {
-    Ok(conn
-        .prepare_cached("SELECT company_id FROM contacts WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))?)
+    Ok(conn.prepare_cached("SELECT company_id FROM contacts WHERE id = ?1")?.query_row([id], |r| r.get(0))?)
 }
 
 /// Owner, last activity and company of a record, for the user to judge.
@@ -159,9 +147,7 @@ fn candidate(conn: &Connection, kind: Kind, id: &str, rules: Vec<DuplicateRule>)
     };
     let last_contacted: Option<String> = match kind {
         Kind::Company => conn
-            .prepare_cached(
-                "SELECT MAX(occurred_at) FROM activities WHERE company_id = ?1 AND deleted_at IS NULL",
-            )?
+            .prepare_cached("SELECT MAX(occurred_at) FROM activities WHERE company_id = ?1 AND deleted_at IS NULL")?
             .query_row([id], |r| r.get(0))?,
         _ => conn
             .prepare_cached(
@@ -384,25 +370,12 @@ pub(crate) fn find(conn: &Connection, kind: Kind) -> Result<Vec<DuplicateGroup>>
         links.sort_by(|a, b| (a.rule, &a.value).cmp(&(b.rule, &b.value)));
         let mut records = Vec::with_capacity(ids.len());
         for id in &ids {
-            let rules: BTreeSet<DuplicateRule> = links
-                .iter()
-                .filter(|l| l.ids.contains(id))
-                .map(|l| l.rule)
-                .collect();
+            let rules: BTreeSet<DuplicateRule> = links.iter().filter(|l| l.ids.contains(id)).map(|l| l.rule).collect();
             records.push(candidate(conn, kind, id, rules.into_iter().collect())?);
         }
-        groups.push(DuplicateGroup {
-            kind,
-            records,
-            links,
-        });
+        groups.push(DuplicateGroup { kind, records, links });
     }
-    groups.sort_by(|a, b| {
-        b.records
-            .len()
-            .cmp(&a.records.len())
-            .then_with(|| a.records[0].id.cmp(&b.records[0].id))
-    });
+    groups.sort_by(|a, b| b.records.len().cmp(&a.records.len()).then_with(|| a.records[0].id.cmp(&b.records[0].id)));
     Ok(groups)
 }
 

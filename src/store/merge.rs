@@ -106,9 +106,8 @@ fn load(conn: &Connection, merge_id: &str) -> Result<Merge> {
 }
 
 fn json<T: serde::de::DeserializeOwned>(i: usize, s: &str) -> rusqlite::Result<T> {
-    serde_json::from_str(s).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e))
-    })
+    serde_json::from_str(s)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Text, Box::new(e)))
 }
 
 fn row(r: &rusqlite::Row) -> rusqlite::Result<Merge> {
@@ -144,10 +143,7 @@ fn referring(conn: &Connection, kind: Kind, field: &str, list: bool, target: &st
             vec![target, field],
         )
     } else {
-        (
-            format!("SELECT id FROM {table} WHERE {field} = ?1 AND deleted_at IS NULL ORDER BY id"),
-            vec![target],
-        )
+        (format!("SELECT id FROM {table} WHERE {field} = ?1 AND deleted_at IS NULL ORDER BY id"), vec![target])
     };
     Ok(conn
         .prepare_cached(&sql)?
@@ -215,10 +211,7 @@ impl Store {
         let loser = read::get(&tx, kind, loser_id)?;
         for r in [&survivor, &loser] {
             if r.deleted_at.is_some() {
-                return Err(ApiError::new(
-                    "deleted",
-                    format!("{} is in the trash; restore it first", r.display_name),
-                ));
+                return Err(ApiError::new("deleted", format!("{} is in the trash; restore it first", r.display_name)));
             }
         }
         let survivor_before = survivor.record.to_fields();
@@ -259,32 +252,28 @@ impl Store {
                         Value::String(survivor_id.into())
                     };
                     let self_relation = *child_kind == Kind::CompanyRelation && {
-                        let other = if def.name == "company_id" {
-                            "related_company_id"
-                        } else {
-                            "company_id"
-                        };
+                        let other = if def.name == "company_id" { "related_company_id" } else { "company_id" };
                         field_value(&tx, *child_kind, &child, other)?.0.as_str() == Some(survivor_id)
                     };
                     if self_relation {
                         set_deleted_in(&tx, ctx, *child_kind, &child, true)?;
-                        trashed.push(TrashedRef {
-                            kind: *child_kind,
-                            id: child,
-                        });
+                        trashed.push(TrashedRef { kind: *child_kind, id: child });
                         continue;
                     }
-                    update_with(&tx, &mut self.ids, ctx, *child_kind, &child, None, &one(def.name, after.clone()), false)?;
+                    update_with(
+                        &tx,
+                        &mut self.ids,
+                        ctx,
+                        *child_kind,
+                        &child,
+                        None,
+                        &one(def.name, after.clone()),
+                        false,
+                    )?;
                     if child == survivor_id {
                         continue; // kept in `survivor_before` / `survivor_after`
                     }
-                    moved.push(MovedRef {
-                        kind: *child_kind,
-                        id: child,
-                        field: def.name.to_string(),
-                        before,
-                        after,
-                    });
+                    moved.push(MovedRef { kind: *child_kind, id: child, field: def.name.to_string(), before, after });
                 }
             }
         }
@@ -319,10 +308,8 @@ impl Store {
 
         // The loser leaves first, so its unique values (customer code) can move.
         set_deleted_in(&tx, ctx, kind, loser_id, true)?;
-        let patch: Map<String, Value> = loser_fields
-            .iter()
-            .map(|f| (f.clone(), loser_before.get(f).cloned().unwrap_or(Value::Null)))
-            .collect();
+        let patch: Map<String, Value> =
+            loser_fields.iter().map(|f| (f.clone(), loser_before.get(f).cloned().unwrap_or(Value::Null))).collect();
         update_with(&tx, &mut self.ids, ctx, kind, survivor_id, None, &patch, false)?;
         let mut marker = Map::new();
         marker.insert("_merge".into(), Value::String(merge_id.clone()));
@@ -330,11 +317,8 @@ impl Store {
         log_change(&tx, ctx, kind, survivor_id, "merge", &marker)?;
 
         let survivor_after = read::get(&tx, kind, survivor_id)?.record.to_fields();
-        let extra = Extra {
-            survivor_name: survivor.display_name.clone(),
-            loser_name: loser.display_name.clone(),
-            trashed,
-        };
+        let extra =
+            Extra { survivor_name: survivor.display_name.clone(), loser_name: loser.display_name.clone(), trashed };
         tx.prepare_cached(
             "INSERT INTO merges (id, kind, survivor_id, loser_id, merged_at, merged_by, survivor_before, survivor_after, loser_before, moved)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -427,8 +411,11 @@ impl Store {
         let mut marker = Map::new();
         marker.insert("_merge".into(), Value::String(m.id.clone()));
         log_change(&tx, ctx, m.kind, &m.survivor_id, "unmerge", &marker)?;
-        tx.prepare_cached("UPDATE merges SET undone_at = ?2, undone_by = ?3 WHERE id = ?1")?
-            .execute(params![m.id, ctx.now_ms, ctx.user_id])?;
+        tx.prepare_cached("UPDATE merges SET undone_at = ?2, undone_by = ?3 WHERE id = ?1")?.execute(params![
+            m.id,
+            ctx.now_ms,
+            ctx.user_id
+        ])?;
         let m = load(&tx, merge_id)?;
         tx.commit()?;
         Ok(m)

@@ -36,38 +36,26 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let mut ms: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
     // 0002 introduces derived tables: fill them for records made before it.
     ms[1] = M::up_with_hook(MIGRATIONS[1], |tx: &rusqlite::Transaction| {
-        super::write::rebuild_derived(tx)
-            .map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+        super::write::rebuild_derived(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     // 0005 gives every record per-field versions from the change log.
-    let sync = MIGRATIONS
-        .iter()
-        .position(|m| *m == SYNC)
-        .expect("0005 is listed");
+    let sync = MIGRATIONS.iter().position(|m| *m == SYNC).expect("0005 is listed");
     ms[sync] = M::up_with_hook(SYNC, |tx: &rusqlite::Transaction| {
-        super::sync_apply::rebuild_clocks(tx)
-            .map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+        super::sync_apply::rebuild_clocks(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     // 0004 adds the search index: fill it (and the match keys) for existing records.
-    let search = MIGRATIONS
-        .iter()
-        .position(|m| *m == SEARCH)
-        .expect("0004 is listed");
+    let search = MIGRATIONS.iter().position(|m| *m == SEARCH).expect("0004 is listed");
     ms[search] = M::up_with_hook(SEARCH, |tx: &rusqlite::Transaction| {
-        super::write::rebuild_derived(tx)
-            .map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+        super::write::rebuild_derived(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
-    let current: usize =
-        conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
+    let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {
         return Err(ApiError::new(
             "newer_database",
             format!("this database was made by a newer Daifuku (schema {current}); please update the app"),
         ));
     }
-    Migrations::new(ms)
-        .to_latest(conn)
-        .map_err(|e| ApiError::new("migration", e.to_string()))
+    Migrations::new(ms).to_latest(conn).map_err(|e| ApiError::new("migration", e.to_string()))
 }
 
 /// Number of migrations this build knows.
@@ -76,9 +64,7 @@ pub const LATEST: usize = MIGRATIONS.len();
 
 #[cfg(test)]
 pub(crate) fn only_first(conn: &mut Connection) {
-    Migrations::new(vec![M::up(MIGRATIONS[0])])
-        .to_latest(conn)
-        .unwrap();
+    Migrations::new(vec![M::up(MIGRATIONS[0])]).to_latest(conn).unwrap();
 }
 
 #[cfg(test)]
@@ -95,10 +81,7 @@ mod tests {
         for kind in Kind::ALL {
             let meta = kind.meta();
             let cols: Vec<(String, String)> = conn
-                .prepare(&format!(
-                    "SELECT name, type FROM pragma_table_info('{}')",
-                    meta.table
-                ))
+                .prepare(&format!("SELECT name, type FROM pragma_table_info('{}')", meta.table))
                 .unwrap()
                 .query_map([], |r| Ok((r.get(0).unwrap(), r.get(1).unwrap())))
                 .unwrap()
@@ -107,18 +90,9 @@ mod tests {
             let envelope = 10;
             assert_eq!(cols.len(), envelope + meta.fields.len(), "{}", meta.table);
             for (def, (name, ty)) in meta.fields.iter().zip(cols.iter().skip(envelope)) {
-                assert_eq!(
-                    (def.name, def.ty.sql_type()),
-                    (name.as_str(), ty.as_str()),
-                    "{}",
-                    meta.table
-                );
+                assert_eq!((def.name, def.ty.sql_type()), (name.as_str(), ty.as_str()), "{}", meta.table);
             }
         }
-        assert_eq!(
-            conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))
-                .unwrap(),
-            LATEST as i64
-        );
+        assert_eq!(conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0)).unwrap(), LATEST as i64);
     }
 }

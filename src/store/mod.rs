@@ -30,14 +30,14 @@ use ts_rs::TS;
 use crate::error::Result;
 use crate::model::Record;
 
-pub use sync_apply::{ApplyStats, Peer, CLOCK_ADVANCE_CAP_MS};
-pub use duplicates::{DuplicateCandidate, DuplicateGroup, DuplicateLink, DuplicateRule};
-pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
-pub use search::{MatchKind, SearchHit, Snippet};
-pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
-pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, BackupSettings, RestoreInfo, Rotation};
-pub use import_apply::SqlLookup;
 pub use attachments::{decode_attachment, guess_mime, AttachmentData, AttachmentItem};
+pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, BackupSettings, RestoreInfo, Rotation};
+pub use duplicates::{DuplicateCandidate, DuplicateGroup, DuplicateLink, DuplicateRule};
+pub use import_apply::SqlLookup;
+pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
+pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
+pub use search::{MatchKind, SearchHit, Snippet};
+pub use sync_apply::{ApplyStats, Peer, CLOCK_ADVANCE_CAP_MS};
 
 /// Who acts, when, and from which device. The core never reads the clock:
 /// every caller passes one of these.
@@ -55,12 +55,7 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(now_ms: i64, device_id: impl Into<String>) -> Ctx {
-        Ctx {
-            now_ms,
-            tz_offset_min: 540,
-            user_id: None,
-            device_id: device_id.into(),
-        }
+        Ctx { now_ms, tz_offset_min: 540, user_id: None, device_id: device_id.into() }
     }
     fn local(&self) -> chrono::NaiveDateTime {
         chrono::DateTime::from_timestamp_millis(self.now_ms + self.tz_offset_min as i64 * 60_000)
@@ -109,9 +104,8 @@ impl Store {
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| {
-                    crate::ApiError::new("io", format!("cannot create {}: {e}", dir.display()))
-                })?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| crate::ApiError::new("io", format!("cannot create {}: {e}", dir.display())))?;
             }
         }
         Store::setup(Connection::open(path)?)
@@ -131,10 +125,7 @@ impl Store {
         // derived table); rusqlite keeps 16 by default and re-prepares the rest.
         conn.set_prepared_statement_cache_capacity(256);
         migrations::migrate(&mut conn)?;
-        Ok(Store {
-            conn,
-            ids: ChaCha8Rng::from_rng(&mut rand::rng()),
-        })
+        Ok(Store { conn, ids: ChaCha8Rng::from_rng(&mut rand::rng()) })
     }
 
     /// Makes record ids reproducible (tests, generated demo data).
@@ -149,16 +140,12 @@ impl Store {
 
     /// The schema version the database is at.
     pub fn schema_version(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .pragma_query_value(None, "user_version", |r| r.get(0))?)
+        Ok(self.conn.pragma_query_value(None, "user_version", |r| r.get(0))?)
     }
 }
 
 /// A new UUIDv7 from the caller's time and the store's random source.
 fn new_id(ids: &mut ChaCha8Rng, now_ms: i64) -> String {
     let bytes: [u8; 10] = ids.random();
-    uuid::Builder::from_unix_timestamp_millis(now_ms.max(0) as u64, &bytes)
-        .into_uuid()
-        .to_string()
+    uuid::Builder::from_unix_timestamp_millis(now_ms.max(0) as u64, &bytes).into_uuid().to_string()
 }

@@ -12,15 +12,12 @@ use crate::model::{Kind, Record};
 use crate::normalize;
 use crate::schema::FieldType;
 
-const ENVELOPE: &str = "id, version, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, display_name";
+const ENVELOPE: &str =
+    "id, version, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, display_name";
 
 fn select_sql(kind: Kind) -> String {
     let names: Vec<&str> = kind.meta().fields.iter().map(|f| f.name).collect();
-    format!(
-        "SELECT {ENVELOPE}, {} FROM {}",
-        names.join(", "),
-        kind.meta().table
-    )
+    format!("SELECT {ENVELOPE}, {} FROM {}", names.join(", "), kind.meta().table)
 }
 
 /// Builds a `Stored` from a row selected by `select_sql`.
@@ -29,13 +26,9 @@ fn from_row(kind: Kind, row: &Row) -> rusqlite::Result<Stored> {
     for (i, def) in kind.meta().fields.iter().enumerate() {
         let col = i + 9;
         let v = match def.ty {
-            FieldType::Int { .. } | FieldType::Money => {
-                row.get::<_, Option<i64>>(col)?.map(Value::from)
-            }
+            FieldType::Int { .. } | FieldType::Money => row.get::<_, Option<i64>>(col)?.map(Value::from),
             FieldType::Decimal { .. } => row.get::<_, Option<f64>>(col)?.map(Value::from),
-            FieldType::Bool => Some(Value::Bool(
-                row.get::<_, Option<i64>>(col)?.unwrap_or(0) != 0,
-            )),
+            FieldType::Bool => Some(Value::Bool(row.get::<_, Option<i64>>(col)?.unwrap_or(0) != 0)),
             t if t.is_json() => Some(
                 row.get::<_, Option<String>>(col)?
                     .and_then(|s| serde_json::from_str(&s).ok())
@@ -45,9 +38,8 @@ fn from_row(kind: Kind, row: &Row) -> rusqlite::Result<Stored> {
         };
         fields.insert(def.name.to_string(), v.unwrap_or(Value::Null));
     }
-    let record = Record::from_fields(kind, fields).map_err(|e| {
-        rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e))
-    })?;
+    let record = Record::from_fields(kind, fields)
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e)))?;
     Ok(Stored {
         id: row.get(0)?,
         version: row.get(1)?,
@@ -139,19 +131,14 @@ fn sql_value(v: &Value) -> rusqlite::types::Value {
     match v {
         Value::Null => S::Null,
         Value::Bool(b) => S::Integer(*b as i64),
-        Value::Number(n) => n
-            .as_i64()
-            .map(S::Integer)
-            .unwrap_or_else(|| S::Real(n.as_f64().unwrap_or(0.0))),
+        Value::Number(n) => n.as_i64().map(S::Integer).unwrap_or_else(|| S::Real(n.as_f64().unwrap_or(0.0))),
         Value::String(s) => S::Text(s.clone()),
         other => S::Text(other.to_string()),
     }
 }
 
 fn like_escape(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
+    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
 }
 
 /// The WHERE clause (after `deleted_at IS NULL`) and its parameters.
@@ -174,12 +161,7 @@ fn where_clause(kind: Kind, q: &ListQuery) -> Result<(String, Vec<rusqlite::type
             params.len()
         };
         let clause = match f.op {
-            FilterOp::Eq
-            | FilterOp::Ne
-            | FilterOp::Lt
-            | FilterOp::Lte
-            | FilterOp::Gt
-            | FilterOp::Gte => {
+            FilterOp::Eq | FilterOp::Ne | FilterOp::Lt | FilterOp::Lte | FilterOp::Gt | FilterOp::Gte => {
                 let op = match f.op {
                     FilterOp::Eq => "=",
                     FilterOp::Ne => "IS NOT",
@@ -205,22 +187,13 @@ fn where_clause(kind: Kind, q: &ListQuery) -> Result<(String, Vec<rusqlite::type
                 let i = push(sql_value(&f.value));
                 format!("EXISTS (SELECT 1 FROM json_each({col}) WHERE value = ?{i})")
             }
-            FilterOp::Has => {
-                return Err(ApiError::field(
-                    "bad_filter",
-                    col,
-                    "`has` works on list fields only",
-                ))
-            }
+            FilterOp::Has => return Err(ApiError::field("bad_filter", col, "`has` works on list fields only")),
             FilterOp::In => {
                 let items = f.value.as_array().cloned().unwrap_or_default();
                 if items.is_empty() {
                     "0".to_string()
                 } else {
-                    let marks: Vec<String> = items
-                        .iter()
-                        .map(|v| format!("?{}", push(sql_value(v))))
-                        .collect();
+                    let marks: Vec<String> = items.iter().map(|v| format!("?{}", push(sql_value(v)))).collect();
                     format!("{col} IN ({})", marks.join(", "))
                 }
             }
@@ -238,39 +211,22 @@ fn where_clause(kind: Kind, q: &ListQuery) -> Result<(String, Vec<rusqlite::type
         let a = params.len();
         params.push(format!("%{}%", like_escape(&normalize::reading_key(text))).into());
         let b = params.len();
-        sql.push_str(&format!(
-            " AND (display_name LIKE ?{a} ESCAPE '\\' OR sort_key LIKE ?{b} ESCAPE '\\')"
-        ));
+        sql.push_str(&format!(" AND (display_name LIKE ?{a} ESCAPE '\\' OR sort_key LIKE ?{b} ESCAPE '\\')"));
     }
     Ok((sql, params))
 }
 
 pub(crate) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page> {
     let meta = kind.meta();
-    let sort = q
-        .sort
-        .clone()
-        .unwrap_or_else(|| meta.default_sort.to_string());
+    let sort = q.sort.clone().unwrap_or_else(|| meta.default_sort.to_string());
     let sort_def = kind.field(&sort);
     if sort_def.is_none() && !META_COLUMNS.contains(&sort.as_str()) {
-        return Err(ApiError::field(
-            "unknown_field",
-            "sort",
-            format!("cannot sort {} by {sort}", kind.as_str()),
-        ));
+        return Err(ApiError::field("unknown_field", "sort", format!("cannot sort {} by {sort}", kind.as_str())));
     }
-    let desc = q.desc.unwrap_or(if q.sort.is_none() {
-        meta.default_desc
-    } else {
-        false
-    });
+    let desc = q.desc.unwrap_or(if q.sort.is_none() { meta.default_desc } else { false });
     let dir = if desc { "DESC" } else { "ASC" };
     // Records without a value sort last whichever way; `sort_key` is never null.
-    let nulls = if sort_def.is_some_and(|d| !d.required) {
-        format!("{sort} IS NULL, ")
-    } else {
-        String::new()
-    };
+    let nulls = if sort_def.is_some_and(|d| !d.required) { format!("{sort} IS NULL, ") } else { String::new() };
     let limit = q.limit.unwrap_or(50).clamp(1, 1000);
     let offset = q.offset.unwrap_or(0);
     let (wh, mut params) = where_clause(kind, q)?;
@@ -280,9 +236,8 @@ pub(crate) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
     } else if unfiltered {
         // Kept by triggers (migration 0007): counting 100k index entries
         // costs more than the whole first page.
-        let n: i64 = conn
-            .prepare_cached("SELECT n FROM live_counts WHERE tbl = ?1")?
-            .query_row([meta.table], |r| r.get(0))?;
+        let n: i64 =
+            conn.prepare_cached("SELECT n FROM live_counts WHERE tbl = ?1")?.query_row([meta.table], |r| r.get(0))?;
         Some(n as u32)
     } else {
         let n: i64 = conn
@@ -307,12 +262,7 @@ pub(crate) fn list(conn: &Connection, kind: Kind, q: &ListQuery) -> Result<Page>
         .prepare_cached(&sql)?
         .query_map(params_from_iter(params.iter()), |r| from_row(kind, r))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(Page {
-        items,
-        total,
-        offset,
-        limit,
-    })
+    Ok(Page { items, total, offset, limit })
 }
 
 /// A record in the trash.
@@ -369,10 +319,7 @@ impl Store {
                 )
             })
             .collect();
-        let sql = format!(
-            "{} ORDER BY deleted_at DESC, id LIMIT ?1 OFFSET ?2",
-            parts.join(" UNION ALL ")
-        );
+        let sql = format!("{} ORDER BY deleted_at DESC, id LIMIT ?1 OFFSET ?2", parts.join(" UNION ALL "));
         let rows = self
             .conn
             .prepare_cached(&sql)?
@@ -393,12 +340,7 @@ impl Store {
     /// Everything that happened with a company or a contact, newest first:
     /// activities, business-card exchanges, purchases, and (for a contact)
     /// position changes.
-    pub fn timeline(
-        &self,
-        owner: &TimelineOwner,
-        offset: u32,
-        limit: u32,
-    ) -> Result<Vec<TimelineEntry>> {
+    pub fn timeline(&self, owner: &TimelineOwner, offset: u32, limit: u32) -> Result<Vec<TimelineEntry>> {
         let (sql, id) = match owner {
             TimelineOwner::Company(id) => {
                 self.get(Kind::Company, id)?;
@@ -456,9 +398,7 @@ impl Store {
     pub fn export_json(&self) -> Result<Value> {
         let mut kinds = Map::new();
         for kind in Kind::ALL {
-            let mut stmt = self
-                .conn
-                .prepare(&format!("{} ORDER BY id", select_sql(*kind)))?;
+            let mut stmt = self.conn.prepare(&format!("{} ORDER BY id", select_sql(*kind)))?;
             let rows = stmt.query_map([], |r| from_row(*kind, r))?;
             let mut out = Vec::new();
             for row in rows {
@@ -497,11 +437,7 @@ pub struct Home {
 
 fn add_days(date: &str, days: i64) -> String {
     chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
-        .map(|d| {
-            (d + chrono::Duration::days(days))
-                .format("%Y-%m-%d")
-                .to_string()
-        })
+        .map(|d| (d + chrono::Duration::days(days)).format("%Y-%m-%d").to_string())
         .unwrap_or_else(|_| date.to_string())
 }
 
@@ -529,16 +465,9 @@ impl Store {
             ))?
             .query_map(params![today, horizon], |r| from_row(Kind::Purchase, r))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let recent = list(
-            &self.conn,
-            Kind::Activity,
-            &ListQuery {
-                limit: Some(20),
-                no_total: true,
-                ..Default::default()
-            },
-        )?
-        .items;
+        let recent =
+            list(&self.conn, Kind::Activity, &ListQuery { limit: Some(20), no_total: true, ..Default::default() })?
+                .items;
         Ok(Home {
             today: today.to_string(),
             overdue_tasks: tasks("due < ?1 AND ?2 = ?2", today, today)?,

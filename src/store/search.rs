@@ -34,9 +34,7 @@ use crate::model::Kind;
 use crate::normalize;
 
 /// Why a record was found; hits are ranked in this order.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchKind {
     /// The name equals the query (ignoring 株式会社/㈱, spaces, width, kana).
@@ -102,22 +100,13 @@ enum Column {
     Body = 5,
 }
 
-const TEXT_COLUMNS: [Column; 6] = [
-    Column::Name,
-    Column::Reading,
-    Column::Code,
-    Column::Email,
-    Column::Phone,
-    Column::Body,
-];
+const TEXT_COLUMNS: [Column; 6] =
+    [Column::Name, Column::Reading, Column::Code, Column::Email, Column::Phone, Column::Body];
 /// The columns with grams (1–2 character queries).
 const GRAM_COLUMNS: [Column; 3] = [Column::Name, Column::Reading, Column::Code];
 
 fn kind_rank(kind: Kind) -> i64 {
-    SEARCH_KINDS
-        .iter()
-        .position(|k| *k == kind)
-        .map_or(SEARCH_KINDS.len() as i64 + 1, |p| p as i64 + 1)
+    SEARCH_KINDS.iter().position(|k| *k == kind).map_or(SEARCH_KINDS.len() as i64 + 1, |p| p as i64 + 1)
 }
 
 /// The document ids of one kind: `[lo, hi)`.
@@ -184,9 +173,7 @@ fn digest(doc: &SearchDoc) -> i64 {
 /// The search tables exist from migration 4 on; the derived rows rebuilt by
 /// migration 2 are written before that, and migration 4 indexes everything.
 fn index_exists(conn: &Connection) -> Result<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_docs'")?
-        .exists([])?)
+    Ok(conn.prepare_cached("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'search_docs'")?.exists([])?)
 }
 
 /// Writes (or rewrites) the search document of a record, from
@@ -202,10 +189,7 @@ pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String
     }
     // Folder sync writes the derived rows of records it keeps in the trash.
     let live: bool = conn
-        .prepare_cached(&format!(
-            "SELECT deleted_at IS NULL FROM {} WHERE id = ?1",
-            kind.meta().table
-        ))?
+        .prepare_cached(&format!("SELECT deleted_at IS NULL FROM {} WHERE id = ?1", kind.meta().table))?
         .query_row([id], |r| r.get(0))
         .optional()?
         .unwrap_or(false);
@@ -231,10 +215,8 @@ pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String
                 .prepare_cached("SELECT MAX(doc) FROM search_docs WHERE doc >= ?1 AND doc < ?2")?
                 .query_row(params![lo, hi], |r| r.get(0))?;
             let number = last.map_or(lo, |d| d + 1);
-            conn.prepare_cached(
-                "INSERT INTO search_docs (doc, kind, record_id, digest) VALUES (?1, ?2, ?3, ?4)",
-            )?
-            .execute(params![number, kind.as_str(), id, digest])?;
+            conn.prepare_cached("INSERT INTO search_docs (doc, kind, record_id, digest) VALUES (?1, ?2, ?3, ?4)")?
+                .execute(params![number, kind.as_str(), id, digest])?;
             number
         }
     };
@@ -277,8 +259,7 @@ fn unindex(conn: &Connection, id: &str) -> Result<()> {
         .optional()?;
     if let Some(rowid) = doc {
         delete_text(conn, rowid)?;
-        conn.prepare_cached("DELETE FROM search_docs WHERE doc = ?1")?
-            .execute([rowid])?;
+        conn.prepare_cached("DELETE FROM search_docs WHERE doc = ?1")?.execute([rowid])?;
     }
     Ok(())
 }
@@ -330,14 +311,8 @@ impl Term {
             });
         }
         Some(Term {
-            names: distinct(
-                [normalize::to_katakana(folded), normalize::to_katakana(&key)],
-                3,
-            ),
-            readings: distinct(
-                [normalize::reading_key(folded), normalize::company_reading_key(folded)],
-                3,
-            ),
+            names: distinct([normalize::to_katakana(folded), normalize::to_katakana(&key)], 3),
+            readings: distinct([normalize::reading_key(folded), normalize::company_reading_key(folded)], 3),
             texts: distinct([folded.to_string(), key], 3),
             short: false,
         })
@@ -365,18 +340,13 @@ struct Query {
 
 /// Each text as typed, in katakana and in hiragana.
 fn kana_forms(texts: &[&str]) -> Vec<String> {
-    texts
-        .iter()
-        .flat_map(|t| [t.to_string(), normalize::to_katakana(t), normalize::to_hiragana(t)])
-        .collect()
+    texts.iter().flat_map(|t| [t.to_string(), normalize::to_katakana(t), normalize::to_hiragana(t)]).collect()
 }
 
 /// Digits, spaces, `+ - ( ) .` only, with at least 4 digits.
 fn phone_like(folded: &str) -> Option<String> {
     let digits: String = folded.chars().filter(char::is_ascii_digit).collect();
-    let only_phone_chars = folded
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
+    let only_phone_chars = folded.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '-' | '(' | ')' | '.'));
     (only_phone_chars && digits.len() >= 4).then_some(digits)
 }
 
@@ -384,32 +354,19 @@ impl Query {
     fn new(q: &str) -> Query {
         let folded = normalize::fold(q);
         let compact = folded.replace(' ', "");
-        let terms: Vec<Term> = normalize::query_terms(q)
-            .iter()
-            .filter_map(|t| Term::new(t))
-            .collect();
+        let terms: Vec<Term> = normalize::query_terms(q).iter().filter_map(|t| Term::new(t)).collect();
         let phone_digits = phone_like(&folded);
         let name_key = normalize::company_name_key(&folded);
         Query {
             terms,
             name_keys: distinct(kana_forms(&[&name_key, &folded]), 1),
             person_keys: distinct(kana_forms(&[&compact]), 1),
-            name_forms: distinct(
-                [normalize::to_katakana(&name_key), normalize::to_katakana(&compact)],
-                1,
-            ),
-            reading_keys: distinct(
-                [normalize::reading_key(&folded), normalize::company_reading_key(&folded)],
-                1,
-            ),
+            name_forms: distinct([normalize::to_katakana(&name_key), normalize::to_katakana(&compact)], 1),
+            reading_keys: distinct([normalize::reading_key(&folded), normalize::company_reading_key(&folded)], 1),
             code_key: folded.clone(),
-            phone_key: phone_digits
-                .as_ref()
-                .and_then(|_| normalize::phone_key(&folded)),
+            phone_key: phone_digits.as_ref().and_then(|_| normalize::phone_key(&folded)),
             phone_digits,
-            email_key: (!folded.contains(' '))
-                .then(|| normalize::email_key(&folded))
-                .flatten(),
+            email_key: (!folded.contains(' ')).then(|| normalize::email_key(&folded)).flatten(),
         }
     }
 }
@@ -525,18 +482,11 @@ impl Search<'_> {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(k, id, key)| Kind::parse(&k).map(|k| (k, id, key)))
-            .collect())
+        Ok(rows.into_iter().filter_map(|(k, id, key)| Kind::parse(&k).map(|k| (k, id, key))).collect())
     }
 
     fn kinds_sql(&self) -> String {
-        let names: Vec<String> = self
-            .kinds
-            .iter()
-            .map(|k| format!("'{}'", k.as_str()))
-            .collect();
+        let names: Vec<String> = self.kinds.iter().map(|k| format!("'{}'", k.as_str())).collect();
         names.join(", ")
     }
 
@@ -628,11 +578,7 @@ impl Search<'_> {
         for key in &q.reading_keys {
             self.keys("reading", key, Reading, Some(Reading))?;
         }
-        let passes = [
-            (Column::Reading, Reading),
-            (Column::Name, Name),
-            (Column::Code, Code),
-        ];
+        let passes = [(Column::Reading, Reading), (Column::Name, Name), (Column::Code, Code)];
         for (column, tier) in passes {
             if column == Column::Code {
                 self.keys("code", &q.code_key, Code, Some(Code))?;
@@ -731,18 +677,14 @@ const BEFORE_CHARS: usize = 20;
 const AFTER_CHARS: usize = 60;
 
 fn one_line(s: &str) -> String {
-    s.chars()
-        .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
-        .collect()
+    s.chars().map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c }).collect()
 }
 
 fn cut(field: &str, raw: &str, at: Option<(usize, usize)>) -> Snippet {
     let (start, end) = at.unwrap_or((0, 0));
     let before: Vec<char> = raw[..start].chars().collect();
     let after: Vec<char> = raw[end..].chars().collect();
-    let mut b: String = before[before.len().saturating_sub(BEFORE_CHARS)..]
-        .iter()
-        .collect();
+    let mut b: String = before[before.len().saturating_sub(BEFORE_CHARS)..].iter().collect();
     if before.len() > BEFORE_CHARS {
         b.insert(0, '…');
     }
@@ -750,34 +692,21 @@ fn cut(field: &str, raw: &str, at: Option<(usize, usize)>) -> Snippet {
     if after.len() > AFTER_CHARS {
         a.push('…');
     }
-    Snippet {
-        field: field.to_string(),
-        before: one_line(&b),
-        matched: one_line(&raw[start..end]),
-        after: one_line(&a),
-    }
+    Snippet { field: field.to_string(), before: one_line(&b), matched: one_line(&raw[start..end]), after: one_line(&a) }
 }
 
 /// The reading of a record as one text, and the field it is shown as.
 fn reading_text(kind: Kind, m: &Map<String, Value>) -> (&'static str, String) {
     match kind {
-        Kind::Contact => (
-            "family_reading",
-            format!("{} {}", text(m, "family_reading"), text(m, "given_reading"))
-                .trim()
-                .to_string(),
-        ),
+        Kind::Contact => {
+            ("family_reading", format!("{} {}", text(m, "family_reading"), text(m, "given_reading")).trim().to_string())
+        }
         _ => ("name_reading", text(m, "name_reading").to_string()),
     }
 }
 
 fn snippet(kind: Kind, m: &Map<String, Value>, title: &str, tier: MatchKind, q: &Query) -> Option<Snippet> {
-    let names: Vec<String> = q
-        .terms
-        .iter()
-        .flat_map(|t| t.names.clone())
-        .chain(q.name_forms.clone())
-        .collect();
+    let names: Vec<String> = q.terms.iter().flat_map(|t| t.names.clone()).chain(q.name_forms.clone()).collect();
     let texts: Vec<String> = q.terms.iter().flat_map(|t| t.texts.clone()).collect();
     let name_snippet = || {
         let at = find(title, &names, true);
@@ -791,17 +720,12 @@ fn snippet(kind: Kind, m: &Map<String, Value>, title: &str, tier: MatchKind, q: 
         MatchKind::ExactName | MatchKind::NamePrefix | MatchKind::Name => name_snippet(),
         MatchKind::Reading => {
             let (field, raw) = reading_text(kind, m);
-            let needles: Vec<String> = q
-                .terms
-                .iter()
-                .flat_map(|t| t.readings.clone())
-                .chain(q.reading_keys.clone())
-                .collect();
+            let needles: Vec<String> =
+                q.terms.iter().flat_map(|t| t.readings.clone()).chain(q.reading_keys.clone()).collect();
             let at = find(&raw, &needles, true);
             cut(field, &raw, at)
         }
-        MatchKind::Code => field_snippet("code", &texts, false)
-            .unwrap_or_else(|| cut("code", text(m, "code"), None)),
+        MatchKind::Code => field_snippet("code", &texts, false).unwrap_or_else(|| cut("code", text(m, "code"), None)),
         MatchKind::Phone => {
             let digits = q.phone_digits.clone().unwrap_or_default();
             let field = keys::search_phone_fields(kind).iter().copied().find(|f| {
@@ -812,8 +736,9 @@ fn snippet(kind: Kind, m: &Map<String, Value>, title: &str, tier: MatchKind, q: 
             let raw = text(m, field);
             cut(field, raw, Some((0, raw.len())))
         }
-        MatchKind::Email => field_snippet("email", &texts, false)
-            .unwrap_or_else(|| cut("email", text(m, "email"), None)),
+        MatchKind::Email => {
+            field_snippet("email", &texts, false).unwrap_or_else(|| cut("email", text(m, "email"), None))
+        }
         MatchKind::Content => keys::search_body_fields(kind)
             .iter()
             .find_map(|f| field_snippet(f, &texts, false))
@@ -846,21 +771,13 @@ fn hit_fields(conn: &Connection, kind: Kind, id: &str, content: bool) -> Result<
         }
         Ok((r.get::<_, String>(0)?, values))
     })?;
-    let m = cols
-        .iter()
-        .zip(values)
-        .map(|(c, v)| (c.to_string(), v.map_or(Value::Null, Value::String)))
-        .collect();
+    let m = cols.iter().zip(values).map(|(c, v)| (c.to_string(), v.map_or(Value::Null, Value::String))).collect();
     Ok((display, m))
 }
 
 fn hit(conn: &Connection, c: &Candidate, q: &Query) -> Result<SearchHit> {
     let (display_name, m) = hit_fields(conn, c.kind, &c.id, c.tier == MatchKind::Content)?;
-    let title = if c.kind == Kind::Activity {
-        text(&m, "subject").to_string()
-    } else {
-        display_name.clone()
-    };
+    let title = if c.kind == Kind::Activity { text(&m, "subject").to_string() } else { display_name.clone() };
     let key = keys::search_name_key(c.kind, &m, &title);
     let mut tier = c.tier;
     if !key.is_empty() {
@@ -902,11 +819,7 @@ pub(crate) fn search(
     let kinds: Vec<Kind> = if kinds.is_empty() {
         SEARCH_KINDS.to_vec()
     } else {
-        SEARCH_KINDS
-            .iter()
-            .copied()
-            .filter(|k| kinds.contains(k))
-            .collect()
+        SEARCH_KINDS.iter().copied().filter(|k| kinds.contains(k)).collect()
     };
     let mut s = Search {
         conn,

@@ -44,11 +44,7 @@ impl Store {
         if let Some(id) = user_id {
             let user = self.get(Kind::User, id)?;
             if user.deleted_at.is_some() {
-                return Err(ApiError::field(
-                    "deleted_reference",
-                    "user_id",
-                    "that user is in the trash",
-                ));
+                return Err(ApiError::field("deleted_reference", "user_id", "that user is in the trash"));
             }
         }
         self.set_setting("current_user_id", user_id)

@@ -19,12 +19,7 @@ impl Store {
     }
 
     /// Creates a record of `kind` from loosely typed fields (CLI, imports).
-    pub fn create_fields(
-        &mut self,
-        ctx: &Ctx,
-        kind: Kind,
-        fields: Map<String, Value>,
-    ) -> Result<Stored> {
+    pub fn create_fields(&mut self, ctx: &Ctx, kind: Kind, fields: Map<String, Value>) -> Result<Stored> {
         let tx = self.conn.transaction()?;
         let id = insert(&tx, &mut self.ids, ctx, kind, &fields)?;
         let stored = read::get(&tx, kind, &id)?;
@@ -34,11 +29,7 @@ impl Store {
 
     /// Creates many records in one transaction (all or nothing); returns their
     /// ids in order. Used by bulk work such as generated data and imports.
-    pub fn create_many(
-        &mut self,
-        ctx: &Ctx,
-        records: &[(Kind, Map<String, Value>)],
-    ) -> Result<Vec<String>> {
+    pub fn create_many(&mut self, ctx: &Ctx, records: &[(Kind, Map<String, Value>)]) -> Result<Vec<String>> {
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(records.len());
         for (kind, fields) in records {
@@ -66,13 +57,7 @@ impl Store {
     }
 
     /// Replaces a record's fields with `record` (a whole form).
-    pub fn replace(
-        &mut self,
-        ctx: &Ctx,
-        id: &str,
-        expected_version: Option<i64>,
-        record: Record,
-    ) -> Result<Stored> {
+    pub fn replace(&mut self, ctx: &Ctx, id: &str, expected_version: Option<i64>, record: Record) -> Result<Stored> {
         let kind = record.kind();
         self.update(ctx, kind, id, expected_version, record.to_fields())
     }
@@ -97,26 +82,12 @@ impl Store {
 }
 
 /// Moves a record to the trash (`deleted`) or back, inside an open transaction.
-pub(crate) fn set_deleted_in(
-    conn: &Connection,
-    ctx: &Ctx,
-    kind: Kind,
-    id: &str,
-    deleted: bool,
-) -> Result<()> {
+pub(crate) fn set_deleted_in(conn: &Connection, ctx: &Ctx, kind: Kind, id: &str, deleted: bool) -> Result<()> {
     let current = read::get(conn, kind, id)?;
     if current.deleted_at.is_some() == deleted {
-        let what = if deleted {
-            "already in the trash"
-        } else {
-            "not in the trash"
-        };
+        let what = if deleted { "already in the trash" } else { "not in the trash" };
         return Err(ApiError::new(
-            if deleted {
-                "already_deleted"
-            } else {
-                "not_deleted"
-            },
+            if deleted { "already_deleted" } else { "not_deleted" },
             format!("{} {id} is {what}", kind.as_str()),
         ));
     }
@@ -138,14 +109,7 @@ pub(crate) fn set_deleted_in(
     }
     let mut change = Map::new();
     change.insert("_deleted".into(), Value::Bool(deleted));
-    log_change(
-        conn,
-        ctx,
-        kind,
-        id,
-        if deleted { "delete" } else { "restore" },
-        &change,
-    )?;
+    log_change(conn, ctx, kind, id, if deleted { "delete" } else { "restore" }, &change)?;
     Ok(())
 }
 
@@ -172,33 +136,22 @@ pub(crate) fn insert(
         names.join(", "),
         (0..names.len()).map(|i| format!("?{}", i + 6)).collect::<Vec<_>>().join(", ")
     );
-    let mut values: Vec<rusqlite::types::Value> = vec![
-        id.clone().into(),
-        ctx.now_ms.into(),
-        ctx.user_id.clone().into(),
-        display.into(),
-        sort.into(),
-    ];
+    let mut values: Vec<rusqlite::types::Value> =
+        vec![id.clone().into(), ctx.now_ms.into(), ctx.user_id.clone().into(), display.into(), sort.into()];
     for def in meta.fields {
         values.push(to_sql(&def.ty, clean.get(def.name).unwrap_or(&Value::Null)));
     }
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))?;
+    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     write_derived(conn, kind, &id, &clean)?;
-    let logged: Map<String, Value> = clean
-        .iter()
-        .filter(|(_, v)| !is_empty(v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let logged: Map<String, Value> =
+        clean.iter().filter(|(_, v)| !is_empty(v)).map(|(k, v)| (k.clone(), v.clone())).collect();
     log_change(conn, ctx, kind, &id, "create", &logged)?;
     after_write(conn, ids, ctx, kind, &id, None, &clean)?;
     Ok(id)
 }
 
 fn is_empty(v: &Value) -> bool {
-    matches!(v, Value::Null)
-        || matches!(v, Value::Array(a) if a.is_empty())
-        || *v == Value::Bool(false)
+    matches!(v, Value::Null) || matches!(v, Value::Array(a) if a.is_empty()) || *v == Value::Bool(false)
 }
 
 /// Updates a record inside an open transaction; returns the names of the fields that changed.
@@ -230,17 +183,17 @@ pub(crate) fn update_with(
 ) -> Result<Vec<String>> {
     let current = read::get(conn, kind, id)?;
     if current.deleted_at.is_some() {
-        return Err(ApiError::new(
-            "deleted",
-            format!("{} {id} is in the trash; restore it first", kind.as_str()),
-        ));
+        return Err(ApiError::new("deleted", format!("{} {id} is in the trash; restore it first", kind.as_str())));
     }
     if let Some(v) = expected_version {
         if v != current.version {
             let by = current.updated_by.as_deref().unwrap_or("someone");
             return Err(ApiError::new(
                 "stale",
-                format!("{} was changed by {by} since you opened it (version {} → {}); reload and edit again", current.display_name, v, current.version),
+                format!(
+                    "{} was changed by {by} since you opened it (version {} → {}); reload and edit again",
+                    current.display_name, v, current.version
+                ),
             ));
         }
     }
@@ -260,40 +213,25 @@ pub(crate) fn update_with(
     if changed.is_empty() {
         return Ok(changed);
     }
-    let changed_map: Map<String, Value> = changed
-        .iter()
-        .map(|k| (k.clone(), clean[k].clone()))
-        .collect();
+    let changed_map: Map<String, Value> = changed.iter().map(|k| (k.clone(), clean[k].clone())).collect();
     check_refs(conn, kind, &changed_map)?;
     check_unique(conn, kind, id, &clean)?;
     let meta = kind.meta();
     let display = keys::display_name(kind, &clean);
     let sort = keys::sort_key(kind, &clean, &display);
-    let sets: Vec<String> = changed
-        .iter()
-        .enumerate()
-        .map(|(i, n)| format!("{n} = ?{}", i + 6))
-        .collect();
+    let sets: Vec<String> = changed.iter().enumerate().map(|(i, n)| format!("{n} = ?{}", i + 6)).collect();
     let sql = format!(
         "UPDATE {} SET version = version + 1, updated_at = ?1, updated_by = ?2, display_name = ?3, sort_key = ?4, {} WHERE id = ?5",
         meta.table,
         sets.join(", ")
     );
-    let mut values: Vec<rusqlite::types::Value> = vec![
-        ctx.now_ms.into(),
-        ctx.user_id.clone().into(),
-        display.into(),
-        sort.into(),
-        id.to_string().into(),
-    ];
+    let mut values: Vec<rusqlite::types::Value> =
+        vec![ctx.now_ms.into(), ctx.user_id.clone().into(), display.into(), sort.into(), id.to_string().into()];
     for n in &changed {
-        let def = kind
-            .field(n)
-            .expect("changed fields come from the field table");
+        let def = kind.field(n).expect("changed fields come from the field table");
         values.push(to_sql(&def.ty, &clean[n]));
     }
-    conn.prepare_cached(&sql)?
-        .execute(params_from_iter(values))?;
+    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     write_derived(conn, kind, id, &clean)?;
     log_change(conn, ctx, kind, id, "update", &changed_map)?;
     if consequences {
@@ -331,45 +269,27 @@ fn check_refs(conn: &Connection, kind: Kind, fields: &Map<String, Value>) -> Res
         };
         for target_id in ids {
             let deleted: Option<Option<i64>> = conn
-                .prepare_cached(&format!(
-                    "SELECT deleted_at FROM {} WHERE id = ?1",
-                    target.meta().table
-                ))?
+                .prepare_cached(&format!("SELECT deleted_at FROM {} WHERE id = ?1", target.meta().table))?
                 .query_row([target_id], |r| r.get(0))
                 .optional()?;
             let problem = match deleted {
-                None => Some((
-                    "unknown_reference",
-                    format!(
-                        "{}: no {} with id {target_id}",
-                        def.label_en,
-                        target.as_str()
-                    ),
-                )),
+                None => {
+                    Some(("unknown_reference", format!("{}: no {} with id {target_id}", def.label_en, target.as_str())))
+                }
                 Some(Some(_)) => Some((
                     "deleted_reference",
-                    format!(
-                        "{}: {} {target_id} is in the trash",
-                        def.label_en,
-                        target.as_str()
-                    ),
+                    format!("{}: {} {target_id} is in the trash", def.label_en, target.as_str()),
                 )),
                 Some(None) => None,
             };
             if let Some((code, message)) = problem {
-                errors.push(FieldError {
-                    code: code.into(),
-                    field: def.name.into(),
-                    message,
-                });
+                errors.push(FieldError { code: code.into(), field: def.name.into(), message });
             }
         }
     }
-    if let (Kind::CompanyRelation, Some(a), Some(b)) = (
-        kind,
-        fields.get("company_id"),
-        fields.get("related_company_id"),
-    ) {
+    if let (Kind::CompanyRelation, Some(a), Some(b)) =
+        (kind, fields.get("company_id"), fields.get("related_company_id"))
+    {
         if a == b {
             errors.push(FieldError {
                 code: "self_reference".into(),
@@ -386,17 +306,15 @@ fn check_refs(conn: &Connection, kind: Kind, fields: &Map<String, Value>) -> Res
 }
 
 /// Unique-when-set fields, and one financial row per company and year.
-fn check_unique(
-    conn: &Connection,
-    kind: Kind,
-    id: &str,
-    fields: &Map<String, Value>,
-) -> Result<()> {
+fn check_unique(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>) -> Result<()> {
     let table = kind.meta().table;
     for def in kind.meta().fields.iter().filter(|f| f.unique) {
         if let Some(Value::String(v)) = fields.get(def.name) {
             let other: Option<String> = conn
-                .prepare_cached(&format!("SELECT display_name FROM {table} WHERE {} = ?1 AND id != ?2 AND deleted_at IS NULL", def.name))?
+                .prepare_cached(&format!(
+                    "SELECT display_name FROM {table} WHERE {} = ?1 AND id != ?2 AND deleted_at IS NULL",
+                    def.name
+                ))?
                 .query_row(params![v, id], |r| r.get(0))
                 .optional()?;
             if let Some(name) = other {
@@ -425,34 +343,20 @@ fn check_unique(
 }
 
 /// Rewrites the match keys, list links and search document of one record.
-pub(crate) fn write_derived(
-    conn: &Connection,
-    kind: Kind,
-    id: &str,
-    fields: &Map<String, Value>,
-) -> Result<()> {
+pub(crate) fn write_derived(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>) -> Result<()> {
     super::search::index(conn, kind, id, fields)?;
-    conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?
-        .execute([id])?;
-    let mut ins = conn.prepare_cached(
-        "INSERT INTO match_keys (key_type, key, kind, record_id) VALUES (?1, ?2, ?3, ?4)",
-    )?;
+    conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
+    let mut ins =
+        conn.prepare_cached("INSERT INTO match_keys (key_type, key, kind, record_id) VALUES (?1, ?2, ?3, ?4)")?;
     for (t, k) in keys::match_keys(kind, fields) {
         ins.execute(params![t, k, kind.as_str(), id])?;
     }
-    let list_fields: Vec<&str> = kind
-        .meta()
-        .fields
-        .iter()
-        .filter(|f| matches!(f.ty, FieldType::RefList { .. }))
-        .map(|f| f.name)
-        .collect();
+    let list_fields: Vec<&str> =
+        kind.meta().fields.iter().filter(|f| matches!(f.ty, FieldType::RefList { .. })).map(|f| f.name).collect();
     if !list_fields.is_empty() {
-        conn.prepare_cached("DELETE FROM record_links WHERE record_id = ?1")?
-            .execute([id])?;
-        let mut link = conn.prepare_cached(
-            "INSERT OR IGNORE INTO record_links (record_id, field, target_id) VALUES (?1, ?2, ?3)",
-        )?;
+        conn.prepare_cached("DELETE FROM record_links WHERE record_id = ?1")?.execute([id])?;
+        let mut link = conn
+            .prepare_cached("INSERT OR IGNORE INTO record_links (record_id, field, target_id) VALUES (?1, ?2, ?3)")?;
         for f in list_fields {
             if let Some(Value::Array(targets)) = fields.get(f) {
                 for t in targets.iter().filter_map(Value::as_str) {
@@ -476,10 +380,7 @@ pub(crate) fn rebuild_derived(conn: &Connection) -> Result<()> {
             continue; // a kind a later migration adds (run from an earlier migration's hook)
         }
         let ids: Vec<String> = conn
-            .prepare(&format!(
-                "SELECT id FROM {} WHERE deleted_at IS NULL",
-                kind.meta().table
-            ))?
+            .prepare(&format!("SELECT id FROM {} WHERE deleted_at IS NULL", kind.meta().table))?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for id in ids {
@@ -517,11 +418,7 @@ fn next_hlc(conn: &Connection, ctx: &Ctx) -> Result<String> {
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (last_ms, last_counter) = last.unwrap_or((0, 0));
-    let (ms, counter) = if ctx.now_ms > last_ms {
-        (ctx.now_ms, 0)
-    } else {
-        (last_ms, last_counter + 1)
-    };
+    let (ms, counter) = if ctx.now_ms > last_ms { (ctx.now_ms, 0) } else { (last_ms, last_counter + 1) };
     conn.prepare_cached("INSERT INTO clock (id, hlc_ms, hlc_counter) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET hlc_ms = ?1, hlc_counter = ?2")?
         .execute(params![ms, counter])?;
     Ok(format_hlc(ms, counter, &ctx.device_id))
@@ -559,10 +456,7 @@ fn record_position_change(
     new: &Map<String, Value>,
 ) -> Result<()> {
     let pos = |m: &Map<String, Value>| {
-        (
-            m.get("department").cloned().unwrap_or(Value::Null),
-            m.get("title").cloned().unwrap_or(Value::Null),
-        )
+        (m.get("department").cloned().unwrap_or(Value::Null), m.get("title").cloned().unwrap_or(Value::Null))
     };
     let now = pos(new);
     if let Some(old) = old {
@@ -570,7 +464,9 @@ fn record_position_change(
             return Ok(());
         }
         let open: Vec<String> = conn
-            .prepare_cached("SELECT id FROM contact_positions WHERE contact_id = ?1 AND to_date IS NULL AND deleted_at IS NULL")?
+            .prepare_cached(
+                "SELECT id FROM contact_positions WHERE contact_id = ?1 AND to_date IS NULL AND deleted_at IS NULL",
+            )?
             .query_map([contact_id], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         let mut close = Map::new();

@@ -44,14 +44,25 @@ fn cli() -> Command {
         .subcommand(
             Command::new("gen")
                 .about("Generate realistic Japanese demo data")
-                .arg(Arg::new("companies").long("companies").default_value("100").value_parser(clap::value_parser!(usize)))
+                .arg(
+                    Arg::new("companies")
+                        .long("companies")
+                        .default_value("100")
+                        .value_parser(clap::value_parser!(usize)),
+                )
                 .arg(Arg::new("seed").long("seed").default_value("1").value_parser(clap::value_parser!(u64))),
         )
         .subcommand(
             Command::new("serve")
                 .about("Serve the UI and the command API on 127.0.0.1 (HTTP bridge for browsers and tests)")
                 .arg(Arg::new("port").long("port").default_value("0").value_parser(clap::value_parser!(u16)))
-                .arg(Arg::new("ui-dir").long("ui-dir").env("DAIFUKU_UI_DIR").value_name("DIR").help("Built UI (default: ui/dist)")),
+                .arg(
+                    Arg::new("ui-dir")
+                        .long("ui-dir")
+                        .env("DAIFUKU_UI_DIR")
+                        .value_name("DIR")
+                        .help("Built UI (default: ui/dist)"),
+                ),
         )
         .subcommand(
             Command::new("timeline")
@@ -72,10 +83,7 @@ fn cli() -> Command {
 pub fn db_path(m: &ArgMatches) -> PathBuf {
     match m.get_one::<String>("db") {
         Some(p) => PathBuf::from(p),
-        None => dirs::data_dir()
-            .unwrap_or_else(|| PathBuf::from("."))
-            .join("daifuku")
-            .join("daifuku.db"),
+        None => dirs::data_dir().unwrap_or_else(|| PathBuf::from(".")).join("daifuku").join("daifuku.db"),
     }
 }
 
@@ -103,35 +111,22 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
     match name {
         "init" => {
             let ctx = now_ctx(&mut store)?;
-            let settings =
-                daifuku::api::execute(&mut store, &ctx, daifuku::api::Command::GetSettings)?;
+            let settings = daifuku::api::execute(&mut store, &ctx, daifuku::api::Command::GetSettings)?;
             let v = serde_json::to_value(&settings)?;
             Ok(Output::Both(
-                format!(
-                    "データベース / database: {}\nschema version {}",
-                    path.display(),
-                    v["data"]["schema_version"]
-                ),
+                format!("データベース / database: {}\nschema version {}", path.display(), v["data"]["schema_version"]),
                 serde_json::json!({"db": path, "settings": v["data"]}),
             ))
         }
-        "export" if transfer::is_list_export(sub) => {
-            transfer::run(&mut store, name, sub, m.get_flag("json"))
-        }
-        "import" | "mailing-list" | "backup" | "restore" => {
-            transfer::run(&mut store, name, sub, m.get_flag("json"))
-        }
+        "export" if transfer::is_list_export(sub) => transfer::run(&mut store, name, sub, m.get_flag("json")),
+        "import" | "mailing-list" | "backup" | "restore" => transfer::run(&mut store, name, sub, m.get_flag("json")),
         "export" => {
             let v = store.export_json()?;
             let text = serde_json::to_string_pretty(&v)?;
             match sub.get_one::<String>("out") {
                 Some(out) => {
-                    std::fs::write(out, text + "\n")
-                        .map_err(|e| ApiError::new("io", format!("{out}: {e}")))?;
-                    Ok(Output::Both(
-                        format!("exported to {out}"),
-                        serde_json::json!({"out": out}),
-                    ))
+                    std::fs::write(out, text + "\n").map_err(|e| ApiError::new("io", format!("{out}: {e}")))?;
+                    Ok(Output::Both(format!("exported to {out}"), serde_json::json!({"out": out})))
                 }
                 None => Ok(Output::Json(v)),
             }
@@ -152,10 +147,7 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
             Ok(Output::Both(format!("generated in {secs:.1} s: {v}"), v))
         }
         "timeline" => {
-            let owner = match (
-                sub.get_one::<String>("company"),
-                sub.get_one::<String>("contact"),
-            ) {
+            let owner = match (sub.get_one::<String>("company"), sub.get_one::<String>("contact")) {
                 (Some(id), _) => daifuku::store::TimelineOwner::Company(id.clone()),
                 (_, Some(id)) => daifuku::store::TimelineOwner::Contact(id.clone()),
                 _ => return Err(ApiError::new("usage", "give --company ID or --contact ID")),
@@ -187,9 +179,7 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
         }
         "sync" => sync::run_sync(&mut store, sub),
         "conflicts" => sync::run_conflicts(&mut store, sub),
-        "search" | "duplicates" | "merge" | "unmerge" | "merges" | "reading" => {
-            search::run(&mut store, name, sub)
-        }
+        "search" | "duplicates" | "merge" | "unmerge" | "merges" | "reading" => search::run(&mut store, name, sub),
         kind => records::run(&mut store, kind, sub),
     }
 }

@@ -25,16 +25,8 @@ fn field_args(kind: Kind) -> Vec<Arg> {
         .fields
         .iter()
         .map(|f| {
-            let help = format!(
-                "{} / {}{}",
-                f.label_ja,
-                f.label_en,
-                if f.required { " (required)" } else { "" }
-            );
-            Arg::new(f.name)
-                .long(flag(f.name))
-                .value_name(value_name(&f.ty))
-                .help(help)
+            let help = format!("{} / {}{}", f.label_ja, f.label_en, if f.required { " (required)" } else { "" });
+            Arg::new(f.name).long(flag(f.name)).value_name(value_name(&f.ty)).help(help)
         })
         .collect()
 }
@@ -61,20 +53,11 @@ pub fn commands() -> Vec<Command> {
             Command::new(cli_name(kind))
                 .about(format!("{} / {}", m.label_ja, m.label_en))
                 .subcommand_required(true)
-                .subcommand(
-                    Command::new("add")
-                        .about("Create a record")
-                        .args(field_args(kind)),
-                )
+                .subcommand(Command::new("add").about("Create a record").args(field_args(kind)))
                 .subcommand(
                     Command::new("list")
                         .about("List records (あいうえお順 by default)")
-                        .arg(
-                            Arg::new("q")
-                                .long("q")
-                                .value_name("TEXT")
-                                .help("Free text in the name or reading"),
-                        )
+                        .arg(Arg::new("q").long("q").value_name("TEXT").help("Free text in the name or reading"))
                         .arg(
                             Arg::new("filter")
                                 .long("filter")
@@ -84,24 +67,12 @@ pub fn commands() -> Vec<Command> {
                         )
                         .arg(Arg::new("sort").long("sort").value_name("FIELD"))
                         .arg(Arg::new("desc").long("desc").action(ArgAction::SetTrue))
+                        .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32)))
                         .arg(
-                            Arg::new("limit")
-                                .long("limit")
-                                .default_value("50")
-                                .value_parser(clap::value_parser!(u32)),
-                        )
-                        .arg(
-                            Arg::new("offset")
-                                .long("offset")
-                                .default_value("0")
-                                .value_parser(clap::value_parser!(u32)),
+                            Arg::new("offset").long("offset").default_value("0").value_parser(clap::value_parser!(u32)),
                         ),
                 )
-                .subcommand(
-                    Command::new("show")
-                        .about("Show one record")
-                        .arg(Arg::new("id").required(true)),
-                )
+                .subcommand(Command::new("show").about("Show one record").arg(Arg::new("id").required(true)))
                 .subcommand(
                     Command::new("update")
                         .about("Change fields of a record (an empty value clears a field)")
@@ -114,15 +85,9 @@ pub fn commands() -> Vec<Command> {
                         )
                         .args(field_args(kind)),
                 )
+                .subcommand(Command::new("delete").about("Move to the trash").arg(Arg::new("id").required(true)))
                 .subcommand(
-                    Command::new("delete")
-                        .about("Move to the trash")
-                        .arg(Arg::new("id").required(true)),
-                )
-                .subcommand(
-                    Command::new("restore")
-                        .about("Bring back from the trash")
-                        .arg(Arg::new("id").required(true)),
+                    Command::new("restore").about("Bring back from the trash").arg(Arg::new("id").required(true)),
                 )
         })
         .collect()
@@ -134,11 +99,8 @@ fn given_fields(kind: Kind, m: &ArgMatches) -> Result<Map<String, Value>, ApiErr
     for f in kind.meta().fields {
         if let Some(v) = m.get_one::<String>(f.name) {
             let value = match f.ty {
-                FieldType::Json if !v.trim().is_empty() => {
-                    serde_json::from_str(v).map_err(|e| {
-                        ApiError::field("invalid_json", f.name, format!("--{}: {e}", flag(f.name)))
-                    })?
-                }
+                FieldType::Json if !v.trim().is_empty() => serde_json::from_str(v)
+                    .map_err(|e| ApiError::field("invalid_json", f.name, format!("--{}: {e}", flag(f.name))))?,
                 _ if v.is_empty() => Value::Null,
                 _ => Value::String(v.clone()),
             };
@@ -155,32 +117,18 @@ pub fn run(store: &mut Store, kind_name: &str, m: &ArgMatches) -> Result<Output,
     let ctx = now_ctx(store)?;
     let id = || sub.get_one::<String>("id").cloned().unwrap_or_default();
     let cmd = match action {
-        "add" => api::Command::Add {
-            kind,
-            fields: given_fields(kind, sub)?,
-        },
+        "add" => api::Command::Add { kind, fields: given_fields(kind, sub)? },
         "show" => api::Command::Get { kind, id: id() },
         "update" => {
             let fields = given_fields(kind, sub)?;
             if fields.is_empty() {
-                return Err(ApiError::new(
-                    "usage",
-                    "give at least one --field VALUE to change",
-                ));
+                return Err(ApiError::new("usage", "give at least one --field VALUE to change"));
             }
-            api::Command::Patch {
-                kind,
-                id: id(),
-                version: sub.get_one::<i64>("expect-version").copied(),
-                fields,
-            }
+            api::Command::Patch { kind, id: id(), version: sub.get_one::<i64>("expect-version").copied(), fields }
         }
         "delete" => api::Command::Delete { kind, id: id() },
         "restore" => api::Command::Restore { kind, id: id() },
-        "list" => api::Command::List {
-            kind,
-            query: list_query(sub)?,
-        },
+        "list" => api::Command::List { kind, query: list_query(sub)? },
         _ => unreachable!("clap knows the actions"),
     };
     let response = api::execute(store, &ctx, cmd)?;
@@ -193,16 +141,11 @@ pub fn run(store: &mut Store, kind_name: &str, m: &ArgMatches) -> Result<Output,
                 "restore" => "元に戻しました / restored",
                 _ => "",
             };
-            let text = if action == "show" {
-                show(&r)
-            } else {
-                format!("{verb}: {} {}", r.id, r.display_name)
-            };
+            let text = if action == "show" { show(&r) } else { format!("{verb}: {} {}", r.id, r.display_name) };
             Output::Both(text, serde_json::to_value(&r)?)
         }
         Response::Page(p) => {
-            let text = table(kind, &p.items)
-                + &format!("\n{} / {} 件", p.items.len(), p.total.unwrap_or(0));
+            let text = table(kind, &p.items) + &format!("\n{} / {} 件", p.items.len(), p.total.unwrap_or(0));
             Output::Both(text, serde_json::to_value(&p)?)
         }
         other => Output::Json(serde_json::to_value(&other)?),
@@ -217,21 +160,10 @@ fn list_query(m: &ArgMatches) -> Result<ListQuery, ApiError> {
         } else if let Some((a, b)) = f.split_once('=') {
             (a, FilterOp::Eq, b)
         } else {
-            return Err(ApiError::field(
-                "usage",
-                "filter",
-                format!("--filter {f}: write FIELD=VALUE or FIELD~TEXT"),
-            ));
+            return Err(ApiError::field("usage", "filter", format!("--filter {f}: write FIELD=VALUE or FIELD~TEXT")));
         };
-        let value = value
-            .parse::<i64>()
-            .map(Value::from)
-            .unwrap_or_else(|_| Value::String(value.to_string()));
-        filters.push(Filter {
-            field: field.replace('-', "_"),
-            op,
-            value,
-        });
+        let value = value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(value.to_string()));
+        filters.push(Filter { field: field.replace('-', "_"), op, value });
     }
     Ok(ListQuery {
         filters,
@@ -248,11 +180,9 @@ fn plain(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Array(a) if a.iter().all(Value::is_string) => a
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(", "),
+        Value::Array(a) if a.iter().all(Value::is_string) => {
+            a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ")
+        }
         other => other.to_string(),
     }
 }
@@ -260,12 +190,7 @@ fn plain(v: &Value) -> String {
 fn show(r: &Stored) -> String {
     let kind = r.record.kind();
     let fields = r.record.to_fields();
-    let mut lines = vec![format!(
-        "{} [{}] {}",
-        r.display_name,
-        kind.meta().label_ja,
-        r.id
-    )];
+    let mut lines = vec![format!("{} [{}] {}", r.display_name, kind.meta().label_ja, r.id)];
     if r.deleted_at.is_some() {
         lines.push("(ゴミ箱 / in the trash)".into());
     }
@@ -278,11 +203,7 @@ fn show(r: &Stored) -> String {
         .collect();
     let width = shown.iter().map(|(l, _)| l.width()).max().unwrap_or(0);
     for (label, v) in shown {
-        lines.push(format!(
-            "  {label}{}  {}",
-            " ".repeat(width - label.width()),
-            v.replace('\n', "\n    ")
-        ));
+        lines.push(format!("  {label}{}  {}", " ".repeat(width - label.width()), v.replace('\n', "\n    ")));
     }
     lines.push(format!("  version {}", r.version));
     lines.join("\n")
@@ -310,11 +231,7 @@ fn table(kind: Kind, items: &[Stored]) -> String {
     if cols.is_empty() {
         header.push("name".into());
     }
-    header.extend(cols.iter().map(|c| {
-        kind.field(c)
-            .map(|f| f.label_ja.to_string())
-            .unwrap_or_else(|| c.to_string())
-    }));
+    header.extend(cols.iter().map(|c| kind.field(c).map(|f| f.label_ja.to_string()).unwrap_or_else(|| c.to_string())));
     rows.push(header);
     for r in items {
         let f = r.record.to_fields();
@@ -326,9 +243,7 @@ fn table(kind: Kind, items: &[Stored]) -> String {
         rows.push(row);
     }
     let n = rows[0].len();
-    let widths: Vec<usize> = (0..n)
-        .map(|i| rows.iter().map(|r| r[i].width()).max().unwrap_or(0).min(40))
-        .collect();
+    let widths: Vec<usize> = (0..n).map(|i| rows.iter().map(|r| r[i].width()).max().unwrap_or(0).min(40)).collect();
     rows.iter()
         .map(|r| {
             r.iter()

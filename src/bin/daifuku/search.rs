@@ -59,20 +59,12 @@ pub fn commands() -> Vec<Command> {
 /// `DAIFUKU_IPADIC_DIR` (default: Debian's mecab-ipadic) and
 /// `DAIFUKU_CACHE_DIR` (default: the OS cache directory).
 pub fn configure_reading() {
-    let ipadic_dir = std::env::var_os("DAIFUKU_IPADIC_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEBIAN_IPADIC_DIR));
+    let ipadic_dir =
+        std::env::var_os("DAIFUKU_IPADIC_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(DEBIAN_IPADIC_DIR));
     let cache_dir = std::env::var_os("DAIFUKU_CACHE_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            dirs::cache_dir()
-                .unwrap_or_else(std::env::temp_dir)
-                .join("daifuku")
-        });
-    daifuku::reading::configure(ReadingConfig {
-        ipadic_dir,
-        cache_dir,
-    });
+        .unwrap_or_else(|| dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("daifuku"));
+    daifuku::reading::configure(ReadingConfig { ipadic_dir, cache_dir });
 }
 
 fn call(store: &mut Store, cmd: api::Command) -> Result<Response, ApiError> {
@@ -92,9 +84,7 @@ fn parse_kind(s: &str) -> Result<Kind, ApiError> {
 
 pub fn run(store: &mut Store, name: &str, sub: &ArgMatches) -> Result<Output, ApiError> {
     let words = |id: &str| -> String {
-        sub.get_many::<String>(id)
-            .map(|v| v.cloned().collect::<Vec<_>>().join(" "))
-            .unwrap_or_default()
+        sub.get_many::<String>(id).map(|v| v.cloned().collect::<Vec<_>>().join(" ")).unwrap_or_default()
     };
     match name {
         "search" => {
@@ -107,14 +97,8 @@ pub fn run(store: &mut Store, name: &str, sub: &ArgMatches) -> Result<Output, Ap
                 ),
                 None => None,
             };
-            let cmd = api::Command::Search {
-                q: words("query"),
-                limit: sub.get_one::<u32>("limit").copied(),
-                kinds,
-            };
-            let Response::Search(hits) = call(store, cmd)? else {
-                unreachable!("search answers hits")
-            };
+            let cmd = api::Command::Search { q: words("query"), limit: sub.get_one::<u32>("limit").copied(), kinds };
+            let Response::Search(hits) = call(store, cmd)? else { unreachable!("search answers hits") };
             let text = hits
                 .iter()
                 .map(|h| {
@@ -144,7 +128,13 @@ pub fn run(store: &mut Store, name: &str, sub: &ArgMatches) -> Result<Output, Ap
                 let rules: Vec<String> = g
                     .links
                     .iter()
-                    .map(|l| format!("{} {}", serde_json::to_value(l.rule).unwrap_or_default().as_str().unwrap_or(""), l.value))
+                    .map(|l| {
+                        format!(
+                            "{} {}",
+                            serde_json::to_value(l.rule).unwrap_or_default().as_str().unwrap_or(""),
+                            l.value
+                        )
+                    })
                     .collect();
                 text.push_str(&format!("\n\n#{} {}", i + 1, rules.join(", ")));
                 for r in &g.records {
@@ -177,9 +167,7 @@ pub fn run(store: &mut Store, name: &str, sub: &ArgMatches) -> Result<Output, Ap
                 loser_id: sub.get_one::<String>("loser").expect("required").clone(),
                 choices,
             };
-            let Response::Merge(m) = call(store, cmd)? else {
-                unreachable!("merge answers a merge")
-            };
+            let Response::Merge(m) = call(store, cmd)? else { unreachable!("merge answers a merge") };
             let text = format!(
                 "merged {} into {} ({} references moved); undo: daifuku unmerge {}",
                 m.loser_name,
@@ -222,11 +210,7 @@ pub fn run(store: &mut Store, name: &str, sub: &ArgMatches) -> Result<Output, Ap
             let Response::Reading(r) = call(store, api::Command::SuggestReading { text: words("text") })? else {
                 unreachable!("reading answers a reading")
             };
-            let text = if r.complete {
-                r.reading.clone()
-            } else {
-                format!("{} (incomplete)", r.reading)
-            };
+            let text = if r.complete { r.reading.clone() } else { format!("{} (incomplete)", r.reading) };
             Ok(Output::Both(text, serde_json::to_value(&r)?))
         }
         other => Err(ApiError::new("usage", format!("unknown command {other}"))),

@@ -21,27 +21,16 @@ const MAX_BODY: u64 = 32 * 1024 * 1024;
 
 pub fn run(store: &mut Store, m: &ArgMatches) -> Result<(), ApiError> {
     let port = *m.get_one::<u16>("port").unwrap();
-    let ui_dir = PathBuf::from(
-        m.get_one::<String>("ui-dir")
-            .cloned()
-            .unwrap_or_else(|| "ui/dist".into()),
-    );
+    let ui_dir = PathBuf::from(m.get_one::<String>("ui-dir").cloned().unwrap_or_else(|| "ui/dist".into()));
     let server = Server::http(("127.0.0.1", port))
         .map_err(|e| ApiError::new("io", format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .unwrap_or(port);
+    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
     let token: String = {
         let bytes: [u8; 24] = rand::rng().random();
         bytes.iter().map(|b| format!("{b:02x}")).collect()
     };
     if !ui_dir.join("index.html").exists() {
-        eprintln!(
-            "warning: no built UI in {} (run `npm run build` in ui/); the API still works",
-            ui_dir.display()
-        );
+        eprintln!("warning: no built UI in {} (run `npm run build` in ui/); the API still works", ui_dir.display());
     }
     println!("DAIFUKU_URL=http://127.0.0.1:{port}/#token={token}");
     std::io::stdout().flush().ok();
@@ -101,14 +90,10 @@ fn handle(
     port: u16,
     mut req: Request,
 ) -> std::io::Result<()> {
-    let host_ok = req
-        .headers()
-        .iter()
-        .find(|h| h.field.equiv("Host"))
-        .is_some_and(|h| {
-            let host = h.value.as_str();
-            host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}")
-        });
+    let host_ok = req.headers().iter().find(|h| h.field.equiv("Host")).is_some_and(|h| {
+        let host = h.value.as_str();
+        host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}")
+    });
     if !host_ok {
         return req.respond(json_response(
             403,
@@ -118,11 +103,8 @@ fn handle(
     let url = req.url().split('?').next().unwrap_or("/").to_string();
     match (req.method(), url.as_str()) {
         (Method::Post, "/api") => {
-            let auth = req
-                .headers()
-                .iter()
-                .find(|h| h.field.equiv("Authorization"))
-                .map(|h| h.value.as_str().to_string());
+            let auth =
+                req.headers().iter().find(|h| h.field.equiv("Authorization")).map(|h| h.value.as_str().to_string());
             if auth.as_deref() != Some(&format!("Bearer {token}")) {
                 let e = ApiError::new("unauthorized", "missing or wrong token");
                 return req.respond(json_response(401, serde_json::to_string(&e).unwrap()));
@@ -132,26 +114,21 @@ fn handle(
                 let e = ApiError::new("bad_request", format!("cannot read the request: {e}"));
                 return req.respond(json_response(400, serde_json::to_string(&e).unwrap()));
             }
-            let result = serde_json::from_str::<serde_json::Value>(&body)
-                .map_err(ApiError::from)
-                .and_then(|cmd| {
-                    let ctx = now_ctx(store)?;
-                    // Host-only: folder sync (daifuku::host).
-                    if let Some(r) = sync.intercept(store, &ctx, &cmd) {
-                        return r;
-                    }
-                    // Host-only: background imports (daifuku::jobs).
-                    if let Some(r) = daifuku::jobs::intercept(jobs, store, &ctx, &cmd) {
-                        return r;
-                    }
-                    api::execute_json(store, &ctx, cmd)
-                });
+            let result = serde_json::from_str::<serde_json::Value>(&body).map_err(ApiError::from).and_then(|cmd| {
+                let ctx = now_ctx(store)?;
+                // Host-only: folder sync (daifuku::host).
+                if let Some(r) = sync.intercept(store, &ctx, &cmd) {
+                    return r;
+                }
+                // Host-only: background imports (daifuku::jobs).
+                if let Some(r) = daifuku::jobs::intercept(jobs, store, &ctx, &cmd) {
+                    return r;
+                }
+                api::execute_json(store, &ctx, cmd)
+            });
             match result {
                 Ok(v) => req.respond(json_response(200, v.to_string())),
-                Err(e) => req.respond(json_response(
-                    error_status(&e),
-                    serde_json::to_string(&e).unwrap(),
-                )),
+                Err(e) => req.respond(json_response(error_status(&e), serde_json::to_string(&e).unwrap())),
             }
         }
         (Method::Get | Method::Head, path) => serve_file(ui_dir, path, req),
@@ -185,8 +162,7 @@ fn serve_file(ui_dir: &Path, url_path: &str, req: Request) -> std::io::Result<()
     }
     match std::fs::read(&path) {
         Ok(bytes) => {
-            let mut resp =
-                Response::from_data(bytes).with_header(header("Content-Type", content_type(&path)));
+            let mut resp = Response::from_data(bytes).with_header(header("Content-Type", content_type(&path)));
             if path.extension().is_some_and(|e| e == "html") {
                 resp = resp.with_header(header(
                     "Content-Security-Policy",
