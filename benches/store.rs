@@ -4,52 +4,11 @@
 //! contacts, ~1M activities by default; `DAIFUKU_BENCH_COMPANIES` changes the
 //! size) and cached in `target/bench-data/`. Goal: each ≤ 5 ms.
 
-use std::path::PathBuf;
-use std::sync::OnceLock;
-
 use daifuku::store::{ListQuery, TimelineOwner};
+mod common;
+use common::{db, NOW};
 use daifuku::{Ctx, Kind, Store};
 use serde_json::json;
-
-const NOW: i64 = 1_790_000_000_000;
-
-fn companies() -> usize {
-    std::env::var("DAIFUKU_BENCH_COMPANIES").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000)
-}
-
-/// The generated database, made on first use.
-fn db() -> &'static PathBuf {
-    static DB: OnceLock<PathBuf> = OnceLock::new();
-    DB.get_or_init(|| {
-        let n = companies();
-        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
-        let path = dir.join(format!("gen-{n}-seed1.db"));
-        if !path.exists() {
-            std::fs::create_dir_all(&dir).unwrap();
-            let tmp = dir.join(format!("gen-{n}-seed1.db.partial"));
-            let _ = std::fs::remove_file(&tmp);
-            let mut store = Store::open(&tmp).unwrap();
-            let ctx = Ctx::new(NOW, "bench");
-            let started = std::time::Instant::now();
-            let stats = daifuku::gen::generate(
-                &mut store,
-                &ctx,
-                &daifuku::gen::GenOptions { companies: n, seed: 1 },
-                &mut |d, t| {
-                    if d % 10_000 == 0 {
-                        eprintln!("generating {d}/{t}");
-                    }
-                },
-            )
-            .unwrap();
-            eprintln!("generated {stats:?} in {:.1} s", started.elapsed().as_secs_f64());
-            store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;").unwrap();
-            drop(store);
-            std::fs::rename(&tmp, &path).unwrap();
-        }
-        path
-    })
-}
 
 fn sample_companies(store: &Store) -> Vec<String> {
     let mut stmt = store

@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 
 use daifuku::sync::crypto::Keyring;
 use daifuku::sync::{sync_round, MemoryFolder, SnapshotPolicy, SyncOptions};
+mod common;
 use daifuku::{Ctx, Store};
 use divan::counter::ItemsCount;
 
@@ -38,8 +39,7 @@ fn data() -> &'static Data {
         let path = dir.path().join("writer.db");
         // The database `benches/store.rs` caches, when one of this size exists
         // (generating 100k companies takes tens of minutes).
-        let cached = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("target/bench-data/gen-{}-seed1.db", companies()));
+        let cached = common::cached_path(companies());
         let mut store = if cached.exists() {
             std::fs::copy(&cached, &path).unwrap();
             Store::open(&path).unwrap()

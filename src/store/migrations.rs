@@ -63,11 +63,6 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
 pub const LATEST: usize = MIGRATIONS.len();
 
 #[cfg(test)]
-pub(crate) fn only_first(conn: &mut Connection) {
-    Migrations::new(vec![M::up(MIGRATIONS[0])]).to_latest(conn).unwrap();
-}
-
-#[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::Kind;

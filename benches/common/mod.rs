@@ -1,0 +1,55 @@
+//! What the benchmarks share: the generated database, made once by
+//! `daifuku::gen` (100k companies, ~300k contacts, ~1M activities by default;
+//! `DAIFUKU_BENCH_COMPANIES` changes the size) and cached in `target/bench-data/`.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+use daifuku::{Ctx, Store};
+
+/// The clock every benchmark writes with.
+pub const NOW: i64 = 1_790_000_000_000;
+
+pub fn companies() -> usize {
+    std::env::var("DAIFUKU_BENCH_COMPANIES").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000)
+}
+
+/// Where the generated database of `n` companies is cached.
+pub fn cached_path(n: usize) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("target/bench-data/gen-{n}-seed1.db"))
+}
+
+/// The generated database of `companies()` companies, made on first use.
+#[allow(dead_code)] // not every benchmark uses it
+pub fn db() -> &'static PathBuf {
+    static DB: OnceLock<PathBuf> = OnceLock::new();
+    DB.get_or_init(|| {
+        let n = companies();
+        let path = cached_path(n);
+        if !path.exists() {
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            let tmp = path.with_extension("db.partial");
+            let _ = std::fs::remove_file(&tmp);
+            let mut store = Store::open(&tmp).unwrap();
+            let ctx = Ctx::new(NOW, "bench");
+            let started = Instant::now();
+            let stats = daifuku::gen::generate(
+                &mut store,
+                &ctx,
+                &daifuku::gen::GenOptions { companies: n, seed: 1 },
+                &mut |d, t| {
+                    if d % 10_000 == 0 {
+                        eprintln!("generating {d}/{t}");
+                    }
+                },
+            )
+            .unwrap();
+            eprintln!("generated {stats:?} in {:.1} s", started.elapsed().as_secs_f64());
+            store.conn().execute_batch("PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;").unwrap();
+            drop(store);
+            std::fs::rename(&tmp, &path).unwrap();
+        }
+        path
+    })
+}
