@@ -5,10 +5,10 @@
 //   cd ui && npm run build && cargo build --bin daifuku && node --test e2e/attachments.test.mjs
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, startBridge, startBrowser, tempDir } from './harness.mjs';
+import { REPO, apiCall, openApp } from './harness.mjs';
 
 const SHOTS = join(REPO, 'test-artifacts', 'screenshots');
 const T = { timeout: 120_000 };
@@ -20,42 +20,25 @@ const PNG = Buffer.from(
 );
 
 describe('Attachments end to end', () => {
-  let bridge;
-  let browser;
   let page;
   let dir;
-  const pageErrors = [];
+  let pageErrors = [];
 
   const byTest = (id) => page.getByTestId(id);
   const go = async (hash) => {
     await page.evaluate((h) => (window.location.hash = h), hash);
   };
-  const api = (cmd) =>
-    page.evaluate(async (c) => {
-      const res = await fetch('/api', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('daifuku.token')}` },
-        body: JSON.stringify(c),
-      });
-      return res.json();
-    }, cmd);
+  const api = (cmd) => apiCall(page, cmd);
 
+  let app;
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    dir = tempDir();
-    bridge = await startBridge({ db: join(dir, 'attachments.db') });
-    browser = await startBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(bridge.url);
-    await byTest('screen-home').waitFor();
+    app = await openApp('attachments.db');
+    ({ dir, page, pageErrors } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    await bridge?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
   test('a business card on a contact: thumbnail, download, trash', T, async () => {

@@ -66,3 +66,37 @@ export async function startBrowser() {
 export function tempDir(prefix = 'daifuku-e2e-') {
   return mkdtempSync(join(tmpdir(), prefix));
 }
+
+/** Sends one command to the bridge from inside the page (with the page's token). */
+export function apiCall(page, cmd) {
+  return page.evaluate(async (c) => {
+    const res = await fetch('/api', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('daifuku.token')}` },
+      body: JSON.stringify(c),
+    });
+    return res.json();
+  }, cmd);
+}
+
+/**
+ * A bridge on a fresh database `dbName` in a temp dir and a browser page on
+ * Home; script errors are collected in `pageErrors`. `close()` ends it all.
+ */
+export async function openApp(dbName, { timeout = 20_000 } = {}) {
+  const dir = tempDir();
+  const bridge = await startBridge({ db: join(dir, dbName) });
+  const browser = await startBrowser();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(timeout);
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(bridge.url);
+  await page.getByTestId('screen-home').waitFor();
+  const close = async () => {
+    await browser.close();
+    await bridge.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { dir, bridge, browser, page, pageErrors, close };
+}

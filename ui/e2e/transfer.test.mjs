@@ -5,21 +5,19 @@
 //   cd ui && npm run build && cargo build --bin daifuku && node --test e2e/transfer.test.mjs
 
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, startBridge, startBrowser, tempDir } from './harness.mjs';
+import { REPO, apiCall, openApp } from './harness.mjs';
 
 const SHOTS = join(REPO, 'test-artifacts', 'screenshots');
 const FIXTURE = join(REPO, 'tests', 'fixtures', 'import', 'e2e_companies_cp932.csv');
 const T = { timeout: 120_000 };
 
 describe('Import, export and backup end to end', () => {
-  let bridge;
-  let browser;
   let page;
   let dir;
-  const pageErrors = [];
+  let pageErrors = [];
 
   const byTest = (id) => page.getByTestId(id);
   const go = async (hash) => {
@@ -32,32 +30,17 @@ describe('Import, export and backup end to end', () => {
     await dl.saveAs(path);
     return { name: dl.suggestedFilename(), bytes: readFileSync(path) };
   };
-  const api = (cmd) =>
-    page.evaluate(async (c) => {
-      const res = await fetch('/api', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('daifuku.token')}` },
-        body: JSON.stringify(c),
-      });
-      return res.json();
-    }, cmd);
+  const api = (cmd) => apiCall(page, cmd);
 
+  let app;
   before(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    dir = tempDir();
-    bridge = await startBridge({ db: join(dir, 'transfer.db') });
-    browser = await startBrowser();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(20_000);
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(bridge.url);
-    await byTest('screen-home').waitFor();
+    app = await openApp('transfer.db');
+    ({ dir, page, pageErrors } = app);
   });
 
   after(async () => {
-    await browser?.close();
-    await bridge?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await app?.close();
   });
 
   test('a Shift_JIS CSV with one bad row: listed, error CSV, good rows imported', T, async () => {
