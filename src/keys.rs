@@ -249,24 +249,30 @@ pub fn gram_chars(s: &str) -> String {
 /// Every unigram and bigram of each value (of its letters and digits), each
 /// once, separated by spaces.
 pub fn grams(values: &[String]) -> String {
-    let mut seen = std::collections::HashSet::new();
-    let mut out: Vec<String> = Vec::new();
+    // Grams as (char, optional next char): no string per gram.
+    let mut seen: std::collections::HashSet<(char, Option<char>)> = std::collections::HashSet::new();
+    let mut out = String::new();
+    let mut push = |gram: (char, Option<char>), out: &mut String| {
+        if seen.insert(gram) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push(gram.0);
+            if let Some(c) = gram.1 {
+                out.push(c);
+            }
+        }
+    };
     for v in values {
         let chars: Vec<char> = gram_chars(v).chars().collect();
         for (i, c) in chars.iter().enumerate() {
-            let one = c.to_string();
-            if seen.insert(one.clone()) {
-                out.push(one);
-            }
+            push((*c, None), &mut out);
             if let Some(next) = chars.get(i + 1) {
-                let two: String = [*c, *next].iter().collect();
-                if seen.insert(two.clone()) {
-                    out.push(two);
-                }
+                push((*c, Some(*next)), &mut out);
             }
         }
     }
-    out.join(" ")
+    out
 }
 
 #[cfg(test)]

@@ -271,10 +271,39 @@ pub fn to_hiragana(s: &str) -> String {
 /// corporate designators (株式会社, ㈱, （株）, 有限会社, NPO法人,
 /// カブシキガイシャ, `ｶ)` …) removed wherever they stand.
 pub fn company_name_key(name: &str) -> String {
+    memo(&NAME_KEYS, name, |name| company_name_key_uncached(name))
+}
+
+fn company_name_key_uncached(name: &str) -> String {
     let folded = strip_english_suffixes(&fold(name));
     let compact: String = folded.chars().filter(|c| *c != ' ' && !MIDDLE_DOTS.contains(c)).collect();
     let without_kanji = remove_all(&compact, COMPANY_DESIGNATORS);
     strip_designator_abbreviations(&remove_all(&without_kanji, DESIGNATOR_READINGS))
+}
+
+type Memo<T> = std::cell::RefCell<std::collections::HashMap<String, T>>;
+
+thread_local! {
+    static NAME_KEYS: Memo<String> = Memo::default();
+    static PHONE_KEYS: Memo<Option<String>> = Memo::default();
+}
+
+/// Recent results of a costly key function on this thread. One write
+/// computes the same name and phone keys several times (validation, match
+/// keys, search document, import planning); phone parsing alone is ~20 µs.
+fn memo<T: Clone>(cache: &'static std::thread::LocalKey<Memo<T>>, input: &str, compute: impl Fn(&str) -> T) -> T {
+    if let Some(hit) = cache.with(|c| c.borrow().get(input).cloned()) {
+        return hit;
+    }
+    let value = compute(input);
+    cache.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 1024 {
+            c.clear();
+        }
+        c.insert(input.to_string(), value.clone());
+    });
+    value
 }
 
 /// Reading of a company with designators removed: [`reading_key`], middle
@@ -285,12 +314,23 @@ pub fn company_reading_key(reading: &str) -> String {
 }
 
 fn remove_all(s: &str, patterns: &[&str]) -> String {
-    patterns.iter().fold(s.to_string(), |acc, pattern| acc.replace(pattern, ""))
+    let mut out = s.to_string();
+    for pattern in patterns {
+        // A first-character scan (memchr) rules most patterns out cheaply.
+        let first = pattern.chars().next().unwrap_or(' ');
+        if out.contains(first) && out.contains(pattern) {
+            out = out.replace(pattern, "");
+        }
+    }
+    out
 }
 
 /// Removes `(カ)` anywhere, `カ)` at the start and `(カ` at the end, for every
 /// abbreviation in [`DESIGNATOR_ABBREVIATIONS`].
 fn strip_designator_abbreviations(s: &str) -> String {
+    if !s.contains(['(', ')']) {
+        return s.to_string(); // every form has a parenthesis
+    }
     let mut key = s.to_string();
     for abbreviation in DESIGNATOR_ABBREVIATIONS {
         key = key.replace(&format!("({abbreviation})"), "");
@@ -333,6 +373,10 @@ pub fn person_name_key(family: &str, given: &str) -> String {
 /// number that does not parse as valid gives its digits only (a leading `+`
 /// kept) when there are at least 6 of them, else `None`.
 pub fn phone_key(s: &str) -> Option<String> {
+    memo(&PHONE_KEYS, s, phone_key_uncached)
+}
+
+fn phone_key_uncached(s: &str) -> Option<String> {
     let folded = fold(s).replace("内線", " ext. ");
     if folded.is_empty() {
         return None;

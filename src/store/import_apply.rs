@@ -245,8 +245,10 @@ impl Store {
         let prepared = self.import_prepare(raw, opts)?;
         let kind = prepared.kind;
         let total = data_rows(raw, &prepared).count() as u64;
-        let tx = self.conn.transaction()?;
+        let _cache = Store::bulk_cache(&self.conn)?;
+        let tx = self.conn.unchecked_transaction()?;
         let ids = &mut self.ids;
+        let search = super::search::defer();
         let mut planner = Planner::new(&prepared, opts.on_match);
         let mut report = ImportReport {
             kind,
@@ -337,6 +339,7 @@ impl Store {
                 RowAction::Error => unreachable!("handled above"),
             }
         }
+        search.flush(&tx)?;
         progress(Progress { phase: Phase::Write, done: total, total });
         report.summary = planner.summary;
         if !raw.synthetic_header && prepared.mapping_source != MappingSource::Saved {

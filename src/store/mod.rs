@@ -94,6 +94,20 @@ pub struct Stored {
     pub record: Record,
 }
 
+/// Page cache of a bulk write, negative: in KiB (256 MB).
+const BULK_CACHE_KIB: i64 = -262_144;
+
+pub(crate) struct BulkCache<'a> {
+    conn: &'a Connection,
+    before: i64,
+}
+
+impl Drop for BulkCache<'_> {
+    fn drop(&mut self) {
+        let _ = self.conn.pragma_update(None, "cache_size", self.before);
+    }
+}
+
 pub struct Store {
     conn: Connection,
     ids: ChaCha8Rng,
@@ -126,6 +140,16 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(256);
         migrations::migrate(&mut conn)?;
         Ok(Store { conn, ids: ChaCha8Rng::from_rng(&mut rand::rng()) })
+    }
+
+    /// Gives a bulk write (an import, a sync round) a large page cache while
+    /// the returned guard lives. With SQLite's default 2 MB, one transaction
+    /// writing many records spills dirty pages to the WAL and reads them
+    /// back over and over; the extra memory is freed when the guard drops.
+    pub(crate) fn bulk_cache(conn: &Connection) -> Result<BulkCache<'_>> {
+        let before: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+        conn.pragma_update(None, "cache_size", BULK_CACHE_KIB)?;
+        Ok(BulkCache { conn, before })
     }
 
     /// Makes record ids reproducible (tests, generated demo data).

@@ -181,8 +181,21 @@ fn index_exists(conn: &Connection) -> Result<bool> {
 /// search box does not look in are ignored. Moving a record to the trash
 /// removes its document by trigger (migration 0004), whoever does it.
 pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>) -> Result<()> {
+    if !SEARCH_KINDS.contains(&kind) {
+        return Ok(());
+    }
     let Some(doc) = keys::search_doc(kind, fields) else {
         return Ok(());
+    };
+    let doc = match PENDING.with(|p| match p.borrow_mut().as_mut() {
+        Some(pending) => {
+            pending.push(kind, id, doc);
+            None
+        }
+        None => Some(doc),
+    }) {
+        Some(doc) => doc,
+        None => return Ok(()),
     };
     if !index_exists(conn)? {
         return Ok(());
@@ -235,6 +248,142 @@ pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String
         }
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------
+// Deferred indexing for bulk writes
+// ---------------------------------------------------------------------------
+
+/// Documents to write at the end of a bulk write, the latest per record.
+/// They are made at once (the key caches of `normalize` are warm then).
+#[derive(Default)]
+struct Pending {
+    order: Vec<(Kind, String)>,
+    docs: HashMap<String, SearchDoc>,
+}
+
+impl Pending {
+    fn push(&mut self, kind: Kind, id: &str, doc: SearchDoc) {
+        if self.docs.insert(id.to_string(), doc).is_none() {
+            self.order.push((kind, id.to_string()));
+        }
+    }
+}
+
+thread_local! {
+    static PENDING: std::cell::RefCell<Option<Pending>> = const { std::cell::RefCell::new(None) };
+}
+
+/// While the returned guard lives, [`index`] on this thread only notes the
+/// records it is given; [`Deferred::flush`] then writes all their documents
+/// at once. Bulk writes (imports, sync rounds) need this: FTS5 flushes its
+/// in-memory buffer to new index segments at every statement savepoint, so
+/// full-text rows written between other writes cost a segment (and merge
+/// work) per record — about ten times the cost of writing them together.
+/// Dropping the guard without flushing forgets the notes (the transaction
+/// they belong to is rolled back anyway).
+pub(crate) struct Deferred(());
+
+pub(crate) fn defer() -> Deferred {
+    PENDING.with(|p| *p.borrow_mut() = Some(Pending::default()));
+    Deferred(())
+}
+
+impl Deferred {
+    /// Writes the noted documents, inside the caller's transaction: first
+    /// the document table, then the full-text rows back to back.
+    pub(crate) fn flush(self, conn: &Connection) -> Result<()> {
+        let mut pending = PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        if pending.order.is_empty() || !index_exists(conn)? {
+            return Ok(());
+        }
+        let mut next_doc: HashMap<Kind, i64> = HashMap::new();
+        let mut stale: Vec<i64> = Vec::new();
+        let mut fresh: Vec<(i64, SearchDoc)> = Vec::new();
+        for (kind, id) in &pending.order {
+            let Some(doc) = pending.docs.remove(id) else { continue };
+            let live: bool = conn
+                .prepare_cached(&format!("SELECT deleted_at IS NULL FROM {} WHERE id = ?1", kind.meta().table))?
+                .query_row([id], |r| r.get(0))
+                .optional()?
+                .unwrap_or(false);
+            if !live {
+                unindex(conn, id)?;
+                continue;
+            }
+            let digest = digest(&doc);
+            let existing: Option<(i64, i64)> = conn
+                .prepare_cached("SELECT doc, digest FROM search_docs WHERE record_id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            let number = match existing {
+                Some((_, old)) if old == digest => continue,
+                Some((number, _)) => {
+                    conn.prepare_cached("UPDATE search_docs SET digest = ?2 WHERE doc = ?1")?
+                        .execute(params![number, digest])?;
+                    stale.push(number);
+                    number
+                }
+                None => {
+                    let number = match next_doc.get(kind) {
+                        Some(n) => *n,
+                        None => {
+                            let (lo, hi) = doc_range(*kind);
+                            let last: Option<i64> = conn
+                                .prepare_cached("SELECT MAX(doc) FROM search_docs WHERE doc >= ?1 AND doc < ?2")?
+                                .query_row(params![lo, hi], |r| r.get(0))?;
+                            last.map_or(lo, |d| d + 1)
+                        }
+                    };
+                    next_doc.insert(*kind, number + 1);
+                    conn.prepare_cached(
+                        "INSERT INTO search_docs (doc, kind, record_id, digest) VALUES (?1, ?2, ?3, ?4)",
+                    )?
+                    .execute(params![number, kind.as_str(), id, digest])?;
+                    number
+                }
+            };
+            fresh.push((number, doc));
+        }
+        for number in stale {
+            delete_text(conn, number)?;
+        }
+        // FTS5 starts a new segment whenever a rowid is lower than the one
+        // before: rows go in ascending rowid order (column by column).
+        let mut rows: Vec<(i64, &str)> = Vec::new();
+        let mut gram_rows: Vec<(i64, &str)> = Vec::new();
+        for (number, doc) in &fresh {
+            for c in TEXT_COLUMNS {
+                let t = doc_text(doc, c);
+                if !t.is_empty() {
+                    rows.push((rowid(c, *number), t));
+                }
+            }
+            for c in GRAM_COLUMNS {
+                let g = doc_grams(doc, c);
+                if !g.is_empty() {
+                    gram_rows.push((rowid(c, *number), g));
+                }
+            }
+        }
+        rows.sort_unstable_by_key(|r| r.0);
+        gram_rows.sort_unstable_by_key(|r| r.0);
+        let mut text = conn.prepare_cached("INSERT INTO search_text (rowid, text) VALUES (?1, ?2)")?;
+        for (id, t) in rows {
+            text.execute(params![id, t])?;
+        }
+        let mut grams = conn.prepare_cached("INSERT INTO search_grams (rowid, grams) VALUES (?1, ?2)")?;
+        for (id, g) in gram_rows {
+            grams.execute(params![id, g])?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Deferred {
+    fn drop(&mut self) {
+        PENDING.with(|p| *p.borrow_mut() = None);
+    }
 }
 
 /// Deletes a document's full-text rows (deleting a row that is not there

@@ -503,7 +503,9 @@ impl Store {
         changes: &[Change],
         now_ms: i64,
     ) -> Result<ApplyStats> {
-        let tx = self.conn.transaction()?;
+        let _cache = Store::bulk_cache(&self.conn)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let search = super::search::defer();
         let applied: u64 = tx
             .prepare_cached("SELECT applied FROM sync_peers WHERE device_id = ?1")?
             .query_row([device], |r| r.get::<_, i64>(0))
@@ -522,6 +524,7 @@ impl Store {
             )?
             .execute(params![device, last as i64])?;
         }
+        search.flush(&tx)?;
         tx.commit()?;
         Ok(stats)
     }
@@ -715,7 +718,9 @@ impl Store {
     ) -> Result<u64> {
         let me = self.device_id()?;
         let me = me.as_str();
-        let tx = self.conn.transaction()?;
+        let _cache = Store::bulk_cache(&self.conn)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let search = super::search::defer();
         let mut n = 0u64;
         for rec in records {
             let Some(kind) = Kind::parse(&rec.kind) else {
@@ -849,6 +854,7 @@ impl Store {
             )?
             .execute(params![s(0), s(1), s(2), s(3), a[4].as_i64().unwrap_or(0), s(5)])?;
         }
+        search.flush(&tx)?;
         tx.commit()?;
         Ok(n)
     }

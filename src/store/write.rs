@@ -30,11 +30,14 @@ impl Store {
     /// Creates many records in one transaction (all or nothing); returns their
     /// ids in order. Used by bulk work such as generated data and imports.
     pub fn create_many(&mut self, ctx: &Ctx, records: &[(Kind, Map<String, Value>)]) -> Result<Vec<String>> {
-        let tx = self.conn.transaction()?;
+        let _cache = Store::bulk_cache(&self.conn)?;
+        let tx = self.conn.unchecked_transaction()?;
+        let search = super::search::defer();
         let mut ids = Vec::with_capacity(records.len());
         for (kind, fields) in records {
             ids.push(insert(&tx, &mut self.ids, ctx, *kind, fields)?);
         }
+        search.flush(&tx)?;
         tx.commit()?;
         Ok(ids)
     }
