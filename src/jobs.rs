@@ -316,20 +316,26 @@ pub fn intercept(jobs: &Jobs, store: &Store, ctx: &Ctx, cmd: &Value) -> Option<R
 /// How often the automatic backup looks whether today's backup exists.
 const BACKUP_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// The automatic rolling backup of the database at `db`: now, then every
-/// hour (today's file is made once a day; see [`Store::auto_backup`]), on a
-/// thread of its own with its own connection. `today` gives the local date
+/// The automatic rolling backup of the database at `db`: `first_after`
+/// start (the desktop app waits a minute so that copying a large database
+/// does not compete with its start), then every hour (today's file is made
+/// once a day; see [`Store::auto_backup`]), on a thread of its own with its
+/// own connection. `today` gives the local date
 /// (`YYYY-MM-DD`); failures are reported to `log` and retried the next hour.
 pub fn spawn_auto_backup(
     db: PathBuf,
+    first_after: std::time::Duration,
     today: impl Fn() -> String + Send + 'static,
     log: impl Fn(&ApiError) + Send + 'static,
 ) -> std::io::Result<JoinHandle<()>> {
-    std::thread::Builder::new().name("daily-backup".into()).spawn(move || loop {
-        if let Err(e) = Store::open(&db).and_then(|s| s.auto_backup(&today())) {
-            log(&e);
+    std::thread::Builder::new().name("daily-backup".into()).spawn(move || {
+        std::thread::sleep(first_after);
+        loop {
+            if let Err(e) = Store::open(&db).and_then(|s| s.auto_backup(&today())) {
+                log(&e);
+            }
+            std::thread::sleep(BACKUP_CHECK_EVERY);
         }
-        std::thread::sleep(BACKUP_CHECK_EVERY);
     })
 }
 

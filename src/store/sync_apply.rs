@@ -449,7 +449,11 @@ impl Store {
 
     /// How many local changes after position `after` are waiting to be shipped.
     pub fn sync_pending(&self, after: i64) -> Result<i64> {
-        Ok(self.conn.prepare_cached("SELECT COUNT(*) FROM changes WHERE seq > ?1")?.query_row([after], |r| r.get(0))?)
+        // `changes` only grows and its seq has no gaps (nothing deletes from
+        // it), so this is the count of rows after `after` without reading
+        // them: a COUNT(*) read the whole log (1.3 s at 2M changes, holding
+        // the store while the app starts).
+        Ok((self.sync_last_seq()? - after).max(0))
     }
 
     /// The last change-log position.

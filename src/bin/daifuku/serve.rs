@@ -38,7 +38,9 @@ pub fn run(store: &mut Store, m: &ArgMatches) -> Result<(), ApiError> {
     // Background imports and the automatic daily backup (daifuku::jobs).
     let jobs = daifuku::jobs::Jobs::new();
     if let Some(db) = store.path() {
-        let _ = daifuku::jobs::spawn_auto_backup(db, now_ctx_today, |e| eprintln!("automatic backup: {e}"));
+        let _ = daifuku::jobs::spawn_auto_backup(db, std::time::Duration::ZERO, now_ctx_today, |e| {
+            eprintln!("automatic backup: {e}")
+        });
     }
     for request in server.incoming_requests() {
         let result = handle(store, &mut sync, &jobs, &ui_dir, &token, port, request);

@@ -1,23 +1,26 @@
-import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { CommandPalette } from '../components/CommandPalette';
 import { loadPrefs, PrefsContext, savePrefs, useI18n, type DictKey, type Prefs } from '../i18n';
-import { ActivityEditor } from '../screens/ActivityEditor';
 import { CompaniesScreen, ContactsScreen } from '../screens/Lists';
-import { CompanyPage } from '../screens/CompanyPage';
-import { ContactPage } from '../screens/ContactPage';
-import { DealsScreen } from '../screens/Deals';
 import { HomeScreen } from '../screens/Home';
-import { ProductsScreen } from '../screens/Products';
-import { SettingsScreen } from '../screens/Settings';
-import { ImportScreen } from '../screens/Import';
-import { TasksScreen } from '../screens/Tasks';
-import { TrashScreen } from '../screens/Trash';
-import { DuplicatesScreen } from '../screens/Duplicates';
-import { ActivitiesScreen } from '../screens/Activities';
-import { SyncScreen } from '../screens/Sync';
 import { SyncIndicator, SyncProvider } from './sync';
 import { useAppData } from './data';
 import { runNewShortcut, useRoute } from './router';
+
+// Screens other than the first ones load on first visit: a smaller start
+// bundle, and less JavaScript held by the web process (issue 3's memory goal).
+const ActivityEditor = lazy(() => import('../screens/ActivityEditor').then((m) => ({ default: m.ActivityEditor })));
+const CompanyPage = lazy(() => import('../screens/CompanyPage').then((m) => ({ default: m.CompanyPage })));
+const ContactPage = lazy(() => import('../screens/ContactPage').then((m) => ({ default: m.ContactPage })));
+const DealsScreen = lazy(() => import('../screens/Deals').then((m) => ({ default: m.DealsScreen })));
+const ProductsScreen = lazy(() => import('../screens/Products').then((m) => ({ default: m.ProductsScreen })));
+const SettingsScreen = lazy(() => import('../screens/Settings').then((m) => ({ default: m.SettingsScreen })));
+const ImportScreen = lazy(() => import('../screens/Import').then((m) => ({ default: m.ImportScreen })));
+const TasksScreen = lazy(() => import('../screens/Tasks').then((m) => ({ default: m.TasksScreen })));
+const TrashScreen = lazy(() => import('../screens/Trash').then((m) => ({ default: m.TrashScreen })));
+const DuplicatesScreen = lazy(() => import('../screens/Duplicates').then((m) => ({ default: m.DuplicatesScreen })));
+const ActivitiesScreen = lazy(() => import('../screens/Activities').then((m) => ({ default: m.ActivitiesScreen })));
+const SyncScreen = lazy(() => import('../screens/Sync').then((m) => ({ default: m.SyncScreen })));
 
 interface NavItem {
   route: string;
@@ -164,7 +167,9 @@ export function App() {
           <span className="topbar-hint">{t('shortcuts')}</span>
         </header>
         <main className="content" id="content">
-          <Screen />
+          <Suspense fallback={<div className="loading" aria-busy="true" />}>
+            <Screen />
+          </Suspense>
         </main>
       </div>
       {palette != null && <CommandPalette initial={palette} onClose={() => setPalette(null)} />}
