@@ -10,7 +10,7 @@
 //! NFKC does not fold dash variants or variant kanji, so small tables below
 //! cover those.
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// Dash-like characters folded to ASCII `-` by [`fold`].
 const DASHES: &[char] = &[
@@ -184,7 +184,11 @@ pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut prev: Option<char> = None;
     let mut pending_space = false;
-    for c in s.nfkc() {
+    // Most text (kanji, kana, ASCII) is already NFKC: the quick check spares
+    // the decompose/recompose pass over long activity notes.
+    let normalized: std::borrow::Cow<str> =
+        if is_nfkc_quick(s.chars()) == IsNormalized::Yes { s.into() } else { s.nfkc().collect::<String>().into() };
+    for c in normalized.chars() {
         let after_digit = prev.is_some_and(|p| p.is_ascii_digit());
         prev = Some(c);
         if c.is_whitespace() {
