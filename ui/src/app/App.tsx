@@ -159,7 +159,7 @@ export function App() {
       <div className="main">
         <header className="topbar">
           <button type="button" className="searchbox" onClick={() => setPalette('')} data-testid="search-open">
-            <span aria-hidden>🔍</span>
+            <span className="searchbox-icon" aria-hidden>🔍</span>
             <span className="searchbox-text">{t('search_placeholder')}</span>
             <kbd>Ctrl</kbd>
             <kbd>K</kbd>
