@@ -212,14 +212,17 @@ fn insert_row(
     }
     let display = keys::display_name(kind, &full);
     let sort = keys::sort_key(kind, &full, &display);
-    let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
-    let sql = format!(
-        "INSERT INTO {} (id, version, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, display_name, sort_key, {}) \
-         VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
-        meta.table,
-        names.join(", "),
-        (0..names.len()).map(|i| format!("?{}", i + 10)).collect::<Vec<_>>().join(", ")
-    );
+    let sql = write::cached_sql(&INSERT_SQL, kind, |kind| {
+        let meta = kind.meta();
+        let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
+        format!(
+            "INSERT INTO {} (id, version, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, display_name, sort_key, {}) \
+             VALUES (?1, 1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {})",
+            meta.table,
+            names.join(", "),
+            (0..names.len()).map(|i| format!("?{}", i + 10)).collect::<Vec<_>>().join(", ")
+        )
+    });
     let mut values: Vec<rusqlite::types::Value> = vec![
         id.to_string().into(),
         created_at.into(),
@@ -234,13 +237,15 @@ fn insert_row(
     for def in meta.fields {
         values.push(write::to_sql(&def.ty, &full[def.name]));
     }
-    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
     write::write_derived(conn, kind, id, &full)?;
     if deleted.is_some() {
         conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
     }
     Ok(())
 }
+
+static INSERT_SQL: write::SqlPerKind = write::SqlPerKind::new();
 
 /// Writes merged field values (and the trash state) to an existing record.
 #[allow(clippy::too_many_arguments)]

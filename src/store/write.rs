@@ -131,26 +131,45 @@ pub(crate) fn insert(
     let meta = kind.meta();
     let display = keys::display_name(kind, &clean);
     let sort = keys::sort_key(kind, &clean, &display);
-    let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
-    let sql = format!(
-        "INSERT INTO {} (id, version, created_at, created_by, updated_at, updated_by, display_name, sort_key, {}) \
-         VALUES (?1, 1, ?2, ?3, ?2, ?3, ?4, ?5, {})",
-        meta.table,
-        names.join(", "),
-        (0..names.len()).map(|i| format!("?{}", i + 6)).collect::<Vec<_>>().join(", ")
-    );
+    let sql = cached_sql(&INSERT_SQL, kind, |kind| {
+        let meta = kind.meta();
+        let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
+        format!(
+            "INSERT INTO {} (id, version, created_at, created_by, updated_at, updated_by, display_name, sort_key, {}) \
+             VALUES (?1, 1, ?2, ?3, ?2, ?3, ?4, ?5, {})",
+            meta.table,
+            names.join(", "),
+            (0..names.len()).map(|i| format!("?{}", i + 6)).collect::<Vec<_>>().join(", ")
+        )
+    });
     let mut values: Vec<rusqlite::types::Value> =
         vec![id.clone().into(), ctx.now_ms.into(), ctx.user_id.clone().into(), display.into(), sort.into()];
     for def in meta.fields {
         values.push(to_sql(&def.ty, clean.get(def.name).unwrap_or(&Value::Null)));
     }
-    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
     write_derived(conn, kind, &id, &clean)?;
     let logged: Map<String, Value> =
         clean.iter().filter(|(_, v)| !is_empty(v)).map(|(k, v)| (k.clone(), v.clone())).collect();
     log_change(conn, ctx, kind, &id, "create", &logged)?;
     after_write(conn, ids, ctx, kind, &id, None, &clean)?;
     Ok(id)
+}
+
+static INSERT_SQL: SqlPerKind = SqlPerKind::new();
+
+/// One SQL text per kind, made once: an insert names every column, and
+/// formatting it for each row of a bulk write showed in profiles.
+pub(crate) struct SqlPerKind(std::sync::OnceLock<std::collections::HashMap<Kind, String>>);
+
+impl SqlPerKind {
+    pub(crate) const fn new() -> Self {
+        SqlPerKind(std::sync::OnceLock::new())
+    }
+}
+
+pub(crate) fn cached_sql(cache: &'static SqlPerKind, kind: Kind, make: fn(Kind) -> String) -> &'static str {
+    cache.0.get_or_init(|| Kind::ALL.iter().map(|k| (*k, make(*k))).collect())[&kind].as_str()
 }
 
 fn is_empty(v: &Value) -> bool {
