@@ -16,6 +16,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0007_live_counts.sql"),
     // 0008: attachments (a record kind) and their content-addressed bytes (issue 5).
     include_str!("../../migrations/0008_attachments.sql"),
+    // 0009: a covering index for duplicate scans and per-kind key lookups (issue 4).
+    include_str!("../../migrations/0009_match_keys_by_kind.sql"),
 ];
 
 /// 0004: search index and merges (issue 4).
