@@ -44,7 +44,7 @@ impl import::Lookup for SqlLookup<'_> {
             .conn
             .prepare_cached(
                 "SELECT DISTINCT a.record_id FROM match_keys a
-                   JOIN match_keys b ON b.record_id = a.record_id AND b.key_type = ?3 AND b.key = ?4
+                   JOIN match_keys b ON b.record_id = a.record_id AND b.key_type = ?3 AND b.key = ?4 AND b.kind = ?5
                   WHERE a.key_type = ?1 AND a.key = ?2 AND a.kind = ?5 ORDER BY a.record_id",
             )?
             .query_map(params![a.0, a.1, b.0, b.1, kind.as_str()], |r| r.get(0))?
