@@ -197,55 +197,92 @@ pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String
         Some(doc) => doc,
         None => return Ok(()),
     };
-    if !index_exists(conn)? {
+    write_docs(conn, vec![(kind, id.to_string(), doc)])
+}
+
+/// Writes search documents: first the document table (a record in the trash
+/// gets none; unchanged text is left alone), then the full-text rows in
+/// ascending rowid order (see [`Deferred`]).
+fn write_docs(conn: &Connection, docs: Vec<(Kind, String, SearchDoc)>) -> Result<()> {
+    if docs.is_empty() || !index_exists(conn)? {
         return Ok(());
     }
-    // Folder sync writes the derived rows of records it keeps in the trash.
-    let live: bool = conn
-        .prepare_cached(&format!("SELECT deleted_at IS NULL FROM {} WHERE id = ?1", kind.meta().table))?
-        .query_row([id], |r| r.get(0))
-        .optional()?
-        .unwrap_or(false);
-    if !live {
-        return unindex(conn, id);
+    let mut next_doc: HashMap<Kind, i64> = HashMap::new();
+    let mut stale: Vec<i64> = Vec::new();
+    let mut fresh: Vec<(i64, SearchDoc)> = Vec::new();
+    for (kind, id, doc) in docs {
+        // Folder sync writes the derived rows of records it keeps in the trash.
+        let live: bool = conn
+            .prepare_cached(&format!("SELECT deleted_at IS NULL FROM {} WHERE id = ?1", kind.meta().table))?
+            .query_row([&id], |r| r.get(0))
+            .optional()?
+            .unwrap_or(false);
+        if !live {
+            unindex(conn, &id)?;
+            continue;
+        }
+        let digest = digest(&doc);
+        let existing: Option<(i64, i64)> = conn
+            .prepare_cached("SELECT doc, digest FROM search_docs WHERE record_id = ?1")?
+            .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let number = match existing {
+            Some((_, old)) if old == digest => continue,
+            Some((number, _)) => {
+                conn.prepare_cached("UPDATE search_docs SET digest = ?2 WHERE doc = ?1")?
+                    .execute(params![number, digest])?;
+                stale.push(number);
+                number
+            }
+            None => {
+                let number = match next_doc.get(&kind) {
+                    Some(n) => *n,
+                    None => {
+                        let (lo, hi) = doc_range(kind);
+                        let last: Option<i64> = conn
+                            .prepare_cached("SELECT MAX(doc) FROM search_docs WHERE doc >= ?1 AND doc < ?2")?
+                            .query_row(params![lo, hi], |r| r.get(0))?;
+                        last.map_or(lo, |d| d + 1)
+                    }
+                };
+                next_doc.insert(kind, number + 1);
+                conn.prepare_cached("INSERT INTO search_docs (doc, kind, record_id, digest) VALUES (?1, ?2, ?3, ?4)")?
+                    .execute(params![number, kind.as_str(), id, digest])?;
+                number
+            }
+        };
+        fresh.push((number, doc));
     }
-    let digest = digest(&doc);
-    let existing: Option<(i64, i64)> = conn
-        .prepare_cached("SELECT doc, digest FROM search_docs WHERE record_id = ?1")?
-        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let number = match existing {
-        Some((_, old)) if old == digest => return Ok(()),
-        Some((number, _)) => {
-            delete_text(conn, number)?;
-            conn.prepare_cached("UPDATE search_docs SET digest = ?2 WHERE doc = ?1")?
-                .execute(params![number, digest])?;
-            number
+    for number in stale {
+        delete_text(conn, number)?;
+    }
+    // FTS5 starts a new segment whenever a rowid is lower than the one
+    // before: rows go in ascending rowid order (column by column).
+    let mut rows: Vec<(i64, &str)> = Vec::new();
+    let mut gram_rows: Vec<(i64, &str)> = Vec::new();
+    for (number, doc) in &fresh {
+        for c in TEXT_COLUMNS {
+            let t = doc_text(doc, c);
+            if !t.is_empty() {
+                rows.push((rowid(c, *number), t));
+            }
         }
-        None => {
-            let (lo, hi) = doc_range(kind);
-            let last: Option<i64> = conn
-                .prepare_cached("SELECT MAX(doc) FROM search_docs WHERE doc >= ?1 AND doc < ?2")?
-                .query_row(params![lo, hi], |r| r.get(0))?;
-            let number = last.map_or(lo, |d| d + 1);
-            conn.prepare_cached("INSERT INTO search_docs (doc, kind, record_id, digest) VALUES (?1, ?2, ?3, ?4)")?
-                .execute(params![number, kind.as_str(), id, digest])?;
-            number
+        for c in GRAM_COLUMNS {
+            let g = doc_grams(doc, c);
+            if !g.is_empty() {
+                gram_rows.push((rowid(c, *number), g));
+            }
         }
-    };
+    }
+    rows.sort_unstable_by_key(|r| r.0);
+    gram_rows.sort_unstable_by_key(|r| r.0);
     let mut text = conn.prepare_cached("INSERT INTO search_text (rowid, text) VALUES (?1, ?2)")?;
-    for c in TEXT_COLUMNS {
-        let t = doc_text(&doc, c);
-        if !t.is_empty() {
-            text.execute(params![rowid(c, number), t])?;
-        }
+    for (id, t) in rows {
+        text.execute(params![id, t])?;
     }
     let mut grams = conn.prepare_cached("INSERT INTO search_grams (rowid, grams) VALUES (?1, ?2)")?;
-    for c in GRAM_COLUMNS {
-        let g = doc_grams(&doc, c);
-        if !g.is_empty() {
-            grams.execute(params![rowid(c, number), g])?;
-        }
+    for (id, g) in gram_rows {
+        grams.execute(params![id, g])?;
     }
     Ok(())
 }
@@ -293,90 +330,9 @@ impl Deferred {
     /// Writes the noted documents, inside the caller's transaction: first
     /// the document table, then the full-text rows back to back.
     pub(crate) fn flush(self, conn: &Connection) -> Result<()> {
-        let mut pending = PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
-        if pending.order.is_empty() || !index_exists(conn)? {
-            return Ok(());
-        }
-        let mut next_doc: HashMap<Kind, i64> = HashMap::new();
-        let mut stale: Vec<i64> = Vec::new();
-        let mut fresh: Vec<(i64, SearchDoc)> = Vec::new();
-        for (kind, id) in &pending.order {
-            let Some(doc) = pending.docs.remove(id) else { continue };
-            let live: bool = conn
-                .prepare_cached(&format!("SELECT deleted_at IS NULL FROM {} WHERE id = ?1", kind.meta().table))?
-                .query_row([id], |r| r.get(0))
-                .optional()?
-                .unwrap_or(false);
-            if !live {
-                unindex(conn, id)?;
-                continue;
-            }
-            let digest = digest(&doc);
-            let existing: Option<(i64, i64)> = conn
-                .prepare_cached("SELECT doc, digest FROM search_docs WHERE record_id = ?1")?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .optional()?;
-            let number = match existing {
-                Some((_, old)) if old == digest => continue,
-                Some((number, _)) => {
-                    conn.prepare_cached("UPDATE search_docs SET digest = ?2 WHERE doc = ?1")?
-                        .execute(params![number, digest])?;
-                    stale.push(number);
-                    number
-                }
-                None => {
-                    let number = match next_doc.get(kind) {
-                        Some(n) => *n,
-                        None => {
-                            let (lo, hi) = doc_range(*kind);
-                            let last: Option<i64> = conn
-                                .prepare_cached("SELECT MAX(doc) FROM search_docs WHERE doc >= ?1 AND doc < ?2")?
-                                .query_row(params![lo, hi], |r| r.get(0))?;
-                            last.map_or(lo, |d| d + 1)
-                        }
-                    };
-                    next_doc.insert(*kind, number + 1);
-                    conn.prepare_cached(
-                        "INSERT INTO search_docs (doc, kind, record_id, digest) VALUES (?1, ?2, ?3, ?4)",
-                    )?
-                    .execute(params![number, kind.as_str(), id, digest])?;
-                    number
-                }
-            };
-            fresh.push((number, doc));
-        }
-        for number in stale {
-            delete_text(conn, number)?;
-        }
-        // FTS5 starts a new segment whenever a rowid is lower than the one
-        // before: rows go in ascending rowid order (column by column).
-        let mut rows: Vec<(i64, &str)> = Vec::new();
-        let mut gram_rows: Vec<(i64, &str)> = Vec::new();
-        for (number, doc) in &fresh {
-            for c in TEXT_COLUMNS {
-                let t = doc_text(doc, c);
-                if !t.is_empty() {
-                    rows.push((rowid(c, *number), t));
-                }
-            }
-            for c in GRAM_COLUMNS {
-                let g = doc_grams(doc, c);
-                if !g.is_empty() {
-                    gram_rows.push((rowid(c, *number), g));
-                }
-            }
-        }
-        rows.sort_unstable_by_key(|r| r.0);
-        gram_rows.sort_unstable_by_key(|r| r.0);
-        let mut text = conn.prepare_cached("INSERT INTO search_text (rowid, text) VALUES (?1, ?2)")?;
-        for (id, t) in rows {
-            text.execute(params![id, t])?;
-        }
-        let mut grams = conn.prepare_cached("INSERT INTO search_grams (rowid, grams) VALUES (?1, ?2)")?;
-        for (id, g) in gram_rows {
-            grams.execute(params![id, g])?;
-        }
-        Ok(())
+        let Pending { order, mut docs } = PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        let docs = order.into_iter().filter_map(|(kind, id)| docs.remove(&id).map(|doc| (kind, id, doc))).collect();
+        write_docs(conn, docs)
     }
 }
 
