@@ -191,7 +191,17 @@ fn automatic_backups_follow_the_settings() {
     let r = s.auto_backup("2026-04-01").unwrap().unwrap();
     assert!(r.created.is_some());
     assert!(s.auto_backup("2026-04-01").unwrap().unwrap().created.is_none());
+    // An unfinished copy of an earlier day (the app was closed while it
+    // copied) is removed by the next day's backup; other files stay.
+    let backups = dir.path().join("backups");
+    std::fs::write(backups.join("daifuku-backup-2026-03-30.db.partial"), b"half a copy").unwrap();
+    std::fs::write(backups.join("daifuku-backup-2026-03-30.db.partial-journal"), b"j").unwrap();
+    std::fs::write(backups.join("notes.partial"), b"mine").unwrap();
     s.auto_backup("2026-04-02").unwrap();
+    assert!(!backups.join("daifuku-backup-2026-03-30.db.partial").exists());
+    assert!(!backups.join("daifuku-backup-2026-03-30.db.partial-journal").exists());
+    assert!(backups.join("notes.partial").exists(), "not a backup of ours");
+    std::fs::remove_file(backups.join("notes.partial")).unwrap();
     let Response::BackupSettings(b) = run(&mut s, Command::GetBackupSettings) else { panic!() };
     let listed: Vec<String> =
         b.backups.iter().map(|x| Path::new(&x.path).file_name().unwrap().to_string_lossy().to_string()).collect();

@@ -81,6 +81,21 @@ pub const DEFAULT_KEEP: u32 = 7;
 const PREFIX: &str = "daifuku-backup-";
 const SUFFIX: &str = ".db";
 
+/// Unfinished copies of earlier days' backups (the app was closed while it
+/// copied): a copy of a large database is gigabytes that nothing else
+/// removes. Today's is left to [`Store::backup_to`], which starts it over.
+fn remove_stale_partials(dir: &Path, today: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let todays = format!("{}.partial", backup_name(today));
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let partial = name.starts_with(PREFIX) && (name.ends_with(".partial") || name.ends_with(".partial-journal"));
+        if partial && !name.starts_with(&todays) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}
+
 /// The file name of the rolling backup of a day (`YYYY-MM-DD`).
 pub fn backup_name(date: &str) -> String {
     format!("{PREFIX}{date}{SUFFIX}")
@@ -237,6 +252,7 @@ impl Store {
     /// The rolling backup: today's file in `dir` unless it exists, then all
     /// but the newest `keep` deleted.
     pub fn daily_backup(&self, dir: &Path, today: &str, keep: usize) -> Result<Rotation> {
+        remove_stale_partials(dir, today);
         let path = dir.join(backup_name(today));
         let created = if path.exists() { None } else { Some(self.backup_to(&path)?) };
         let (kept, deleted) = rotate(dir, keep)?;
