@@ -54,6 +54,7 @@ function Field({ label, error, hint, children, testid }: { label: string; error?
 function SyncSetupCard() {
   const { t, lang } = useI18n();
   const toast = useToast();
+  const failed = useSyncFailure();
   const { status, setStatus, syncNow } = useSync();
   const setup = status?.setup ?? null;
   const [folder, setFolder] = useState('');
@@ -91,8 +92,7 @@ function SyncSetupCard() {
         await syncNow();
         toast(t('sync_done'));
       } catch (e) {
-        const err = api.toApiError(e);
-        toast(syncWords(err.code, lang, err.message), 'error');
+        failed(e);
       }
     } catch (e) {
       const err = api.toApiError(e);
@@ -108,8 +108,7 @@ function SyncSetupCard() {
       setStatus(await syncDisable());
       toast(t('sync_disabled'));
     } catch (e) {
-      const err = api.toApiError(e);
-      toast(syncWords(err.code, lang, err.message), 'error');
+      failed(e);
     }
   };
 
@@ -181,6 +180,16 @@ function SyncSetupCard() {
 }
 
 /** Each problem once, in words. */
+/** Shows why a sync command failed, in the user's words. */
+function useSyncFailure(): (e: unknown) => void {
+  const { lang } = useI18n();
+  const toast = useToast();
+  return (e) => {
+    const err = api.toApiError(e);
+    toast(syncWords(err.code, lang, err.message), 'error');
+  };
+}
+
 function issueList(issues: SyncIssue[]): SyncIssue[] {
   const seen = new Set<string>();
   return issues.filter((i) => !seen.has(i.code) && !!seen.add(i.code));
@@ -194,6 +203,7 @@ function deviceLabel(devices: DeviceStatus[], id: string): string {
 function SyncStatusCard() {
   const { t, lang, wareki } = useI18n();
   const toast = useToast();
+  const failed = useSyncFailure();
   const { status, syncing, error, syncNow, setStatus } = useSync();
   if (!status) return <section className="card">{t('loading')}</section>;
   const retire = async (d: DeviceStatus) => {
@@ -202,8 +212,7 @@ function SyncStatusCard() {
       setStatus(await syncRound([d.device_id]));
       toast(t('sync_retire_done'));
     } catch (e) {
-      const err = api.toApiError(e);
-      toast(syncWords(err.code, lang, err.message), 'error');
+      failed(e);
     }
   };
   const report = status.last_report;
@@ -214,8 +223,7 @@ function SyncStatusCard() {
       await syncNow();
       toast(t('sync_done'));
     } catch (e) {
-      const err = api.toApiError(e);
-      toast(syncWords(err.code, lang, err.message), 'error');
+      failed(e);
     }
   };
   return (
@@ -315,8 +323,9 @@ export function ConflictField({ c }: { c: SyncConflict }) {
 
 /** Keep / take buttons of one conflict; `onDone` after it is settled. */
 export function ConflictButtons({ c, onDone }: { c: SyncConflict; onDone: () => void }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const toast = useToast();
+  const failed = useSyncFailure();
   const { bump } = useAppData();
   const [busy, setBusy] = useState(false);
   const deleted = c.reason === 'edited_while_deleted';
@@ -328,8 +337,7 @@ export function ConflictButtons({ c, onDone }: { c: SyncConflict; onDone: () => 
       bump();
       onDone();
     } catch (e) {
-      const err = api.toApiError(e);
-      toast(syncWords(err.code, lang, err.message), 'error');
+      failed(e);
     } finally {
       setBusy(false);
     }
