@@ -1,17 +1,16 @@
 //! Attachments (issue 5): files attached to records, stored by content, and
 //! carried between devices through the sync folder as `a/<sha256>.dfk`.
 
-use std::path::Path;
-
-use daifuku::api::{execute, Command, Response};
+use daifuku::api::{Command, Response};
 use daifuku::host::SyncHost;
 use daifuku::store::{AttachmentData, AttachmentItem, Store};
 use daifuku::sync::crypto::Keyring;
-use daifuku::sync::{sync_round, MemoryFolder, SyncOptions, SyncStatus};
-use daifuku::{ApiError, Ctx, Kind};
+use daifuku::sync::{sync_round, MemoryFolder, SyncOptions};
+use daifuku::{ApiError, Kind};
 use serde_json::{json, Map, Value};
 
-const T0: i64 = 1_790_000_000_000;
+mod common;
+use common::{configure, run, sync_now, T0};
 
 /// A 1×1 PNG.
 const PNG: &[u8] = &[
@@ -20,11 +19,6 @@ const PNG: &[u8] = &[
     0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0, 0x1f, 0x00, 0x05, 0x00, 0x01, 0xff, 0x89, 0x99, 0x3d,
     0x1d, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
 ];
-
-fn run(store: &mut Store, now: i64, cmd: Command) -> Result<Response, ApiError> {
-    let c: Ctx = store.context(now).unwrap();
-    execute(store, &c, cmd)
-}
 
 fn b64(bytes: &[u8]) -> String {
     daifuku::import::encode_base64(bytes)
@@ -162,34 +156,6 @@ fn attach_errors_name_the_field() {
     assert_eq!(data(&mut s, &"0".repeat(64)).unwrap_err().code, "not_found");
 }
 
-fn status(r: Response) -> SyncStatus {
-    match r {
-        Response::SyncStatus(s) => s,
-        other => panic!("expected a status, got {other:?}"),
-    }
-}
-
-fn configure(store: &mut Store, folder: &Path, passphrase: Option<&str>, name: &str) {
-    status(
-        run(
-            store,
-            T0,
-            Command::SyncConfigure {
-                folder: folder.to_str().unwrap().to_string(),
-                passphrase: passphrase.map(String::from),
-                device_name: Some(name.into()),
-            },
-        )
-        .unwrap(),
-    );
-}
-
-fn sync_now(host: &mut SyncHost, store: &mut Store, now: i64) -> SyncStatus {
-    let c = store.context(now).unwrap();
-    let v = host.intercept(store, &c, &json!({"cmd": "sync_now"})).expect("sync_now is the host's").unwrap();
-    serde_json::from_value(v["data"].clone()).unwrap()
-}
-
 #[test]
 fn two_devices_share_an_attachment_through_an_encrypted_folder() {
     let dir = tempfile::tempdir().unwrap();
@@ -204,7 +170,7 @@ fn two_devices_share_an_attachment_through_an_encrypted_folder() {
     let company = add(&mut a, Kind::Company, json!({"name": "株式会社 山田商事"}));
     let secret = b"TOP-SECRET business card text: 03-1234-5678".repeat(4);
     let att = attach(&mut a, Kind::Company, &company, "card.txt", &secret).unwrap();
-    let s = sync_now(&mut host_a, &mut a, T0 + 10);
+    let s = sync_now(&mut host_a, &mut a, T0 + 10).unwrap();
     let report = s.last_report.unwrap();
     assert_eq!(report.attachments_written, 1, "{report:?}");
 
@@ -213,7 +179,7 @@ fn two_devices_share_an_attachment_through_an_encrypted_folder() {
     assert!(!bytes.windows(10).any(|w| w == b"TOP-SECRET"), "the blob file is encrypted");
     assert!(daifuku::sync::format::is_encrypted(&bytes));
 
-    let s = sync_now(&mut host_b, &mut b, T0 + 20);
+    let s = sync_now(&mut host_b, &mut b, T0 + 20).unwrap();
     assert_eq!(s.last_report.as_ref().unwrap().attachments_read, 1);
     let got = list(&mut b, Kind::Company, &company);
     assert_eq!(got.len(), 1);
@@ -222,8 +188,8 @@ fn two_devices_share_an_attachment_through_an_encrypted_folder() {
 
     // A trash on B reaches A.
     run(&mut b, T0 + 30, Command::DeleteAttachment { id: att.id.clone() }).unwrap();
-    sync_now(&mut host_b, &mut b, T0 + 40);
-    sync_now(&mut host_a, &mut a, T0 + 50);
+    sync_now(&mut host_b, &mut b, T0 + 40).unwrap();
+    sync_now(&mut host_a, &mut a, T0 + 50).unwrap();
     assert!(list(&mut a, Kind::Company, &company).is_empty());
     assert_eq!(a.export_json().unwrap(), b.export_json().unwrap());
 }

@@ -4,52 +4,18 @@
 
 use std::path::Path;
 
-use daifuku::api::{execute, Command, Response};
+use daifuku::api::{Command, Response};
 use daifuku::host::SyncHost;
 use daifuku::store::Store;
 use daifuku::sync::{ConflictChoice, SyncStatus};
-use daifuku::{ApiError, Ctx, Kind};
+use daifuku::{Ctx, Kind};
 use serde_json::{json, Map, Value};
 
-const T0: i64 = 1_790_000_000_000;
+mod common;
+use common::{configure, run, status, sync_now, T0};
 
 fn ctx(store: &mut Store, now: i64) -> Ctx {
     store.context(now).unwrap()
-}
-
-fn run(store: &mut Store, now: i64, cmd: Command) -> Result<Response, ApiError> {
-    let c = ctx(store, now);
-    execute(store, &c, cmd)
-}
-
-fn status(r: Response) -> SyncStatus {
-    match r {
-        Response::SyncStatus(s) => s,
-        other => panic!("expected a status, got {other:?}"),
-    }
-}
-
-fn configure(store: &mut Store, folder: &Path, passphrase: Option<&str>, name: &str) -> SyncStatus {
-    status(
-        run(
-            store,
-            T0,
-            Command::SyncConfigure {
-                folder: folder.to_str().unwrap().to_string(),
-                passphrase: passphrase.map(String::from),
-                device_name: Some(name.into()),
-            },
-        )
-        .unwrap(),
-    )
-}
-
-/// `SyncNow` as a host answers it: through `SyncHost::intercept`.
-fn sync_now(host: &mut SyncHost, store: &mut Store, now: i64) -> Result<SyncStatus, ApiError> {
-    let c = ctx(store, now);
-    let v = host.intercept(store, &c, &json!({"cmd": "sync_now"})).expect("sync_now is the host's")?;
-    assert_eq!(v["type"], json!("sync_status"), "{v}");
-    Ok(serde_json::from_value(v["data"].clone()).unwrap())
 }
 
 fn fields(v: Value) -> Map<String, Value> {
