@@ -231,7 +231,7 @@ fn a_missing_blob_leaves_the_record_synced_and_the_bytes_pending() {
 
     // A blob file whose content is not its name is refused.
     let mut c = Store::open_in_memory().unwrap();
-    let other = daifuku::sync::format::seal(&path, b"not the png", None, true);
+    let other = daifuku::sync::format::seal(&path, b"not the png", None, daifuku::sync::format::Packing::Raw);
     folder.files.insert(path.clone(), other);
     let r = sync_round(&mut c, &mut folder, &mut keys, &SyncOptions::new(T0 + 50)).unwrap();
     assert_eq!(r.attachments_pending, 1);

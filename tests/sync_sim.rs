@@ -344,7 +344,7 @@ impl Sim {
         o.kdf = KdfParams::TEST;
         o.snapshot = SnapshotPolicy::After(self.snapshot_after);
         o.changes_per_file = self.rng.random_range(1..40);
-        o.snapshot_part_records = self.rng.random_range(5..50);
+        o.snapshot_part_bytes = self.rng.random_range(4096..65536);
         o.info_every_ms = HOUR;
         o
     }
@@ -698,7 +698,8 @@ fn a_newer_folder_format_is_refused_and_nothing_is_lost() {
     let ctx = store.context(T0).unwrap();
     store.create_fields(&ctx, Kind::Company, json!({"name": "山田商事"}).as_object().unwrap().clone()).unwrap();
     let mut folder = daifuku::sync::MemoryFolder::new();
-    folder.create("format-0002.dfk", b"from the future").unwrap();
+    let newer = format!("format-{:04}.dfk", daifuku::sync::format::FORMAT_VERSION + 1);
+    folder.create(&newer, b"from the future").unwrap();
     let before = store.export_json().unwrap();
     let e = sync_round(&mut store, &mut folder, &mut Keyring::default(), &SyncOptions::new(T0)).unwrap_err();
     assert_eq!(e.code, "sync_format_newer");

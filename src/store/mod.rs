@@ -17,6 +17,7 @@ mod migrations;
 mod read;
 mod search;
 mod settings;
+mod snapshot;
 mod sync_apply;
 mod write;
 

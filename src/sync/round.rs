@@ -5,13 +5,14 @@
 //! file that proves it exists, and no file is ever rewritten.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::{Read, Write};
 
 use serde_json::Value;
 
 use super::crypto::{FileKey, KdfParams, Keyring};
 use super::folder::{FolderError, SyncFolder};
 use super::format::{
-    self, Body, ChangeBatch, DeviceInfo, FileName, FileProblem, SnapshotManifest, SnapshotPart, Vector, FORMAT_VERSION,
+    self, Body, ChangeBatch, DeviceInfo, FileName, FileProblem, Packing, SnapshotManifest, Vector, FORMAT_VERSION,
 };
 use super::hlc::{self, valid_device_id};
 use super::{SyncIssue, SyncReport};
@@ -41,8 +42,8 @@ pub struct SyncOptions {
     pub snapshot: SnapshotPolicy,
     /// Changes per change file.
     pub changes_per_file: usize,
-    /// Records per snapshot part.
-    pub snapshot_part_records: usize,
+    /// Bytes of database image per snapshot part (before compression).
+    pub snapshot_part_bytes: usize,
     /// Delete own files every device has acknowledged and a snapshot covers.
     pub compact: bool,
     /// Devices gone for good: their acknowledgements are no longer awaited.
@@ -61,7 +62,7 @@ impl SyncOptions {
             kdf: KdfParams::DEFAULT,
             snapshot: SnapshotPolicy::After(20_000),
             changes_per_file: 5_000,
-            snapshot_part_records: 20_000,
+            snapshot_part_bytes: 32 << 20,
             compact: true,
             retire: vec![],
             info_every_ms: 3_600_000,
@@ -137,6 +138,27 @@ struct Round<'a> {
 
 impl Round<'_> {
     fn read_body(&mut self, name: &FileName) -> Result<Option<Body>> {
+        let body = self.read_with(name, |bytes, keys| format::open_body(name, bytes, keys))?;
+        if let Some(Body::Changes(b)) = &body {
+            if b.changes.iter().any(|c| hlc::Hlc::parse(&c.hlc).is_none()) {
+                return self.bad_file(&name.to_path(), "a change has no valid clock").map(|_| None);
+            }
+        }
+        Ok(body)
+    }
+
+    /// A file's unpacked bytes (a snapshot part).
+    fn read_bytes(&mut self, name: &FileName) -> Result<Option<Vec<u8>>> {
+        self.read_with(name, |bytes, keys| format::open(&name.to_path(), bytes, keys))
+    }
+
+    /// Reads and opens a file; `None` (with a warning) when it is missing,
+    /// unreadable, locked or damaged, so the next round retries it.
+    fn read_with<T>(
+        &mut self,
+        name: &FileName,
+        open: impl FnOnce(&[u8], &Keyring) -> std::result::Result<T, FileProblem>,
+    ) -> Result<Option<T>> {
         let path = name.to_path();
         let bytes = match self.folder.read(&path) {
             Ok(b) => b,
@@ -150,15 +172,10 @@ impl Round<'_> {
             }
         };
         self.report.files_read += 1;
-        match format::open_body(name, &bytes, self.keys) {
-            Ok(body) => {
-                if let Body::Changes(b) = &body {
-                    if b.changes.iter().any(|c| hlc::Hlc::parse(&c.hlc).is_none()) {
-                        return self.bad_file(&path, "a change has no valid clock");
-                    }
-                }
+        match open(&bytes, self.keys) {
+            Ok(v) => {
                 self.store.sync_clear_bad_file(&path)?;
-                Ok(Some(body))
+                Ok(Some(v))
             }
             Err(FileProblem::Newer(v)) => Err(newer_error(v)),
             Err(FileProblem::Locked) => {
@@ -171,11 +188,11 @@ impl Round<'_> {
                 );
                 Ok(None)
             }
-            Err(FileProblem::Damaged(why)) => self.bad_file(&path, &why),
+            Err(FileProblem::Damaged(why)) => self.bad_file(&path, &why).map(|_| None),
         }
     }
 
-    fn bad_file(&mut self, path: &str, why: &str) -> Result<Option<Body>> {
+    fn bad_file(&mut self, path: &str, why: &str) -> Result<()> {
         let tries = self.store.sync_note_bad_file(path, why, self.opts.now_ms)?;
         self.report.warnings.push(
             SyncIssue::new(
@@ -184,7 +201,7 @@ impl Round<'_> {
             )
             .file(path),
         );
-        Ok(None)
+        Ok(())
     }
 
     fn create(&mut self, name: &FileName, bytes: &[u8], doing: &str) -> bool {
@@ -354,6 +371,9 @@ impl Round<'_> {
             let Some(Body::SnapshotManifest(m)) = self.read_body(&name)? else {
                 continue;
             };
+            if m.image_bytes == 0 {
+                continue;
+            }
             let complete = (0..m.parts)
                 .all(|part| listing.files.contains(&FileName::SnapshotPart { device: m.device.clone(), n: m.n, part }));
             if !complete {
@@ -370,13 +390,40 @@ impl Round<'_> {
         Ok(best)
     }
 
+    /// Loads a snapshot: puts its parts together into a database image in
+    /// a scratch file, then installs it (an empty database) or merges its
+    /// records (a database with records of its own). False when a part
+    /// cannot be read yet (retried next round).
     fn load_snapshot(&mut self, m: &SnapshotManifest) -> Result<bool> {
+        let scratch = scratch_file(self.store, "join")?;
+        let mut file = std::io::BufWriter::with_capacity(1 << 20, scratch.as_file());
+        let mut written = 0u64;
         for part in 0..m.parts {
             let name = FileName::SnapshotPart { device: m.device.clone(), n: m.n, part };
-            let Some(Body::SnapshotPart(p)) = self.read_body(&name)? else {
+            let Some(bytes) = self.read_bytes(&name)? else {
                 return Ok(false);
             };
-            self.store.sync_load_snapshot_part(&p.records, &p.conflicts, &p.resolved, self.opts.now_ms)?;
+            written += bytes.len() as u64;
+            file.write_all(&bytes).map_err(|e| scratch_error(&scratch, e))?;
+        }
+        file.flush().map_err(|e| scratch_error(&scratch, e))?;
+        drop(file);
+        if written != m.image_bytes {
+            let path = FileName::SnapshotManifest { device: m.device.clone(), n: m.n }.to_path();
+            self.bad_file(&path, "its parts do not add up to the image it names")?;
+            return Ok(false);
+        }
+        let image = Store::open_image(scratch.path())?;
+        if self.store.sync_is_blank()? {
+            self.store.sync_install_image(&image)?;
+        } else {
+            let (conflicts, resolved) = image.sync_conflict_rows()?;
+            self.store.sync_load_snapshot_part(&[], &conflicts, &resolved, self.opts.now_ms)?;
+            let (store, now) = (&mut *self.store, self.opts.now_ms);
+            let mut image = image;
+            image.sync_snapshot_records(MERGE_BATCH, &mut |records| {
+                store.sync_load_snapshot_part(&records, &[], &[], now).map(|_| ())
+            })?;
         }
         let mut vector = m.vector.clone();
         vector.remove(&self.me);
@@ -536,7 +583,7 @@ impl Round<'_> {
                 continue;
             }
             let Some(bytes) = self.store.sync_blob(&sha)? else { continue };
-            let sealed = format::seal(&name.to_path(), &bytes, self.write_key.as_ref(), true);
+            let sealed = format::seal(&name.to_path(), &bytes, self.write_key.as_ref(), Packing::Raw);
             match self.folder.create(&name.to_path(), &sealed) {
                 // Another device wrote the same content meanwhile: same bytes.
                 Ok(()) | Err(FolderError::AlreadyExists) => {
@@ -766,40 +813,25 @@ impl Round<'_> {
             .unwrap_or(0);
         let n = (self.store.sync_state_i64("snap_n")? as u64 + 1).max(own_max + 1);
         self.store.sync_state_set("snap_n", &n.to_string())?;
-        let (conflicts, resolved) = self.store.sync_conflict_rows()?;
-        let mut first_extra = Some((conflicts, resolved));
+        let scratch = scratch_file(self.store, "snapshot")?;
+        let records = self.store.sync_write_image(scratch.path())?;
+        let schema = self.store.schema_version()?;
+        let mut image = std::io::BufReader::with_capacity(1 << 20, scratch.as_file());
         let mut part = 0u64;
-        let mut sums = Vec::new();
-        let mut failed = false;
-        let me = self.me.clone();
-        let key = self.write_key.clone();
-        let folder = &mut *self.folder;
-        let mut issue: Option<SyncIssue> = None;
-        let mut written = 0u64;
-        let records = self.store.sync_snapshot_records(self.opts.snapshot_part_records, &mut |records| {
-            if failed {
+        let mut image_bytes = 0u64;
+        let mut chunk = vec![0u8; self.opts.snapshot_part_bytes.max(1)];
+        loop {
+            let len = read_full(&mut image, &mut chunk).map_err(|e| scratch_error(&scratch, e))?;
+            if len == 0 {
+                break;
+            }
+            let name = FileName::SnapshotPart { device: self.me.clone(), n, part };
+            let bytes = format::seal(&name.to_path(), &chunk[..len], self.write_key.as_ref(), Packing::Zstd);
+            if !self.create(&name, &bytes, "write a snapshot") {
                 return Ok(());
             }
-            let (conflicts, resolved) = first_extra.take().unwrap_or_default();
-            let name = FileName::SnapshotPart { device: me.clone(), n, part };
-            let body = Body::SnapshotPart(SnapshotPart { records, conflicts, resolved });
-            let json = serde_json::to_vec(&body).expect("serializes");
-            sums.push(format::sha256_hex(&json));
-            let bytes = format::seal(&name.to_path(), &json, key.as_ref(), false);
-            if let Err(e) = folder.create(&name.to_path(), &bytes) {
-                failed = true;
-                issue = Some(folder_issue(&e, "write a snapshot").file(&name.to_path()));
-            } else {
-                written += 1;
-            }
+            image_bytes += len as u64;
             part += 1;
-            Ok(())
-        })?;
-        self.report.files_written += written;
-        if let Some(i) = issue {
-            self.writes_blocked = true;
-            self.report.errors.push(i);
-            return Ok(());
         }
         let name = FileName::SnapshotManifest { device: self.me.clone(), n };
         let body = Body::SnapshotManifest(SnapshotManifest {
@@ -809,7 +841,8 @@ impl Round<'_> {
             records,
             vector,
             written_at: self.opts.now_ms,
-            part_sums: sums,
+            image_bytes,
+            schema,
         });
         let bytes = self.seal(&name, &body);
         if self.create(&name, &bytes, "write a snapshot") {
@@ -876,6 +909,35 @@ impl Round<'_> {
         }
         Ok(())
     }
+}
+
+/// Records merged per transaction when a snapshot meets local records.
+const MERGE_BATCH: usize = 5_000;
+
+/// A scratch file for a snapshot image, removed when dropped.
+fn scratch_file(store: &Store, what: &str) -> Result<tempfile::NamedTempFile> {
+    let dir = store.scratch_dir();
+    tempfile::Builder::new()
+        .prefix(&format!(".daifuku-{what}-"))
+        .suffix(".db")
+        .tempfile_in(&dir)
+        .map_err(|e| ApiError::new("io", format!("cannot make a scratch file in {}: {e}", dir.display())))
+}
+
+fn scratch_error(file: &tempfile::NamedTempFile, e: std::io::Error) -> ApiError {
+    ApiError::new("io", format!("cannot use the scratch file {}: {e}", file.path().display()))
+}
+
+/// Fills `buf` as far as the reader goes; the length read (0 at the end).
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match r.read(&mut buf[n..])? {
+            0 => break,
+            k => n += k,
+        }
+    }
+    Ok(n)
 }
 
 /// How many changes a vector covers in all (a snapshot's size in history).
@@ -973,8 +1035,10 @@ fn run_round(
         .max();
     match newest_format {
         Some(v) if v > FORMAT_VERSION as u32 => return Err(newer_error(v.min(u16::MAX as u32) as u16)),
-        Some(_) => {}
-        None => {
+        Some(v) if v == FORMAT_VERSION as u32 => {}
+        // A new folder, or one of an older format: from now on this app's
+        // files are in its format, and older apps are told to update.
+        _ => {
             let name = FileName::Format(FORMAT_VERSION as u32);
             let bytes = format::seal_body(&name, &Body::Format { version: FORMAT_VERSION as u32 }, None);
             match round.folder.create(&name.to_path(), &bytes) {

@@ -1,0 +1,204 @@
+//! Snapshots as database images (folder sync, issue 5).
+//!
+//! A snapshot is a compact SQLite image of the tables every device holds the
+//! same: the records, their derived tables (match keys, links, the search
+//! index, live counts), per-field versions and conflicts. A device joining
+//! with an empty database installs the image page by page (the online backup
+//! API) instead of replaying every record, which would compute every match
+//! key and search document again; a device that already holds records merges
+//! the image's records field by field like any other snapshot.
+//!
+//! Everything else is the device's own and never leaves it: its change log,
+//! clock, settings (the device id), sync bookkeeping, saved import mappings,
+//! merge undo data and attachment bytes (those travel as `a/` files).
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::types::Value as SqlValue;
+
+use super::Store;
+use crate::error::{ApiError, Result};
+use crate::model::Kind;
+
+/// The device's own tables: emptied in an image, kept when one is installed.
+pub(crate) const LOCAL_TABLES: &[&str] = &[
+    "changes",
+    "clock",
+    "settings",
+    "sync_state",
+    "sync_peers",
+    "sync_bad_files",
+    "import_mappings",
+    "merges",
+    "blobs",
+];
+
+/// Pages copied per step when an image is installed (64 MB of 4 kB pages).
+const INSTALL_PAGES_PER_STEP: i32 = 16_384;
+
+fn io_error(doing: &str, path: &Path, e: impl std::fmt::Display) -> ApiError {
+    ApiError::new("io", format!("cannot {doing} {}: {e}", path.display()))
+}
+
+impl Store {
+    /// Where large scratch files go: beside the database file (same disk,
+    /// usually the roomiest), or the system's temporary folder for a
+    /// database in memory.
+    pub fn scratch_dir(&self) -> PathBuf {
+        match self.conn.path().filter(|p| !p.is_empty()).map(Path::new).and_then(Path::parent) {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => std::env::temp_dir(),
+        }
+    }
+
+    /// Writes the shared tables as a compact database image to `path` (a
+    /// new file); returns how many records it holds.
+    ///
+    /// `VACUUM INTO` writes a defragmented copy in one pass; the copy gets
+    /// incremental auto-vacuum so that emptying the local tables (the change
+    /// log can be a third of the file) gives its pages back without a second
+    /// rebuild.
+    pub fn sync_write_image(&self, path: &Path) -> Result<u64> {
+        let path_str = path.to_str().ok_or_else(|| io_error("write", path, "not a UTF-8 path"))?;
+        let before: i64 = self.conn.pragma_query_value(None, "auto_vacuum", |r| r.get(0))?;
+        // Only the copy takes it: on a database with tables, the setting
+        // waits for a VACUUM, and main is never vacuumed in place.
+        self.conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
+        let copied = self.conn.execute("VACUUM INTO ?1", [path_str]);
+        self.conn.pragma_update(None, "auto_vacuum", before)?;
+        copied?;
+        let image = rusqlite::Connection::open(path)?;
+        image.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
+        for t in LOCAL_TABLES {
+            // No WHERE and no triggers: SQLite drops the pages without visiting rows.
+            image.execute(&format!("DELETE FROM {t}"), [])?;
+        }
+        // Stepped to the end: each step gives back one page.
+        let mut stmt = image.prepare("PRAGMA incremental_vacuum")?;
+        let mut rows = stmt.query([])?;
+        while rows.next()?.is_some() {}
+        drop(rows);
+        drop(stmt);
+        image.execute_batch("PRAGMA journal_mode = DELETE;")?;
+        let mut records = 0u64;
+        for kind in Kind::ALL {
+            let n: i64 = image.query_row(&format!("SELECT COUNT(*) FROM {}", kind.meta().table), [], |r| r.get(0))?;
+            records += n as u64;
+        }
+        image.close().map_err(|(_, e)| e)?;
+        Ok(records)
+    }
+
+    /// Opens a snapshot image written by [`Store::sync_write_image`] (of
+    /// this or an older schema, which is migrated).
+    pub fn open_image(path: &Path) -> Result<Store> {
+        Store::open(path).map_err(|e| {
+            if e.code == "newer_database" {
+                ApiError::new(
+                    "sync_format_newer",
+                    "A snapshot in the sync folder was written by a newer Daifuku. Please update Daifuku on this computer. Nothing was changed.",
+                )
+            } else {
+                e
+            }
+        })
+    }
+
+    /// Whether this database never held a record or a change of its own:
+    /// then a snapshot image can simply be installed.
+    pub fn sync_is_blank(&self) -> Result<bool> {
+        for t in Kind::ALL.iter().map(|k| k.meta().table).chain(["changes", "sync_conflicts"]) {
+            let any: bool = self.conn.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {t})"), [], |r| r.get(0))?;
+            if any {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Installs a snapshot image into this blank database: every shared
+    /// table becomes the image's, this device's own tables stay as they are.
+    pub fn sync_install_image(&mut self, image: &Store) -> Result<()> {
+        if !self.sync_is_blank()? {
+            return Err(ApiError::new("sync_not_blank", "a snapshot image is installed only into an empty database"));
+        }
+        if image.schema_version()? != self.schema_version()? {
+            return Err(ApiError::new("sync_image_schema", "the snapshot image is of another schema version"));
+        }
+        let mut saved: Vec<(&str, usize, Vec<Vec<SqlValue>>)> = Vec::new();
+        for t in LOCAL_TABLES {
+            let mut stmt = self.conn.prepare(&format!("SELECT * FROM {t}"))?;
+            let cols = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| (0..cols).map(|i| r.get::<_, SqlValue>(i)).collect::<rusqlite::Result<Vec<_>>>())?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            saved.push((t, cols, rows));
+        }
+        // A file in WAL mode would take every page twice (into the WAL, then
+        // back); the rollback journal only keeps the few pages overwritten.
+        let file_backed = self.conn.path().is_some_and(|p| !p.is_empty());
+        if file_backed {
+            self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+        }
+        let copied = rusqlite::backup::Backup::new(&image.conn, &mut self.conn)
+            .and_then(|b| b.run_to_completion(INSTALL_PAGES_PER_STEP, std::time::Duration::ZERO, None));
+        if file_backed {
+            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        }
+        copied?;
+        let tx = self.conn.transaction()?;
+        for (t, cols, rows) in saved {
+            tx.execute(&format!("DELETE FROM {t}"), [])?;
+            let sql = format!("INSERT INTO {t} VALUES ({})", vec!["?"; cols].join(", "));
+            let mut stmt = tx.prepare(&sql)?;
+            for row in rows {
+                stmt.execute(rusqlite::params_from_iter(row))?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tables that are not records but every device holds the same.
+    const SHARED_TABLES: &[&str] = &[
+        "match_keys",
+        "record_links",
+        "search_docs",
+        "search_text",
+        "search_grams",
+        "live_counts",
+        "record_clocks",
+        "sync_conflicts",
+        "sync_resolved",
+    ];
+
+    /// Every table of the schema is either the device's own or shared, so a
+    /// new table cannot leak into (or go missing from) snapshots unnoticed.
+    #[test]
+    fn every_table_is_local_or_shared() {
+        let store = Store::open_in_memory().unwrap();
+        let tables: Vec<String> = store
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                   AND name NOT LIKE 'search_text_%' AND name NOT LIKE 'search_grams_%' ORDER BY name",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let mut known: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| k.meta().table.to_string())
+            .chain(LOCAL_TABLES.iter().chain(SHARED_TABLES).map(|t| t.to_string()))
+            .collect();
+        known.sort();
+        assert_eq!(tables, known);
+    }
+}
