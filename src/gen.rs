@@ -25,6 +25,9 @@ use crate::store::{Ctx, Store};
 pub struct GenOptions {
     pub companies: usize,
     pub seed: u64,
+    /// Companies and their contacts (with financials and relations) only:
+    /// no deals, card exchanges, activities, purchases or tasks.
+    pub customers_only: bool,
 }
 
 /// How many records of each kind were written. `other` counts financials,
@@ -81,7 +84,7 @@ pub fn generate(
     let mut done = 0;
     while done < total {
         let end = (done + CHUNK).min(total);
-        g.chunk(store, ctx, done, end)?;
+        g.chunk(store, ctx, done, end, opts.customers_only)?;
         done = end;
         progress(done, total);
     }
@@ -1465,7 +1468,14 @@ impl Gen {
 
     // --- per chunk ---
 
-    fn chunk(&mut self, store: &mut Store, ctx: &Ctx, start: usize, end: usize) -> crate::Result<()> {
+    fn chunk(
+        &mut self,
+        store: &mut Store,
+        ctx: &Ctx,
+        start: usize,
+        end: usize,
+        customers_only: bool,
+    ) -> crate::Result<()> {
         // 1. Companies.
         let mut cos = Vec::with_capacity(end - start);
         let mut b = Batch::default();
@@ -1490,6 +1500,10 @@ impl Gen {
             if let Slot::Contact(ci, k) = slot {
                 cos[ci].contacts[k].id = id;
             }
+        }
+
+        if customers_only {
+            return Ok(());
         }
 
         // 3. Deals and business-card exchanges.
@@ -2448,8 +2462,10 @@ mod tests {
         let mut store = Store::open_in_memory().unwrap();
         let ctx = Ctx::new(NOW, "test-device");
         let mut calls = Vec::new();
-        let stats =
-            generate(&mut store, &ctx, &GenOptions { companies, seed }, &mut |d, t| calls.push((d, t))).unwrap();
+        let stats = generate(&mut store, &ctx, &GenOptions { companies, seed, customers_only: false }, &mut |d, t| {
+            calls.push((d, t))
+        })
+        .unwrap();
         assert_eq!(calls.first(), Some(&(0, companies)));
         assert_eq!(calls.last(), Some(&(companies, companies)));
         (store, ctx, stats)

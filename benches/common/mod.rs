@@ -37,7 +37,7 @@ pub fn db() -> &'static PathBuf {
             let stats = daifuku::gen::generate(
                 &mut store,
                 &ctx,
-                &daifuku::gen::GenOptions { companies: n, seed: 1 },
+                &daifuku::gen::GenOptions { companies: n, seed: 1, customers_only: false },
                 &mut |d, t| {
                     if d % 10_000 == 0 {
                         eprintln!("generating {d}/{t}");

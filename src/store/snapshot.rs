@@ -15,6 +15,7 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::types::Value as SqlValue;
+use rusqlite::{Connection, OpenFlags};
 
 use super::Store;
 use crate::error::{ApiError, Result};
@@ -32,6 +33,9 @@ pub(crate) const LOCAL_TABLES: &[&str] = &[
     "merges",
     "blobs",
 ];
+
+/// Records merged per transaction when an image meets local records.
+const MERGE_BATCH: usize = 5_000;
 
 /// Pages copied per step when an image is installed (64 MB of 4 kB pages).
 const INSTALL_PAGES_PER_STEP: i32 = 16_384;
@@ -89,19 +93,30 @@ impl Store {
         Ok(records)
     }
 
-    /// Opens a snapshot image written by [`Store::sync_write_image`] (of
-    /// this or an older schema, which is migrated).
-    pub fn open_image(path: &Path) -> Result<Store> {
-        Store::open(path).map_err(|e| {
-            if e.code == "newer_database" {
-                ApiError::new(
-                    "sync_format_newer",
-                    "A snapshot in the sync folder was written by a newer Daifuku. Please update Daifuku on this computer. Nothing was changed.",
-                )
-            } else {
-                e
-            }
-        })
+    /// Loads a snapshot image written by [`Store::sync_write_image`] (of
+    /// this or an older schema): installs it into an empty database, or
+    /// merges its records field by field into one with records of its own.
+    pub fn sync_load_image(&mut self, path: &Path, now_ms: i64) -> Result<()> {
+        let image = rusqlite::Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let schema: i64 = image.pragma_query_value(None, "user_version", |r| r.get(0))?;
+        if schema > self.schema_version()? {
+            return Err(ApiError::new(
+                "sync_format_newer",
+                "A snapshot in the sync folder was written by a newer Daifuku. Please update Daifuku on this computer. Nothing was changed.",
+            ));
+        }
+        let mut migrated = None;
+        let image = if schema < self.schema_version()? {
+            drop(image);
+            &migrated.insert(Store::open(path)?).conn
+        } else {
+            &image
+        };
+        if self.sync_is_blank()? {
+            self.install_image(image)
+        } else {
+            self.merge_image(image, now_ms)
+        }
     }
 
     /// Whether this database never held a record or a change of its own:
@@ -118,13 +133,7 @@ impl Store {
 
     /// Installs a snapshot image into this blank database: every shared
     /// table becomes the image's, this device's own tables stay as they are.
-    pub fn sync_install_image(&mut self, image: &Store) -> Result<()> {
-        if !self.sync_is_blank()? {
-            return Err(ApiError::new("sync_not_blank", "a snapshot image is installed only into an empty database"));
-        }
-        if image.schema_version()? != self.schema_version()? {
-            return Err(ApiError::new("sync_image_schema", "the snapshot image is of another schema version"));
-        }
+    fn install_image(&mut self, image: &Connection) -> Result<()> {
         let mut saved: Vec<(&str, usize, Vec<Vec<SqlValue>>)> = Vec::new();
         for t in LOCAL_TABLES {
             let mut stmt = self.conn.prepare(&format!("SELECT * FROM {t}"))?;
@@ -136,11 +145,12 @@ impl Store {
         }
         // A file in WAL mode would take every page twice (into the WAL, then
         // back); the rollback journal only keeps the few pages overwritten.
+        // Another connection (a backup, an import) keeps WAL on: then so be it.
         let file_backed = self.conn.path().is_some_and(|p| !p.is_empty());
         if file_backed {
-            self.conn.pragma_update(None, "journal_mode", "DELETE")?;
+            let _ = self.conn.pragma_update(None, "journal_mode", "DELETE");
         }
-        let copied = rusqlite::backup::Backup::new(&image.conn, &mut self.conn)
+        let copied = rusqlite::backup::Backup::new(image, &mut self.conn)
             .and_then(|b| b.run_to_completion(INSTALL_PAGES_PER_STEP, std::time::Duration::ZERO, None));
         if file_backed {
             self.conn.pragma_update(None, "journal_mode", "WAL")?;
@@ -156,6 +166,17 @@ impl Store {
             }
         }
         tx.commit()?;
+        Ok(())
+    }
+
+    /// Merges a snapshot image's records, conflicts and resolutions into
+    /// this database, a batch of records per transaction.
+    fn merge_image(&mut self, image: &Connection, now_ms: i64) -> Result<()> {
+        let (conflicts, resolved) = super::sync_apply::conflict_rows(image)?;
+        self.sync_load_snapshot_part(&[], &conflicts, &resolved, now_ms)?;
+        super::sync_apply::snapshot_records(image, MERGE_BATCH, &mut |records| {
+            self.sync_load_snapshot_part(&records, &[], &[], now_ms).map(|_| ())
+        })?;
         Ok(())
     }
 }

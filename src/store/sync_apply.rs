@@ -605,117 +605,6 @@ impl Store {
             .collect::<rusqlite::Result<Vec<_>>>()?)
     }
 
-    /// Every record with its versions, for a snapshot; calls `out` in
-    /// batches of `batch` records. Runs in one read transaction.
-    pub fn sync_snapshot_records(
-        &mut self,
-        batch: usize,
-        out: &mut dyn FnMut(Vec<SnapshotRecord>) -> Result<()>,
-    ) -> Result<u64> {
-        let tx = self.conn.transaction()?;
-        let mut n = 0u64;
-        let mut buf = Vec::with_capacity(batch);
-        for kind in Kind::ALL {
-            let meta = kind.meta();
-            let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
-            let sql = format!(
-                "SELECT t.id, t.created_at, t.created_by, t.updated_at, t.updated_by, t.deleted_at, t.deleted_by, c.clocks, {}
-                 FROM {} t LEFT JOIN record_clocks c ON c.record_id = t.id ORDER BY t.id",
-                names.iter().map(|n| format!("t.{n}")).collect::<Vec<_>>().join(", "),
-                meta.table
-            );
-            let mut stmt = tx.prepare(&sql)?;
-            let mut rows = stmt.query([])?;
-            while let Some(r) = rows.next()? {
-                let mut fields = Map::new();
-                for (i, def) in meta.fields.iter().enumerate() {
-                    let col = i + 8;
-                    let v = match def.ty {
-                        FieldType::Int { .. } | FieldType::Money => r.get::<_, Option<i64>>(col)?.map(Value::from),
-                        FieldType::Decimal { .. } => r.get::<_, Option<f64>>(col)?.map(Value::from),
-                        FieldType::Bool => Some(Value::Bool(r.get::<_, Option<i64>>(col)?.unwrap_or(0) != 0)),
-                        t if t.is_json() => Some(
-                            r.get::<_, Option<String>>(col)?
-                                .and_then(|s| serde_json::from_str(&s).ok())
-                                .unwrap_or(Value::Array(vec![])),
-                        ),
-                        _ => r.get::<_, Option<String>>(col)?.map(Value::String),
-                    };
-                    let v = v.unwrap_or(Value::Null);
-                    if v != blank(&def.ty) {
-                        fields.insert(def.name.to_string(), v);
-                    }
-                }
-                let clocks: Option<String> = r.get(7)?;
-                let deleted_at: Option<i64> = r.get(5)?;
-                buf.push(SnapshotRecord {
-                    kind: kind.as_str().to_string(),
-                    id: r.get(0)?,
-                    fields,
-                    clocks: clocks.map(|c| Clocks::from_json(&c).0).unwrap_or_default(),
-                    deleted: deleted_at.is_some(),
-                    created_at: r.get(1)?,
-                    created_by: r.get(2)?,
-                    updated_at: r.get(3)?,
-                    updated_by: r.get(4)?,
-                    deleted_at,
-                    deleted_by: r.get(6)?,
-                });
-                n += 1;
-                if buf.len() >= batch {
-                    out(std::mem::take(&mut buf))?;
-                }
-            }
-        }
-        if !buf.is_empty() {
-            out(buf)?;
-        }
-        tx.commit()?;
-        Ok(n)
-    }
-
-    /// Conflicts (all states) and resolutions, as JSON rows for a snapshot.
-    pub fn sync_conflict_rows(&self) -> Result<(Vec<Value>, Vec<Value>)> {
-        let conflicts = self
-            .conn
-            .prepare(
-                "SELECT kind, record_id, field, reason, loser_version, loser_value, loser_author,
-                        winner_version, winner_value, winner_author, detected_at, state FROM sync_conflicts ORDER BY id",
-            )?
-            .query_map([], |r| {
-                Ok(Value::Array(vec![
-                    Value::String(r.get(0)?),
-                    Value::String(r.get(1)?),
-                    Value::String(r.get(2)?),
-                    Value::String(r.get(3)?),
-                    Value::String(r.get(4)?),
-                    Value::String(r.get(5)?),
-                    r.get::<_, Option<String>>(6)?.map(Value::String).unwrap_or(Value::Null),
-                    Value::String(r.get(7)?),
-                    Value::String(r.get(8)?),
-                    r.get::<_, Option<String>>(9)?.map(Value::String).unwrap_or(Value::Null),
-                    Value::from(r.get::<_, i64>(10)?),
-                    Value::String(r.get(11)?),
-                ]))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let resolved = self
-            .conn
-            .prepare("SELECT record_id, field, loser_version, reason, resolved_at, resolved_by FROM sync_resolved ORDER BY 1, 2, 3, 4")?
-            .query_map([], |r| {
-                Ok(Value::Array(vec![
-                    Value::String(r.get(0)?),
-                    Value::String(r.get(1)?),
-                    Value::String(r.get(2)?),
-                    Value::String(r.get(3)?),
-                    Value::from(r.get::<_, i64>(4)?),
-                    r.get::<_, Option<String>>(5)?.map(Value::String).unwrap_or(Value::Null),
-                ]))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok((conflicts, resolved))
-    }
-
     /// Merges a snapshot part: records not here are inserted as they are;
     /// records here take each field with the higher version. One transaction.
     pub fn sync_load_snapshot_part(
@@ -988,4 +877,113 @@ impl Store {
             )?
             .query_row([], |r| r.get(0))?)
     }
+}
+
+/// Every record of a snapshot image with its versions; calls `out` in
+/// batches of `batch` records. Runs in one read transaction.
+pub(crate) fn snapshot_records(
+    conn: &Connection,
+    batch: usize,
+    out: &mut dyn FnMut(Vec<SnapshotRecord>) -> Result<()>,
+) -> Result<u64> {
+    let tx = conn.unchecked_transaction()?;
+    let mut n = 0u64;
+    let mut buf = Vec::with_capacity(batch);
+    for kind in Kind::ALL {
+        let meta = kind.meta();
+        let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
+        let sql = format!(
+            "SELECT t.id, t.created_at, t.created_by, t.updated_at, t.updated_by, t.deleted_at, t.deleted_by, c.clocks, {}
+             FROM {} t LEFT JOIN record_clocks c ON c.record_id = t.id ORDER BY t.id",
+            names.iter().map(|n| format!("t.{n}")).collect::<Vec<_>>().join(", "),
+            meta.table
+        );
+        let mut stmt = tx.prepare(&sql)?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let mut fields = Map::new();
+            for (i, def) in meta.fields.iter().enumerate() {
+                let col = i + 8;
+                let v = match def.ty {
+                    FieldType::Int { .. } | FieldType::Money => r.get::<_, Option<i64>>(col)?.map(Value::from),
+                    FieldType::Decimal { .. } => r.get::<_, Option<f64>>(col)?.map(Value::from),
+                    FieldType::Bool => Some(Value::Bool(r.get::<_, Option<i64>>(col)?.unwrap_or(0) != 0)),
+                    t if t.is_json() => Some(
+                        r.get::<_, Option<String>>(col)?
+                            .and_then(|s| serde_json::from_str(&s).ok())
+                            .unwrap_or(Value::Array(vec![])),
+                    ),
+                    _ => r.get::<_, Option<String>>(col)?.map(Value::String),
+                };
+                let v = v.unwrap_or(Value::Null);
+                if v != blank(&def.ty) {
+                    fields.insert(def.name.to_string(), v);
+                }
+            }
+            let clocks: Option<String> = r.get(7)?;
+            let deleted_at: Option<i64> = r.get(5)?;
+            buf.push(SnapshotRecord {
+                kind: kind.as_str().to_string(),
+                id: r.get(0)?,
+                fields,
+                clocks: clocks.map(|c| Clocks::from_json(&c).0).unwrap_or_default(),
+                deleted: deleted_at.is_some(),
+                created_at: r.get(1)?,
+                created_by: r.get(2)?,
+                updated_at: r.get(3)?,
+                updated_by: r.get(4)?,
+                deleted_at,
+                deleted_by: r.get(6)?,
+            });
+            n += 1;
+            if buf.len() >= batch {
+                out(std::mem::take(&mut buf))?;
+            }
+        }
+    }
+    if !buf.is_empty() {
+        out(buf)?;
+    }
+    tx.commit()?;
+    Ok(n)
+}
+
+/// A snapshot image's conflicts (all states) and resolutions, as JSON rows.
+pub(crate) fn conflict_rows(conn: &Connection) -> Result<(Vec<Value>, Vec<Value>)> {
+    let conflicts = conn
+        .prepare(
+            "SELECT kind, record_id, field, reason, loser_version, loser_value, loser_author,
+                    winner_version, winner_value, winner_author, detected_at, state FROM sync_conflicts ORDER BY id",
+        )?
+        .query_map([], |r| {
+            Ok(Value::Array(vec![
+                Value::String(r.get(0)?),
+                Value::String(r.get(1)?),
+                Value::String(r.get(2)?),
+                Value::String(r.get(3)?),
+                Value::String(r.get(4)?),
+                Value::String(r.get(5)?),
+                r.get::<_, Option<String>>(6)?.map(Value::String).unwrap_or(Value::Null),
+                Value::String(r.get(7)?),
+                Value::String(r.get(8)?),
+                r.get::<_, Option<String>>(9)?.map(Value::String).unwrap_or(Value::Null),
+                Value::from(r.get::<_, i64>(10)?),
+                Value::String(r.get(11)?),
+            ]))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let resolved = conn
+        .prepare("SELECT record_id, field, loser_version, reason, resolved_at, resolved_by FROM sync_resolved ORDER BY 1, 2, 3, 4")?
+        .query_map([], |r| {
+            Ok(Value::Array(vec![
+                Value::String(r.get(0)?),
+                Value::String(r.get(1)?),
+                Value::String(r.get(2)?),
+                Value::String(r.get(3)?),
+                Value::from(r.get::<_, i64>(4)?),
+                r.get::<_, Option<String>>(5)?.map(Value::String).unwrap_or(Value::Null),
+            ]))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok((conflicts, resolved))
 }

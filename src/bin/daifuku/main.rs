@@ -50,7 +50,13 @@ fn cli() -> Command {
                         .default_value("100")
                         .value_parser(clap::value_parser!(usize)),
                 )
-                .arg(Arg::new("seed").long("seed").default_value("1").value_parser(clap::value_parser!(u64))),
+                .arg(Arg::new("seed").long("seed").default_value("1").value_parser(clap::value_parser!(u64)))
+                .arg(
+                    Arg::new("customers-only")
+                        .long("customers-only")
+                        .action(clap::ArgAction::SetTrue)
+                        .help("Companies and contacts only (no deals, activities, purchases, tasks)"),
+                ),
         )
         .subcommand(
             Command::new("serve")
@@ -136,6 +142,7 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
             let opts = daifuku::gen::GenOptions {
                 companies: *sub.get_one::<usize>("companies").unwrap(),
                 seed: *sub.get_one::<u64>("seed").unwrap(),
+                customers_only: sub.get_flag("customers-only"),
             };
             let started = std::time::Instant::now();
             let stats = daifuku::gen::generate(&mut store, &ctx, &opts, &mut |done, total| {
