@@ -110,7 +110,19 @@ fn a_new_device_installs_the_image_and_keeps_its_own_settings() {
     let dir = tempfile::tempdir().unwrap();
     let mut b = Store::open(&dir.path().join("b.db")).unwrap();
     let b_id = b.device_id().unwrap();
+    // Scratch files a crash left behind: a stale one goes, a recent one
+    // (another process's join) stays.
+    let stale = dir.path().join(".daifuku-join-crashed.db");
+    let recent = dir.path().join(".daifuku-join-running.db");
+    for (path, age_ms) in [(&stale, 2 * 3_600_000), (&recent, 60_000)] {
+        let f = std::fs::File::create(path).unwrap();
+        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis((T0 + 10 - age_ms) as u64);
+        f.set_modified(at).unwrap();
+    }
     let r = round(&mut b, &mut folder, &mut Keyring::default(), T0 + 10);
+    assert!(!stale.exists());
+    assert!(recent.exists());
+    std::fs::remove_file(&recent).unwrap();
     assert!(r.snapshot_loaded.is_some(), "{r:?}");
     // The same records, and this device is still itself.
     assert_eq!(b.export_json().unwrap(), a.export_json().unwrap());

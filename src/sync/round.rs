@@ -395,7 +395,7 @@ impl Round<'_> {
     /// records (a database with records of its own). False when a part
     /// cannot be read yet (retried next round).
     fn load_snapshot(&mut self, m: &SnapshotManifest) -> Result<bool> {
-        let scratch = scratch_file(self.store, "join")?;
+        let scratch = scratch_file(self.store, "join", self.opts.now_ms)?;
         // Parts are checked and unpacked here while a second thread writes
         // the one before (two cores: unpacking and writing take about as long).
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
@@ -824,7 +824,7 @@ impl Round<'_> {
             .unwrap_or(0);
         let n = (self.store.sync_state_i64("snap_n")? as u64 + 1).max(own_max + 1);
         self.store.sync_state_set("snap_n", &n.to_string())?;
-        let scratch = scratch_file(self.store, "snapshot")?;
+        let scratch = scratch_file(self.store, "snapshot", self.opts.now_ms)?;
         let records = self.store.sync_write_image(scratch.path())?;
         let schema = self.store.schema_version()?;
         let mut image = std::io::BufReader::with_capacity(1 << 20, scratch.as_file());
@@ -922,9 +922,28 @@ impl Round<'_> {
     }
 }
 
-/// A scratch file for a snapshot image, removed when dropped.
-fn scratch_file(store: &Store, what: &str) -> Result<tempfile::NamedTempFile> {
+/// Scratch files older than this are left over from a crash.
+const SCRATCH_STALE_MS: i64 = 3_600_000;
+
+/// A scratch file for a snapshot image, removed when dropped. Scratch files
+/// a crash left behind (an image can be gigabytes) are removed first.
+fn scratch_file(store: &Store, what: &str, now_ms: i64) -> Result<tempfile::NamedTempFile> {
     let dir = store.scratch_dir();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        let ours = name.to_str().is_some_and(|n| {
+            (n.starts_with(".daifuku-join-") || n.starts_with(".daifuku-snapshot-")) && n.ends_with(".db")
+        });
+        let modified_ms = entry
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map(|d| d.as_millis() as i64);
+        if ours && modified_ms.is_some_and(|m| now_ms - m > SCRATCH_STALE_MS) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
     tempfile::Builder::new()
         .prefix(&format!(".daifuku-{what}-"))
         .suffix(".db")
