@@ -18,6 +18,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0008_attachments.sql"),
     // 0009: a covering index for duplicate scans and per-kind key lookups (issue 4).
     include_str!("../../migrations/0009_match_keys_by_kind.sql"),
+    // 0010: match_keys_by_key is redundant with 0009's index.
+    include_str!("../../migrations/0010_drop_match_keys_by_key.sql"),
 ];
 
 /// 0004: search index and merges (issue 4).

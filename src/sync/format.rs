@@ -57,6 +57,8 @@ const FLAG_ENCRYPTED: u8 = 1;
 const FLAG_DEFLATE: u8 = 2;
 const FLAG_RAW: u8 = 4;
 const FLAG_ZSTD: u8 = 8;
+/// The largest unpacked part a reader allocates for up front (1 GiB).
+const MAX_UNPACKED_PART: u64 = 1 << 30;
 /// zstd's level for snapshot images: level 1 packs a database image to
 /// about a third and unpacks at over 1 GB/s.
 const ZSTD_LEVEL: i32 = 1;
@@ -269,30 +271,40 @@ pub fn open(name: &str, bytes: &[u8], keys: &Keyring) -> Result<Vec<u8>, FilePro
     if HEADER_LEN + len != content.len() {
         return damaged("length mismatch");
     }
-    let mut payload = content[HEADER_LEN..].to_vec();
+    let decrypted;
+    let mut payload: &[u8] = &content[HEADER_LEN..];
     if flags & FLAG_ENCRYPTED != 0 {
         let Some(k) = keys.get(&key_id) else {
             return Err(FileProblem::Locked);
         };
-        payload = match k.open(name, &content[..19], &nonce, &payload) {
+        decrypted = match k.open(name, &content[..19], &nonce, payload) {
             Some(p) => p,
             None => return damaged("cannot decrypt (wrong passphrase or damaged)"),
         };
+        payload = &decrypted;
     }
     if flags & FLAG_DEFLATE != 0 {
         let mut out = Vec::with_capacity(payload.len() * 4);
-        if flate2::read::DeflateDecoder::new(&payload[..]).read_to_end(&mut out).is_err() {
+        if flate2::read::DeflateDecoder::new(payload).read_to_end(&mut out).is_err() {
             return damaged("bad compressed data");
         }
-        payload = out;
+        return Ok(out);
     }
     if flags & FLAG_ZSTD != 0 {
-        payload = match zstd::stream::decode_all(&payload[..]) {
-            Ok(p) => p,
-            Err(_) => return damaged("bad compressed data"),
+        // One allocation of the size the frame names (the writer's
+        // `bulk::compress` records it), capped so a forged size cannot
+        // ask for more than a part holds.
+        let size = zstd::zstd_safe::get_frame_content_size(payload).ok().flatten();
+        let unpacked = match size {
+            Some(n) if n <= MAX_UNPACKED_PART => zstd::bulk::decompress(payload, n as usize),
+            _ => zstd::stream::decode_all(payload),
+        };
+        return match unpacked {
+            Ok(p) => Ok(p),
+            Err(_) => damaged("bad compressed data"),
         };
     }
-    Ok(payload)
+    Ok(payload.to_vec())
 }
 
 /// Whether the file at hand is encrypted (from its header alone).
