@@ -114,10 +114,9 @@ fn a_new_device_installs_the_image_and_keeps_its_own_settings() {
     // (another process's join) stays.
     let stale = dir.path().join(".daifuku-join-crashed.db");
     let recent = dir.path().join(".daifuku-join-running.db");
-    for (path, age_ms) in [(&stale, 2 * 3_600_000), (&recent, 60_000)] {
+    for (path, age_s) in [(&stale, 2 * 3600), (&recent, 60)] {
         let f = std::fs::File::create(path).unwrap();
-        let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis((T0 + 10 - age_ms) as u64);
-        f.set_modified(at).unwrap();
+        f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(age_s)).unwrap();
     }
     let r = round(&mut b, &mut folder, &mut Keyring::default(), T0 + 10);
     assert!(!stale.exists());

@@ -45,6 +45,11 @@ fn io_error(doing: &str, path: &Path, e: impl std::fmt::Display) -> ApiError {
 }
 
 impl Store {
+    /// Whether the database is a file (not in memory).
+    pub fn is_file_backed(&self) -> bool {
+        self.conn.path().is_some_and(|p| !p.is_empty())
+    }
+
     /// Where large scratch files go: beside the database file (same disk,
     /// usually the roomiest), or the system's temporary folder for a
     /// database in memory.
@@ -146,7 +151,7 @@ impl Store {
         // A file in WAL mode would take every page twice (into the WAL, then
         // back); the rollback journal only keeps the few pages overwritten.
         // Another connection (a backup, an import) keeps WAL on: then so be it.
-        let file_backed = self.conn.path().is_some_and(|p| !p.is_empty());
+        let file_backed = self.is_file_backed();
         if file_backed {
             let _ = self.conn.pragma_update(None, "journal_mode", "DELETE");
         }

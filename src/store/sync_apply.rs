@@ -948,42 +948,40 @@ pub(crate) fn snapshot_records(
     Ok(n)
 }
 
-/// A snapshot image's conflicts (all states) and resolutions, as JSON rows.
+/// A snapshot image's conflicts (all states) and resolutions, as JSON rows
+/// (the column order `sync_load_snapshot_part` reads).
 pub(crate) fn conflict_rows(conn: &Connection) -> Result<(Vec<Value>, Vec<Value>)> {
-    let conflicts = conn
-        .prepare(
-            "SELECT kind, record_id, field, reason, loser_version, loser_value, loser_author,
-                    winner_version, winner_value, winner_author, detected_at, state FROM sync_conflicts ORDER BY id",
-        )?
-        .query_map([], |r| {
-            Ok(Value::Array(vec![
-                Value::String(r.get(0)?),
-                Value::String(r.get(1)?),
-                Value::String(r.get(2)?),
-                Value::String(r.get(3)?),
-                Value::String(r.get(4)?),
-                Value::String(r.get(5)?),
-                r.get::<_, Option<String>>(6)?.map(Value::String).unwrap_or(Value::Null),
-                Value::String(r.get(7)?),
-                Value::String(r.get(8)?),
-                r.get::<_, Option<String>>(9)?.map(Value::String).unwrap_or(Value::Null),
-                Value::from(r.get::<_, i64>(10)?),
-                Value::String(r.get(11)?),
-            ]))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let resolved = conn
-        .prepare("SELECT record_id, field, loser_version, reason, resolved_at, resolved_by FROM sync_resolved ORDER BY 1, 2, 3, 4")?
-        .query_map([], |r| {
-            Ok(Value::Array(vec![
-                Value::String(r.get(0)?),
-                Value::String(r.get(1)?),
-                Value::String(r.get(2)?),
-                Value::String(r.get(3)?),
-                Value::from(r.get::<_, i64>(4)?),
-                r.get::<_, Option<String>>(5)?.map(Value::String).unwrap_or(Value::Null),
-            ]))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let conflicts = json_rows(
+        conn,
+        "SELECT kind, record_id, field, reason, loser_version, loser_value, loser_author,
+                winner_version, winner_value, winner_author, detected_at, state FROM sync_conflicts ORDER BY id",
+    )?;
+    let resolved = json_rows(
+        conn,
+        "SELECT record_id, field, loser_version, reason, resolved_at, resolved_by FROM sync_resolved ORDER BY 1, 2, 3, 4",
+    )?;
     Ok((conflicts, resolved))
+}
+
+/// Each row of a query of text and integer columns as a JSON array.
+fn json_rows(conn: &Connection, sql: &str) -> Result<Vec<Value>> {
+    use rusqlite::types::Value as Sql;
+    let mut stmt = conn.prepare(sql)?;
+    let n = stmt.column_count();
+    let rows = stmt
+        .query_map([], |r| {
+            (0..n)
+                .map(|i| {
+                    Ok(match r.get::<_, Sql>(i)? {
+                        Sql::Text(s) => Value::String(s),
+                        Sql::Integer(v) => Value::from(v),
+                        Sql::Real(v) => Value::from(v),
+                        Sql::Null | Sql::Blob(_) => Value::Null,
+                    })
+                })
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .map(Value::Array)
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }

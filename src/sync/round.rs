@@ -395,7 +395,7 @@ impl Round<'_> {
     /// records (a database with records of its own). False when a part
     /// cannot be read yet (retried next round).
     fn load_snapshot(&mut self, m: &SnapshotManifest) -> Result<bool> {
-        let scratch = scratch_file(self.store, "join", self.opts.now_ms)?;
+        let scratch = scratch_file(self.store, "join")?;
         // Parts are checked and unpacked here while a second thread writes
         // the one before (two cores: unpacking and writing take about as long).
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
@@ -824,7 +824,7 @@ impl Round<'_> {
             .unwrap_or(0);
         let n = (self.store.sync_state_i64("snap_n")? as u64 + 1).max(own_max + 1);
         self.store.sync_state_set("snap_n", &n.to_string())?;
-        let scratch = scratch_file(self.store, "snapshot", self.opts.now_ms)?;
+        let scratch = scratch_file(self.store, "snapshot")?;
         let records = self.store.sync_write_image(scratch.path())?;
         let schema = self.store.schema_version()?;
         let mut image = std::io::BufReader::with_capacity(1 << 20, scratch.as_file());
@@ -923,32 +923,33 @@ impl Round<'_> {
 }
 
 /// Scratch files older than this are left over from a crash.
-const SCRATCH_STALE_MS: i64 = 3_600_000;
+const SCRATCH_STALE: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// A scratch file for a snapshot image, removed when dropped. Scratch files
-/// a crash left behind (an image can be gigabytes) are removed first.
-fn scratch_file(store: &Store, what: &str, now_ms: i64) -> Result<tempfile::NamedTempFile> {
+/// A scratch file for a snapshot image, removed when dropped. Beside a
+/// database file, scratch files a crash left behind (an image can be
+/// gigabytes) are removed: those last modified an hour before the new one
+/// (the file system's clock on both sides, so a device's skewed clock
+/// cannot make a running join's file look stale).
+fn scratch_file(store: &Store, what: &str) -> Result<tempfile::NamedTempFile> {
     let dir = store.scratch_dir();
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let name = entry.file_name();
-        let ours = name.to_str().is_some_and(|n| {
-            (n.starts_with(".daifuku-join-") || n.starts_with(".daifuku-snapshot-")) && n.ends_with(".db")
-        });
-        let modified_ms = entry
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-            .map(|d| d.as_millis() as i64);
-        if ours && modified_ms.is_some_and(|m| now_ms - m > SCRATCH_STALE_MS) {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
-    tempfile::Builder::new()
+    let file = tempfile::Builder::new()
         .prefix(&format!(".daifuku-{what}-"))
         .suffix(".db")
         .tempfile_in(&dir)
-        .map_err(|e| ApiError::new("io", format!("cannot make a scratch file in {}: {e}", dir.display())))
+        .map_err(|e| ApiError::new("io", format!("cannot make a scratch file in {}: {e}", dir.display())))?;
+    let now = file.as_file().metadata().and_then(|m| m.modified()).ok();
+    if let (Some(now), true) = (now, store.is_file_backed()) {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let ours = entry.file_name().to_str().is_some_and(|n| {
+                (n.starts_with(".daifuku-join-") || n.starts_with(".daifuku-snapshot-")) && n.ends_with(".db")
+            });
+            let modified = entry.metadata().and_then(|m| m.modified()).ok();
+            if ours && modified.is_some_and(|m| now.duration_since(m).is_ok_and(|age| age > SCRATCH_STALE)) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+    Ok(file)
 }
 
 fn scratch_error(file: &tempfile::NamedTempFile, e: std::io::Error) -> ApiError {
