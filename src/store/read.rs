@@ -20,23 +20,28 @@ fn select_sql(kind: Kind) -> String {
     format!("SELECT {ENVELOPE}, {} FROM {}", names.join(", "), kind.meta().table)
 }
 
+/// A field's column as JSON (`null` when empty; booleans and lists never are).
+pub(crate) fn field_value(row: &Row, col: usize, ty: &FieldType) -> rusqlite::Result<Value> {
+    let v = match ty {
+        FieldType::Int { .. } | FieldType::Money => row.get::<_, Option<i64>>(col)?.map(Value::from),
+        FieldType::Decimal { .. } => row.get::<_, Option<f64>>(col)?.map(Value::from),
+        FieldType::Bool => Some(Value::Bool(row.get::<_, Option<i64>>(col)?.unwrap_or(0) != 0)),
+        t if t.is_json() => Some(
+            row.get::<_, Option<String>>(col)?
+                .and_then(|s| serde_json::from_str(&s).ok())
+                .unwrap_or(Value::Array(vec![])),
+        ),
+        _ => row.get::<_, Option<String>>(col)?.map(Value::String),
+    };
+    Ok(v.unwrap_or(Value::Null))
+}
+
 /// Builds a `Stored` from a row selected by `select_sql`.
 fn from_row(kind: Kind, row: &Row) -> rusqlite::Result<Stored> {
     let mut fields = Map::new();
     for (i, def) in kind.meta().fields.iter().enumerate() {
         let col = i + 9;
-        let v = match def.ty {
-            FieldType::Int { .. } | FieldType::Money => row.get::<_, Option<i64>>(col)?.map(Value::from),
-            FieldType::Decimal { .. } => row.get::<_, Option<f64>>(col)?.map(Value::from),
-            FieldType::Bool => Some(Value::Bool(row.get::<_, Option<i64>>(col)?.unwrap_or(0) != 0)),
-            t if t.is_json() => Some(
-                row.get::<_, Option<String>>(col)?
-                    .and_then(|s| serde_json::from_str(&s).ok())
-                    .unwrap_or(Value::Array(vec![])),
-            ),
-            _ => row.get::<_, Option<String>>(col)?.map(Value::String),
-        };
-        fields.insert(def.name.to_string(), v.unwrap_or(Value::Null));
+        fields.insert(def.name.to_string(), field_value(row, col, &def.ty)?);
     }
     let record = Record::from_fields(kind, fields)
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(9, rusqlite::types::Type::Text, Box::new(e)))?;

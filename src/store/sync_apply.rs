@@ -903,19 +903,7 @@ pub(crate) fn snapshot_records(
         while let Some(r) = rows.next()? {
             let mut fields = Map::new();
             for (i, def) in meta.fields.iter().enumerate() {
-                let col = i + 8;
-                let v = match def.ty {
-                    FieldType::Int { .. } | FieldType::Money => r.get::<_, Option<i64>>(col)?.map(Value::from),
-                    FieldType::Decimal { .. } => r.get::<_, Option<f64>>(col)?.map(Value::from),
-                    FieldType::Bool => Some(Value::Bool(r.get::<_, Option<i64>>(col)?.unwrap_or(0) != 0)),
-                    t if t.is_json() => Some(
-                        r.get::<_, Option<String>>(col)?
-                            .and_then(|s| serde_json::from_str(&s).ok())
-                            .unwrap_or(Value::Array(vec![])),
-                    ),
-                    _ => r.get::<_, Option<String>>(col)?.map(Value::String),
-                };
-                let v = v.unwrap_or(Value::Null);
+                let v = read::field_value(r, i + 8, &def.ty)?;
                 if v != blank(&def.ty) {
                     fields.insert(def.name.to_string(), v);
                 }
