@@ -198,6 +198,9 @@ fn raw_sql_insert(bencher: Bencher) {
         });
 }
 
+#[global_allocator]
+static ALLOCATOR: daifuku::Allocator = daifuku::Allocator;
+
 fn main() {
     divan::main();
 }

@@ -229,6 +229,9 @@ fn report() {
     println!();
 }
 
+#[global_allocator]
+static ALLOCATOR: daifuku::Allocator = daifuku::Allocator;
+
 fn main() {
     db();
     report();

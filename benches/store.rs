@@ -18,6 +18,9 @@ fn sample_companies(store: &Store) -> Vec<String> {
     stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect()
 }
 
+#[global_allocator]
+static ALLOCATOR: daifuku::Allocator = daifuku::Allocator;
+
 fn main() {
     db();
     divan::main();

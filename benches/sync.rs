@@ -116,6 +116,9 @@ fn snapshot() -> &'static MemoryFolder {
     })
 }
 
+#[global_allocator]
+static ALLOCATOR: daifuku::Allocator = daifuku::Allocator;
+
 fn main() {
     divan::main();
 }

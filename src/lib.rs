@@ -25,3 +25,8 @@ pub mod sync;
 pub mod validate;
 
 pub use store::{Ctx, Store, Stored};
+
+/// The allocator every Daifuku binary sets as its global allocator, the same
+/// one SQLite allocates through (src/store/alloc.rs):
+/// `#[global_allocator] static A: daifuku::Allocator = daifuku::Allocator;`
+pub use mimalloc::MiMalloc as Allocator;

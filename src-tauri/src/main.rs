@@ -56,6 +56,9 @@ fn configure_reading() {
     daifuku::reading::configure(daifuku::reading::ReadingConfig { ipadic_dir, cache_dir });
 }
 
+#[global_allocator]
+static ALLOCATOR: daifuku::Allocator = daifuku::Allocator;
+
 fn main() {
     // WebKitGTK's accelerated compositing keeps GPU-style backing stores for
     // every layer of the page: ~110 MB more in the web process for this app

@@ -143,6 +143,7 @@ pub fn rotate(dir: &Path, keep: usize) -> Result<(Vec<String>, Vec<String>)> {
 
 /// Opens a database file read-only without touching it (no lock, no `-shm`).
 fn open_untouched(path: &Path) -> Result<Connection> {
+    super::alloc::install();
     let escaped = path.to_string_lossy().replace('%', "%25").replace('?', "%3f").replace('#', "%23");
     Connection::open_with_flags(
         format!("file:{escaped}?immutable=1"),

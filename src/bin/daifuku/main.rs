@@ -197,6 +197,9 @@ fn say(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
+#[global_allocator]
+static ALLOCATOR: daifuku::Allocator = daifuku::Allocator;
+
 fn main() -> ExitCode {
     let m = cli().get_matches();
     search::configure_reading();
