@@ -248,7 +248,7 @@ impl Store {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
         let ids = &mut self.ids;
-        let search = super::search::defer();
+        let search = super::search::defer(false);
         let mut planner = Planner::new(&prepared, opts.on_match);
         let mut report = ImportReport {
             kind,

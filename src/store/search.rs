@@ -180,37 +180,49 @@ fn index_exists(conn: &Connection) -> Result<bool> {
 /// `write_derived` on every write; a record in the trash gets none. Kinds the
 /// search box does not look in are ignored. Moving a record to the trash
 /// removes its document by trigger (migration 0004), whoever does it.
-pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>) -> Result<()> {
-    if !SEARCH_KINDS.contains(&kind) {
-        return Ok(());
-    }
-    let Some(doc) = keys::search_doc(kind, fields) else {
-        return Ok(());
-    };
-    let doc = match PENDING.with(|p| match p.borrow_mut().as_mut() {
+///
+/// Inside a bulk write ([`defer`]) the record is only noted; returns whether
+/// its match keys are deferred too (then the caller does not write them).
+/// `fresh`: the record was inserted by this write (it has no derived rows).
+pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>, fresh: bool) -> Result<bool> {
+    let deferred = PENDING.with(|p| match p.borrow_mut().as_mut() {
         Some(pending) => {
-            pending.push(kind, id, doc);
-            None
+            let keys = pending.keys;
+            if keys || SEARCH_KINDS.contains(&kind) {
+                pending.push(kind, id, fields, fresh);
+            }
+            Some(keys)
         }
-        None => Some(doc),
-    }) {
-        Some(doc) => doc,
-        None => return Ok(()),
-    };
-    write_docs(conn, vec![(kind, id.to_string(), doc)])
+        None => None,
+    });
+    if let Some(keys_deferred) = deferred {
+        return Ok(keys_deferred);
+    }
+    if let Some(doc) = keys::search_doc(kind, fields) {
+        write_docs(conn, [Derived { kind, id: id.to_string(), doc: Some(doc), keys: None }])?;
+    }
+    Ok(false)
 }
 
-/// Writes search documents: first the document table (a record in the trash
-/// gets none; unchanged text is left alone), then the full-text rows in
+/// The derived rows of one record, made from its fields: the search
+/// document (search kinds) and, when deferred, the match keys.
+struct Derived {
+    kind: Kind,
+    id: String,
+    doc: Option<SearchDoc>,
+    /// (fresh, keys): see [`index`].
+    keys: Option<(bool, Vec<(&'static str, String)>)>,
+}
+
+/// Writes derived rows: match keys and the document table (a record in the
+/// trash gets none; unchanged text is left alone), then the full-text rows in
 /// ascending rowid order (see [`Deferred`]).
-fn write_docs(conn: &Connection, docs: Vec<(Kind, String, SearchDoc)>) -> Result<()> {
-    if docs.is_empty() || !index_exists(conn)? {
-        return Ok(());
-    }
+fn write_docs(conn: &Connection, docs: impl IntoIterator<Item = Derived>) -> Result<()> {
+    let indexed = index_exists(conn)?;
     let mut next_doc: HashMap<Kind, i64> = HashMap::new();
     let mut stale: Vec<i64> = Vec::new();
     let mut fresh: Vec<(i64, SearchDoc)> = Vec::new();
-    for (kind, id, doc) in docs {
+    for Derived { kind, id, doc, keys } in docs {
         // Folder sync writes the derived rows of records it keeps in the trash.
         let live: bool = conn
             .prepare_cached(&format!("SELECT deleted_at IS NULL FROM {} WHERE id = ?1", kind.meta().table))?
@@ -218,9 +230,18 @@ fn write_docs(conn: &Connection, docs: Vec<(Kind, String, SearchDoc)>) -> Result
             .optional()?
             .unwrap_or(false);
         if !live {
-            unindex(conn, &id)?;
+            if keys.is_some() {
+                conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([&id])?;
+            }
+            if indexed && doc.is_some() {
+                unindex(conn, &id)?;
+            }
             continue;
         }
+        if let Some((fresh, keys)) = keys {
+            super::write::write_keys(conn, kind, &id, fresh, &keys)?;
+        }
+        let Some(doc) = doc.filter(|_| indexed) else { continue };
         let digest = digest(&doc);
         let existing: Option<(i64, i64)> = conn
             .prepare_cached("SELECT doc, digest FROM search_docs WHERE record_id = ?1")?
@@ -252,6 +273,9 @@ fn write_docs(conn: &Connection, docs: Vec<(Kind, String, SearchDoc)>) -> Result
             }
         };
         fresh.push((number, doc));
+    }
+    if !indexed {
+        return Ok(());
     }
     for number in stale {
         delete_text(conn, number)?;
@@ -291,18 +315,25 @@ fn write_docs(conn: &Connection, docs: Vec<(Kind, String, SearchDoc)>) -> Result
 // Deferred indexing for bulk writes
 // ---------------------------------------------------------------------------
 
-/// Documents to write at the end of a bulk write, the latest per record.
-/// They are made at once (the key caches of `normalize` are warm then).
+/// Records to index at the end of a bulk write, the latest fields per record.
 #[derive(Default)]
 struct Pending {
+    /// Match keys are deferred too.
+    keys: bool,
     order: Vec<(Kind, String)>,
-    docs: HashMap<String, SearchDoc>,
+    /// Fields, and whether the record was new when first noted.
+    fields: HashMap<String, (Map<String, Value>, bool)>,
 }
 
 impl Pending {
-    fn push(&mut self, kind: Kind, id: &str, doc: SearchDoc) {
-        if self.docs.insert(id.to_string(), doc).is_none() {
-            self.order.push((kind, id.to_string()));
+    fn push(&mut self, kind: Kind, id: &str, fields: &Map<String, Value>, fresh: bool) {
+        match self.fields.get_mut(id) {
+            // A record inserted earlier in this write still has no derived rows.
+            Some(entry) => entry.0 = fields.clone(),
+            None => {
+                self.fields.insert(id.to_string(), (fields.clone(), fresh));
+                self.order.push((kind, id.to_string()));
+            }
         }
     }
 }
@@ -319,20 +350,44 @@ thread_local! {
 /// work) per record — about ten times the cost of writing them together.
 /// Dropping the guard without flushing forgets the notes (the transaction
 /// they belong to is rolled back anyway).
+///
+/// `keys`: match keys are deferred as well (made on the flush's second
+/// thread). Only for writes that do not look records up by match key before
+/// the flush: an import plans each row against the rows it wrote before.
 pub(crate) struct Deferred(());
 
-pub(crate) fn defer() -> Deferred {
-    PENDING.with(|p| *p.borrow_mut() = Some(Pending::default()));
+pub(crate) fn defer(keys: bool) -> Deferred {
+    PENDING.with(|p| *p.borrow_mut() = Some(Pending { keys, ..Pending::default() }));
     Deferred(())
 }
 
 impl Deferred {
     /// Writes the noted documents, inside the caller's transaction: first
-    /// the document table, then the full-text rows back to back.
+    /// the document table, then the full-text rows back to back. A second
+    /// thread makes the documents (normalization, phone parsing, grams: a
+    /// sixth of a bulk write's time) while this one writes them.
     pub(crate) fn flush(self, conn: &Connection) -> Result<()> {
-        let Pending { order, mut docs } = PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
-        let docs = order.into_iter().filter_map(|(kind, id)| docs.remove(&id).map(|doc| (kind, id, doc))).collect();
-        write_docs(conn, docs)
+        let Pending { keys, order, mut fields } = PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        if order.is_empty() {
+            return Ok(());
+        }
+        let records: Vec<(Kind, String, Map<String, Value>, bool)> = order
+            .into_iter()
+            .filter_map(|(kind, id)| fields.remove(&id).map(|(f, fresh)| (kind, id, f, fresh)))
+            .collect();
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Derived>(1024);
+            scope.spawn(move || {
+                for (kind, id, fields, fresh) in records {
+                    let doc = keys::search_doc(kind, &fields);
+                    let keys = keys.then(|| (fresh, keys::match_keys(kind, &fields)));
+                    if tx.send(Derived { kind, id, doc, keys }).is_err() {
+                        return; // the writer stopped on an error
+                    }
+                }
+            });
+            write_docs(conn, rx)
+        })
     }
 }
 

@@ -238,7 +238,7 @@ fn insert_row(
         values.push(write::to_sql(&def.ty, &full[def.name]));
     }
     conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
-    write::write_derived(conn, kind, id, &full)?;
+    write::write_derived(conn, kind, id, &full, true)?;
     if deleted.is_some() {
         conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
     }
@@ -292,7 +292,7 @@ fn update_row(
     values.push(id.to_string().into());
     sql.push_str(&format!(" WHERE id = ?{}", values.len()));
     conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
-    write::write_derived(conn, kind, id, &full)?;
+    write::write_derived(conn, kind, id, &full, false)?;
     if deleted {
         conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
     }
@@ -514,7 +514,7 @@ impl Store {
     ) -> Result<ApplyStats> {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer();
+        let search = super::search::defer(true);
         let applied: u64 = tx
             .prepare_cached("SELECT applied FROM sync_peers WHERE device_id = ?1")?
             .query_row([device], |r| r.get::<_, i64>(0))
@@ -618,7 +618,7 @@ impl Store {
         let me = me.as_str();
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer();
+        let search = super::search::defer(true);
         let mut n = 0u64;
         for rec in records {
             let Some(kind) = Kind::parse(&rec.kind) else {

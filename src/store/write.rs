@@ -32,7 +32,7 @@ impl Store {
     pub fn create_many(&mut self, ctx: &Ctx, records: &[(Kind, Map<String, Value>)]) -> Result<Vec<String>> {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer();
+        let search = super::search::defer(true);
         let mut ids = Vec::with_capacity(records.len());
         for (kind, fields) in records {
             ids.push(insert(&tx, &mut self.ids, ctx, *kind, fields)?);
@@ -108,7 +108,7 @@ pub(crate) fn set_deleted_in(conn: &Connection, ctx: &Ctx, kind: Kind, id: &str,
             &format!("UPDATE {table} SET deleted_at = NULL, deleted_by = NULL, version = version + 1 WHERE id = ?1"),
             [id],
         )?;
-        write_derived(conn, kind, id, &fields)?;
+        write_derived(conn, kind, id, &fields, false)?;
     }
     let mut change = Map::new();
     change.insert("_deleted".into(), Value::Bool(deleted));
@@ -148,7 +148,7 @@ pub(crate) fn insert(
         values.push(to_sql(&def.ty, clean.get(def.name).unwrap_or(&Value::Null)));
     }
     conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
-    write_derived(conn, kind, &id, &clean)?;
+    write_derived(conn, kind, &id, &clean, true)?;
     let logged: Map<String, Value> =
         clean.iter().filter(|(_, v)| !is_empty(v)).map(|(k, v)| (k.clone(), v.clone())).collect();
     log_change(conn, ctx, kind, &id, "create", &logged)?;
@@ -254,7 +254,7 @@ pub(crate) fn update_with(
         values.push(to_sql(&def.ty, &clean[n]));
     }
     conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
-    write_derived(conn, kind, id, &clean)?;
+    write_derived(conn, kind, id, &clean, false)?;
     log_change(conn, ctx, kind, id, "update", &changed_map)?;
     if consequences {
         after_write(conn, ids, ctx, kind, id, Some(&old), &clean)?;
@@ -365,13 +365,16 @@ fn check_unique(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Va
 }
 
 /// Rewrites the match keys, list links and search document of one record.
-pub(crate) fn write_derived(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>) -> Result<()> {
-    super::search::index(conn, kind, id, fields)?;
-    conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
-    let mut ins =
-        conn.prepare_cached("INSERT INTO match_keys (key_type, key, kind, record_id) VALUES (?1, ?2, ?3, ?4)")?;
-    for (t, k) in keys::match_keys(kind, fields) {
-        ins.execute(params![t, k, kind.as_str(), id])?;
+/// `fresh`: the record was inserted by this write (no derived rows to replace).
+pub(crate) fn write_derived(
+    conn: &Connection,
+    kind: Kind,
+    id: &str,
+    fields: &Map<String, Value>,
+    fresh: bool,
+) -> Result<()> {
+    if !super::search::index(conn, kind, id, fields, fresh)? {
+        write_keys(conn, kind, id, fresh, &keys::match_keys(kind, fields))?;
     }
     let list_fields: Vec<&str> =
         kind.meta().fields.iter().filter(|f| matches!(f.ty, FieldType::RefList { .. })).map(|f| f.name).collect();
@@ -388,6 +391,44 @@ pub(crate) fn write_derived(conn: &Connection, kind: Kind, id: &str, fields: &Ma
         }
     }
     Ok(())
+}
+
+/// Replaces a record's match keys (one statement for all of them).
+pub(crate) fn write_keys(
+    conn: &Connection,
+    kind: Kind,
+    id: &str,
+    fresh: bool,
+    keys: &[(&'static str, String)],
+) -> Result<()> {
+    if !fresh {
+        conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
+    }
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let sql = KEYS_SQL.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        while cache.len() < keys.len() {
+            let n = cache.len() + 1;
+            let rows: Vec<String> = (0..n).map(|i| format!("(?1, ?2, ?{}, ?{})", 2 * i + 3, 2 * i + 4)).collect();
+            cache.push(format!("INSERT INTO match_keys (kind, record_id, key_type, key) VALUES {}", rows.join(", ")));
+        }
+        cache[keys.len() - 1].clone()
+    });
+    let kind_name = kind.as_str();
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&kind_name, &id];
+    for (t, k) in keys {
+        values.push(t);
+        values.push(k);
+    }
+    conn.prepare_cached(&sql)?.execute(values.as_slice())?;
+    Ok(())
+}
+
+thread_local! {
+    /// `INSERT INTO match_keys` of 1, 2, 3 … rows.
+    static KEYS_SQL: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Recomputes derived tables for every record (used by migrations).
@@ -407,7 +448,7 @@ pub(crate) fn rebuild_derived(conn: &Connection) -> Result<()> {
             .collect::<rusqlite::Result<_>>()?;
         for id in ids {
             let fields = read::get(conn, *kind, &id)?.record.to_fields();
-            write_derived(conn, *kind, &id, &fields)?;
+            write_derived(conn, *kind, &id, &fields, false)?;
         }
     }
     Ok(())
