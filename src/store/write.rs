@@ -379,18 +379,53 @@ pub(crate) fn write_derived(
     let list_fields: Vec<&str> =
         kind.meta().fields.iter().filter(|f| matches!(f.ty, FieldType::RefList { .. })).map(|f| f.name).collect();
     if !list_fields.is_empty() {
-        conn.prepare_cached("DELETE FROM record_links WHERE record_id = ?1")?.execute([id])?;
-        let mut link = conn
-            .prepare_cached("INSERT OR IGNORE INTO record_links (record_id, field, target_id) VALUES (?1, ?2, ?3)")?;
-        for f in list_fields {
-            if let Some(Value::Array(targets)) = fields.get(f) {
-                for t in targets.iter().filter_map(Value::as_str) {
-                    link.execute(params![id, f, t])?;
-                }
+        if !fresh {
+            conn.prepare_cached("DELETE FROM record_links WHERE record_id = ?1")?.execute([id])?;
+        }
+        let links: Vec<(&str, &str)> = list_fields
+            .iter()
+            .filter_map(|f| match fields.get(*f) {
+                Some(Value::Array(targets)) => Some(targets.iter().filter_map(Value::as_str).map(move |t| (*f, t))),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        for chunk in links.chunks(MAX_ROWS) {
+            let sql = multi_row_sql("INSERT OR IGNORE INTO record_links (record_id, field, target_id) VALUES", 1, chunk.len());
+            let mut values: Vec<&dyn rusqlite::ToSql> = vec![&id];
+            for (f, t) in chunk {
+                values.push(f);
+                values.push(t);
             }
+            conn.prepare_cached(&sql)?.execute(values.as_slice())?;
         }
     }
     Ok(())
+}
+
+/// Rows per multi-row `INSERT` (two parameters each, far below SQLite's limit).
+const MAX_ROWS: usize = 500;
+
+/// `head` followed by `n` rows of `shared` parameters common to all rows and
+/// two of their own: `(?1, ?2, ?3), (?1, ?4, ?5) …` for `shared` = 1. Made
+/// once per statement and size on each thread.
+fn multi_row_sql(head: &'static str, shared: usize, n: usize) -> String {
+    thread_local! {
+        static SQL: std::cell::RefCell<std::collections::HashMap<(&'static str, usize), String>> = std::cell::RefCell::default();
+    }
+    SQL.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry((head, n))
+            .or_insert_with(|| {
+                let common: String = (1..=shared).map(|i| format!("?{i}, ")).collect();
+                let rows: Vec<String> = (0..n)
+                    .map(|i| format!("({common}?{}, ?{})", shared + 2 * i + 1, shared + 2 * i + 2))
+                    .collect();
+                format!("{head} {}", rows.join(", "))
+            })
+            .clone()
+    })
 }
 
 /// Replaces a record's match keys (one statement for all of them).
@@ -404,31 +439,17 @@ pub(crate) fn write_keys(
     if !fresh {
         conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
     }
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let sql = KEYS_SQL.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        while cache.len() < keys.len() {
-            let n = cache.len() + 1;
-            let rows: Vec<String> = (0..n).map(|i| format!("(?1, ?2, ?{}, ?{})", 2 * i + 3, 2 * i + 4)).collect();
-            cache.push(format!("INSERT INTO match_keys (kind, record_id, key_type, key) VALUES {}", rows.join(", ")));
-        }
-        cache[keys.len() - 1].clone()
-    });
     let kind_name = kind.as_str();
-    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&kind_name, &id];
-    for (t, k) in keys {
-        values.push(t);
-        values.push(k);
+    for chunk in keys.chunks(MAX_ROWS) {
+        let sql = multi_row_sql("INSERT INTO match_keys (kind, record_id, key_type, key) VALUES", 2, chunk.len());
+        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&kind_name, &id];
+        for (t, k) in chunk {
+            values.push(t);
+            values.push(k);
+        }
+        conn.prepare_cached(&sql)?.execute(values.as_slice())?;
     }
-    conn.prepare_cached(&sql)?.execute(values.as_slice())?;
     Ok(())
-}
-
-thread_local! {
-    /// `INSERT INTO match_keys` of 1, 2, 3 … rows.
-    static KEYS_SQL: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 /// Recomputes derived tables for every record (used by migrations).
