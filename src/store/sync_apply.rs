@@ -205,13 +205,11 @@ fn insert_row(
     updated_by: Option<&str>,
     deleted: Option<(i64, Option<&str>)>,
 ) -> Result<()> {
+    // `fields` may lack fields (a change carries the non-empty ones): those
+    // are stored blank, and the key functions read missing as blank.
     let meta = kind.meta();
-    let mut full = Map::new();
-    for def in meta.fields {
-        full.insert(def.name.to_string(), fields.get(def.name).cloned().unwrap_or_else(|| blank(&def.ty)));
-    }
-    let display = keys::display_name(kind, &full);
-    let sort = keys::sort_key(kind, &full, &display);
+    let display = keys::display_name(kind, fields);
+    let sort = keys::sort_key(kind, fields, &display);
     let sql = write::cached_sql(&INSERT_SQL, kind, |kind| {
         let meta = kind.meta();
         let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
@@ -235,10 +233,13 @@ fn insert_row(
         sort.into(),
     ];
     for def in meta.fields {
-        values.push(write::to_sql(&def.ty, &full[def.name]));
+        values.push(match fields.get(def.name) {
+            Some(v) => write::to_sql(&def.ty, v),
+            None => write::to_sql(&def.ty, &blank(&def.ty)),
+        });
     }
     conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
-    write::write_derived(conn, kind, id, &full, true)?;
+    write::write_derived(conn, kind, id, fields, true)?;
     if deleted.is_some() {
         conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
     }

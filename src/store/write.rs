@@ -391,7 +391,11 @@ pub(crate) fn write_derived(
             .flatten()
             .collect();
         for chunk in links.chunks(MAX_ROWS) {
-            let sql = multi_row_sql("INSERT OR IGNORE INTO record_links (record_id, field, target_id) VALUES", 1, chunk.len());
+            let sql = multi_row_sql(
+                "INSERT OR IGNORE INTO record_links (record_id, field, target_id) VALUES",
+                1,
+                chunk.len(),
+            );
             let mut values: Vec<&dyn rusqlite::ToSql> = vec![&id];
             for (f, t) in chunk {
                 values.push(f);
@@ -419,9 +423,8 @@ fn multi_row_sql(head: &'static str, shared: usize, n: usize) -> String {
             .entry((head, n))
             .or_insert_with(|| {
                 let common: String = (1..=shared).map(|i| format!("?{i}, ")).collect();
-                let rows: Vec<String> = (0..n)
-                    .map(|i| format!("({common}?{}, ?{})", shared + 2 * i + 1, shared + 2 * i + 2))
-                    .collect();
+                let rows: Vec<String> =
+                    (0..n).map(|i| format!("({common}?{}, ?{})", shared + 2 * i + 1, shared + 2 * i + 2)).collect();
                 format!("{head} {}", rows.join(", "))
             })
             .clone()

@@ -134,11 +134,27 @@ struct Round<'a> {
     write_key: Option<FileKey>,
     /// Nothing more may be written this round (the folder refused a write).
     writes_blocked: bool,
+    /// A change file read ahead and being opened (decrypted, unpacked,
+    /// parsed) on another thread while the current one is applied.
+    prefetch: Option<Prefetch>,
+}
+
+struct Prefetch {
+    name: FileName,
+    opened: std::thread::JoinHandle<std::result::Result<Body, FileProblem>>,
 }
 
 impl Round<'_> {
     fn read_body(&mut self, name: &FileName) -> Result<Option<Body>> {
-        let body = self.read_with(name, |bytes, keys| format::open_body(name, bytes, keys))?;
+        let body = match self.prefetch.take() {
+            Some(ahead) if ahead.name == *name => {
+                self.report.files_read += 1;
+                let opened =
+                    ahead.opened.join().unwrap_or_else(|_| Err(FileProblem::Damaged("could not be opened".into())));
+                self.settle(&name.to_path(), opened)?
+            }
+            _ => self.read_with(name, |bytes, keys| format::open_body(name, bytes, keys))?,
+        };
         if let Some(Body::Changes(b)) = &body {
             if b.changes.iter().any(|c| hlc::Hlc::parse(&c.hlc).is_none()) {
                 return self.bad_file(&name.to_path(), "a change has no valid clock").map(|_| None);
@@ -172,9 +188,29 @@ impl Round<'_> {
             }
         };
         self.report.files_read += 1;
-        match open(&bytes, self.keys) {
+        self.settle(&path, open(&bytes, self.keys))
+    }
+
+    /// Starts reading and opening a file the round will probably ask for
+    /// next. A file that cannot be read now is left to the normal read
+    /// (which reports it).
+    fn read_ahead(&mut self, name: FileName) {
+        if self.prefetch.as_ref().is_some_and(|p| p.name == name) {
+            return;
+        }
+        let Ok(bytes) = self.folder.read(&name.to_path()) else { return };
+        let keys = self.keys.clone();
+        let for_thread = name.clone();
+        let opened = std::thread::spawn(move || format::open_body(&for_thread, &bytes, &keys));
+        self.prefetch = Some(Prefetch { name, opened });
+    }
+
+    /// What opening a file gave: the value, or `None` with a warning (the
+    /// next round retries), or the "please update" error.
+    fn settle<T>(&mut self, path: &str, opened: std::result::Result<T, FileProblem>) -> Result<Option<T>> {
+        match opened {
             Ok(v) => {
-                self.store.sync_clear_bad_file(&path)?;
+                self.store.sync_clear_bad_file(path)?;
                 Ok(Some(v))
             }
             Err(FileProblem::Newer(v)) => Err(newer_error(v)),
@@ -184,11 +220,11 @@ impl Round<'_> {
                         "file_locked",
                         format!("{path} is encrypted with a passphrase this device does not have."),
                     )
-                    .file(&path),
+                    .file(path),
                 );
                 Ok(None)
             }
-            Err(FileProblem::Damaged(why)) => self.bad_file(&path, &why).map(|_| None),
+            Err(FileProblem::Damaged(why)) => self.bad_file(path, &why).map(|_| None),
         }
     }
 
@@ -471,6 +507,15 @@ impl Round<'_> {
                         match self.read_body(&name)? {
                             Some(Body::Changes(b)) => {
                                 cache.insert(name.clone(), b);
+                                // The file after it, opened while this one is applied.
+                                let after = listing
+                                    .changes_of(d)
+                                    .into_iter()
+                                    .filter(|(f, l)| *f <= last + 1 && *l > last)
+                                    .max_by_key(|r| r.1);
+                                if let Some((first, last)) = after {
+                                    self.read_ahead(FileName::Changes { device: d.clone(), first, last });
+                                }
                             }
                             _ => {
                                 failed.insert(name);
@@ -1051,6 +1096,7 @@ fn run_round(
         report: SyncReport { device_id: me.clone(), at: opts.now_ms, ..Default::default() },
         write_key: None,
         writes_blocked: false,
+        prefetch: None,
     };
     // The folder's format.
     let newest_format = listing
