@@ -784,3 +784,23 @@ fn cli_import_dry_run_errors_accept_and_on_match() {
     let out = daifuku(&db, &["import", f, "--on-match", "sometimes"]);
     assert!(!out.status.success());
 }
+
+/// The apply decides every row as the preview did, also when an earlier row
+/// of the file changes a key that a later row matches on: match keys are
+/// those of the database before the import (plus the file's own rows).
+#[test]
+fn the_apply_decides_as_the_preview_when_a_row_changes_a_key() {
+    let mut s = store();
+    let first = "顧客コード,会社名,法人番号\r\nK1,テスト商事,9100000000007\r\n";
+    apply(&mut s, "a.csv", first.as_bytes(), &ImportOptions::default(), false).unwrap();
+    let (id, _) = by_code(&s, "K1");
+    // Row 2 moves K1 to another 法人番号; row 3 names K1's old one.
+    let second = "顧客コード,会社名,法人番号\r\nK1,テスト商事,1100000000014\r\n,別名商事,9100000000007\r\n";
+    let p = preview(&s, "b.csv", second.as_bytes(), &ImportOptions::default());
+    let planned: Vec<(RowAction, Option<String>)> = p.rows.iter().map(|r| (r.action, r.target_id.clone())).collect();
+    assert_eq!(planned, vec![(RowAction::Update, Some(id.clone())), (RowAction::Update, Some(id.clone()))]);
+    let r = apply(&mut s, "b.csv", second.as_bytes(), &ImportOptions::default(), false).unwrap();
+    assert_eq!(r.summary, p.summary);
+    assert_eq!((r.created, r.updated), (0, 2));
+    assert_eq!(companies(&s).len(), 1);
+}

@@ -5,9 +5,11 @@
 //! row as it is planned — the database it plans against is the one it
 //! writes to, so the preview's choices and the apply's agree unless the
 //! data changed in between. Rows with errors make the import fail (nothing
-//! written) unless the user accepted importing the good rows only. A
-//! cancel from the progress callback, or any failed write, rolls the whole
-//! import back.
+//! written) unless the user accepted importing the good rows only. Match
+//! keys are written at the end of the apply (`search::defer`): lookups by
+//! key see the database as the preview saw it, even when an earlier row
+//! changed a key a later row matches on. A cancel from the progress
+//! callback, or any failed write, rolls the whole import back.
 
 use std::collections::HashMap;
 
@@ -248,7 +250,7 @@ impl Store {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
         let ids = &mut self.ids;
-        let search = super::search::defer(false);
+        let search = super::search::defer();
         let mut planner = Planner::new(&prepared, opts.on_match);
         let mut report = ImportReport {
             kind,

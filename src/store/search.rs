@@ -181,22 +181,20 @@ fn index_exists(conn: &Connection) -> Result<bool> {
 /// search box does not look in are ignored. Moving a record to the trash
 /// removes its document by trigger (migration 0004), whoever does it.
 ///
-/// Inside a bulk write ([`defer`]) the record is only noted; returns whether
-/// its match keys are deferred too (then the caller does not write them).
-/// `fresh`: the record was inserted by this write (it has no derived rows).
+/// Inside a bulk write ([`defer`]) the record is only noted, its match keys
+/// too: returns whether they are deferred (then the caller does not write
+/// them). `fresh`: the record was inserted by this write (it has no derived
+/// rows).
 pub(crate) fn index(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Value>, fresh: bool) -> Result<bool> {
     let deferred = PENDING.with(|p| match p.borrow_mut().as_mut() {
         Some(pending) => {
-            let keys = pending.keys;
-            if keys || SEARCH_KINDS.contains(&kind) {
-                pending.push(kind, id, fields, fresh);
-            }
-            Some(keys)
+            pending.push(kind, id, fields, fresh);
+            true
         }
-        None => None,
+        None => false,
     });
-    if let Some(keys_deferred) = deferred {
-        return Ok(keys_deferred);
+    if deferred {
+        return Ok(true);
     }
     if let Some(doc) = keys::search_doc(kind, fields) {
         write_docs(conn, [Derived { kind, id: id.to_string(), doc: Some(doc), keys: None }])?;
@@ -318,8 +316,6 @@ fn write_docs(conn: &Connection, docs: impl IntoIterator<Item = Derived>) -> Res
 /// Records to index at the end of a bulk write, the latest fields per record.
 #[derive(Default)]
 struct Pending {
-    /// Match keys are deferred too.
-    keys: bool,
     order: Vec<(Kind, String)>,
     /// Fields, and whether the record was new when first noted.
     fields: HashMap<String, (Map<String, Value>, bool)>,
@@ -351,13 +347,14 @@ thread_local! {
 /// Dropping the guard without flushing forgets the notes (the transaction
 /// they belong to is rolled back anyway).
 ///
-/// `keys`: match keys are deferred as well (made on the flush's second
-/// thread). Only for writes that do not look records up by match key before
-/// the flush: an import plans each row against the rows it wrote before.
+/// Match keys are deferred the same way: until the flush, lookups by match
+/// key see the keys from before the bulk write. An import relies on that to
+/// decide each row as its preview did (rows of the file it already wrote
+/// are matched as rows of the file, not through the database).
 pub(crate) struct Deferred(());
 
-pub(crate) fn defer(keys: bool) -> Deferred {
-    PENDING.with(|p| *p.borrow_mut() = Some(Pending { keys, ..Pending::default() }));
+pub(crate) fn defer() -> Deferred {
+    PENDING.with(|p| *p.borrow_mut() = Some(Pending::default()));
     Deferred(())
 }
 
@@ -367,7 +364,7 @@ impl Deferred {
     /// thread makes the documents (normalization, phone parsing, grams: a
     /// sixth of a bulk write's time) while this one writes them.
     pub(crate) fn flush(self, conn: &Connection) -> Result<()> {
-        let Pending { keys, order, mut fields } = PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
+        let Pending { order, mut fields } = PENDING.with(|p| p.borrow_mut().take()).unwrap_or_default();
         if order.is_empty() {
             return Ok(());
         }
@@ -380,7 +377,7 @@ impl Deferred {
             scope.spawn(move || {
                 for (kind, id, fields, fresh) in records {
                     let doc = keys::search_doc(kind, &fields);
-                    let keys = keys.then(|| (fresh, keys::match_keys(kind, &fields)));
+                    let keys = Some((fresh, keys::match_keys(kind, &fields)));
                     if tx.send(Derived { kind, id, doc, keys }).is_err() {
                         return; // the writer stopped on an error
                     }

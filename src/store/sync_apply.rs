@@ -515,7 +515,7 @@ impl Store {
     ) -> Result<ApplyStats> {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer(true);
+        let search = super::search::defer();
         let applied: u64 = tx
             .prepare_cached("SELECT applied FROM sync_peers WHERE device_id = ?1")?
             .query_row([device], |r| r.get::<_, i64>(0))
@@ -619,7 +619,7 @@ impl Store {
         let me = me.as_str();
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer(true);
+        let search = super::search::defer();
         let mut n = 0u64;
         for rec in records {
             let Some(kind) = Kind::parse(&rec.kind) else {

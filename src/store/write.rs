@@ -32,7 +32,7 @@ impl Store {
     pub fn create_many(&mut self, ctx: &Ctx, records: &[(Kind, Map<String, Value>)]) -> Result<Vec<String>> {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer(true);
+        let search = super::search::defer();
         let mut ids = Vec::with_capacity(records.len());
         for (kind, fields) in records {
             ids.push(insert(&tx, &mut self.ids, ctx, *kind, fields)?);
