@@ -20,6 +20,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0009_match_keys_by_kind.sql"),
     // 0010: match_keys_by_key is redundant with 0009's index.
     include_str!("../../migrations/0010_drop_match_keys_by_key.sql"),
+    // 0011: match_keys keyed like 0009's index, without a rowid table beside it.
+    include_str!("../../migrations/0011_match_keys_without_rowid.sql"),
 ];
 
 /// 0004: search index and merges (issue 4).

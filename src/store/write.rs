@@ -444,7 +444,8 @@ pub(crate) fn write_keys(
     }
     let kind_name = kind.as_str();
     for chunk in keys.chunks(MAX_ROWS) {
-        let sql = multi_row_sql("INSERT INTO match_keys (kind, record_id, key_type, key) VALUES", 2, chunk.len());
+        let sql =
+            multi_row_sql("INSERT OR IGNORE INTO match_keys (kind, record_id, key_type, key) VALUES", 2, chunk.len());
         let mut values: Vec<&dyn rusqlite::ToSql> = vec![&kind_name, &id];
         for (t, k) in chunk {
             values.push(t);
