@@ -229,7 +229,7 @@ fn write_docs(conn: &Connection, docs: impl IntoIterator<Item = Derived>) -> Res
             .unwrap_or(false);
         if !live {
             if keys.is_some() {
-                conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([&id])?;
+                super::write::delete_keys(conn, &id)?;
             }
             if indexed && doc.is_some() {
                 unindex(conn, &id)?;

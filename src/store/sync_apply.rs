@@ -241,7 +241,7 @@ fn insert_row(
     conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
     write::write_derived(conn, kind, id, fields, true)?;
     if deleted.is_some() {
-        conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
+        write::delete_keys(conn, id)?;
     }
     Ok(())
 }
@@ -295,7 +295,7 @@ fn update_row(
     conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
     write::write_derived(conn, kind, id, &full, false)?;
     if deleted {
-        conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
+        write::delete_keys(conn, id)?;
     }
     Ok(())
 }

@@ -101,7 +101,7 @@ pub(crate) fn set_deleted_in(conn: &Connection, ctx: &Ctx, kind: Kind, id: &str,
             &format!("UPDATE {table} SET deleted_at = ?1, deleted_by = ?2, version = version + 1 WHERE id = ?3"),
             params![ctx.now_ms, ctx.user_id, id],
         )?;
-        conn.execute("DELETE FROM match_keys WHERE record_id = ?1", [id])?;
+        delete_keys(conn, id)?;
     } else {
         check_unique(conn, kind, id, &fields)?;
         conn.execute(
@@ -440,7 +440,7 @@ pub(crate) fn write_keys(
     keys: &[(&'static str, String)],
 ) -> Result<()> {
     if !fresh {
-        conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
+        delete_keys(conn, id)?;
     }
     let kind_name = kind.as_str();
     for chunk in keys.chunks(MAX_ROWS) {
@@ -453,6 +453,12 @@ pub(crate) fn write_keys(
         }
         conn.prepare_cached(&sql)?.execute(values.as_slice())?;
     }
+    Ok(())
+}
+
+/// Removes a record's match keys (a record in the trash has none).
+pub(crate) fn delete_keys(conn: &Connection, id: &str) -> Result<()> {
+    conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
     Ok(())
 }
 

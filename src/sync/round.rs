@@ -104,6 +104,15 @@ struct Listing {
 }
 
 impl Listing {
+    /// The change file of `device` to apply after its change `applied`: the
+    /// one that continues from there and reaches furthest.
+    fn next_changes(&self, device: &str, applied: u64) -> Option<(u64, u64)> {
+        self.changes_of(device)
+            .into_iter()
+            .filter(|(first, last)| *first <= applied + 1 && *last > applied)
+            .max_by_key(|r| r.1)
+    }
+
     fn changes_of(&self, device: &str) -> Vec<(u64, u64)> {
         self.files
             .iter()
@@ -486,19 +495,13 @@ impl Round<'_> {
         let mut cache: BTreeMap<FileName, ChangeBatch> = BTreeMap::new();
         let mut failed: BTreeSet<FileName> = BTreeSet::new();
         let mut warned_clock: BTreeSet<String> = BTreeSet::new();
-        let own_out = self.store.sync_state_i64("out_seq")? as u64;
         loop {
             let mut progress = false;
             let mut applied = self.applied()?;
             for d in &devices {
                 loop {
                     let a = applied.get(d).copied().unwrap_or(0);
-                    let next = listing
-                        .changes_of(d)
-                        .into_iter()
-                        .filter(|(first, last)| *first <= a + 1 && *last > a)
-                        .max_by_key(|r| r.1);
-                    let Some((first, last)) = next else { break };
+                    let Some((first, last)) = listing.next_changes(d, a) else { break };
                     let name = FileName::Changes { device: d.clone(), first, last };
                     if failed.contains(&name) {
                         break;
@@ -508,12 +511,7 @@ impl Round<'_> {
                             Some(Body::Changes(b)) => {
                                 cache.insert(name.clone(), b);
                                 // The file after it, opened while this one is applied.
-                                let after = listing
-                                    .changes_of(d)
-                                    .into_iter()
-                                    .filter(|(f, l)| *f <= last + 1 && *l > last)
-                                    .max_by_key(|r| r.1);
-                                if let Some((first, last)) = after {
+                                if let Some((first, last)) = listing.next_changes(d, last) {
                                     self.read_ahead(FileName::Changes { device: d.clone(), first, last });
                                 }
                             }
@@ -534,7 +532,6 @@ impl Round<'_> {
                     if !ready {
                         break;
                     }
-                    let _ = own_out;
                     let stats = self.store.sync_apply_changes(d, first, &batch.changes, self.opts.now_ms)?;
                     self.report.changes_applied += stats.changes;
                     self.report.fields_applied += stats.fields_applied;
