@@ -146,6 +146,8 @@ fn raw_match(store: &Store, c: &Case) -> Vec<i64> {
 /// The raw `MATCH`, then each hit's record and display name: the least a
 /// search box must do with the rowids.
 fn raw_match_with_names(store: &Store, c: &Case) -> usize {
+    // One read transaction, as the search takes: one lock, not one per statement.
+    let tx = store.conn().unchecked_transaction().unwrap();
     let mut names = 0;
     for rowid in raw_match(store, c) {
         let (kind, id): (String, String) = store
@@ -163,6 +165,7 @@ fn raw_match_with_names(store: &Store, c: &Case) -> usize {
             .unwrap();
         names += name.len();
     }
+    tx.commit().unwrap();
     names
 }
 

@@ -110,6 +110,21 @@ impl Drop for BulkCache<'_> {
     }
 }
 
+/// Runs `f`, a read of several statements, in one read transaction: one
+/// consistent view of the database, and one lock instead of one per
+/// statement (each statement outside a transaction takes and releases the
+/// WAL read lock: system calls that were a quarter of a search's time).
+/// Inside a transaction already, `f` just runs.
+pub(crate) fn read<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    if !conn.is_autocommit() {
+        return f();
+    }
+    let tx = conn.unchecked_transaction()?;
+    let out = f()?;
+    tx.commit()?;
+    Ok(out)
+}
+
 pub struct Store {
     conn: Connection,
     ids: ChaCha8Rng,
