@@ -124,15 +124,10 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-fn measure(runs: usize, mut f: impl FnMut(usize)) -> Vec<Duration> {
-    let mut times = Vec::with_capacity(runs);
-    for i in 0..runs {
-        let t = Instant::now();
-        f(i);
-        times.push(t.elapsed());
-    }
-    times.sort();
-    times
+fn time(f: impl FnOnce()) -> Duration {
+    let t = Instant::now();
+    f();
+    t.elapsed()
 }
 
 /// The same query as one raw FTS5 `MATCH … LIMIT 20` (rowids only).
@@ -186,16 +181,25 @@ fn report() {
             store.search(&c.q, LIMIT, &[]).unwrap();
             raw_match_with_names(&store, c);
         }
+        // The three are interleaved query by query, so that each sees the
+        // same caches and the same load on the machine.
         let runs = cases.len() * 10;
-        let ours = measure(runs, |i| {
-            store.search(&cases[i % cases.len()].q, LIMIT, &[]).unwrap();
-        });
-        let raw = measure(runs, |i| {
-            raw_match(&store, &cases[i % cases.len()]);
-        });
-        let named = measure(runs, |i| {
-            raw_match_with_names(&store, &cases[i % cases.len()]);
-        });
+        let (mut ours, mut raw, mut named) = (Vec::new(), Vec::new(), Vec::new());
+        for i in 0..runs {
+            let c = &cases[i % cases.len()];
+            ours.push(time(|| {
+                store.search(&c.q, LIMIT, &[]).unwrap();
+            }));
+            raw.push(time(|| {
+                raw_match(&store, c);
+            }));
+            named.push(time(|| {
+                raw_match_with_names(&store, c);
+            }));
+        }
+        for times in [&mut ours, &mut raw, &mut named] {
+            times.sort();
+        }
         let (p95, raw95, named95) = (percentile(&ours, 0.95), percentile(&raw, 0.95), percentile(&named, 0.95));
         let ratio = |a: Duration, b: Duration| a.as_secs_f64() / b.as_secs_f64().max(1e-9);
         println!(

@@ -98,6 +98,20 @@ pub fn match_keys(kind: Kind, m: &Map<String, Value>) -> Vec<(&'static str, Stri
     keys
 }
 
+/// The kinds of records that have match keys of `key_type` (see
+/// [`match_keys`]), in search order: a search looks up a key only in these.
+pub fn key_kinds(key_type: &str) -> &'static [Kind] {
+    match key_type {
+        "name" => &[Kind::Company, Kind::Product],
+        "person" => &[Kind::Contact, Kind::User],
+        "reading" => &[Kind::Company, Kind::Contact, Kind::Product],
+        "corporate_number" | "code" | "postal" | "address" => &[Kind::Company],
+        "phone" => &[Kind::Company, Kind::Contact],
+        "email" => &[Kind::Company, Kind::Contact, Kind::User],
+        _ => &[],
+    }
+}
+
 /// Kinds the search box looks in, in the order hits of equal rank are listed.
 pub const SEARCH_KINDS: &[Kind] = &[Kind::Company, Kind::Contact, Kind::Deal, Kind::Product, Kind::Activity];
 
@@ -309,6 +323,36 @@ mod tests {
         let a = doc(Kind::Activity, json!({"subject": "定例", "content": "価格の件"}));
         assert_eq!((a.name.as_str(), a.body.as_str(), a.name_grams.as_str()), ("定例", "価格の件", ""));
         assert!(search_doc(Kind::Task, &Map::new()).is_none());
+    }
+
+    /// `key_kinds` lists exactly the kinds `match_keys` makes keys of each
+    /// type for: a record with every field filled has all its kind's keys.
+    #[test]
+    fn key_kinds_are_the_kinds_with_such_keys() {
+        let mut made: Vec<(&str, Kind)> = Vec::new();
+        for kind in Kind::ALL {
+            let mut m = Map::new();
+            for f in kind.meta().fields {
+                let v = match f.name {
+                    "email" => "a@example.jp",
+                    "phone" | "fax" | "mobile" => "03-1234-5678",
+                    "postal_code" => "100-0001",
+                    "corporate_number" => "1234567890123",
+                    _ => "山田",
+                };
+                m.insert(f.name.to_string(), Value::String(v.to_string()));
+            }
+            for (key_type, _) in match_keys(*kind, &m) {
+                assert!(key_kinds(key_type).contains(kind), "{kind:?} has {key_type} keys");
+                made.push((key_type, *kind));
+            }
+        }
+        for key_type in ["name", "person", "reading", "corporate_number", "code", "postal", "address", "phone", "email"]
+        {
+            for kind in key_kinds(key_type) {
+                assert!(made.contains(&(key_type, *kind)), "{kind:?} has no {key_type} keys");
+            }
+        }
     }
 
     #[test]

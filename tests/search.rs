@@ -381,6 +381,67 @@ fn an_upgraded_database_is_searchable() {
     assert_eq!(hits[0].display_name, "株式会社 山田商事");
     assert_eq!(search(&s, "0312345678")[0].matched, MatchKind::Phone);
     assert_eq!(search(&s, "東洋")[0].display_name, "㈱東洋精機");
+    // Substrings come from the full-text index, which migration 0012
+    // emptied and rebuilt in its new row order.
+    let reading = search(&s, "ようせい");
+    assert_eq!((reading[0].display_name.as_str(), reading[0].matched), ("㈱東洋精機", MatchKind::Reading));
+    let name = search(&s, "精機");
+    assert_eq!((name[0].display_name.as_str(), name[0].matched), ("㈱東洋精機", MatchKind::Name));
+    let name = search(&s, "田商事");
+    assert_eq!((name[0].display_name.as_str(), name[0].matched), ("株式会社 山田商事", MatchKind::Name));
+}
+
+/// One full-text query reads every column, best rank first, `limit` rows at
+/// a time: a record matching in two columns takes two rows, and the page
+/// still fills with distinct records, in rank order.
+#[test]
+fn a_page_fills_with_distinct_records_matching_in_several_columns() {
+    let mut s = Store::open_in_memory().unwrap();
+    let mut both = Vec::new();
+    for i in 0..15 {
+        // Name and reading both contain オバシ (neither starts with it).
+        both.push(
+            add(&mut s, Kind::Company, json!({"name": format!("アオバシ{i:02}"), "name_reading": "アオバシ"})).id,
+        );
+    }
+    let mut names = Vec::new();
+    for i in 0..10 {
+        names.push(add(&mut s, Kind::Company, json!({"name": format!("トオバシ{i:02}")})).id);
+    }
+    let hits = search(&s, "おばし");
+    let got: Vec<(&str, MatchKind)> = hits.iter().map(|h| (h.id.as_str(), h.matched)).collect();
+    let mut expected: Vec<(&str, MatchKind)> = both.iter().map(|id| (id.as_str(), MatchKind::Reading)).collect();
+    expected.extend(names.iter().take(5).map(|id| (id.as_str(), MatchKind::Name)));
+    assert_eq!(got, expected, "{hits:#?}");
+    // Limited to some kinds, each column is read kind by kind: the same page.
+    let companies = s.search("おばし", 20, &[Kind::Company, Kind::Deal]).unwrap();
+    assert_eq!(companies.iter().map(|h| (h.id.as_str(), h.matched)).collect::<Vec<_>>(), expected);
+}
+
+/// A search limited to some kinds ranks, within them, as the whole search.
+#[test]
+fn a_search_limited_to_kinds_keeps_the_ranking() {
+    let mut s = Store::open_in_memory().unwrap();
+    let company = add(&mut s, Kind::Company, json!({"name": "みどり工業", "phone": "03-5555-1234"})).id;
+    let contact =
+        add(&mut s, Kind::Contact, json!({"family_name": "緑川", "company_id": company, "mobile": "090-5555-1234"})).id;
+    let content = add(
+        &mut s,
+        Kind::Activity,
+        json!({"kind": "call", "occurred_at": "2026-09-01T10:00", "subject": "電話", "content": "折り返し 5555-1234 まで"}),
+    )
+    .id;
+    let ids = |hits: Vec<SearchHit>| hits.into_iter().map(|h| (h.id, h.matched)).collect::<Vec<_>>();
+    use MatchKind::*;
+    assert_eq!(
+        ids(search(&s, "5555-1234")),
+        vec![(company.clone(), Phone), (contact.clone(), Phone), (content.clone(), Content)]
+    );
+    assert_eq!(
+        ids(s.search("5555-1234", 20, &[Kind::Contact, Kind::Activity]).unwrap()),
+        vec![(contact, Phone), (content, Content)]
+    );
+    assert_eq!(ids(s.search("5555-1234", 20, &[Kind::Company]).unwrap()), vec![(company, Phone)]);
 }
 
 #[test]

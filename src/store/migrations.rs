@@ -22,7 +22,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0010_drop_match_keys_by_key.sql"),
     // 0011: match_keys keyed like 0009's index, without a rowid table beside it.
     include_str!("../../migrations/0011_match_keys_without_rowid.sql"),
+    SEARCH_RANK_ORDER,
 ];
+
+/// 0012: full-text rows renumbered in rank order; the hook indexes again.
+const SEARCH_RANK_ORDER: &str = include_str!("../../migrations/0012_search_rank_order.sql");
 
 /// 0004: search index and merges (issue 4).
 const SEARCH: &str = include_str!("../../migrations/0004_search.sql");
@@ -53,6 +57,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let search = MIGRATIONS.iter().position(|m| *m == SEARCH).expect("0004 is listed");
     ms[search] = M::up_with_hook(SEARCH, |tx: &rusqlite::Transaction| {
         super::write::rebuild_derived(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+    });
+    let reindex = MIGRATIONS.iter().position(|m| *m == SEARCH_RANK_ORDER).expect("0012 is listed");
+    ms[reindex] = M::up_with_hook(SEARCH_RANK_ORDER, |tx: &rusqlite::Transaction| {
+        super::search::reindex(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {

@@ -88,22 +88,43 @@ const COLUMN_SHIFT: u32 = 44;
 const DOC_MASK: i64 = (1 << COLUMN_SHIFT) - 1;
 
 /// What a full-text row holds. Each non-empty value of a document is one
-/// row, `rowid = column << 44 | doc`, so a pass over one column is a rowid
-/// range of one `MATCH`: it never walks the postings of other columns.
+/// row, `rowid = column << 44 | doc`, columns numbered in the order search
+/// ranks a match in them (migration 0012): one `MATCH` over all columns
+/// returns its rows best rank first, then by kind, and one column or one
+/// kind of one column is a rowid range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Column {
-    Name = 0,
-    Reading = 1,
+    Reading = 0,
+    Name = 1,
     Code = 2,
-    Email = 3,
-    Phone = 4,
+    Phone = 3,
+    Email = 4,
     Body = 5,
 }
 
 const TEXT_COLUMNS: [Column; 6] =
-    [Column::Name, Column::Reading, Column::Code, Column::Email, Column::Phone, Column::Body];
-/// The columns with grams (1–2 character queries).
-const GRAM_COLUMNS: [Column; 3] = [Column::Name, Column::Reading, Column::Code];
+    [Column::Reading, Column::Name, Column::Code, Column::Phone, Column::Email, Column::Body];
+/// The columns with grams (1–2 character queries): the first three.
+const GRAM_COLUMNS: [Column; 3] = [Column::Reading, Column::Name, Column::Code];
+
+impl Column {
+    /// The column of a full-text rowid.
+    fn of(rowid: i64) -> Column {
+        TEXT_COLUMNS[((rowid >> COLUMN_SHIFT) as usize).min(TEXT_COLUMNS.len() - 1)]
+    }
+
+    /// The rank of a match in this column.
+    fn tier(self) -> MatchKind {
+        match self {
+            Column::Reading => MatchKind::Reading,
+            Column::Name => MatchKind::Name,
+            Column::Code => MatchKind::Code,
+            Column::Phone => MatchKind::Phone,
+            Column::Email => MatchKind::Email,
+            Column::Body => MatchKind::Content,
+        }
+    }
+}
 
 fn kind_rank(kind: Kind) -> i64 {
     SEARCH_KINDS.iter().position(|k| *k == kind).map_or(SEARCH_KINDS.len() as i64 + 1, |p| p as i64 + 1)
@@ -372,20 +393,56 @@ impl Deferred {
             .into_iter()
             .filter_map(|(kind, id)| fields.remove(&id).map(|(f, fresh)| (kind, id, f, fresh)))
             .collect();
-        std::thread::scope(|scope| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Derived>(1024);
-            scope.spawn(move || {
-                for (kind, id, fields, fresh) in records {
-                    let doc = keys::search_doc(kind, &fields);
-                    let keys = Some((fresh, keys::match_keys(kind, &fields)));
-                    if tx.send(Derived { kind, id, doc, keys }).is_err() {
-                        return; // the writer stopped on an error
-                    }
-                }
-            });
-            write_docs(conn, rx)
-        })
+        derive_and_write(conn, records.into_iter().map(|(kind, id, f, fresh)| (kind, id, f, Some(fresh))).collect())
     }
+}
+
+/// Makes the derived rows of `records` on a second thread while this one
+/// writes them: the search document, and the match keys of the records
+/// given `Some(fresh)`.
+fn derive_and_write(conn: &Connection, records: Vec<(Kind, String, Map<String, Value>, Option<bool>)>) -> Result<()> {
+    std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Derived>(1024);
+        scope.spawn(move || {
+            for (kind, id, fields, fresh) in records {
+                let doc = keys::search_doc(kind, &fields);
+                let keys = fresh.map(|fresh| (fresh, keys::match_keys(kind, &fields)));
+                if tx.send(Derived { kind, id, doc, keys }).is_err() {
+                    return; // the writer stopped on an error
+                }
+            }
+        });
+        write_docs(conn, rx)
+    })
+}
+
+/// Records read, derived and written per step of [`reindex`].
+const REINDEX_BATCH: usize = 20_000;
+
+/// Indexes every live record of the search kinds into empty search tables
+/// (migration 0012), a batch at a time, then merges the full-text indexes
+/// into one segment each: every batch starts new segments, as its rows come
+/// column by column.
+pub(crate) fn reindex(conn: &Connection) -> Result<()> {
+    for kind in SEARCH_KINDS {
+        let ids: Vec<String> = conn
+            .prepare(&format!("SELECT id FROM {} WHERE deleted_at IS NULL ORDER BY rowid", kind.meta().table))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for batch in ids.chunks(REINDEX_BATCH) {
+            let mut records = Vec::with_capacity(batch.len());
+            for id in batch {
+                let fields = super::read::get(conn, *kind, id)?.record.to_fields();
+                records.push((*kind, id.clone(), fields, None));
+            }
+            derive_and_write(conn, records)?;
+        }
+    }
+    conn.execute_batch(
+        "INSERT INTO search_text (search_text) VALUES ('optimize');
+         INSERT INTO search_grams (search_grams) VALUES ('optimize');",
+    )?;
+    Ok(())
 }
 
 impl Drop for Deferred {
@@ -492,6 +549,9 @@ struct Query {
     /// The E.164 key and the digits, when the query looks like a phone number.
     phone_key: Option<String>,
     phone_digits: Option<String>,
+    /// Every ASCII digit of the query (a partial phone number matches the
+    /// digits of the phone column).
+    digits: String,
     email_key: Option<String>,
 }
 
@@ -523,6 +583,7 @@ impl Query {
             code_key: folded.clone(),
             phone_key: phone_digits.as_ref().and_then(|_| normalize::phone_key(&folded)),
             phone_digits,
+            digits: folded.chars().filter(char::is_ascii_digit).collect(),
             email_key: (!folded.contains(' ')).then(|| normalize::email_key(&folded)).flatten(),
         }
     }
@@ -536,49 +597,66 @@ fn phrase(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
 }
 
-/// The forms of a term matched against `column`.
-fn forms(t: &Term, column: Column) -> &[String] {
-    match column {
-        Column::Name => &t.names,
-        Column::Reading => &t.readings,
-        Column::Code | Column::Email | Column::Body => &t.texts,
-        Column::Phone => &[],
-    }
+/// Every form of a term. One full-text query looks in all columns at once,
+/// so each column is matched with every form: a form that cannot occur in
+/// a column (katakana in a kanji name, digits in a reading) finds nothing
+/// there, and one that can (a reading form in activity text) is a match.
+fn term_forms(t: &Term) -> Vec<String> {
+    distinct(t.names.iter().chain(&t.readings).chain(&t.texts).cloned(), 1)
 }
 
-/// `("a" OR "b") AND ("c")`: every term, in one of its forms. `None` when
-/// a term has no form for this column (it cannot match there).
-fn all_terms<'a>(terms: impl Iterator<Item = &'a Term>, column: Column) -> Option<String> {
-    let mut parts = Vec::new();
-    for t in terms {
-        let f = forms(t, column);
-        if f.is_empty() {
-            return None;
+/// `("a" OR "b") AND ("c")`: every term, in one of its forms.
+fn all_terms<'a>(terms: impl Iterator<Item = &'a Term>) -> String {
+    let parts: Vec<String> = terms
+        .map(|t| {
+            let phrases: Vec<String> = term_forms(t).iter().map(|s| phrase(s)).collect();
+            format!("({})", phrases.join(" OR "))
+        })
+        .collect();
+    parts.join(" AND ")
+}
+
+/// One full-text query and the columns it looks in.
+struct FullText {
+    table: &'static str,
+    expr: String,
+    /// Short terms next to long ones: the rows must be in the gram index too.
+    grams: Option<String>,
+    columns: &'static [Column],
+}
+
+/// The full-text queries of a search, in rank order. Long terms are looked
+/// up in the trigram index, in every column; short ones (1–2 characters)
+/// in the gram index, which has names, readings and codes only. A query
+/// that looks like a phone number also matches its digits (phone numbers
+/// are indexed as digits).
+fn full_text(q: &Query) -> Vec<FullText> {
+    let long: Vec<&Term> = q.terms.iter().filter(|t| !t.short).collect();
+    let short: Vec<&Term> = q.terms.iter().filter(|t| t.short).collect();
+    let digits = q.phone_digits.as_deref().map(phrase);
+    let mut out = Vec::new();
+    if short.is_empty() {
+        let mut expr = all_terms(long.into_iter());
+        if let Some(d) = digits {
+            expr = format!("({expr}) OR {d}");
         }
-        let phrases: Vec<String> = f.iter().map(|s| phrase(s)).collect();
-        parts.push(format!("({})", phrases.join(" OR ")));
+        out.push(FullText { table: "search_text", expr, grams: None, columns: &TEXT_COLUMNS });
+        return out;
     }
-    Some(parts.join(" AND "))
-}
-
-/// The trigram and gram expressions of one column: long terms in the
-/// trigram index, short ones in the gram index (names, readings and codes
-/// only). `None` when the query cannot match in this column.
-fn column_exprs(terms: &[Term], column: Column) -> Option<(Option<String>, Option<String>)> {
-    let long: Vec<&Term> = terms.iter().filter(|t| !t.short).collect();
-    let short: Vec<&Term> = terms.iter().filter(|t| t.short).collect();
-    if !short.is_empty() && !GRAM_COLUMNS.contains(&column) {
-        return None;
+    let grams = all_terms(short.into_iter());
+    out.push(match long.is_empty() {
+        true => FullText { table: "search_grams", expr: grams, grams: None, columns: &GRAM_COLUMNS },
+        false => FullText {
+            table: "search_text",
+            expr: all_terms(long.into_iter()),
+            grams: Some(grams),
+            columns: &GRAM_COLUMNS,
+        },
+    });
+    if let Some(d) = digits {
+        out.push(FullText { table: "search_text", expr: d, grams: None, columns: &[Column::Phone] });
     }
-    let text = match long.is_empty() {
-        true => None,
-        false => Some(all_terms(long.into_iter(), column)?),
-    };
-    let grams = match short.is_empty() {
-        true => None,
-        false => Some(all_terms(short.into_iter(), column)?),
-    };
-    (text.is_some() || grams.is_some()).then_some((text, grams))
+    out
 }
 
 // ---------------------------------------------------------------------------
@@ -589,6 +667,15 @@ struct Candidate {
     kind: Kind,
     id: String,
     tier: MatchKind,
+}
+
+/// A lookup of one match key: records whose `key_type` key equals `key`
+/// (rank `exact`) or, with `prefix`, starts with it (rank `prefix`).
+struct Lookup {
+    key_type: &'static str,
+    key: String,
+    exact: MatchKind,
+    prefix: Option<MatchKind>,
 }
 
 struct Search<'a> {
@@ -602,8 +689,10 @@ struct Search<'a> {
 }
 
 impl Search<'_> {
-    fn full(&self) -> bool {
-        self.found.len() >= self.limit
+    /// Whether the hits of rank `tier` or better fill the page: then no
+    /// lookup of that rank or worse can change it.
+    fn full_at(&self, tier: MatchKind) -> bool {
+        self.found.iter().filter(|c| c.tier <= tier).count() >= self.limit
     }
 
     fn add(&mut self, kind: Kind, id: String, tier: MatchKind) {
@@ -623,11 +712,16 @@ impl Search<'_> {
         }
     }
 
-    /// Runs a statement returning `(kind, record id, key)` rows. Callers
-    /// write `LIMIT` as a literal: SQLite prepares a statement again on every
-    /// run when its `LIMIT` is a bound parameter (it counts it among the
-    /// values the plan depends on), which was a third of a search's time.
-    fn rows(&mut self, sql: &str, values: Vec<SqlValue>) -> Result<Vec<(Kind, String, String)>> {
+    /// Runs a statement; every row is read by `row`. Callers write `LIMIT`
+    /// as a literal: SQLite prepares a statement again on every run when
+    /// its `LIMIT` is a bound parameter (it counts it among the values the
+    /// plan depends on), which was a third of a search's time.
+    fn query<T>(
+        &mut self,
+        sql: &str,
+        values: &[SqlValue],
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>> {
         if let Some(plans) = self.plans.as_mut() {
             let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
             let details = stmt
@@ -638,88 +732,107 @@ impl Search<'_> {
         let rows = self
             .conn
             .prepare_cached(sql)?
-            .query_map(params_from_iter(values.iter()), |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })?
+            .query_map(params_from_iter(values.iter()), row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows.into_iter().filter_map(|(k, id, key)| Kind::parse(&k).map(|k| (k, id, key))).collect())
+        Ok(rows)
     }
 
-    /// Records whose `key_type` key equals `key` (tier `exact`) or, with
-    /// `prefix`, starts with it (tier `prefix`): one primary-key range per
-    /// kind, kinds in rank order, each stopping at `limit` rows. No `ORDER
-    /// BY key`: with it SQLite reads and sorts every key of the range (20k
-    /// person keys start with 山) although the key order is the range's own;
-    /// exact matches do not need to come first, the exact pass before the
-    /// prefix pass has found them.
-    fn keys(&mut self, key_type: &str, key: &str, exact: MatchKind, prefix: Option<MatchKind>) -> Result<()> {
-        if self.full() || key.is_empty() {
+    /// All `lookups` in one statement: a primary-key range of `match_keys`
+    /// per lookup and kind that has such keys (kinds in rank order), each
+    /// stopping at `limit`
+    /// rows. A range is read in key order, so an exact key comes before
+    /// the longer keys it prefixes. No `ORDER BY key`: with it SQLite reads
+    /// and sorts every key of the range (20k person keys start with 山).
+    fn keys(&mut self, lookups: Vec<Lookup>) -> Result<()> {
+        let lookups: Vec<Lookup> =
+            lookups.into_iter().filter(|l| !l.key.is_empty() && !self.full_at(l.exact)).collect();
+        if lookups.is_empty() {
             return Ok(());
         }
-        let mut values: Vec<SqlValue> = vec![key_type.to_string().into(), key.to_string().into()];
-        let cond = if prefix.is_some() {
-            values.push(format!("{key}{}", char::MAX).into());
-            "key >= ?2 AND key < ?3"
-        } else {
-            "key = ?2"
-        };
-        let limit = self.limit;
-        let ranges: Vec<String> = self
-            .kinds
-            .iter()
-            .map(|k| {
-                format!(
-                    "SELECT * FROM (SELECT kind, record_id, key FROM match_keys
-                      WHERE key_type = ?1 AND kind = '{}' AND {cond} LIMIT {limit})",
-                    k.as_str()
-                )
-            })
-            .collect();
-        let sql = format!("{} LIMIT {limit}", ranges.join(" UNION ALL "));
-        for (kind, id, found) in self.rows(&sql, values)? {
-            let tier = if found == key { exact } else { prefix.unwrap_or(exact) };
+        let mut values: Vec<SqlValue> = Vec::new();
+        let mut parts: Vec<String> = Vec::new();
+        for (i, l) in lookups.iter().enumerate() {
+            values.push(l.key_type.to_string().into());
+            let key_type = values.len();
+            values.push(l.key.clone().into());
+            let key = values.len();
+            let cond = match l.prefix {
+                Some(_) => {
+                    values.push(format!("{}{}", l.key, char::MAX).into());
+                    format!("key >= ?{key} AND key < ?{}", values.len())
+                }
+                None => format!("key = ?{key}"),
+            };
+            for kind in keys::key_kinds(l.key_type).iter().filter(|k| self.kinds.contains(k)) {
+                parts.push(format!(
+                    "SELECT * FROM (SELECT {i}, kind, record_id, key FROM match_keys
+                      WHERE key_type = ?{key_type} AND kind = '{}' AND {cond} LIMIT {})",
+                    kind.as_str(),
+                    self.limit
+                ));
+            }
+        }
+        if parts.is_empty() {
+            return Ok(());
+        }
+        let rows = self.query(&parts.join(" UNION ALL "), &values, |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+        })?;
+        for (i, kind, id, found) in rows {
+            let (Some(l), Some(kind)) = (lookups.get(i as usize), Kind::parse(&kind)) else { continue };
+            let tier = if found == l.key { l.exact } else { l.prefix.unwrap_or(l.exact) };
             self.add(kind, id, tier);
         }
         Ok(())
     }
 
-    /// Records whose `column` matches: `text` in the trigram index, `grams`
-    /// in the gram index (both when given).
-    fn fts(&mut self, column: Column, exprs: Option<(Option<String>, Option<String>)>, tier: MatchKind) -> Result<()> {
-        let Some((text, grams)) = exprs else {
+    /// The records one full-text query finds, best rank first: one `MATCH`
+    /// over all its columns (one rowid range; per column and kind when the
+    /// search is limited to some kinds). Its rows come in rowid order, which
+    /// is rank order, `limit` at a time until the page is full.
+    fn fts(&mut self, ft: &FullText) -> Result<()> {
+        let (Some(first), Some(last)) = (ft.columns.first(), ft.columns.last()) else {
             return Ok(());
         };
-        let all_kinds = SEARCH_KINDS.iter().all(|k| self.kinds.contains(k));
-        let ranges: Vec<(i64, i64)> = if all_kinds {
-            vec![row_range(column, None)]
+        let ranges: Vec<(i64, i64)> = if SEARCH_KINDS.iter().all(|k| self.kinds.contains(k)) {
+            vec![(row_range(*first, None).0, row_range(*last, None).1)]
         } else {
             let mut kinds = self.kinds.clone();
             kinds.sort_by_key(|k| kind_rank(*k));
-            kinds.into_iter().map(|k| row_range(column, Some(k))).collect()
+            ft.columns.iter().flat_map(|c| kinds.iter().map(|k| row_range(*c, Some(*k)))).collect()
         };
-        let (table, main, also) = match (text, grams) {
-            (Some(t), g) => ("search_text", t, g),
-            (None, Some(g)) => ("search_grams", g, None),
-            (None, None) => return Ok(()),
-        };
-        for (lo, hi) in ranges {
-            if self.full() {
-                break;
-            }
-            let mut values: Vec<SqlValue> = vec![main.clone().into(), lo.into(), hi.into()];
-            let mut sql = format!(
-                "SELECT d.kind, d.record_id, '' FROM {table} JOIN search_docs d ON d.doc = ({table}.rowid & {DOC_MASK})
-                  WHERE {table} MATCH ?1 AND {table}.rowid >= ?2 AND {table}.rowid < ?3"
+        let table = ft.table;
+        let mut sql = format!(
+            "SELECT d.kind, d.record_id, {table}.rowid FROM {table} JOIN search_docs d ON d.doc = ({table}.rowid & {DOC_MASK})
+              WHERE {table} MATCH ?1 AND {table}.rowid >= ?2 AND {table}.rowid < ?3"
+        );
+        if ft.grams.is_some() {
+            sql.push_str(
+                " AND search_text.rowid IN (SELECT rowid FROM search_grams WHERE search_grams MATCH ?4 AND rowid >= ?2 AND rowid < ?3)",
             );
-            if let Some(g) = &also {
-                values.push(g.clone().into());
-                sql.push_str(
-                    " AND search_text.rowid IN (SELECT rowid FROM search_grams WHERE search_grams MATCH ?4 AND rowid >= ?2 AND rowid < ?3)",
-                );
-            }
-            sql.push_str(&format!(" LIMIT {}", self.limit));
-            for (kind, id, _) in self.rows(&sql, values)? {
-                self.add(kind, id, tier);
+        }
+        sql.push_str(&format!(" ORDER BY {table}.rowid LIMIT {}", self.limit));
+        for (lo, hi) in ranges {
+            let mut from = lo;
+            while from < hi && !self.full_at(Column::of(from).tier()) {
+                let mut values: Vec<SqlValue> = vec![ft.expr.clone().into(), from.into(), hi.into()];
+                if let Some(g) = &ft.grams {
+                    values.push(g.clone().into());
+                }
+                let rows = self.query(&sql, &values, |r| {
+                    Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+                })?;
+                for (kind, id, rowid) in &rows {
+                    if let Some(kind) = Kind::parse(kind) {
+                        self.add(kind, id.clone(), Column::of(*rowid).tier());
+                    }
+                }
+                // A record matching in several columns takes several rows:
+                // read on when the page is not full yet.
+                match rows.last() {
+                    Some((_, _, rowid)) if rows.len() >= self.limit => from = rowid + 1,
+                    _ => break,
+                }
             }
         }
         Ok(())
@@ -730,45 +843,17 @@ impl Search<'_> {
         if q.terms.is_empty() {
             return Ok(());
         }
-        for key in &q.name_keys {
-            self.keys("name", key, ExactName, None)?;
-        }
-        for key in &q.person_keys {
-            self.keys("person", key, ExactName, None)?;
-        }
-        for key in &q.name_keys {
-            self.keys("name", key, ExactName, Some(NamePrefix))?;
-        }
-        for key in &q.person_keys {
-            self.keys("person", key, ExactName, Some(NamePrefix))?;
-        }
-        for key in &q.reading_keys {
-            self.keys("reading", key, Reading, Some(Reading))?;
-        }
-        let passes = [(Column::Reading, Reading), (Column::Name, Name), (Column::Code, Code)];
-        for (column, tier) in passes {
-            if column == Column::Code {
-                self.keys("code", &q.code_key, Code, Some(Code))?;
-            }
-            if !self.full() {
-                self.fts(column, column_exprs(&q.terms, column), tier)?;
-            }
-        }
-        if let Some(key) = &q.phone_key {
-            self.keys("phone", key, Phone, None)?;
-        }
-        if let Some(digits) = &q.phone_digits {
-            if !self.full() {
-                self.fts(Column::Phone, Some((Some(phrase(digits)), None)), Phone)?;
-            }
-        }
-        if let Some(key) = &q.email_key {
-            self.keys("email", key, Email, Some(Email))?;
-        }
-        for (column, tier) in [(Column::Email, Email), (Column::Body, Content)] {
-            if !self.full() {
-                self.fts(column, column_exprs(&q.terms, column), tier)?;
-            }
+        let lookup = |key_type, key: &String, exact, prefix| Lookup { key_type, key: key.clone(), exact, prefix };
+        let mut lookups: Vec<Lookup> = Vec::new();
+        lookups.extend(q.name_keys.iter().map(|k| lookup("name", k, ExactName, Some(NamePrefix))));
+        lookups.extend(q.person_keys.iter().map(|k| lookup("person", k, ExactName, Some(NamePrefix))));
+        lookups.extend(q.reading_keys.iter().map(|k| lookup("reading", k, Reading, Some(Reading))));
+        lookups.push(lookup("code", &q.code_key, Code, Some(Code)));
+        lookups.extend(q.phone_key.iter().map(|k| lookup("phone", k, Phone, None)));
+        lookups.extend(q.email_key.iter().map(|k| lookup("email", k, Email, Some(Email))));
+        self.keys(lookups)?;
+        for ft in full_text(q) {
+            self.fts(&ft)?;
         }
         Ok(())
     }
@@ -872,29 +957,65 @@ fn reading_text(kind: Kind, m: &Map<String, Value>) -> (&'static str, String) {
     }
 }
 
-fn snippet(kind: Kind, m: &Map<String, Value>, title: &str, tier: MatchKind, q: &Query) -> Option<Snippet> {
-    let names: Vec<String> = q.terms.iter().flat_map(|t| t.names.clone()).chain(q.name_forms.clone()).collect();
-    let texts: Vec<String> = q.terms.iter().flat_map(|t| t.texts.clone()).collect();
+/// What a snippet looks for, made once per search. The full-text query
+/// matches every column with every form of the query (see `term_forms`):
+/// a snippet looks for the forms meant for its field first, then for any
+/// form, kana folded to katakana.
+struct Needles {
+    names: Vec<String>,
+    readings: Vec<String>,
+    texts: Vec<String>,
+    any: Vec<String>,
+}
+
+impl Needles {
+    fn new(q: &Query) -> Needles {
+        let any: Vec<String> = distinct(
+            q.terms
+                .iter()
+                .flat_map(term_forms)
+                .chain(q.name_forms.iter().cloned())
+                .chain(q.reading_keys.iter().cloned())
+                .map(|f| normalize::to_katakana(&f)),
+            1,
+        );
+        let with_any = |own: Vec<String>| distinct(own.into_iter().chain(any.iter().cloned()), 1);
+        Needles {
+            names: with_any(q.terms.iter().flat_map(|t| t.names.clone()).chain(q.name_forms.clone()).collect()),
+            readings: with_any(q.terms.iter().flat_map(|t| t.readings.clone()).chain(q.reading_keys.clone()).collect()),
+            texts: q.terms.iter().flat_map(|t| t.texts.clone()).collect(),
+            any,
+        }
+    }
+}
+
+fn snippet(
+    kind: Kind,
+    m: &Map<String, Value>,
+    title: &str,
+    tier: MatchKind,
+    q: &Query,
+    n: &Needles,
+) -> Option<Snippet> {
+    let Needles { names, readings, texts, any } = n;
     let name_snippet = || {
-        let at = find(title, &names, true);
+        let at = find(title, names, true);
         cut("name", title, at)
     };
-    let field_snippet = |field: &str, needles: &[String], katakana: bool| {
+    let field_snippet = |field: &str| {
         let raw = text(m, field);
-        find(raw, needles, katakana).map(|at| cut(field, raw, Some(at)))
+        find(raw, texts, false).or_else(|| find(raw, any, true)).map(|at| cut(field, raw, Some(at)))
     };
     Some(match tier {
         MatchKind::ExactName | MatchKind::NamePrefix | MatchKind::Name => name_snippet(),
         MatchKind::Reading => {
             let (field, raw) = reading_text(kind, m);
-            let needles: Vec<String> =
-                q.terms.iter().flat_map(|t| t.readings.clone()).chain(q.reading_keys.clone()).collect();
-            let at = find(&raw, &needles, true);
+            let at = find(&raw, readings, true);
             cut(field, &raw, at)
         }
-        MatchKind::Code => field_snippet("code", &texts, false).unwrap_or_else(|| cut("code", text(m, "code"), None)),
+        MatchKind::Code => field_snippet("code").unwrap_or_else(|| cut("code", text(m, "code"), None)),
         MatchKind::Phone => {
-            let digits = q.phone_digits.clone().unwrap_or_default();
+            let digits = q.phone_digits.clone().unwrap_or_else(|| q.digits.clone());
             let field = keys::search_phone_fields(kind).iter().copied().find(|f| {
                 let raw = text(m, f);
                 normalize::phone_key(raw).is_some_and(|k| Some(&k) == q.phone_key.as_ref())
@@ -903,50 +1024,85 @@ fn snippet(kind: Kind, m: &Map<String, Value>, title: &str, tier: MatchKind, q: 
             let raw = text(m, field);
             cut(field, raw, Some((0, raw.len())))
         }
-        MatchKind::Email => {
-            field_snippet("email", &texts, false).unwrap_or_else(|| cut("email", text(m, "email"), None))
+        MatchKind::Email => field_snippet("email").unwrap_or_else(|| cut("email", text(m, "email"), None)),
+        MatchKind::Content => {
+            keys::search_body_fields(kind).iter().find_map(|f| field_snippet(f)).unwrap_or_else(name_snippet)
         }
-        MatchKind::Content => keys::search_body_fields(kind)
-            .iter()
-            .find_map(|f| field_snippet(f, &texts, false))
-            .unwrap_or_else(name_snippet),
     })
 }
 
-/// The text fields a hit and its snippet need, as a field map: names,
-/// readings, code, phones, e-mail, company, and other text for `Content`.
-fn hit_fields(conn: &Connection, kind: Kind, id: &str, content: bool) -> Result<(String, Map<String, Value>)> {
-    let meta = kind.meta();
-    let mut cols: Vec<&str> = Vec::new();
-    let wanted = meta
-        .title_fields
-        .iter()
-        .chain(meta.reading_fields)
-        .chain(keys::search_phone_fields(kind))
-        .chain(&["name", "subject", "code", "email", "company_id"])
-        .chain(if content { keys::search_body_fields(kind) } else { &[] });
-    for f in wanted {
-        if kind.field(f).is_some() && !cols.contains(f) {
-            cols.push(f);
-        }
-    }
-    let sql = format!("SELECT display_name, {} FROM {} WHERE id = ?1", cols.join(", "), meta.table);
-    let (display, values) = conn.prepare_cached(&sql)?.query_row([id], |r| {
-        let mut values = Vec::with_capacity(cols.len());
-        for i in 0..cols.len() {
-            values.push(r.get::<_, Option<String>>(i + 1)?);
-        }
-        Ok((r.get::<_, String>(0)?, values))
-    })?;
-    let m = cols.iter().zip(values).map(|(c, v)| (c.to_string(), v.map_or(Value::Null, Value::String))).collect();
-    Ok((display, m))
+thread_local! {
+    static HIT_SQL: std::cell::RefCell<HashMap<(Kind, bool), std::rc::Rc<(String, Vec<&'static str>)>>> =
+        std::cell::RefCell::default();
 }
 
-fn hit(conn: &Connection, c: &Candidate, q: &Query) -> Result<SearchHit> {
-    let (display_name, m) = hit_fields(conn, c.kind, &c.id, c.tier == MatchKind::Content)?;
+/// The statement reading a hit of `kind` (see [`hit_fields`]) and the
+/// fields it reads, made once per kind.
+fn hit_sql(kind: Kind, content: bool) -> std::rc::Rc<(String, Vec<&'static str>)> {
+    HIT_SQL.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry((kind, content))
+            .or_insert_with(|| {
+                let meta = kind.meta();
+                let mut cols: Vec<&'static str> = Vec::new();
+                let wanted = meta
+                    .title_fields
+                    .iter()
+                    .chain(meta.reading_fields)
+                    .chain(keys::search_phone_fields(kind))
+                    .chain(&["name", "subject", "code", "email"])
+                    .chain(if content { keys::search_body_fields(kind) } else { &[] });
+                for f in wanted {
+                    if kind.field(f).is_some() && !cols.contains(f) {
+                        cols.push(f);
+                    }
+                }
+                let (company, join) = match kind.field("company_id").is_some() {
+                    true => ("c.display_name", " LEFT JOIN companies c ON c.id = r.company_id"),
+                    false => ("NULL", ""),
+                };
+                let list: Vec<String> = cols.iter().map(|c| format!("r.{c}")).collect();
+                let sql = format!(
+                    "SELECT r.display_name, {company}, {} FROM {} r{join} WHERE r.id = ?1",
+                    list.join(", "),
+                    meta.table
+                );
+                std::rc::Rc::new((sql, cols))
+            })
+            .clone()
+    })
+}
+
+/// The text fields a hit and its snippet need, as a field map (names,
+/// readings, code, phones, e-mail, and other text for `Content`), and the
+/// name of the company the record belongs to: one statement per hit.
+fn hit_fields(
+    conn: &Connection,
+    kind: Kind,
+    id: &str,
+    content: bool,
+) -> Result<(String, Map<String, Value>, Option<String>)> {
+    let (sql, cols) = &*hit_sql(kind, content);
+    let (display, company_name, values) = conn.prepare_cached(sql)?.query_row([id], |r| {
+        let mut values = Vec::with_capacity(cols.len());
+        for i in 0..cols.len() {
+            values.push(r.get::<_, Option<String>>(i + 2)?);
+        }
+        Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?, values))
+    })?;
+    let m = cols.iter().zip(values).map(|(c, v)| (c.to_string(), v.map_or(Value::Null, Value::String))).collect();
+    Ok((display, m, company_name))
+}
+
+fn hit(conn: &Connection, c: &Candidate, q: &Query, needles: &Needles) -> Result<SearchHit> {
+    let (display_name, m, company_name) = hit_fields(conn, c.kind, &c.id, c.tier == MatchKind::Content)?;
     let title = if c.kind == Kind::Activity { text(&m, "subject").to_string() } else { display_name.clone() };
-    let key = keys::search_name_key(c.kind, &m, &title);
     let mut tier = c.tier;
+    let key = match tier {
+        MatchKind::ExactName => String::new(),
+        _ => keys::search_name_key(c.kind, &m, &title),
+    };
     if !key.is_empty() {
         if q.name_forms.iter().any(|f| *f == key) {
             tier = MatchKind::ExactName;
@@ -954,13 +1110,6 @@ fn hit(conn: &Connection, c: &Candidate, q: &Query) -> Result<SearchHit> {
             tier = MatchKind::NamePrefix;
         }
     }
-    let company_name = match m.get("company_id").and_then(Value::as_str) {
-        Some(cid) => conn
-            .prepare_cached("SELECT display_name FROM companies WHERE id = ?1")?
-            .query_row([cid], |r| r.get(0))
-            .optional()?,
-        None => None,
-    };
     Ok(SearchHit {
         kind: c.kind,
         id: c.id.clone(),
@@ -968,7 +1117,7 @@ fn hit(conn: &Connection, c: &Candidate, q: &Query) -> Result<SearchHit> {
         code: Some(text(&m, "code").to_string()).filter(|s| !s.is_empty()),
         company_name,
         matched: tier,
-        snippet: snippet(c.kind, &m, &title, tier, q),
+        snippet: snippet(c.kind, &m, &title, tier, q, needles),
     })
 }
 
@@ -997,9 +1146,14 @@ pub(crate) fn search(
         plans: plans.is_some().then(Vec::new),
     };
     s.run(&query)?;
+    // The lookups may find more than a page (each stops at `limit` rows of
+    // its own): only the best `limit` become hits.
+    s.found.sort_by_key(|c| (c.tier, kind_rank(c.kind)));
+    s.found.truncate(s.limit);
+    let needles = Needles::new(&query);
     let mut hits = Vec::with_capacity(s.found.len());
     for c in &s.found {
-        hits.push(hit(conn, c, &query)?);
+        hits.push(hit(conn, c, &query, &needles)?);
     }
     hits.sort_by_key(|h| (h.matched, kind_rank(h.kind)));
     hits.truncate(s.limit);
