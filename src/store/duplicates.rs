@@ -133,6 +133,31 @@ fn contact_company(conn: &Connection, id: &str) -> Result<Option<String>> {
     Ok(conn.prepare_cached("SELECT company_id FROM contacts WHERE id = ?1")?.query_row([id], |r| r.get(0))?)
 }
 
+/// Contacts sharing a person key and a company: `(key, company id, ids)`.
+/// One grouped join: common names (thousands of 佐藤さくら) made a lookup
+/// per contact the larger part of a scan.
+fn person_and_company(conn: &Connection) -> Result<Vec<(String, String, Vec<String>)>> {
+    let rows: Vec<(String, String, String)> = conn
+        .prepare_cached(
+            "SELECT m.key, c.company_id, group_concat(m.record_id, ' ')
+               FROM match_keys m JOIN contacts c ON c.id = m.record_id
+              WHERE m.key_type = 'person' AND m.kind = 'contact' AND c.company_id <> ''
+              GROUP BY m.key, c.company_id HAVING COUNT(*) > 1",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(key, company, ids)| {
+            let mut ids: Vec<String> = ids.split(' ').map(String::from).collect();
+            ids.sort();
+            ids.dedup();
+            (key, company, ids)
+        })
+        .filter(|(_, _, ids)| ids.len() > 1)
+        .collect())
+}
+
 /// Owner, last activity and company of a record, for the user to judge.
 fn candidate(conn: &Connection, kind: Kind, id: &str, rules: Vec<DuplicateRule>) -> Result<DuplicateCandidate> {
     let stored = read::get(conn, kind, id)?;
@@ -315,10 +340,8 @@ pub(crate) fn find(conn: &Connection, kind: Kind) -> Result<Vec<DuplicateGroup>>
                     link(DuplicateRule::Phone, key, ids);
                 }
             }
-            for (person, ids) in collisions(conn, kind, "person")? {
-                for (company, part) in split_by(&ids, |id| contact_company(conn, id))? {
-                    link(DuplicateRule::PersonAndCompany, format!("{person} / {company}"), part);
-                }
+            for (person, company, ids) in person_and_company(conn)? {
+                link(DuplicateRule::PersonAndCompany, format!("{person} / {company}"), ids);
             }
         }
         _ => return Err(unsupported(kind)),
