@@ -633,7 +633,9 @@ struct FullText {
 fn full_text(q: &Query) -> Vec<FullText> {
     let long: Vec<&Term> = q.terms.iter().filter(|t| !t.short).collect();
     let short: Vec<&Term> = q.terms.iter().filter(|t| t.short).collect();
-    let digits = q.phone_digits.as_deref().map(phrase);
+    // A query of digits only is already its own digits.
+    let digits_only = matches!(&q.terms[..], [t] if q.phone_digits.as_ref().is_some_and(|d| term_forms(t).contains(d)));
+    let digits = q.phone_digits.as_deref().filter(|_| !digits_only).map(phrase);
     let mut out = Vec::new();
     if short.is_empty() {
         let mut expr = all_terms(long.into_iter());
