@@ -31,7 +31,20 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
+/// A store in a database file, as the app and the CLI have: the apply then
+/// plans its rows on a second thread, on its own read connection.
 fn store() -> Store {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("import-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut s = Store::open(&dir.join("crm.db")).unwrap();
+    s.seed_ids(7);
+    s
+}
+
+/// A store in memory: the apply plans on the writing thread.
+fn memory_store() -> Store {
     let mut s = Store::open_in_memory().unwrap();
     s.seed_ids(7);
     s
@@ -803,4 +816,48 @@ fn the_apply_decides_as_the_preview_when_a_row_changes_a_key() {
     assert_eq!(r.summary, p.summary);
     assert_eq!((r.created, r.updated), (0, 2));
     assert_eq!(companies(&s).len(), 1);
+}
+
+/// The apply plans on a second thread for a database file and on the
+/// writing thread in memory: the same imports give the same database, row
+/// for row (ids included: both stores draw them from the same seed), and
+/// the same reports.
+#[test]
+fn planning_on_a_second_thread_imports_exactly_as_planning_inline() {
+    let steps: Vec<(&str, Vec<u8>, Kind, OnMatch)> = vec![
+        ("c.csv", fixture("companies_utf8.csv"), Kind::Company, OnMatch::Update),
+        (
+            "contacts.csv",
+            "会社名,顧客コード,氏名,フリガナ,メール\n山田商事,,山田 太郎,ヤマダ タロウ,taro@yamada.example.jp\n\
+,C002,髙橋 一美,タカハシ カズミ,kazumi@takahashi.example.jp\n新しい会社株式会社,,新井 健,,arai@new.example.jp\n\
+新しい会社株式会社,,新井 二郎,,jiro@new.example.jp\n山田商事,,山田 太郎,ヤマダ タロウ,taro@yamada.example.jp\n"
+                .as_bytes()
+                .to_vec(),
+            Kind::Contact,
+            OnMatch::Update,
+        ),
+        ("again.csv", fixture("companies_utf8.csv"), Kind::Company, OnMatch::Create),
+        (
+            "keys.csv",
+            "顧客コード,会社名,法人番号\r\nC001,山田商事,1100000000014\r\n,別名商事,1100000000014\r\nK9,九番商事,\r\n"
+                .as_bytes()
+                .to_vec(),
+            Kind::Company,
+            OnMatch::Update,
+        ),
+    ];
+    let mut file = store();
+    let mut memory = memory_store();
+    for (name, bytes, kind, on_match) in &steps {
+        let o = opts(Some(*kind), *on_match);
+        let a = apply(&mut file, name, bytes, &o, true);
+        let b = apply(&mut memory, name, bytes, &o, true);
+        match (a, b) {
+            (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}"), "{name}"),
+            (Err(a), Err(b)) => assert_eq!((a.code, a.message), (b.code, b.message), "{name}"),
+            (a, b) => panic!("{name}: file {a:?}, memory {b:?}"),
+        }
+    }
+    assert!(companies(&file).len() > 3 && contacts(&file).len() >= 4);
+    assert_eq!(file.export_json().unwrap(), memory.export_json().unwrap());
 }

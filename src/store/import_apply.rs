@@ -1,10 +1,13 @@
 //! Import, the store's half: existing records for the planner (the
 //! [`Lookup`] in SQL), saved mappings, the preview (dry run) and the apply.
 //!
-//! The apply runs the planner again inside one transaction and writes each
-//! row as it is planned — the database it plans against is the one it
-//! writes to, so the preview's choices and the apply's agree unless the
-//! data changed in between. Rows with errors make the import fail (nothing
+//! The apply runs the planner again and writes the planned rows in one
+//! transaction. The planner sees the database as it was before the import,
+//! as the preview did, so their choices agree unless the data changed in
+//! between: for a database file it runs on a second thread with its own
+//! read connection (its snapshot taken as the apply starts) while this
+//! thread writes; in memory it runs on the writing transaction and is told
+//! which records earlier rows created. Rows with errors make the import fail (nothing
 //! written) unless the user accepted importing the good rows only. Match
 //! keys are written at the end of the apply (`search::defer`): lookups by
 //! key see the database as the preview saw it, even when an earlier row
@@ -245,13 +248,148 @@ impl Store {
         progress: ProgressFn,
     ) -> Result<ImportReport> {
         let prepared = self.import_prepare(raw, opts)?;
-        let kind = prepared.kind;
         let total = data_rows(raw, &prepared).count() as u64;
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
         let ids = &mut self.ids;
         let search = super::search::defer();
-        let mut planner = Planner::new(&prepared, opts.on_match);
+        let reader = planning_connection(&tx)?;
+        std::thread::scope(|scope| {
+            let mut plans = Plans::start(scope, reader, raw, &prepared, opts);
+            let mut report = write_plans(&tx, ids, ctx, &prepared, accept_errors, total, progress, &mut plans)?;
+            search.flush(&tx)?;
+            progress(Progress { phase: Phase::Write, done: total, total });
+            report.summary = plans.finish()?;
+            if !raw.synthetic_header && prepared.mapping_source != MappingSource::Saved {
+                save_mapping(&tx, &prepared, ctx.now_ms)?;
+                report.mapping_saved = true;
+            } else if prepared.mapping_source == MappingSource::Saved {
+                tx.execute(
+                    "UPDATE import_mappings SET used_at = ?1 WHERE fingerprint = ?2",
+                    params![ctx.now_ms, prepared.fingerprint],
+                )?;
+            }
+            tx.commit()?;
+            Ok(report)
+        })
+    }
+}
+
+/// A second, read-only connection to the database file for the planner
+/// thread, its snapshot taken now: the database as it was before the
+/// import, which is what the preview planned against. `None` for a
+/// database in memory (then the writing thread plans too).
+fn planning_connection(conn: &Connection) -> Result<Option<Connection>> {
+    let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let reader = Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    reader.busy_timeout(std::time::Duration::from_secs(5))?;
+    reader.set_prepared_statement_cache_capacity(64);
+    reader.execute_batch("BEGIN")?;
+    // The first read starts the read transaction: its snapshot is fixed now.
+    reader.query_row("SELECT COUNT(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))?;
+    Ok(Some(reader))
+}
+
+/// One planned row: its number and plan (`None`: an empty row).
+type Planned = Result<(u32, Option<RowPlan>)>;
+
+/// Where the apply's row plans come from. With a database file, a second
+/// thread plans every row on its own read connection while this one writes
+/// (planning — parsing, normalizing, phone numbers, key lookups — was a
+/// third of an import's time). That connection sees the database as it
+/// was before the import, as the preview did; records the import writes
+/// are matched as rows of the file by the planner itself. In memory, rows
+/// are planned here, on the writing transaction, one by one; the planner
+/// is told the records earlier rows created, so that it treats them as
+/// rows of the file there too.
+enum Plans<'scope, 'a> {
+    Thread {
+        rx: std::sync::mpsc::Receiver<Planned>,
+        handle: std::thread::ScopedJoinHandle<'scope, crate::import::ImportSummary>,
+    },
+    Here {
+        planner: Planner,
+        rows: Box<dyn Iterator<Item = (u32, &'a Vec<String>)> + 'a>,
+    },
+}
+
+impl<'scope, 'a: 'scope> Plans<'scope, 'a> {
+    fn start(
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        reader: Option<Connection>,
+        raw: &'a RawTable,
+        prepared: &'a Prepared,
+        opts: &ImportOptions,
+    ) -> Plans<'scope, 'a> {
+        let planner = Planner::new(prepared, opts.on_match);
+        let Some(reader) = reader else {
+            return Plans::Here { planner, rows: Box::new(data_rows(raw, prepared)) };
+        };
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Planned>(1024);
+        let handle = scope.spawn(move || {
+            let mut planner = planner;
+            let lookup = SqlLookup { conn: &reader };
+            for (row_no, cells) in data_rows(raw, prepared) {
+                let planned = planner.plan_row(row_no, cells, &lookup).map(|p| (row_no, p));
+                let failed = planned.is_err();
+                // The writer stopped (an error, a cancel): so does the planner.
+                if tx.send(planned).is_err() || failed {
+                    break;
+                }
+            }
+            planner.summary
+        });
+        Plans::Thread { rx, handle }
+    }
+}
+
+impl Plans<'_, '_> {
+    fn next(&mut self, conn: &Connection) -> Option<Planned> {
+        match self {
+            Plans::Thread { rx, .. } => rx.recv().ok(),
+            Plans::Here { planner, rows } => {
+                let (row_no, cells) = rows.next()?;
+                Some(planner.plan_row(row_no, cells, &SqlLookup { conn }).map(|p| (row_no, p)))
+            }
+        }
+    }
+
+    fn created(&mut self, row: u32, id: &str) {
+        if let Plans::Here { planner, .. } = self {
+            planner.created(row, id);
+        }
+    }
+
+    fn finish(self) -> Result<crate::import::ImportSummary> {
+        match self {
+            Plans::Thread { rx, handle } => {
+                drop(rx);
+                handle.join().map_err(|_| ApiError::new("internal", "the import's planner stopped unexpectedly"))
+            }
+            Plans::Here { planner, .. } => Ok(planner.summary),
+        }
+    }
+}
+
+/// Writes the planned rows in file order; returns the counts.
+#[allow(clippy::too_many_arguments)]
+fn write_plans(
+    tx: &Connection,
+    ids: &mut rand_chacha::ChaCha8Rng,
+    ctx: &Ctx,
+    prepared: &Prepared,
+    accept_errors: bool,
+    total: u64,
+    progress: ProgressFn,
+    plans: &mut Plans,
+) -> Result<ImportReport> {
+    let kind = prepared.kind;
+    {
         let mut report = ImportReport {
             kind,
             summary: Default::default(),
@@ -266,16 +404,15 @@ impl Store {
         // Records made by earlier rows, and companies made for contacts.
         let mut row_ids: HashMap<u32, String> = HashMap::new();
         let mut company_ids: HashMap<String, String> = HashMap::new();
-        for (i, (row_no, cells)) in data_rows(raw, &prepared).enumerate() {
+        let mut i = 0usize;
+        while let Some(planned) = plans.next(tx) {
             if i % PROGRESS_EVERY == 0
                 && progress(Progress { phase: Phase::Write, done: i as u64, total }) == Flow::Cancel
             {
                 return Err(cancelled());
             }
-            let plan = {
-                let lookup = SqlLookup { conn: &tx };
-                planner.plan_row(row_no, cells, &lookup)?
-            };
+            i += 1;
+            let (row_no, plan) = planned?;
             let Some(mut plan) = plan else { continue };
             if plan.action == RowAction::Error {
                 if !accept_errors {
@@ -308,7 +445,7 @@ impl Store {
                         if let Some(r) = &c.name_reading {
                             f.insert("name_reading".into(), Value::String(r.clone()));
                         }
-                        let id = write::insert(&tx, ids, ctx, Kind::Company, &f).map_err(at_row)?;
+                        let id = write::insert(tx, ids, ctx, Kind::Company, &f).map_err(at_row)?;
                         company_ids.insert(key, id.clone());
                         report.companies_created += 1;
                         id
@@ -318,8 +455,8 @@ impl Store {
             }
             match plan.action {
                 RowAction::Create => {
-                    let id = write::insert(&tx, ids, ctx, kind, &plan.fields).map_err(at_row)?;
-                    planner.created(row_no, &id);
+                    let id = write::insert(tx, ids, ctx, kind, &plan.fields).map_err(at_row)?;
+                    plans.created(row_no, &id);
                     row_ids.insert(row_no, id);
                     report.created += 1;
                 }
@@ -329,7 +466,7 @@ impl Store {
                         .clone()
                         .or_else(|| plan.same_as_row.and_then(|r| row_ids.get(&r).cloned()))
                         .ok_or_else(|| ApiError::new("internal", format!("row {row_no}: nothing to update")))?;
-                    write::update_in(&tx, ids, ctx, kind, &target, None, &plan.fields).map_err(at_row)?;
+                    write::update_in(tx, ids, ctx, kind, &target, None, &plan.fields).map_err(at_row)?;
                     if let Some(r) = plan.same_as_row {
                         if let Some(id) = row_ids.get(&r).cloned() {
                             row_ids.insert(row_no, id);
@@ -341,19 +478,6 @@ impl Store {
                 RowAction::Error => unreachable!("handled above"),
             }
         }
-        search.flush(&tx)?;
-        progress(Progress { phase: Phase::Write, done: total, total });
-        report.summary = planner.summary;
-        if !raw.synthetic_header && prepared.mapping_source != MappingSource::Saved {
-            save_mapping(&tx, &prepared, ctx.now_ms)?;
-            report.mapping_saved = true;
-        } else if prepared.mapping_source == MappingSource::Saved {
-            tx.execute(
-                "UPDATE import_mappings SET used_at = ?1 WHERE fingerprint = ?2",
-                params![ctx.now_ms, prepared.fingerprint],
-            )?;
-        }
-        tx.commit()?;
         Ok(report)
     }
 }
