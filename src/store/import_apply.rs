@@ -313,7 +313,7 @@ enum Plans<'scope, 'a> {
         handle: std::thread::ScopedJoinHandle<'scope, crate::import::ImportSummary>,
     },
     Here {
-        planner: Planner,
+        planner: Box<Planner>,
         rows: Box<dyn Iterator<Item = (u32, &'a Vec<String>)> + 'a>,
     },
 }
@@ -328,7 +328,7 @@ impl<'scope, 'a: 'scope> Plans<'scope, 'a> {
     ) -> Plans<'scope, 'a> {
         let planner = Planner::new(prepared, opts.on_match);
         let Some(reader) = reader else {
-            return Plans::Here { planner, rows: Box::new(data_rows(raw, prepared)) };
+            return Plans::Here { planner: Box::new(planner), rows: Box::new(data_rows(raw, prepared)) };
         };
         let (tx, rx) = std::sync::mpsc::sync_channel::<Planned>(1024);
         let handle = scope.spawn(move || {

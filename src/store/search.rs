@@ -400,7 +400,11 @@ impl Deferred {
 /// Makes the derived rows of `records` on a second thread while this one
 /// writes them: the search document, and the match keys of the records
 /// given `Some(fresh)`.
-fn derive_and_write(conn: &Connection, records: Vec<(Kind, String, Map<String, Value>, Option<bool>)>) -> Result<()> {
+/// A record to derive rows for: kind, id, fields, and `Some(fresh)` when
+/// its match keys are made too.
+type ToDerive = (Kind, String, Map<String, Value>, Option<bool>);
+
+fn derive_and_write(conn: &Connection, records: Vec<ToDerive>) -> Result<()> {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Derived>(1024);
         scope.spawn(move || {
@@ -1034,13 +1038,15 @@ fn snippet(
 }
 
 thread_local! {
-    static HIT_SQL: std::cell::RefCell<HashMap<(Kind, bool), std::rc::Rc<(String, Vec<&'static str>)>>> =
-        std::cell::RefCell::default();
+    static HIT_SQL: std::cell::RefCell<HashMap<(Kind, bool), std::rc::Rc<HitSql>>> = std::cell::RefCell::default();
 }
+
+/// A hit's statement and the fields it reads.
+type HitSql = (String, Vec<&'static str>);
 
 /// The statement reading a hit of `kind` (see [`hit_fields`]) and the
 /// fields it reads, made once per kind.
-fn hit_sql(kind: Kind, content: bool) -> std::rc::Rc<(String, Vec<&'static str>)> {
+fn hit_sql(kind: Kind, content: bool) -> std::rc::Rc<HitSql> {
     HIT_SQL.with(|cache| {
         cache
             .borrow_mut()
@@ -1106,7 +1112,7 @@ fn hit(conn: &Connection, c: &Candidate, q: &Query, needles: &Needles) -> Result
         _ => keys::search_name_key(c.kind, &m, &title),
     };
     if !key.is_empty() {
-        if q.name_forms.iter().any(|f| *f == key) {
+        if q.name_forms.contains(&key) {
             tier = MatchKind::ExactName;
         } else if tier > MatchKind::NamePrefix && q.name_forms.iter().any(|f| key.starts_with(f.as_str())) {
             tier = MatchKind::NamePrefix;
