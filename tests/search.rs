@@ -207,6 +207,9 @@ fn one_and_two_character_queries_work() {
     assert_eq!(names("㈱東"), vec![("㈱東洋精機".to_string(), NamePrefix)]);
     assert_eq!(names("c0"), vec![("株式会社山田商事".to_string(), Code)]);
     assert_eq!(names("山 花"), vec![("小山田 花子".to_string(), Name)]);
+    // A long term and a short one: the full-text index filtered by the grams.
+    assert_eq!(names("田商事 山"), vec![("株式会社山田商事".to_string(), Name)]);
+    assert_eq!(names("ま だこうぎょう"), vec![("山田工業有限会社".to_string(), Reading)]);
     // Activity content is not searched by one or two characters.
     assert_eq!(names("価格"), vec![]);
     assert!(names("-").is_empty() && names(" ").is_empty() && names("").is_empty());
@@ -242,6 +245,9 @@ fn no_query_scans_a_record_table() {
                 );
             }
         }
+        // Full-text rows come in rowid order, which is rank order: never
+        // sorted (a sort would read every match of a one-character query).
+        assert!(!plans.iter().any(|l| l.contains("TEMP B-TREE")), "{q}: {plans:#?}");
         // Short queries use the gram index, long ones the trigram index.
         let uses = |t: &str| plans.iter().any(|l| l.contains(t));
         let short = q.chars().filter(|c| !c.is_whitespace()).count() < 3;

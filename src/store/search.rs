@@ -813,8 +813,11 @@ impl Search<'_> {
               WHERE {table} MATCH ?1 AND {table}.rowid >= ?2 AND {table}.rowid < ?3"
         );
         if ft.grams.is_some() {
+            // `+ 0`: a filter, not a rowid lookup. As a lookup, SQLite would
+            // drive the query from the gram list and sort every match; so the
+            // full-text query drives, in rank order, and stops at the limit.
             sql.push_str(
-                " AND search_text.rowid IN (SELECT rowid FROM search_grams WHERE search_grams MATCH ?4 AND rowid >= ?2 AND rowid < ?3)",
+                " AND (search_text.rowid + 0) IN (SELECT rowid FROM search_grams WHERE search_grams MATCH ?4 AND rowid >= ?2 AND rowid < ?3)",
             );
         }
         sql.push_str(&format!(" ORDER BY {table}.rowid LIMIT {}", self.limit));
