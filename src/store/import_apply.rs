@@ -278,11 +278,16 @@ impl Store {
 /// A second, read-only connection to the database file for the planner
 /// thread, its snapshot taken now: the database as it was before the
 /// import, which is what the preview planned against. `None` for a
-/// database in memory (then the writing thread plans too).
+/// database in memory, or one not in WAL mode, where a reader would block
+/// the writer (then the writing thread plans too).
 fn planning_connection(conn: &Connection) -> Result<Option<Connection>> {
     let Some(path) = conn.path().filter(|p| !p.is_empty()) else {
         return Ok(None);
     };
+    let mode: String = conn.pragma_query_value(None, "journal_mode", |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Ok(None);
+    }
     let reader = Connection::open_with_flags(
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
