@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
+use super::write::{cached_sql, SqlPerKind};
 use super::Store;
 use crate::error::Result;
 use crate::keys::{self, SearchDoc, SEARCH_KINDS};
@@ -397,13 +398,13 @@ impl Deferred {
     }
 }
 
-/// Makes the derived rows of `records` on a second thread while this one
-/// writes them: the search document, and the match keys of the records
-/// given `Some(fresh)`.
 /// A record to derive rows for: kind, id, fields, and `Some(fresh)` when
 /// its match keys are made too.
 type ToDerive = (Kind, String, Map<String, Value>, Option<bool>);
 
+/// Makes the derived rows of `records` on a second thread while this one
+/// writes them: the search document, and the match keys of the records
+/// given `Some(fresh)`.
 fn derive_and_write(conn: &Connection, records: Vec<ToDerive>) -> Result<()> {
     std::thread::scope(|scope| {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Derived>(1024);
@@ -745,10 +746,10 @@ impl Search<'_> {
 
     /// All `lookups` in one statement: a primary-key range of `match_keys`
     /// per lookup and kind that has such keys (kinds in rank order), each
-    /// stopping at `limit`
-    /// rows. A range is read in key order, so an exact key comes before
-    /// the longer keys it prefixes. No `ORDER BY key`: with it SQLite reads
-    /// and sorts every key of the range (20k person keys start with 山).
+    /// stopping at `limit` rows. A range is read in key order, so an exact
+    /// key comes before the longer keys it prefixes. No `ORDER BY key`: with
+    /// it SQLite reads and sorts every key of the range (20k person keys
+    /// start with 山).
     fn keys(&mut self, lookups: Vec<Lookup>) -> Result<()> {
         let lookups: Vec<Lookup> =
             lookups.into_iter().filter(|l| !l.key.is_empty() && !self.full_at(l.exact)).collect();
@@ -1040,50 +1041,38 @@ fn snippet(
     })
 }
 
-thread_local! {
-    static HIT_SQL: std::cell::RefCell<HashMap<(Kind, bool), std::rc::Rc<HitSql>>> = std::cell::RefCell::default();
+/// The fields a hit of `kind` and its snippet read (other text only for
+/// `Content`).
+fn hit_columns(kind: Kind, content: bool) -> Vec<&'static str> {
+    let meta = kind.meta();
+    let mut cols: Vec<&'static str> = Vec::new();
+    let wanted = meta
+        .title_fields
+        .iter()
+        .chain(meta.reading_fields)
+        .chain(keys::search_phone_fields(kind))
+        .chain(&["name", "subject", "code", "email"])
+        .chain(if content { keys::search_body_fields(kind) } else { &[] });
+    for f in wanted {
+        if kind.field(f).is_some() && !cols.contains(f) {
+            cols.push(f);
+        }
+    }
+    cols
 }
 
-/// A hit's statement and the fields it reads.
-type HitSql = (String, Vec<&'static str>);
-
-/// The statement reading a hit of `kind` (see [`hit_fields`]) and the
-/// fields it reads, made once per kind.
-fn hit_sql(kind: Kind, content: bool) -> std::rc::Rc<HitSql> {
-    HIT_SQL.with(|cache| {
-        cache
-            .borrow_mut()
-            .entry((kind, content))
-            .or_insert_with(|| {
-                let meta = kind.meta();
-                let mut cols: Vec<&'static str> = Vec::new();
-                let wanted = meta
-                    .title_fields
-                    .iter()
-                    .chain(meta.reading_fields)
-                    .chain(keys::search_phone_fields(kind))
-                    .chain(&["name", "subject", "code", "email"])
-                    .chain(if content { keys::search_body_fields(kind) } else { &[] });
-                for f in wanted {
-                    if kind.field(f).is_some() && !cols.contains(f) {
-                        cols.push(f);
-                    }
-                }
-                let (company, join) = match kind.field("company_id").is_some() {
-                    true => ("c.display_name", " LEFT JOIN companies c ON c.id = r.company_id"),
-                    false => ("NULL", ""),
-                };
-                let list: Vec<String> = cols.iter().map(|c| format!("r.{c}")).collect();
-                let sql = format!(
-                    "SELECT r.display_name, {company}, {} FROM {} r{join} WHERE r.id = ?1",
-                    list.join(", "),
-                    meta.table
-                );
-                std::rc::Rc::new((sql, cols))
-            })
-            .clone()
-    })
+/// The statement reading a hit: display name, company name, `hit_columns`.
+fn hit_statement(kind: Kind, content: bool) -> String {
+    let (company, join) = match kind.field("company_id").is_some() {
+        true => ("c.display_name", " LEFT JOIN companies c ON c.id = r.company_id"),
+        false => ("NULL", ""),
+    };
+    let list: Vec<String> = hit_columns(kind, content).iter().map(|c| format!("r.{c}")).collect();
+    format!("SELECT r.display_name, {company}, {} FROM {} r{join} WHERE r.id = ?1", list.join(", "), kind.meta().table)
 }
+
+static HIT_SQL: SqlPerKind = SqlPerKind::new();
+static CONTENT_HIT_SQL: SqlPerKind = SqlPerKind::new();
 
 /// The text fields a hit and its snippet need, as a field map (names,
 /// readings, code, phones, e-mail, and other text for `Content`), and the
@@ -1094,7 +1083,11 @@ fn hit_fields(
     id: &str,
     content: bool,
 ) -> Result<(String, Map<String, Value>, Option<String>)> {
-    let (sql, cols) = &*hit_sql(kind, content);
+    let sql = match content {
+        false => cached_sql(&HIT_SQL, kind, |k| hit_statement(k, false)),
+        true => cached_sql(&CONTENT_HIT_SQL, kind, |k| hit_statement(k, true)),
+    };
+    let cols = hit_columns(kind, content);
     let (display, company_name, values) = conn.prepare_cached(sql)?.query_row([id], |r| {
         let mut values = Vec::with_capacity(cols.len());
         for i in 0..cols.len() {
