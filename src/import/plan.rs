@@ -93,6 +93,11 @@ pub struct RowPlan {
     pub new_company: Option<NewCompany>,
     pub errors: Vec<FieldError>,
     pub warnings: Vec<FieldError>,
+    /// A new record's every field as validation cleaned it (`company_id` is
+    /// a placeholder when `new_company` is set): the apply stores these
+    /// without cleaning the row a second time. Not shown in the preview.
+    #[serde(skip)]
+    pub clean: Option<Map<String, Value>>,
 }
 
 /// What an earlier row of the file became, by natural key.
@@ -359,6 +364,7 @@ impl Planner {
         // record valid; a repeat of an earlier new row is checked field by
         // field. Every problem of the row is reported at once.
         let mut fields = Map::new();
+        let mut whole_clean = None;
         let mut found: Vec<FieldError> = Vec::new();
         match (action, &target_id) {
             (RowAction::Create, _) => {
@@ -369,8 +375,13 @@ impl Planner {
                 }
                 match validate::clean(kind, &whole) {
                     Ok(clean) => {
-                        fields = clean.into_iter().filter(|(k, v)| raw.contains_key(k) && !is_empty(v)).collect();
+                        fields = clean
+                            .iter()
+                            .filter(|(k, v)| raw.contains_key(*k) && !is_empty(v))
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
                         self.check_unique_on_create(&fields, &db_matches, &file_match, &mut found);
+                        whole_clean = Some(clean);
                     }
                     Err(es) => found.extend(es),
                 }
@@ -482,6 +493,7 @@ impl Planner {
             new_company,
             errors,
             warnings,
+            clean: whole_clean.filter(|_| action == RowAction::Create),
         }))
     }
 

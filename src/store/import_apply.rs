@@ -193,9 +193,10 @@ impl Store {
             {
                 return Err(cancelled());
             }
-            let Some(plan) = planner.plan_row(row_no, cells, &lookup)? else {
+            let Some(mut plan) = planner.plan_row(row_no, cells, &lookup)? else {
                 continue;
             };
+            plan.clean = None; // only the apply writes them
             if plan.action == RowAction::Error {
                 error_rows.push((row_no, cells.clone(), reason_line(prepared.kind, &plan.errors)));
             }
@@ -456,11 +457,19 @@ fn write_plans(
                         id
                     }
                 };
-                plan.fields.insert("company_id".into(), Value::String(id));
+                plan.fields.insert("company_id".into(), Value::String(id.clone()));
+                if let Some(clean) = plan.clean.as_mut() {
+                    clean.insert("company_id".into(), Value::String(id));
+                }
             }
             match plan.action {
                 RowAction::Create => {
-                    let id = write::insert(tx, ids, ctx, kind, &plan.fields).map_err(at_row)?;
+                    let id = match plan.clean.take() {
+                        // Cleaned by the planner; cleaning again changes nothing.
+                        Some(clean) => write::insert_clean(tx, ids, ctx, kind, clean),
+                        None => write::insert(tx, ids, ctx, kind, &plan.fields),
+                    }
+                    .map_err(at_row)?;
                     plans.created(row_no, &id);
                     row_ids.insert(row_no, id);
                     report.created += 1;

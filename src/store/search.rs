@@ -258,15 +258,20 @@ fn write_docs(conn: &Connection, docs: impl IntoIterator<Item = Derived>) -> Res
             }
             continue;
         }
+        // A record inserted by this bulk write has no derived rows yet.
+        let new_record = matches!(keys, Some((true, _)));
         if let Some((fresh, keys)) = keys {
             super::write::write_keys(conn, kind, &id, fresh, &keys)?;
         }
         let Some(doc) = doc.filter(|_| indexed) else { continue };
         let digest = digest(&doc);
-        let existing: Option<(i64, i64)> = conn
-            .prepare_cached("SELECT doc, digest FROM search_docs WHERE record_id = ?1")?
-            .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let existing: Option<(i64, i64)> = if new_record {
+            None
+        } else {
+            conn.prepare_cached("SELECT doc, digest FROM search_docs WHERE record_id = ?1")?
+                .query_row([&id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?
+        };
         let number = match existing {
             Some((_, old)) if old == digest => continue,
             Some((number, _)) => {
@@ -345,15 +350,24 @@ struct Pending {
 
 impl Pending {
     fn push(&mut self, kind: Kind, id: &str, fields: &Map<String, Value>, fresh: bool) {
+        let fields = set_values(fields);
         match self.fields.get_mut(id) {
             // A record inserted earlier in this write still has no derived rows.
-            Some(entry) => entry.0 = fields.clone(),
+            Some(entry) => entry.0 = fields,
             None => {
-                self.fields.insert(id.to_string(), (fields.clone(), fresh));
+                self.fields.insert(id.to_string(), (fields, fresh));
                 self.order.push((kind, id.to_string()));
             }
         }
     }
+}
+
+/// The fields that hold a value: what derived rows are made of (an unset
+/// field, an empty list and `false` derive nothing). A clean record has every
+/// field of its kind, most of them unset; a bulk write keeps each record's
+/// fields until the flush, so only these are kept.
+fn set_values(fields: &Map<String, Value>) -> Map<String, Value> {
+    fields.iter().filter(|(_, v)| !super::write::is_empty(v)).map(|(k, v)| (k.clone(), v.clone())).collect()
 }
 
 thread_local! {

@@ -125,6 +125,18 @@ pub(crate) fn insert(
     fields: &Map<String, Value>,
 ) -> Result<String> {
     let clean = validate::clean(kind, fields).map_err(ApiError::validation)?;
+    insert_clean(conn, ids, ctx, kind, clean)
+}
+
+/// [`insert`] of fields `validate::clean` made (every field of the kind,
+/// cleaned): references and unique fields are still checked.
+pub(crate) fn insert_clean(
+    conn: &Connection,
+    ids: &mut ChaCha8Rng,
+    ctx: &Ctx,
+    kind: Kind,
+    clean: Map<String, Value>,
+) -> Result<String> {
     check_refs(conn, kind, &clean)?;
     let id = new_id(ids, ctx.now_ms);
     check_unique(conn, kind, &id, &clean)?;
@@ -149,9 +161,9 @@ pub(crate) fn insert(
     }
     conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
     write_derived(conn, kind, &id, &clean, true)?;
-    let logged: Map<String, Value> =
-        clean.iter().filter(|(_, v)| !is_empty(v)).map(|(k, v)| (k.clone(), v.clone())).collect();
-    log_change(conn, ctx, kind, &id, "create", &logged)?;
+    // A new record's entry names the fields it sets (the clocks of a new
+    // record do not look at its fields).
+    log_change_json(conn, ctx, kind, &id, "create", &clean, serde_json::to_string(&SetValues(&clean))?)?;
     after_write(conn, ids, ctx, kind, &id, None, &clean)?;
     Ok(id)
 }
@@ -172,8 +184,17 @@ pub(crate) fn cached_sql(cache: &'static SqlPerKind, kind: Kind, make: fn(Kind) 
     cache.0.get_or_init(|| Kind::ALL.iter().map(|k| (*k, make(*k))).collect())[&kind].as_str()
 }
 
-fn is_empty(v: &Value) -> bool {
+pub(crate) fn is_empty(v: &Value) -> bool {
     matches!(v, Value::Null) || matches!(v, Value::Array(a) if a.is_empty()) || *v == Value::Bool(false)
+}
+
+/// Serializes the fields of a map that hold a value (see [`is_empty`]).
+struct SetValues<'a>(&'a Map<String, Value>);
+
+impl serde::Serialize for SetValues<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().filter(|(_, v)| !is_empty(v)))
+    }
 }
 
 /// Updates a record inside an open transaction; returns the names of the fields that changed.
@@ -494,13 +515,26 @@ pub(crate) fn log_change(
     op: &str,
     fields: &Map<String, Value>,
 ) -> Result<()> {
+    log_change_json(conn, ctx, kind, id, op, fields, serde_json::to_string(fields)?)
+}
+
+/// [`log_change`] with the entry's fields already written as JSON.
+fn log_change_json(
+    conn: &Connection,
+    ctx: &Ctx,
+    kind: Kind,
+    id: &str,
+    op: &str,
+    fields: &Map<String, Value>,
+    json: String,
+) -> Result<()> {
     let hlc = next_hlc(conn, ctx)?;
     // Per-field versions for folder sync, and what this write replaced.
     let prev = super::sync_apply::log_local_clocks(conn, ctx, kind, id, op, &hlc, fields)?;
     conn.prepare_cached(
         "INSERT INTO changes (hlc, device_id, author, kind, record_id, op, fields, prev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
-    .execute(params![hlc, ctx.device_id, ctx.user_id, kind.as_str(), id, op, Value::Object(fields.clone()).to_string(), prev])?;
+    .execute(params![hlc, ctx.device_id, ctx.user_id, kind.as_str(), id, op, json, prev])?;
     Ok(())
 }
 
