@@ -2,6 +2,7 @@
 //! logged field by field in the change log.
 
 use rand_chacha::ChaCha8Rng;
+use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
@@ -154,10 +155,14 @@ pub(crate) fn insert_clean(
             (0..names.len()).map(|i| format!("?{}", i + 6)).collect::<Vec<_>>().join(", ")
         )
     });
-    let mut values: Vec<rusqlite::types::Value> =
-        vec![id.clone().into(), ctx.now_ms.into(), ctx.user_id.clone().into(), display.into(), sort.into()];
+    let mut values: Vec<ToSqlOutput> = Vec::with_capacity(meta.fields.len() + 5);
+    values.push(text(&id));
+    values.push(ToSqlOutput::Owned(ctx.now_ms.into()));
+    values.push(ctx.user_id.as_deref().map_or(ToSqlOutput::Owned(SqlValue::Null), text));
+    values.push(text(&display));
+    values.push(text(&sort));
     for def in meta.fields {
-        values.push(to_sql(&def.ty, clean.get(def.name).unwrap_or(&Value::Null)));
+        values.push(to_sql_ref(&def.ty, clean.get(def.name).unwrap_or(&Value::Null)));
     }
     conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
     write_derived(conn, kind, &id, &clean, true)?;
@@ -283,6 +288,19 @@ pub(crate) fn update_with(
     Ok(changed)
 }
 
+fn text(s: &str) -> ToSqlOutput<'_> {
+    ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
+}
+
+/// [`to_sql`] borrowing text from the JSON value (a bulk write binds
+/// millions of values).
+fn to_sql_ref<'a>(ty: &FieldType, v: &'a Value) -> ToSqlOutput<'a> {
+    match v {
+        Value::String(s) => text(s),
+        other => ToSqlOutput::Owned(to_sql(ty, other)),
+    }
+}
+
 /// A JSON field value as an SQL value of the field's column.
 pub(crate) fn to_sql(ty: &FieldType, v: &Value) -> rusqlite::types::Value {
     use rusqlite::types::Value as S;
@@ -303,10 +321,14 @@ pub(crate) fn to_sql(ty: &FieldType, v: &Value) -> rusqlite::types::Value {
 fn check_refs(conn: &Connection, kind: Kind, fields: &Map<String, Value>) -> Result<()> {
     let mut errors = Vec::new();
     for def in kind.meta().fields {
-        let (target, ids): (Kind, Vec<&str>) = match (def.ty, fields.get(def.name)) {
-            (FieldType::Ref { kind }, Some(Value::String(s))) => (kind, vec![s.as_str()]),
-            (FieldType::RefList { kind }, Some(Value::Array(a))) => {
-                (kind, a.iter().filter_map(Value::as_str).collect())
+        let target = match def.ty {
+            FieldType::Ref { kind } | FieldType::RefList { kind } => kind,
+            _ => continue, // most fields: no lookup of their value
+        };
+        let ids: Vec<&str> = match fields.get(def.name) {
+            Some(Value::String(s)) if matches!(def.ty, FieldType::Ref { .. }) => vec![s.as_str()],
+            Some(Value::Array(a)) if matches!(def.ty, FieldType::RefList { .. }) => {
+                a.iter().filter_map(Value::as_str).collect()
             }
             _ => continue,
         };
