@@ -387,7 +387,7 @@ mod tests {
         assert_eq!(started.id, "import-1");
         let done = jobs.wait(&started.id).unwrap();
         assert_eq!(done.state, JobState::Done, "{:?}", done.error);
-        assert_eq!((done.phase, done.done, done.total), (Some(Phase::Write), 600, 600));
+        assert_eq!((done.phase, done.done, done.total), (Some(Phase::Index), 1000, 1000));
         assert_eq!(done.report.as_ref().unwrap().created, 600);
         assert_eq!(companies(&store), 600, "the main connection sees the committed rows");
         // Polling again answers the same; an unknown job is not found.

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use daifuku::export::fetch_all;
 use daifuku::import::{
-    self, ColumnMap, Flow, ImportOptions, ImportPreview, ImportReport, MappingSource, OnMatch, Phase, RowAction,
-    SourceFormat, TextEncoding,
+    self, ColumnMap, Flow, ImportOptions, ImportPreview, ImportReport, MappingSource, OnMatch, Phase, Progress,
+    RowAction, SourceFormat, TextEncoding,
 };
 use daifuku::model::{Activity, Company, Contact, Purchase};
 use daifuku::store::ListQuery;
@@ -430,15 +430,43 @@ fn progress_is_reported_and_cancel_leaves_the_database_as_it_was() {
     assert_eq!(s.export_json().unwrap(), before);
     assert_eq!(changes_count(&s), changes);
 
-    // Not cancelled: the last call says everything is done.
-    let mut last = None;
+    // Cancelled while building the index, after every row was written:
+    // nothing was written either.
+    let mut phases = Vec::new();
+    let err = s
+        .import_apply(&ctx(), &raw, &ImportOptions::default(), false, &mut |p| {
+            phases.push((p.phase, p.done));
+            if p.phase == Phase::Index && p.done > 0 {
+                Flow::Cancel
+            } else {
+                Flow::Continue
+            }
+        })
+        .unwrap_err();
+    assert_eq!(err.code, "cancelled");
+    assert!(phases.contains(&(Phase::Write, 1000)), "{phases:?}");
+    assert_eq!(phases.last().map(|p| p.0), Some(Phase::Index));
+    assert_eq!(s.export_json().unwrap(), before);
+    assert_eq!(changes_count(&s), changes);
+    assert!(s.search("キャンセル商事", 5, &[]).unwrap().is_empty());
+
+    // Not cancelled: the rows, then the index in thousandths, rising to the end.
+    let mut seen = Vec::new();
     s.import_apply(&ctx(), &raw, &ImportOptions::default(), false, &mut |p| {
-        last = Some(p);
+        seen.push(p);
         Flow::Continue
     })
     .unwrap();
-    assert_eq!(last.map(|p| (p.done, p.total)), Some((1000, 1000)));
+    let (write, index): (Vec<Progress>, Vec<Progress>) = seen.iter().partition(|p| p.phase == Phase::Write);
+    assert_eq!(
+        write.iter().map(|p| (p.done, p.total)).collect::<Vec<_>>(),
+        [0, 250, 500, 750, 1000].map(|d| (d, 1000))
+    );
+    assert!(index.len() > 2 && index.iter().all(|p| p.phase == Phase::Index && p.total == 1000), "{index:?}");
+    assert!(index.windows(2).all(|w| w[0].done <= w[1].done), "{index:?}");
+    assert_eq!(seen.last().map(|p| (p.phase, p.done)), Some((Phase::Index, 1000)));
     assert_eq!(companies(&s).len(), 1004);
+    assert_eq!(s.search("キャンセル商事999", 5, &[]).unwrap().len(), 1);
 }
 
 #[test]

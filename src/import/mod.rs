@@ -348,7 +348,7 @@ pub struct ImportReport {
 /// Where an import is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Progress {
-    /// `plan` (preview) or `write` (apply).
+    /// `plan` (preview); `write`, then `index` (apply).
     pub phase: Phase,
     #[ts(type = "number")]
     pub done: u64,
@@ -361,6 +361,9 @@ pub struct Progress {
 pub enum Phase {
     Plan,
     Write,
+    /// After the rows are written: their match keys and search index.
+    /// `done` / `total` are thousandths (`total` = 1000).
+    Index,
 }
 
 /// What a progress callback answers.

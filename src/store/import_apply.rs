@@ -258,8 +258,13 @@ impl Store {
         std::thread::scope(|scope| {
             let mut plans = Plans::start(scope, reader, raw, &prepared, opts);
             let mut report = write_plans(&tx, ids, ctx, &prepared, accept_errors, total, progress, &mut plans)?;
-            search.flush(&tx)?;
             progress(Progress { phase: Phase::Write, done: total, total });
+            search
+                .flush_with(&tx, &mut |done| {
+                    progress(Progress { phase: Phase::Index, done, total: 1000 }) == Flow::Continue
+                })
+                .map_err(|e| if e.code == "cancelled" { cancelled() } else { e })?;
+            progress(Progress { phase: Phase::Index, done: 1000, total: 1000 });
             report.summary = plans.finish()?;
             if !raw.synthetic_header && prepared.mapping_source != MappingSource::Saved {
                 save_mapping(&tx, &prepared, ctx.now_ms)?;

@@ -336,6 +336,7 @@ const DICT = {
   imp_checking_rows: ['確認中 {d} / {n} 行', 'Checking {d} / {n} rows'],
   imp_check_cancelled: ['確認を中止しました。', 'Check cancelled.'],
   imp_writing: ['取り込み中 {d} / {n} 行', 'Importing {d} / {n} rows'],
+  imp_indexing: ['検索と重複チェック用の索引を作成中 {p}%', 'Building the search and duplicate index {p}%'],
   imp_cancelling: ['中止しています…', 'Cancelling…'],
   imp_cancelled: ['中止しました。データは変更されていません。', 'Cancelled. Nothing was changed.'],
   imp_done: ['取り込みました: 新規 {c} 件、更新 {u} 件、スキップ {s} 件、エラーで除外 {f} 件。', 'Imported: {c} new, {u} updated, {s} skipped, {f} left out.'],

@@ -181,12 +181,18 @@ describe('import wizard', () => {
     fireEvent.click(screen.getByTestId('import-accept-errors'));
     expect(run.disabled).toBe(false);
     // The host's job: running at 250 of 1000 rows until cancelled.
+    // Then building the index (thousandths), still cancellable.
     let cancelRequested = false;
+    let indexing = false;
+    const at = () =>
+      indexing
+        ? job({ phase: 'index', done: 450, total: 1000, cancel_requested: cancelRequested })
+        : job({ phase: 'write', done: 250, total: 1000, cancel_requested: cancelRequested });
     mocked.importStart.mockResolvedValue(job({}));
-    mocked.importProgress.mockImplementation(async () => job({ phase: 'write', done: 250, total: 1000, cancel_requested: cancelRequested }));
+    mocked.importProgress.mockImplementation(async () => at());
     mocked.importCancel.mockImplementation(async () => {
       cancelRequested = true;
-      return job({ phase: 'write', done: 250, total: 1000, cancel_requested: true });
+      return at();
     });
     fireEvent.click(run);
     await waitFor(() => expect(mocked.importStart).toHaveBeenCalled());
@@ -194,6 +200,9 @@ describe('import wizard', () => {
     expect(accept).toBe(true);
     expect(startOptions.mapping!.map((c) => c.target)).toEqual(['name', null, 'phone']);
     await waitFor(() => expect(screen.getByTestId('import-progress-text').textContent).toContain('250 / 1000'));
+    indexing = true;
+    await waitFor(() => expect(screen.getByTestId('import-progress-text').textContent).toBe('検索と重複チェック用の索引を作成中 45%'));
+    expect(screen.getByRole('progressbar').getAttribute('aria-valuenow')).toBe('450');
     fireEvent.click(screen.getByTestId('import-cancel'));
     await waitFor(() => expect(mocked.importCancel).toHaveBeenCalledWith('import-1'));
     await waitFor(() => expect(screen.getByTestId('import-cancel').textContent).toBe('中止しています…'));

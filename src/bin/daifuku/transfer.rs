@@ -196,12 +196,14 @@ fn import(store: &mut Store, m: &ArgMatches, json: bool) -> Result<Output, ApiEr
         if tty {
             // Ctrl+C stops the import: the open transaction is never
             // committed, so the database stays as it was.
-            eprint!(
-                "\r取り込み中 {} {}/{} (Ctrl+C で中止 / to cancel)",
-                if p.phase == daifuku::import::Phase::Plan { "checking" } else { "importing" },
-                p.done,
-                p.total
-            );
+            use daifuku::import::Phase;
+            let at = match p.phase {
+                Phase::Plan => format!("checking {}/{}", p.done, p.total),
+                Phase::Write => format!("importing {}/{}", p.done, p.total),
+                // Thousandths; padded to cover the longer text before it.
+                Phase::Index => format!("indexing {:>3}%{:20}", p.done / 10, ""),
+            };
+            eprint!("\r取り込み中 {at} (Ctrl+C で中止 / to cancel)");
             if p.done == p.total {
                 eprintln!();
             }

@@ -404,7 +404,13 @@ function JobView({ job, onCancel, testid }: { job: tr.JobStatus; onCancel: () =>
       </div>
       <span className="small" data-testid={`${testid}-progress-text`}>
         {job.state === 'running' &&
-          (job.total === 0 ? t('imp_reading') : job.phase === 'write' ? t('imp_writing', { d: job.done, n: job.total }) : t('imp_checking_rows', { d: job.done, n: job.total }))}
+          (job.total === 0
+            ? t('imp_reading')
+            : job.phase === 'index'
+              ? t('imp_indexing', { p: pct })
+              : job.phase === 'write'
+                ? t('imp_writing', { d: job.done, n: job.total })
+                : t('imp_checking_rows', { d: job.done, n: job.total }))}
         {job.state === 'cancelled' && (job.dry_run ? t('imp_check_cancelled') : t('imp_cancelled'))}
         {job.state === 'failed' && job.error && describeError(job.error, lang)}
       </span>
