@@ -97,7 +97,7 @@ pub struct RowPlan {
     /// a placeholder when `new_company` is set): the apply stores these
     /// without cleaning the row a second time. Not shown in the preview.
     #[serde(skip)]
-    pub clean: Option<Map<String, Value>>,
+    pub(crate) clean: Option<Map<String, Value>>,
 }
 
 /// What an earlier row of the file became, by natural key.
