@@ -223,6 +223,30 @@ fn report() {
             }
         }
     }
+    // The duplicate hint of a contact form for the most common name (900
+    // namesakes in the generated data) at the company of one of them.
+    let common: Vec<String> = column(
+        &store,
+        "SELECT c.family_name || char(9) || c.given_name || char(9) || c.company_id FROM contacts c
+          WHERE c.id = (SELECT record_id FROM match_keys WHERE key_type = 'person' AND kind = 'contact'
+                         AND key = (SELECT key FROM match_keys WHERE key_type = 'person' AND kind = 'contact'
+                                     GROUP BY key ORDER BY COUNT(*) DESC LIMIT 1) LIMIT 1)",
+    );
+    if let [row] = common.as_slice() {
+        let parts: Vec<&str> = row.split('\t').collect();
+        let form = serde_json::json!({"family_name": parts[0], "given_name": parts[1], "company_id": parts[2]});
+        let form = form.as_object().unwrap().clone();
+        let mut times: Vec<Duration> =
+            (0..20).map(|_| time(|| drop(store.check_duplicates(Kind::Contact, &form, None).unwrap()))).collect();
+        times.sort();
+        println!(
+            "duplicate hint of a contact form ({} {}, the most common name): p50 {} p95 {}",
+            parts[0],
+            parts[1],
+            ms(percentile(&times, 0.5)),
+            ms(percentile(&times, 0.95))
+        );
+    }
     for kind in [Kind::Company, Kind::Contact] {
         let t = Instant::now();
         let groups = store.find_duplicates(kind).unwrap();

@@ -217,6 +217,77 @@ fn the_finder_groups_records_linked_by_any_rule() {
     assert_eq!(s.find_duplicates(Kind::Task).unwrap_err().code, "unsupported_kind");
 }
 
+/// The rule "same person at the same company" follows a contact that moves
+/// to another company, leaves for the trash or comes back, and a database
+/// from before its key (schema 12) gets the keys every write makes.
+#[test]
+fn same_person_at_same_company_follows_edits_and_upgrades() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("crm.db");
+    let mut s = Store::open(&path).unwrap();
+    let a = add(&mut s, Kind::Company, json!({"name": "山田商事"})).id;
+    let b = add(&mut s, Kind::Company, json!({"name": "東洋精機"})).id;
+    let x = add(&mut s, Kind::Contact, json!({"company_id": a, "family_name": "山田", "given_name": "太郎"})).id;
+    let y = add(&mut s, Kind::Contact, json!({"company_id": b, "family_name": "山田", "given_name": "太郎"})).id;
+    add(&mut s, Kind::Contact, json!({"family_name": "山田", "given_name": "太郎"}));
+    add(&mut s, Kind::Contact, json!({"company_id": a, "family_name": "山田", "given_name": "花子"}));
+    let groups = |s: &Store| -> Vec<(Vec<String>, Vec<(DuplicateRule, String)>)> {
+        s.find_duplicates(Kind::Contact)
+            .unwrap()
+            .iter()
+            .map(|g| {
+                (
+                    g.records.iter().map(|r| r.id.clone()).collect(),
+                    g.links.iter().map(|l| (l.rule, l.value.clone())).collect(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(groups(&s), vec![]);
+    let at_a = |s: &Store| {
+        s.check_duplicates(
+            Kind::Contact,
+            &fields(json!({"family_name": "山田", "given_name": "太郎", "company_id": a})),
+            None,
+        )
+        .unwrap()
+        .len()
+    };
+    assert_eq!(at_a(&s), 1);
+
+    // y moves to x's company: now the same person at the same company.
+    s.update(&ctx(), Kind::Contact, &y, None, fields(json!({"company_id": a}))).unwrap();
+    let mut pair = vec![x.clone(), y.clone()];
+    pair.sort();
+    let same = vec![(pair, vec![(DuplicateRule::PersonAndCompany, format!("山田太郎 / {a}"))])];
+    assert_eq!(groups(&s), same);
+    assert_eq!(at_a(&s), 2);
+    s.delete(&ctx(), Kind::Contact, &y).unwrap();
+    assert_eq!(groups(&s), vec![]);
+    s.restore(&ctx(), Kind::Contact, &y).unwrap();
+    assert_eq!(groups(&s), same);
+
+    // A database from before the key: migration 0013 makes exactly the keys
+    // the writes made.
+    let keys = |s: &Store| -> Vec<(String, String)> {
+        let mut stmt = s
+            .conn()
+            .prepare("SELECT key, record_id FROM match_keys WHERE key_type = 'person_company' ORDER BY 1, 2")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let made = keys(&s);
+    assert_eq!(made.len(), 3, "{made:?}");
+    s.conn()
+        .execute_batch("DELETE FROM match_keys WHERE key_type = 'person_company'; PRAGMA user_version = 12;")
+        .unwrap();
+    drop(s);
+    let s = Store::open(&path).unwrap();
+    assert_eq!(s.schema_version().unwrap(), 13);
+    assert_eq!(keys(&s), made);
+    assert_eq!(groups(&s), same);
+}
+
 /// Live records of any kind whose `Ref`/`RefList` fields point at `id`.
 fn references_to(s: &Store, target: Kind, id: &str) -> Vec<(Kind, &'static str, i64)> {
     let mut out = Vec::new();

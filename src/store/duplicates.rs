@@ -129,36 +129,21 @@ fn place(conn: &Connection, id: &str) -> Result<(String, Option<String>)> {
     Ok((pref.unwrap_or_default(), postal.as_deref().and_then(normalize::postal_key)))
 }
 
-fn contact_company(conn: &Connection, id: &str) -> Result<Option<String>> {
-    Ok(conn.prepare_cached("SELECT company_id FROM contacts WHERE id = ?1")?.query_row([id], |r| r.get(0))?)
-}
-
-/// Contacts sharing a person key and a company: `(key, company id, ids)`.
-/// One grouped join: common names (thousands of 佐藤さくら) made a lookup
-/// per contact the larger part of a scan.
+/// Contacts sharing a person key and a company, from their
+/// `person_company` keys: `(person key, company id, ids)`. One ordered
+/// range of the key table; a join of the person keys with the contacts
+/// read every contact row (2.5 s warm, 9 s from a cold cache at 300k
+/// contacts).
 fn person_and_company(conn: &Connection) -> Result<Vec<(String, String, Vec<String>)>> {
-    let rows: Vec<(String, String, String)> = conn
-        .prepare_cached(
-            "SELECT m.key, c.company_id, group_concat(m.record_id, ' ')
-               FROM match_keys m JOIN contacts c ON c.id = m.record_id
-              WHERE m.key_type = 'person' AND m.kind = 'contact' AND c.company_id <> ''
-              GROUP BY m.key, c.company_id HAVING COUNT(*) > 1",
-        )?
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(rows
+    Ok(collisions(conn, Kind::Contact, "person_company")?
         .into_iter()
-        .map(|(key, company, ids)| {
-            let mut ids: Vec<String> = ids.split(' ').map(String::from).collect();
-            ids.sort();
-            ids.dedup();
-            (key, company, ids)
+        .filter_map(|(key, ids)| {
+            let (person, company) = key.split_once(keys::PERSON_COMPANY_SEP)?;
+            Some((person.to_string(), company.to_string(), ids))
         })
-        .filter(|(_, _, ids)| ids.len() > 1)
         .collect())
 }
 
-/// Owner, last activity and company of a record, for the user to judge.
 fn candidate(conn: &Connection, kind: Kind, id: &str, rules: Vec<DuplicateRule>) -> Result<DuplicateCandidate> {
     let stored = read::get(conn, kind, id)?;
     let m = stored.record.to_fields();
@@ -236,12 +221,9 @@ pub(crate) fn check(
                     }
                 }
             }
-            (Kind::Contact, "person") => {
-                let company = text(&clean, "company_id");
+            (Kind::Contact, "person_company") => {
                 for id in with_key(conn, kind, key_type, &key)? {
-                    if !company.is_empty() && contact_company(conn, &id)?.as_deref() == Some(company) {
-                        fire(id, DuplicateRule::PersonAndCompany);
-                    }
+                    fire(id, DuplicateRule::PersonAndCompany);
                 }
             }
             (_, "phone") => {

@@ -23,6 +23,8 @@ const MIGRATIONS: &[&str] = &[
     // 0011: match_keys keyed like 0009's index, without a rowid table beside it.
     include_str!("../../migrations/0011_match_keys_without_rowid.sql"),
     SEARCH_RANK_ORDER,
+    // 0013: one match key per contact for "same person at the same company".
+    include_str!("../../migrations/0013_person_company_keys.sql"),
 ];
 
 /// 0012: full-text rows renumbered in rank order; the hook indexes again.
