@@ -259,7 +259,7 @@ fn same_person_at_same_company_follows_edits_and_upgrades() {
     s.update(&ctx(), Kind::Contact, &y, None, fields(json!({"company_id": a}))).unwrap();
     let mut pair = vec![x.clone(), y.clone()];
     pair.sort();
-    let same = vec![(pair, vec![(DuplicateRule::PersonAndCompany, format!("山田太郎 / {a}"))])];
+    let same = vec![(pair, vec![(DuplicateRule::PersonAndCompany, "山田太郎 / 山田商事".to_string())])];
     assert_eq!(groups(&s), same);
     assert_eq!(at_a(&s), 2);
     s.delete(&ctx(), Kind::Contact, &y).unwrap();

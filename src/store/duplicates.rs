@@ -129,6 +129,13 @@ fn place(conn: &Connection, id: &str) -> Result<(String, Option<String>)> {
     Ok((pref.unwrap_or_default(), postal.as_deref().and_then(normalize::postal_key)))
 }
 
+fn company_name(conn: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT display_name FROM companies WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
+}
+
 /// Contacts sharing a person key and a company, from their
 /// `person_company` keys: `(person key, company id, ids)`. One ordered
 /// range of the key table; a join of the person keys with the contacts
@@ -167,10 +174,7 @@ fn candidate(conn: &Connection, kind: Kind, id: &str, rules: Vec<DuplicateRule>)
             .query_row([id], |r| r.get(0))?,
     };
     let company_name = match (kind, m.get("company_id").and_then(Value::as_str)) {
-        (Kind::Contact, Some(cid)) => conn
-            .prepare_cached("SELECT display_name FROM companies WHERE id = ?1")?
-            .query_row([cid], |r| r.get(0))
-            .optional()?,
+        (Kind::Contact, Some(cid)) => company_name(conn, cid)?,
         _ => None,
     };
     Ok(DuplicateCandidate {
@@ -323,7 +327,9 @@ pub(crate) fn find(conn: &Connection, kind: Kind) -> Result<Vec<DuplicateGroup>>
                 }
             }
             for (person, company, ids) in person_and_company(conn)? {
-                link(DuplicateRule::PersonAndCompany, format!("{person} / {company}"), ids);
+                // The company as the user knows it, not its id.
+                let name = company_name(conn, &company)?.unwrap_or(company);
+                link(DuplicateRule::PersonAndCompany, format!("{person} / {name}"), ids);
             }
         }
         _ => return Err(unsupported(kind)),
