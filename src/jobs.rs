@@ -316,7 +316,28 @@ pub fn intercept(jobs: &Jobs, store: &Store, ctx: &Ctx, cmd: &Value) -> Option<R
 /// How often the automatic backup looks whether today's backup exists.
 const BACKUP_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
 
-/// The automatic rolling backup of the database at `db`: `first_after`
+/// Pause between two steps of tidying the search index: the app's own
+/// writes take the database between them.
+pub const TIDY_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// The daily tidy of the search index of the database at `db`: when
+/// [`Store::search_tidy_due`] on `today`, merges each full-text index into
+/// one segment, [`TIDY_PAGES`](crate::store::TIDY_PAGES) at a time with
+/// `pause` between the steps, and notes the day. True when it tidied.
+pub fn tidy_search_daily(db: &Path, today: &str, pause: std::time::Duration) -> Result<bool> {
+    let mut store = Store::open(db)?;
+    if !store.search_tidy_due(today)? {
+        return Ok(false);
+    }
+    while store.tidy_search_index(crate::store::TIDY_PAGES)? {
+        std::thread::sleep(pause);
+    }
+    store.mark_search_tidied(today)?;
+    Ok(true)
+}
+
+/// The daily upkeep of the database at `db`: the automatic rolling backup,
+/// then the tidy of the search index ([`tidy_search_daily`]). `first_after`
 /// start (the desktop app waits a minute so that copying a large database
 /// does not compete with its start), then every hour (today's file is made
 /// once a day; see [`Store::auto_backup`]), on a thread of its own with its
@@ -331,7 +352,11 @@ pub fn spawn_auto_backup(
     std::thread::Builder::new().name("daily-backup".into()).spawn(move || {
         std::thread::sleep(first_after);
         loop {
-            if let Err(e) = Store::open(&db).and_then(|s| s.auto_backup(&today())) {
+            let day = today();
+            if let Err(e) = Store::open(&db).and_then(|s| s.auto_backup(&day)) {
+                log(&e);
+            }
+            if let Err(e) = tidy_search_daily(&db, &day, TIDY_PAUSE) {
                 log(&e);
             }
             std::thread::sleep(BACKUP_CHECK_EVERY);
@@ -377,6 +402,34 @@ mod tests {
 
     fn opts() -> ImportOptions {
         ImportOptions { kind: Some(Kind::Company), ..Default::default() }
+    }
+
+    /// The daily upkeep merges a fragmented search index into one segment,
+    /// at most once a day, and only when there is more than one.
+    #[test]
+    fn the_search_index_is_tidied_once_a_day() {
+        let (_dir, db, mut store, ctx) = setup();
+        let add = |store: &mut Store, name: String| {
+            let fields = serde_json::json!({"name": name}).as_object().unwrap().clone();
+            store.create_fields(&ctx, Kind::Company, fields).unwrap();
+        };
+        for i in 0..40 {
+            add(&mut store, format!("テスト商事{i}"));
+        }
+        let one = (1, 1);
+        assert_ne!(store.search_index_segments().unwrap(), one);
+        let pause = std::time::Duration::ZERO;
+        assert!(tidy_search_daily(&db, "2026-11-23", pause).unwrap());
+        assert_eq!(store.search_index_segments().unwrap(), one);
+        add(&mut store, "後から商事".into());
+        assert_ne!(store.search_index_segments().unwrap(), one);
+        assert!(!tidy_search_daily(&db, "2026-11-23", pause).unwrap(), "tidied twice a day");
+        assert_ne!(store.search_index_segments().unwrap(), one);
+        assert!(tidy_search_daily(&db, "2026-11-24", pause).unwrap());
+        assert_eq!(store.search_index_segments().unwrap(), one);
+        assert!(!tidy_search_daily(&db, "2026-11-25", pause).unwrap(), "a tidy index has nothing to do");
+        assert_eq!(store.search("後から", 20, &[]).unwrap().len(), 1);
+        assert_eq!(store.search("テスト商事3", 20, &[]).unwrap().len(), 11);
     }
 
     #[test]

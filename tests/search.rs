@@ -488,6 +488,14 @@ fn cli_search_prints_hits_as_json() {
     assert_eq!(hits.as_array().unwrap().len(), 1);
     let text = run(&["search", "(03)1234-5678"]);
     assert!(text.contains("株式会社山田商事") && text.contains("C-0012"), "{text}");
+    // Two writes made two segments; tidy-index merges them, and search still works.
+    let tidied: Value = serde_json::from_str(&run(&["tidy-index", "--json"])).unwrap();
+    assert_eq!(tidied["before"]["text"], json!(2), "{tidied}");
+    assert_eq!((&tidied["after"]["text"], &tidied["after"]["grams"]), (&json!(1), &json!(1)), "{tidied}");
+    let text = run(&["tidy-index"]);
+    assert!(text.contains("text 1 → 1 segments"), "{text}");
+    let hits: Value = serde_json::from_str(&run(&["search", "山田工業", "--json"])).unwrap();
+    assert_eq!(hits[0]["display_name"], json!("山田工業"));
 }
 
 /// Bulk writes (create_many, imports) write search documents at the end of
@@ -545,4 +553,50 @@ fn bulk_writes_index_like_single_writes() {
     assert_eq!(names("新名前"), vec!["新名前工業"]);
     assert!(names("旧名前").is_empty(), "the overwritten name is still indexed");
     assert_eq!(names("別会社"), vec!["別会社"]);
+}
+
+/// The search index fragments as records are written one transaction at a
+/// time; tidying merges each full-text index into one segment in bounded
+/// steps, and every query finds what it found before.
+#[test]
+fn tidying_the_index_merges_it_into_one_segment_and_finds_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut s = Store::open(&dir.path().join("crm.db")).unwrap();
+    let mut ids = Vec::new();
+    for i in 0..120 {
+        let f = json!({"name": format!("株式会社テスト{i}商事"), "name_reading": format!("テストショウジ{i}"),
+                       "code": format!("T-{i:04}"), "phone": format!("03-5555-{i:04}"), "prefecture": "大阪府"});
+        ids.push(add(&mut s, Kind::Company, f).id);
+    }
+    // Edits and a deletion leave deleted entries in old segments.
+    for id in ids.iter().take(30) {
+        s.update(&ctx(), Kind::Company, id, None, fields(json!({"notes": "価格改定の打ち合わせ"}))).unwrap();
+    }
+    s.delete(&ctx(), Kind::Company, &ids[40]).unwrap();
+    let (text, grams) = s.search_index_segments().unwrap();
+    assert!(text > 1 && grams > 1, "{text} / {grams} segments: nothing to tidy");
+    let queries =
+        ["テ", "商事", "テスト12商事", "しょうじ25", "T-0042", "0355550099", "大阪府", "価格改定", "テスト40"];
+    let found = |s: &Store| -> Vec<Vec<(String, MatchKind)>> {
+        queries
+            .iter()
+            .map(|q| s.search(q, 200, &[]).unwrap().into_iter().map(|h| (h.id, h.matched)).collect())
+            .collect()
+    };
+    let before = found(&s);
+    // Every query finds something, except the deleted record's name.
+    assert!(before[..8].iter().all(|hits| !hits.is_empty()), "{before:?}");
+    assert!(before[8].is_empty(), "{:?}", before[8]);
+    let mut steps = 0;
+    while s.tidy_search_index(4).unwrap() {
+        steps += 1;
+        assert!(steps < 10_000, "tidying does not end");
+    }
+    assert!(steps > 1, "4 pages at a time took {steps} step(s)");
+    assert_eq!(s.search_index_segments().unwrap(), (1, 1));
+    assert_eq!(found(&s), before);
+    assert!(!s.tidy_search_index(4).unwrap(), "a tidy index has nothing left to merge");
+    for table in ["search_text", "search_grams"] {
+        s.conn().execute(&format!("INSERT INTO {table} ({table}) VALUES ('integrity-check')"), []).unwrap();
+    }
 }

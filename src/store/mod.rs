@@ -38,7 +38,7 @@ pub use duplicates::{DuplicateCandidate, DuplicateGroup, DuplicateLink, Duplicat
 pub use import_apply::SqlLookup;
 pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
 pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
-pub use search::{MatchKind, SearchHit, Snippet};
+pub use search::{MatchKind, SearchHit, Snippet, TIDY_PAGES};
 pub use sync_apply::{ApplyStats, Peer, CLOCK_ADVANCE_CAP_MS};
 
 /// Who acts, when, and from which device. The core never reads the clock:

@@ -186,7 +186,9 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
         }
         "sync" => sync::run_sync(&mut store, sub),
         "conflicts" => sync::run_conflicts(&mut store, sub),
-        "search" | "duplicates" | "merge" | "unmerge" | "merges" | "reading" => search::run(&mut store, name, sub),
+        "search" | "duplicates" | "merge" | "unmerge" | "merges" | "reading" | "tidy-index" => {
+            search::run(&mut store, name, sub)
+        }
         kind => records::run(&mut store, kind, sub),
     }
 }

@@ -52,6 +52,8 @@ pub fn commands() -> Vec<Command> {
         Command::new("reading")
             .about("Suggest the reading (フリガナ) of a name written in kanji")
             .arg(Arg::new("text").required(true).num_args(1..).value_name("TEXT")),
+        Command::new("tidy-index")
+            .about("Merge the search index into one segment for faster searches (the app does this once a day)"),
     ]
 }
 
@@ -212,6 +214,28 @@ pub fn run(store: &mut Store, name: &str, sub: &ArgMatches) -> Result<Output, Ap
             };
             let text = if r.complete { r.reading.clone() } else { format!("{} (incomplete)", r.reading) };
             Ok(Output::Both(text, serde_json::to_value(&r)?))
+        }
+        "tidy-index" => {
+            let before = store.search_index_segments()?;
+            let started = std::time::Instant::now();
+            let mut steps = 0;
+            while store.tidy_search_index(daifuku::store::TIDY_PAGES)? {
+                steps += 1;
+            }
+            let secs = started.elapsed().as_secs_f64();
+            let after = store.search_index_segments()?;
+            Ok(Output::Both(
+                format!(
+                    "検索索引を整理しました / search index tidied: text {} → {} segments, grams {} → {} ({steps} steps, {secs:.1} s)",
+                    before.0, after.0, before.1, after.1
+                ),
+                serde_json::json!({
+                    "before": {"text": before.0, "grams": before.1},
+                    "after": {"text": after.0, "grams": after.1},
+                    "steps": steps,
+                    "seconds": secs,
+                }),
+            ))
         }
         other => Err(ApiError::new("usage", format!("unknown command {other}"))),
     }
