@@ -7,7 +7,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_apt=()
 # mecab-ipadic: the IPADIC sources reading suggestions (フリガナ) are built from (src/reading.rs).
-for pkg in build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk curl mecab-ipadic; do
+# fonts-noto-color-emoji: the UI's icons are emoji; without a color emoji font the
+# browsers draw empty boxes in their place (and in the e2e screenshots).
+for pkg in build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk fonts-noto-color-emoji curl mecab-ipadic; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
