@@ -18,17 +18,23 @@ fn err(code: &str, field: &str, message: impl Into<String>) -> FieldError {
 /// stored form (corporate number digits, postal code `123-4567`, date-times
 /// `YYYY-MM-DDTHH:MM`). Unknown fields are errors.
 pub fn clean(kind: Kind, fields: &Map<String, Value>) -> Result<Map<String, Value>, Vec<FieldError>> {
+    clean_owned(kind, fields.clone())
+}
+
+/// [`clean`] of fields the caller gives up: each value is cleaned in place
+/// of a copy (an import cleans every row of its file).
+pub fn clean_owned(kind: Kind, mut fields: Map<String, Value>) -> Result<Map<String, Value>, Vec<FieldError>> {
     let meta = kind.meta();
     let mut out = Map::new();
-    let mut errors = Vec::new();
-    for key in fields.keys() {
-        if kind.field(key).is_none() {
-            errors.push(err("unknown_field", key, format!("{} has no field {key}", kind.as_str())));
-        }
-    }
+    let mut cleaned = Vec::with_capacity(meta.fields.len());
     for def in meta.fields {
-        let raw = fields.get(def.name).cloned().unwrap_or(Value::Null);
-        match clean_field(def, raw) {
+        cleaned.push((def, clean_field(def, fields.remove(def.name).unwrap_or(Value::Null))));
+    }
+    // What is left is no field of the kind; those errors come first.
+    let mut errors: Vec<FieldError> =
+        fields.keys().map(|key| err("unknown_field", key, format!("{} has no field {key}", kind.as_str()))).collect();
+    for (def, result) in cleaned {
+        match result {
             Ok(v) => {
                 out.insert(def.name.to_string(), v);
             }

@@ -184,6 +184,7 @@ impl Store {
         let lookup = SqlLookup { conn: &snapshot };
         let mut planner = Planner::new(&prepared, opts.on_match);
         let total = data_rows(raw, &prepared).count() as u64;
+        planner.expect_rows(total as usize);
         let mut rows: Vec<RowPlan> = Vec::new();
         let mut truncated = false;
         let mut error_rows: Vec<(u32, Vec<String>, String)> = Vec::new();
@@ -337,7 +338,8 @@ impl<'scope, 'a: 'scope> Plans<'scope, 'a> {
         prepared: &'a Prepared,
         opts: &ImportOptions,
     ) -> Plans<'scope, 'a> {
-        let planner = Planner::new(prepared, opts.on_match);
+        let mut planner = Planner::new(prepared, opts.on_match);
+        planner.expect_rows(data_rows(raw, prepared).count());
         let Some(reader) = reader else {
             return Plans::Here { planner: Box::new(planner), rows: Box::new(data_rows(raw, prepared)) };
         };
