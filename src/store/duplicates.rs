@@ -151,6 +151,7 @@ fn person_and_company(conn: &Connection) -> Result<Vec<(String, String, Vec<Stri
         .collect())
 }
 
+/// Owner, last activity and company of a record, for the user to judge.
 fn candidate(conn: &Connection, kind: Kind, id: &str, rules: Vec<DuplicateRule>) -> Result<DuplicateCandidate> {
     let stored = read::get(conn, kind, id)?;
     let m = stored.record.to_fields();
