@@ -42,6 +42,21 @@ fn check(store: &Store, kind: Kind, cases: &[(Value, Vec<(&str, Vec<DuplicateRul
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
+/// Each group as its record ids and its `(rule, value)` links.
+type Shape = Vec<(Vec<String>, Vec<(DuplicateRule, String)>)>;
+
+fn shape(groups: &[daifuku::store::DuplicateGroup]) -> Shape {
+    groups
+        .iter()
+        .map(|g| {
+            (
+                g.records.iter().map(|r| r.id.clone()).collect(),
+                g.links.iter().map(|l| (l.rule, l.value.clone())).collect(),
+            )
+        })
+        .collect()
+}
+
 #[test]
 fn company_candidates_per_rule_and_never_by_name_alone() {
     let mut s = Store::open_in_memory().unwrap();
@@ -168,15 +183,7 @@ fn the_finder_groups_records_linked_by_any_rule() {
         add(&mut s, Kind::Company, json!({"name": "㈱山田商事", "prefecture": "北海道", "postal_code": "0600001"})).id;
     add(&mut s, Kind::Company, json!({"name": "ひとり商店"}));
     let groups = s.find_duplicates(Kind::Company).unwrap();
-    let shape: Vec<(Vec<String>, Vec<(DuplicateRule, String)>)> = groups
-        .iter()
-        .map(|g| {
-            (
-                g.records.iter().map(|r| r.id.clone()).collect(),
-                g.links.iter().map(|l| (l.rule, l.value.clone())).collect(),
-            )
-        })
-        .collect();
+    let shape = shape(&groups);
     let mut abc = vec![a.clone(), b.clone(), c.clone()];
     abc.sort();
     let mut de = vec![d.clone(), e.clone()];
@@ -231,18 +238,7 @@ fn same_person_at_same_company_follows_edits_and_upgrades() {
     let y = add(&mut s, Kind::Contact, json!({"company_id": b, "family_name": "山田", "given_name": "太郎"})).id;
     add(&mut s, Kind::Contact, json!({"family_name": "山田", "given_name": "太郎"}));
     add(&mut s, Kind::Contact, json!({"company_id": a, "family_name": "山田", "given_name": "花子"}));
-    let groups = |s: &Store| -> Vec<(Vec<String>, Vec<(DuplicateRule, String)>)> {
-        s.find_duplicates(Kind::Contact)
-            .unwrap()
-            .iter()
-            .map(|g| {
-                (
-                    g.records.iter().map(|r| r.id.clone()).collect(),
-                    g.links.iter().map(|l| (l.rule, l.value.clone())).collect(),
-                )
-            })
-            .collect()
-    };
+    let groups = |s: &Store| shape(&s.find_duplicates(Kind::Contact).unwrap());
     assert_eq!(groups(&s), vec![]);
     let at_a = |s: &Store| {
         s.check_duplicates(
