@@ -349,7 +349,7 @@ pub fn spawn_auto_backup(
     today: impl Fn() -> String + Send + 'static,
     log: impl Fn(&ApiError) + Send + 'static,
 ) -> std::io::Result<JoinHandle<()>> {
-    std::thread::Builder::new().name("daily-backup".into()).spawn(move || {
+    std::thread::Builder::new().name("daily-upkeep".into()).spawn(move || {
         std::thread::sleep(first_after);
         loop {
             let day = today();

@@ -78,11 +78,12 @@ fn main() {
             std::process::exit(1);
         }
     };
-    // The automatic daily backup (daifuku::jobs): a minute after start (not
-    // competing with the first screen), then checked hourly.
+    // The daily upkeep (daifuku::jobs): the automatic backup, then the tidy
+    // of the search index; a minute after start (not competing with the
+    // first screen), then checked hourly.
     let today = || chrono::Local::now().format("%Y-%m-%d").to_string();
     let _ = daifuku::jobs::spawn_auto_backup(path.clone(), std::time::Duration::from_secs(60), today, |e| {
-        eprintln!("automatic backup: {e}")
+        eprintln!("daily upkeep: {e}")
     });
     tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())

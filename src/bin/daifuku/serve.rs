@@ -35,11 +35,12 @@ pub fn run(store: &mut Store, m: &ArgMatches) -> Result<(), ApiError> {
     println!("DAIFUKU_URL=http://127.0.0.1:{port}/#token={token}");
     std::io::stdout().flush().ok();
     let mut sync = daifuku::host::SyncHost::new();
-    // Background imports and the automatic daily backup (daifuku::jobs).
+    // Background imports and the daily upkeep: the automatic backup, then
+    // the tidy of the search index (daifuku::jobs).
     let jobs = daifuku::jobs::Jobs::new();
     if let Some(db) = store.path() {
         let _ = daifuku::jobs::spawn_auto_backup(db, std::time::Duration::ZERO, now_ctx_today, |e| {
-            eprintln!("automatic backup: {e}")
+            eprintln!("daily upkeep: {e}")
         });
     }
     for request in server.incoming_requests() {
