@@ -469,6 +469,40 @@ fn progress_is_reported_and_cancel_leaves_the_database_as_it_was() {
     assert_eq!(s.search("キャンセル商事999", 5, &[]).unwrap().len(), 1);
 }
 
+/// A contact without e-mail or phone matches by name at its own company
+/// only: namesakes at other companies are other people, and each row
+/// updates the namesake at the company it names.
+#[test]
+fn a_contact_matches_by_name_at_its_own_company_only() {
+    let mut s = seeded();
+    let first = "顧客コード,氏名,役職\nC001,山田 太郎,部長\nC002,山田 太郎,課長\n";
+    let r = apply(&mut s, "contacts.csv", first.as_bytes(), &ImportOptions::default(), false).unwrap();
+    assert_eq!(r.created, 2);
+    let at = |s: &Store, code: &str| -> (String, Contact) {
+        let (company, _) = by_code(s, code);
+        contacts(s).into_iter().find(|(_, c)| c.company_id.as_deref() == Some(company.as_str())).unwrap()
+    };
+    let (at_c1, at_c2) = (at(&s, "C001").0, at(&s, "C002").0);
+    // Other order, other spacing, a third company with no 山田 太郎 yet.
+    let again = "顧客コード,氏名,役職\nC002,山田　太郎,次長\nC001,山田太郎,本部長\nC003,山田 太郎,係長\n";
+    let p = preview(&s, "contacts.csv", again.as_bytes(), &ImportOptions::default());
+    let plan: Vec<(RowAction, Option<&str>, Option<&str>)> =
+        p.rows.iter().map(|r| (r.action, r.matched_by.as_deref(), r.target_id.as_deref())).collect();
+    assert_eq!(
+        plan,
+        vec![
+            (RowAction::Update, Some("name+company"), Some(at_c2.as_str())),
+            (RowAction::Update, Some("name+company"), Some(at_c1.as_str())),
+            (RowAction::Create, None, None),
+        ]
+    );
+    let r = apply(&mut s, "contacts.csv", again.as_bytes(), &ImportOptions::default(), false).unwrap();
+    assert_eq!((r.created, r.updated), (1, 2));
+    assert_eq!(at(&s, "C001").1.title.as_deref(), Some("本部長"));
+    assert_eq!(at(&s, "C002").1.title.as_deref(), Some("次長"));
+    assert_eq!(at(&s, "C003").1.title.as_deref(), Some("係長"));
+}
+
 #[test]
 fn contacts_link_to_companies_by_name_or_code_and_bring_new_ones() {
     let mut s = seeded();
