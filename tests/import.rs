@@ -475,7 +475,7 @@ fn progress_is_reported_and_cancel_leaves_the_database_as_it_was() {
 #[test]
 fn a_contact_matches_by_name_at_its_own_company_only() {
     let mut s = seeded();
-    let first = "顧客コード,氏名,役職\nC001,山田 太郎,部長\nC002,山田 太郎,課長\n";
+    let first = "顧客コード,氏名,役職,携帯\nC001,山田 太郎,部長,090-1111-0001\nC002,山田 太郎,課長,090-1111-0002\n";
     let r = apply(&mut s, "contacts.csv", first.as_bytes(), &ImportOptions::default(), false).unwrap();
     assert_eq!(r.created, 2);
     let at = |s: &Store, code: &str| -> (String, Contact) {
@@ -501,6 +501,22 @@ fn a_contact_matches_by_name_at_its_own_company_only() {
     assert_eq!(at(&s, "C001").1.title.as_deref(), Some("本部長"));
     assert_eq!(at(&s, "C002").1.title.as_deref(), Some("次長"));
     assert_eq!(at(&s, "C003").1.title.as_deref(), Some("係長"));
+
+    // Without a company, name + phone decides among the namesakes; a
+    // company with the same name and postal code is the same company.
+    let by_phone = "氏名,携帯,部署\n山田 太郎,090-1111-0002,第二営業部\n";
+    let p = preview(&s, "contacts.csv", by_phone.as_bytes(), &ImportOptions::default());
+    assert_eq!(
+        (p.rows[0].matched_by.as_deref(), p.rows[0].target_id.as_deref()),
+        (Some("name+phone"), Some(at_c2.as_str()))
+    );
+    let by_postal = "会社名,〒,業種\n山田商事株式会社,1000005,商社\n";
+    let p = preview(&s, "companies.csv", by_postal.as_bytes(), &ImportOptions::default());
+    let (yamada, _) = by_code(&s, "C001");
+    assert_eq!(
+        (p.rows[0].matched_by.as_deref(), p.rows[0].target_id.as_deref()),
+        (Some("name+postal"), Some(yamada.as_str()))
+    );
 }
 
 #[test]

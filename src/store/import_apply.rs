@@ -33,6 +33,17 @@ pub struct SqlLookup<'a> {
     pub conn: &'a Connection,
 }
 
+/// How few records share one key of `key_type`, roughly: identifiers and
+/// contact points (one or two records) over names (a few, or hundreds of
+/// namesakes among contacts) over places (many).
+fn key_rarity(key_type: &str) -> u8 {
+    match key_type {
+        "corporate_number" | "code" | "email" | "phone" => 2,
+        "name" | "person" | "reading" | "person_company" => 1,
+        _ => 0,
+    }
+}
+
 impl import::Lookup for SqlLookup<'_> {
     fn by_key(&self, kind: Kind, key_type: &str, key: &str) -> Result<Vec<String>> {
         Ok(self
@@ -45,14 +56,22 @@ impl import::Lookup for SqlLookup<'_> {
     }
 
     fn by_key_pair(&self, kind: Kind, a: (&str, &str), b: (&str, &str)) -> Result<Vec<String>> {
+        // Read the records of the rarer key and probe each for the other:
+        // a person key is shared by up to 900 contacts (佐藤博之) where a
+        // phone number belongs to one or two, and a postal code by many
+        // companies where a name belongs to one. Driven by the person key,
+        // a name+phone lookup took 1.8 ms.
+        let (drive, probe) = if key_rarity(b.0) > key_rarity(a.0) { (b, a) } else { (a, b) };
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT DISTINCT a.record_id FROM match_keys a
-                   JOIN match_keys b ON b.record_id = a.record_id AND b.key_type = ?3 AND b.key = ?4 AND b.kind = ?5
-                  WHERE a.key_type = ?1 AND a.key = ?2 AND a.kind = ?5 ORDER BY a.record_id",
+                "SELECT d.record_id FROM match_keys d
+                  WHERE d.key_type = ?1 AND d.kind = ?3 AND d.key = ?2
+                    AND EXISTS (SELECT 1 FROM match_keys p WHERE p.key_type = ?4 AND p.kind = ?3 AND p.key = ?5
+                                                            AND p.record_id = d.record_id)
+                  ORDER BY d.record_id",
             )?
-            .query_map(params![a.0, a.1, b.0, b.1, kind.as_str()], |r| r.get(0))?
+            .query_map(params![drive.0, drive.1, kind.as_str(), probe.0, probe.1], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?)
     }
 
