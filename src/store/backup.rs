@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 
 use rusqlite::backup::{Backup, StepResult};
-use rusqlite::{Connection, OpenFlags, OptionalExtension};
+use rusqlite::{Connection, OpenFlags};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -260,31 +260,12 @@ impl Store {
         Ok(Rotation { created, kept, deleted })
     }
 
-    fn backup_setting(&self, key: &str) -> Result<Option<String>> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
-            .optional()?)
-    }
-
-    fn set_backup_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
-        match value {
-            Some(v) => self.conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
-                rusqlite::params![key, v],
-            )?,
-            None => self.conn.execute("DELETE FROM settings WHERE key = ?1", [key])?,
-        };
-        Ok(())
-    }
-
     /// The automatic backup settings (on, keeping 7, in `backups` beside the
     /// database, until the user chooses otherwise) and the backups there.
     pub fn backup_settings(&self) -> Result<BackupSettings> {
-        let enabled = self.backup_setting("backup.enabled")?.is_none_or(|v| v != "0");
-        let keep = self.backup_setting("backup.keep")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_KEEP);
-        let custom_dir = self.backup_setting("backup.dir")?.filter(|d| !d.trim().is_empty());
+        let enabled = self.setting("backup.enabled")?.is_none_or(|v| v != "0");
+        let keep = self.setting("backup.keep")?.and_then(|v| v.parse().ok()).unwrap_or(DEFAULT_KEEP);
+        let custom_dir = self.setting("backup.dir")?.filter(|d| !d.trim().is_empty());
         let db = self.path();
         let dir = match (&custom_dir, &db) {
             (Some(d), _) => PathBuf::from(d),
@@ -319,9 +300,9 @@ impl Store {
         if keep == 0 || keep > 365 {
             return Err(ApiError::field("out_of_range", "keep", "keep between 1 and 365 daily backups"));
         }
-        self.set_backup_setting("backup.enabled", Some(if enabled { "1" } else { "0" }))?;
-        self.set_backup_setting("backup.keep", Some(&keep.to_string()))?;
-        self.set_backup_setting("backup.dir", dir.map(str::trim).filter(|d| !d.is_empty()))?;
+        self.set_setting("backup.enabled", Some(if enabled { "1" } else { "0" }))?;
+        self.set_setting("backup.keep", Some(&keep.to_string()))?;
+        self.set_setting("backup.dir", dir.map(str::trim).filter(|d| !d.is_empty()))?;
         self.backup_settings()
     }
 

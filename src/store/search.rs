@@ -498,6 +498,9 @@ pub(crate) fn reindex(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// The setting holding the day the search index was last tidied.
+const TIDIED_ON: &str = "search.tidied_on";
+
 /// Full-text index pages one tidy step writes at most (about 1 MB): a
 /// step is a short write transaction, so the app's own writes go between
 /// the steps.
@@ -1281,22 +1284,13 @@ impl Store {
     /// than one segment and was not tidied on `today` (the host's local
     /// date, `YYYY-MM-DD`).
     pub fn search_tidy_due(&self, today: &str) -> Result<bool> {
-        let last: Option<String> = self
-            .conn
-            .prepare_cached("SELECT value FROM settings WHERE key = 'search.tidied_on'")?
-            .query_row([], |r| r.get(0))
-            .optional()?;
         let (text, grams) = segments(&self.conn)?;
-        Ok(last.as_deref() != Some(today) && (text > 1 || grams > 1))
+        Ok(self.setting(TIDIED_ON)?.as_deref() != Some(today) && (text > 1 || grams > 1))
     }
 
     /// Notes that the search index was tidied on `today`.
     pub fn mark_search_tidied(&self, today: &str) -> Result<()> {
-        self.conn.execute(
-            "INSERT INTO settings (key, value) VALUES ('search.tidied_on', ?1) ON CONFLICT(key) DO UPDATE SET value = ?1",
-            [today],
-        )?;
-        Ok(())
+        self.set_setting(TIDIED_ON, Some(today))
     }
 
     /// The query plans (`EXPLAIN QUERY PLAN` details) of every statement a

@@ -7,7 +7,8 @@ use crate::error::{ApiError, Result};
 use crate::model::Kind;
 
 impl Store {
-    fn setting(&self, key: &str) -> Result<Option<String>> {
+    /// A per-database setting (`settings` table), if set.
+    pub(super) fn setting(&self, key: &str) -> Result<Option<String>> {
         Ok(self
             .conn
             .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
@@ -15,7 +16,8 @@ impl Store {
             .optional()?)
     }
 
-    fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
+    /// Sets a per-database setting; `None` removes it.
+    pub(super) fn set_setting(&self, key: &str, value: Option<&str>) -> Result<()> {
         match value {
             Some(v) => self.conn.execute(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
