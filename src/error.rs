@@ -27,7 +27,24 @@ pub struct ApiError {
 pub struct FieldError {
     pub code: String,
     pub field: String,
+    /// English explanation for logs and the CLI; the UI localizes by `code`.
     pub message: String,
+    /// The value the message is about, shown as it is in every language
+    /// (a recognised phone annotation such as `内線 123`, a refused number).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl FieldError {
+    pub fn new(code: &str, field: &str, message: impl Into<String>) -> Self {
+        FieldError { code: code.into(), field: field.into(), message: message.into(), detail: None }
+    }
+    /// The same error naming `detail` (see the field).
+    pub fn with_detail(mut self, detail: impl Into<String>) -> Self {
+        self.detail = Some(detail.into());
+        self
+    }
 }
 
 impl ApiError {

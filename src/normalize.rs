@@ -260,6 +260,31 @@ pub fn to_katakana(s: &str) -> String {
         .collect()
 }
 
+/// A reading (フリガナ) in its stored form: full-width katakana whatever the
+/// input form — half-width katakana (`ﾆﾎﾝﾑｾﾝ`, `ｶﾞ`) and full-width
+/// letters and digits through NFKC, hiragana to katakana; spaces as one
+/// ASCII space, trimmed. Idempotent; [`reading_key`] of the result equals
+/// [`reading_key`] of the input, so sort keys, match keys and the search
+/// index do not change when a stored reading is brought to this form.
+pub fn reading_text(s: &str) -> String {
+    let normalized: std::borrow::Cow<str> =
+        if is_nfkc_quick(s.chars()) == IsNormalized::Yes { s.into() } else { s.nfkc().collect::<String>().into() };
+    let mut out = String::with_capacity(normalized.len());
+    let mut pending_space = false;
+    for c in normalized.chars() {
+        if c.is_whitespace() {
+            pending_space = true;
+            continue;
+        }
+        if pending_space && !out.is_empty() {
+            out.push(' ');
+        }
+        pending_space = false;
+        out.push(if is_hiragana(c) { char::from_u32(c as u32 + KANA_OFFSET).unwrap_or(c) } else { c });
+    }
+    out
+}
+
 /// Katakana to hiragana; everything else is left unchanged.
 pub fn to_hiragana(s: &str) -> String {
     s.chars()
@@ -373,7 +398,9 @@ pub fn person_name_key(family: &str, given: &str) -> String {
 
 /// Phone number in E.164 (`+81312345678`), Japan as the default region,
 /// after [`fold`] (full-width digits, dash variants). `None` for empty input.
-/// An extension (`ext. 12`, `内線12`) is dropped from a valid number. A
+/// Annotations ([`crate::phone::recognise`]: `(代表)`, `内線12`, `ext. 12`,
+/// `～9`, `TEL:`) are dropped from a valid number; of several numbers the
+/// first counts. A
 /// number that does not parse as valid gives its digits only (a leading `+`
 /// kept) when there are at least 6 of them, else `None`.
 pub fn phone_key(s: &str) -> Option<String> {
@@ -381,13 +408,15 @@ pub fn phone_key(s: &str) -> Option<String> {
 }
 
 fn phone_key_uncached(s: &str) -> Option<String> {
-    let folded = fold(s).replace("内線", " ext. ");
+    let folded = fold(s);
     if folded.is_empty() {
         return None;
     }
-    if let Ok(number) = phonenumber::parse(Some(phonenumber::country::Id::JP), &folded) {
-        if number.is_valid() {
-            return Some(number.format().mode(phonenumber::Mode::E164).to_string());
+    // The first number of the text, its annotations (代表, 内線, ～9) ignored:
+    // a stored `03-1234-5678 (代表)` has the key of `03-1234-5678`.
+    if let Some(entry) = crate::phone::recognise(&folded).ok().and_then(|e| e.into_iter().next()) {
+        if let Ok(number) = crate::phone::parse_number(&entry.number) {
+            return Some(number.e164);
         }
     }
     let digits: String = folded.chars().filter(|c| c.is_ascii_digit()).collect();
@@ -647,6 +676,32 @@ mod tests {
     }
 
     #[test]
+    fn reading_text_is_full_width_katakana() {
+        check(
+            "reading_text",
+            reading_text,
+            &[
+                ("ﾆﾎﾝﾑｾﾝ", "ニホンムセン".to_string()),
+                ("ｶﾞｽ ﾊﾟｲﾌﾟ", "ガス パイプ".to_string()),
+                ("ﾄｳﾎｳｱｴﾝ", "トウホウアエン".to_string()),
+                ("とうほうあえん", "トウホウアエン".to_string()),
+                ("トウホウアエン", "トウホウアエン".to_string()),
+                ("やまだ　たろう", "ヤマダ タロウ".to_string()),
+                ("ゔぁいおりん", "ヴァイオリン".to_string()),
+                ("ｴｰｱｲ ｼｽﾃﾑｽﾞ", "エーアイ システムズ".to_string()),
+                ("ＮＴＴでーた", "NTTデータ".to_string()),
+                ("  ｽｽﾞｷ  ", "スズキ".to_string()),
+                ("", String::new()),
+            ],
+        );
+        for s in ["ﾆﾎﾝﾑｾﾝ", "やまだ　たろう", "ｶﾌﾞｼｷｶﾞｲｼｬ ﾔﾏﾀﾞｼｮｳｼﾞ", "ゝゞ"] {
+            assert_eq!(reading_text(&reading_text(s)), reading_text(s), "idempotent: {s}");
+            assert_eq!(reading_key(&reading_text(s)), reading_key(s), "same reading key: {s}");
+            assert_eq!(company_reading_key(&reading_text(s)), company_reading_key(s), "same company key: {s}");
+        }
+    }
+
+    #[test]
     fn reading_key_cases() {
         check(
             "reading_key",
@@ -802,7 +857,15 @@ mod tests {
                 ("03ー1234ー5678", tokyo.clone()),
                 (" 03 1234 5678 ", tokyo.clone()),
                 ("03-1234-5678 内線123", tokyo.clone()),
-                ("03-1234-5678 ext. 12", tokyo),
+                ("03-1234-5678 ext. 12", tokyo.clone()),
+                // The stored forms of annotated numbers have the bare number's key.
+                ("03-1234-5678 (代表)", tokyo.clone()),
+                ("03-1234-5678(代)", tokyo.clone()),
+                ("03-1234-5678 (直通)", tokyo.clone()),
+                ("03-1234-5678 内線 123", tokyo.clone()),
+                ("03-1234-5678 ～9", tokyo.clone()),
+                ("代表:03-1234-5678", tokyo.clone()),
+                ("TEL 03-1234-5678 FAX 03-1234-5679", tokyo),
                 ("090-1234-5678", some("+819012345678")),
                 ("０９０１２３４５６７８", some("+819012345678")),
                 ("0120-123-456", some("+81120123456")),

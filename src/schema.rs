@@ -14,7 +14,8 @@ pub enum FieldType {
     Text,
     /// Several lines; markdown where the UI renders it.
     LongText,
-    /// A kana reading (フリガナ); stored as typed, sorted and matched as katakana.
+    /// A kana reading (フリガナ); stored as full-width katakana whatever the input
+    /// form (half-width katakana, hiragana: `normalize::reading_text`).
     Reading,
     Email,
     Phone,

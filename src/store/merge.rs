@@ -196,6 +196,7 @@ impl Store {
                     code: "unknown_field".into(),
                     field: field.clone(),
                     message: format!("{} has no field {field}", kind.as_str()),
+                    detail: None,
                 });
                 continue;
             }
@@ -378,6 +379,7 @@ impl Store {
                     code: "merge_changed".into(),
                     field: def.name.to_string(),
                     message: format!("{} was changed after the merge", def.label_en),
+                    detail: None,
                 });
             }
         }

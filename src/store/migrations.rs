@@ -25,7 +25,11 @@ const MIGRATIONS: &[&str] = &[
     SEARCH_RANK_ORDER,
     // 0013: one match key per contact for "same person at the same company".
     include_str!("../../migrations/0013_person_company_keys.sql"),
+    READINGS,
 ];
+
+/// 0014: stored readings become full-width katakana; the hook rewrites them.
+const READINGS: &str = include_str!("../../migrations/0014_readings_katakana.sql");
 
 /// 0012: full-text rows renumbered in rank order; the hook indexes again.
 const SEARCH_RANK_ORDER: &str = include_str!("../../migrations/0012_search_rank_order.sql");
@@ -64,6 +68,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     ms[reindex] = M::up_with_hook(SEARCH_RANK_ORDER, |tx: &rusqlite::Transaction| {
         super::search::reindex(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
+    let readings = MIGRATIONS.iter().position(|m| *m == READINGS).expect("0014 is listed");
+    ms[readings] = M::up_with_hook(READINGS, |tx: &rusqlite::Transaction| {
+        normalize_readings(tx).map(|_| ()).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+    });
     let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {
         return Err(ApiError::new(
@@ -72,6 +80,35 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
         ));
     }
     Migrations::new(ms).to_latest(conn).map_err(|e| ApiError::new("migration", e.to_string()))
+}
+
+/// Brings every stored reading (フリガナ) to full-width katakana
+/// (`normalize::reading_text`), as every write now stores it. Only the
+/// reading columns change: sort keys, match keys and search documents are
+/// made from `reading_key`, which gives the same result for both forms.
+/// Every device runs this on its own copy, so nothing is logged for sync.
+/// Returns how many values changed.
+pub(crate) fn normalize_readings(conn: &Connection) -> Result<usize> {
+    let mut changed = 0;
+    for kind in crate::model::Kind::ALL {
+        let meta = kind.meta();
+        for def in meta.fields.iter().filter(|f| matches!(f.ty, crate::schema::FieldType::Reading)) {
+            let (table, col) = (meta.table, def.name);
+            let rows: Vec<(String, String)> = conn
+                .prepare(&format!("SELECT id, {col} FROM {table} WHERE {col} IS NOT NULL"))?
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut update = conn.prepare(&format!("UPDATE {table} SET {col} = ?2 WHERE id = ?1"))?;
+            for (id, value) in rows {
+                let normalized = crate::normalize::reading_text(&value);
+                if normalized != value {
+                    update.execute(rusqlite::params![id, normalized])?;
+                    changed += 1;
+                }
+            }
+        }
+    }
+    Ok(changed)
 }
 
 /// Number of migrations this build knows.

@@ -234,7 +234,7 @@ fn insert_row(
     ];
     for def in meta.fields {
         values.push(match fields.get(def.name) {
-            Some(v) => write::to_sql(&def.ty, v),
+            Some(v) => remote_sql(&def.ty, v),
             None => write::to_sql(&def.ty, &blank(&def.ty)),
         });
     }
@@ -247,6 +247,16 @@ fn insert_row(
 }
 
 static INSERT_SQL: write::SqlPerKind = write::SqlPerKind::new();
+
+/// A remote value as stored here. Remote values are not validated, but a
+/// reading is brought to full-width katakana as every local write stores it
+/// (a device of an older version may send one as typed).
+fn remote_sql(ty: &FieldType, v: &Value) -> rusqlite::types::Value {
+    match (ty, v) {
+        (FieldType::Reading, Value::String(s)) => rusqlite::types::Value::Text(crate::normalize::reading_text(s)),
+        _ => write::to_sql(ty, v),
+    }
+}
 
 /// Writes merged field values (and the trash state) to an existing record.
 #[allow(clippy::too_many_arguments)]
@@ -266,7 +276,7 @@ fn update_row(
     for def in meta.fields {
         if let Some(v) = set.get(def.name) {
             full.insert(def.name.to_string(), v.clone());
-            cols.push((def.name, write::to_sql(&def.ty, v)));
+            cols.push((def.name, remote_sql(&def.ty, v)));
         }
     }
     let deleted = match set.get(DELETED) {

@@ -348,7 +348,7 @@ fn check_refs(conn: &Connection, kind: Kind, fields: &Map<String, Value>) -> Res
                 Some(None) => None,
             };
             if let Some((code, message)) = problem {
-                errors.push(FieldError { code: code.into(), field: def.name.into(), message });
+                errors.push(FieldError::new(code, def.name, message));
             }
         }
     }
@@ -360,6 +360,7 @@ fn check_refs(conn: &Connection, kind: Kind, fields: &Map<String, Value>) -> Res
                 code: "self_reference".into(),
                 field: "related_company_id".into(),
                 message: "a company cannot be related to itself".into(),
+                detail: None,
             });
         }
     }
