@@ -1335,11 +1335,19 @@ impl Gen {
     fn phone_local(&mut self, area: &str) -> (String, String) {
         let digits = 10 - area.len();
         let exchange_len = digits - 4;
-        let first = self.range(2, 9);
-        let rest = if exchange_len > 1 { self.range(0, 10i64.pow(exchange_len as u32 - 1) - 1) } else { 0 };
-        let exchange = format!("{first}{rest:0width$}", width = exchange_len.saturating_sub(1));
-        let line = self.range(0, 9999);
-        (exchange, format!("{line:04}"))
+        // Only numbers that can exist (validation refuses the others, e.g.
+        // 011-9xx-xxxx) and that are stored as written (019-4xx is 0194-xx).
+        for _ in 0..10_000 {
+            let first = self.range(2, 9);
+            let rest = if exchange_len > 1 { self.range(0, 10i64.pow(exchange_len as u32 - 1) - 1) } else { 0 };
+            let exchange = format!("{first}{rest:0width$}", width = exchange_len.saturating_sub(1));
+            let line = self.range(0, 9999);
+            let written = format!("{area}-{exchange}-{line:04}");
+            if crate::phone::parse_number(&written).is_ok_and(|n| n.formatted == written) {
+                return (exchange, format!("{line:04}"));
+            }
+        }
+        panic!("no valid phone number with the area code {area}")
     }
 
     fn mobile(&mut self) -> String {

@@ -14,6 +14,7 @@ pub mod import;
 pub mod jobs;
 pub mod model;
 pub mod normalize;
+pub mod phone;
 pub mod reading;
 pub mod schema;
 
