@@ -10,7 +10,7 @@ use crate::normalize;
 use crate::schema::{FieldDef, FieldType};
 
 fn err(code: &str, field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { code: code.into(), field: field.into(), message: message.into() }
+    FieldError::new(code, field, message)
 }
 
 /// Cleans and checks every field of `kind` in `fields` (a complete record).
@@ -60,6 +60,118 @@ fn is_blank(v: &Value) -> bool {
     }
 }
 
+/// The largest value a field of `def`'s type holds, in characters (Unicode
+/// scalar values, as a user counts them, not bytes); for lists, of each item
+/// (see [`max_items`]). Chosen to hold every real value with room to spare
+/// while keeping one record small enough to export, sync and index:
+/// - one line of text (a company name, an address line, a title): 1,000 —
+///   the longest registered company names are under 200 characters;
+/// - a reading (フリガナ): 200, a name's reading is far shorter;
+/// - an e-mail address: 254 (RFC 5321's limit on a path);
+/// - a URL: 2,048 (what browsers and search engines reliably handle);
+/// - a phone number: 100, with its annotations (`（代）`, `内線 123`);
+/// - code-like values (postal code, 法人番号, prefecture, dates, numbers
+///   typed as text such as `10,000,000円`, choices, yes/no): 100;
+/// - long text (memos, meeting notes): 100,000 — about 60 pages, far more
+///   than a note but bounded (an Excel cell holds 32,767; the XLSX export
+///   cuts longer text with a mark);
+/// - references: 1,000 (an id is 36 characters; an import may hold a name
+///   there until it resolves it); tags: 100 each;
+/// - structured (JSON) values: 100,000 characters serialized.
+pub fn max_chars(def: &FieldDef) -> usize {
+    match def.ty {
+        FieldType::Text => 1_000,
+        FieldType::LongText => 100_000,
+        FieldType::Reading => 200,
+        FieldType::Email => 254,
+        FieldType::Url => 2_048,
+        FieldType::Phone => 100,
+        FieldType::Ref { .. } | FieldType::RefList { .. } => 1_000,
+        FieldType::Tags => 100,
+        FieldType::Json => 100_000,
+        FieldType::Postal
+        | FieldType::CorporateNumber
+        | FieldType::Prefecture
+        | FieldType::Date
+        | FieldType::DateTime
+        | FieldType::Int { .. }
+        | FieldType::Decimal { .. }
+        | FieldType::Money
+        | FieldType::Enum { .. }
+        | FieldType::Bool => 100,
+    }
+}
+
+/// The most items a list field holds: 200 tags (a record with more is no
+/// longer tagged), 1,000 references (the attendees of a large seminar).
+pub fn max_items(def: &FieldDef) -> usize {
+    match def.ty {
+        FieldType::Tags => 200,
+        _ => 1_000,
+    }
+}
+
+/// Refuses a value longer than [`max_chars`] (or a list longer than
+/// [`max_items`]) before any other work on it: counting characters is one
+/// pass over the text, where cleaning, normalizing and the store's match
+/// keys and search document each take several (a 50 MB name took 20 s and
+/// 1.2 GB before this check).
+fn check_size(def: &FieldDef, raw: &Value) -> Result<(), FieldError> {
+    match (def.ty, raw) {
+        (_, Value::String(s)) => check_text_size(def, s),
+        (FieldType::Json, v) => within(def, count(def, &v.to_string())),
+        (FieldType::Tags | FieldType::RefList { .. }, Value::Array(a)) => {
+            items(def, a.len())?;
+            within(def, a.iter().filter_map(Value::as_str).map(|s| count(def, s.trim())).max().unwrap_or(0))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// [`check_size`] of a text: what a form, the CLI or an import's cell gives
+/// for `def` (a list as comma-separated items, as `clean_field` splits it).
+/// An import checks each cell with it before reading anything from it.
+pub fn check_text_size(def: &FieldDef, s: &str) -> Result<(), FieldError> {
+    match def.ty {
+        FieldType::Tags | FieldType::RefList { .. } => {
+            items(def, s.split([',', '、', '，']).filter(|t| !t.trim().is_empty()).count())?;
+            within(def, s.split([',', '、', '，']).map(|t| count(def, t.trim())).max().unwrap_or(0))
+        }
+        FieldType::Json => within(def, count(def, s)),
+        _ => within(def, count(def, s.trim())),
+    }
+}
+
+/// The characters of `s` when it may be over `def`'s maximum; 0 when it
+/// cannot be (a text of at most `max` bytes has at most `max` characters).
+fn count(def: &FieldDef, s: &str) -> usize {
+    if s.len() <= max_chars(def) {
+        0
+    } else {
+        s.chars().count()
+    }
+}
+
+fn within(def: &FieldDef, n: usize) -> Result<(), FieldError> {
+    let max = max_chars(def);
+    if n > max {
+        let message = format!("{}: at most {max} characters, this one has {n}", def.label_en);
+        Err(err("too_long", def.name, message).with_detail(max.to_string()))
+    } else {
+        Ok(())
+    }
+}
+
+fn items(def: &FieldDef, n: usize) -> Result<(), FieldError> {
+    let most = max_items(def);
+    if n > most {
+        let message = format!("{}: at most {most} items, this one has {n}", def.label_en);
+        Err(err("too_many_items", def.name, message).with_detail(most.to_string()))
+    } else {
+        Ok(())
+    }
+}
+
 /// Cleans one field; a null result means "not set".
 pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
     let name = def.name;
@@ -74,8 +186,11 @@ pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
             _ => Value::Null,
         });
     }
+    check_size(def, &raw)?;
     match def.ty {
-        FieldType::Text | FieldType::Reading => Ok(Value::String(as_text(&raw, name, label)?.trim().to_string())),
+        FieldType::Text => Ok(Value::String(as_text(&raw, name, label)?.trim().to_string())),
+        // One rule for everyone (seed 004): full-width katakana whatever was typed.
+        FieldType::Reading => Ok(Value::String(normalize::reading_text(&as_text(&raw, name, label)?))),
         FieldType::LongText => {
             let s = as_text(&raw, name, label)?;
             Ok(Value::String(s.trim_end().trim_start_matches(['\n', '\r']).to_string()))
@@ -89,13 +204,12 @@ pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
             }
         }
         FieldType::Phone => {
-            let s = as_text(&raw, name, label)?.trim().to_string();
-            let digits = normalize::fold(&s).chars().filter(|c| c.is_ascii_digit()).count();
-            let allowed = normalize::fold(&s).chars().all(|c| c.is_ascii_digit() || " -+()#.ext".contains(c));
-            if (6..=17).contains(&digits) && allowed {
-                Ok(Value::String(s))
-            } else {
-                Err(err("invalid_phone", name, format!("{label}: \"{s}\" is not a phone number")))
+            // Recognised annotations stay in the stored form: `03-1234-5678 (代表)`.
+            let s = as_text(&raw, name, label)?;
+            match crate::phone::clean(&s) {
+                Ok(Some(stored)) => Ok(Value::String(stored)),
+                Ok(None) => Ok(Value::Null),
+                Err(problem) => Err(problem.error(name, label, s.trim())),
             }
         }
         FieldType::Url => {
@@ -389,9 +503,24 @@ mod tests {
             (Company, "email", json!("info@yamada"), Err("invalid_email")),
             (Company, "email", json!("info yamada@x.jp"), Err("invalid_email")),
             (Company, "phone", json!("03-1234-5678"), Ok(json!("03-1234-5678"))),
-            (Company, "phone", json!("０３−１２３４−５６７８"), Ok(json!("０３−１２３４−５６７８"))),
+            (Company, "phone", json!("０３−１２３４−５６７８"), Ok(json!("03-1234-5678"))),
             (Company, "phone", json!("電話してね"), Err("invalid_phone")),
             (Company, "phone", json!("12"), Err("invalid_phone")),
+            // Stored in the library's national format, annotations kept after the number.
+            (Company, "phone", json!("0312345678"), Ok(json!("03-1234-5678"))),
+            (Company, "phone", json!("03-1234-5678(代)"), Ok(json!("03-1234-5678 (代表)"))),
+            (Company, "phone", json!("０７６６－２６－５８６５（代）"), Ok(json!("0766-26-5865 (代表)"))),
+            (Company, "phone", json!("代表:052-222-8256"), Ok(json!("052-222-8256 (代表)"))),
+            (Company, "phone", json!("06-1234-5678（直通）"), Ok(json!("06-1234-5678 (直通)"))),
+            (Company, "phone", json!("03-1234-5678 内線123"), Ok(json!("03-1234-5678 内線 123"))),
+            (Company, "phone", json!("03-1234-5678～9"), Ok(json!("03-1234-5678 ～9"))),
+            (Company, "fax", json!("FAX:03-1234-5679"), Ok(json!("03-1234-5679"))),
+            (Contact, "mobile", json!("09012345678"), Ok(json!("090-1234-5678"))),
+            (Company, "phone", json!("+1 (650) 253-0000"), Ok(json!("+1 650-253-0000"))),
+            (Company, "phone", json!("03-1234-56789"), Err("impossible_phone")),
+            (Company, "phone", json!("0120-12-345"), Err("impossible_phone")),
+            (Company, "phone", json!("03-1234-5678/03-1234-5679"), Err("phone_multiple")),
+            (Company, "phone", json!("03-1234-5678 営業部"), Err("invalid_phone")),
             (Company, "postal_code", json!("〒１００−０００１"), Ok(json!("100-0001"))),
             (Company, "postal_code", json!("1000001"), Ok(json!("100-0001"))),
             (Company, "postal_code", json!("100-001"), Err("invalid_postal_code")),
@@ -429,6 +558,66 @@ mod tests {
         for (kind, field, input, expected) in table {
             check_field(kind, field, input, expected);
         }
+    }
+
+    #[test]
+    fn sizes_at_the_limits() {
+        use Kind::*;
+        let too_long = |kind: Kind, field: &str, v: Value| {
+            let def = kind.field(field).unwrap();
+            clean_field(def, v).map_err(|e| (e.code, e.detail))
+        };
+        let repeat = |c: &str, n: usize| c.repeat(n);
+        // (kind, field, value of exactly max characters, the same value one longer)
+        let cases: Vec<(Kind, &str, usize, Box<dyn Fn(usize) -> String>)> = vec![
+            (Company, "name", 1_000, Box::new(move |n| repeat("株", n))),
+            (Company, "notes", 100_000, Box::new(move |n| repeat("議", n))),
+            (Company, "name_reading", 200, Box::new(move |n| repeat("ア", n))),
+            (Company, "email", 254, Box::new(move |n| format!("{}@example.co.jp", "a".repeat(n - 14)))),
+            (Company, "website", 2_048, Box::new(move |n| format!("https://example.co.jp/{}", "a".repeat(n - 22)))),
+            (Company, "tags", 100, Box::new(move |n| repeat("重", n))),
+        ];
+        for (kind, field, max, make) in cases {
+            let def = kind.field(field).unwrap();
+            assert_eq!(max_chars(def), max, "{field}");
+            let at = make(max);
+            assert_eq!(at.chars().count(), max);
+            assert!(too_long(kind, field, json!(at)).is_ok(), "{field} at its maximum");
+            // Surrounding spaces are not counted: cleaning trims them.
+            assert!(too_long(kind, field, json!(format!(" {at} "))).is_ok(), "{field} with spaces");
+            let over = make(max + 1);
+            assert_eq!(
+                too_long(kind, field, json!(over)),
+                Err(("too_long".to_string(), Some(max.to_string()))),
+                "{field} one over"
+            );
+        }
+        // A phone number of 100 characters is no phone number, but it is not too long.
+        let phone = "0".repeat(100);
+        assert_ne!(too_long(Company, "phone", json!(phone)).unwrap_err().0, "too_long");
+        assert_eq!(too_long(Company, "phone", json!(phone + "0")).unwrap_err().0, "too_long");
+        // Tags: 100 characters each, at most 200 of them (as a list or comma-separated).
+        let tags: Vec<String> = (0..200).map(|i| format!("タグ{i}")).collect();
+        assert!(too_long(Company, "tags", json!(tags)).is_ok());
+        assert!(too_long(Company, "tags", json!(tags.join(","))).is_ok());
+        let mut more = tags.clone();
+        more.push("もう一つ".into());
+        assert_eq!(too_long(Company, "tags", json!(more)), Err(("too_many_items".into(), Some("200".into()))));
+        assert_eq!(
+            too_long(Company, "tags", json!(more.join("、"))),
+            Err(("too_many_items".into(), Some("200".into())))
+        );
+        assert_eq!(too_long(Company, "tags", json!(format!("短い,{}", "長".repeat(101)))).unwrap_err().0, "too_long");
+        // JSON values: counted serialized.
+        let sns = |n: usize| json!([{"service": "x", "account": "a".repeat(n)}]);
+        let overhead = sns(0).to_string().chars().count();
+        assert!(too_long(Company, "sns", sns(100_000 - overhead)).is_ok());
+        assert_eq!(too_long(Company, "sns", sns(100_001 - overhead)).unwrap_err().0, "too_long");
+        // Code-like values.
+        assert_eq!(
+            too_long(Company, "postal_code", json!("1".repeat(101))),
+            Err(("too_long".into(), Some("100".into())))
+        );
     }
 
     #[test]

@@ -475,7 +475,7 @@ fn undo_keeps_later_edits_and_refuses_conflicting_ones() {
     // A field the merge did not touch: the later edit survives the undo.
     s.update(&ctx(), Kind::Company, &keep, None, fields(json!({"notes": "合併後のメモ"}))).unwrap();
     // A field the merge set, edited again: undo refuses, naming the field.
-    s.update(&ctx(), Kind::Company, &keep, None, fields(json!({"phone": "03-0000-0000"}))).unwrap();
+    s.update(&ctx(), Kind::Company, &keep, None, fields(json!({"phone": "03-9876-0000"}))).unwrap();
     let e = s.undo_merge(&ctx(), &m.id).unwrap_err();
     assert_eq!(e.code, "merge_changed");
     assert_eq!(e.details.iter().map(|d| d.field.as_str()).collect::<Vec<_>>(), vec!["phone"]);

@@ -28,7 +28,8 @@ use ts_rs::TS;
 
 use super::mapping::ColumnMap;
 use super::values;
-use super::{ImportSummary, OnMatch, Prepared};
+use super::table::RowIssue;
+use super::{ImportSummary, OnMatch, Prepared, RawTable};
 use crate::error::{FieldError, Result};
 use crate::keys;
 use crate::model::Kind;
@@ -71,6 +72,37 @@ pub struct NewCompany {
     pub name_reading: Option<String>,
 }
 
+/// A user the rows name (担当営業 …) who does not exist yet: created by the
+/// import when the user chose `create_missing_users`, else the rows naming
+/// them are errors (`unknown_user`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct MissingUser {
+    /// The name as the first row naming the user writes it.
+    pub name: String,
+    /// Rows naming the user.
+    pub rows: u32,
+}
+
+/// A user a row names who is created with the import; the row's reference
+/// fields hold [`new_user_placeholder`] until the apply knows the id.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct NewUserRef {
+    pub key: String,
+    pub name: String,
+}
+
+/// How users are matched by name, as `resolve_ref` and their `person`
+/// match key do: folded, without spaces.
+pub fn user_name_key(name: &str) -> String {
+    normalize::fold(name).replace(' ', "")
+}
+
+/// What a reference to a user created by this import holds until the
+/// apply writes the user (U+001F never appears in an id or a name key).
+pub(crate) fn new_user_placeholder(key: &str) -> String {
+    format!("\u{1f}new-user\u{1f}{key}")
+}
+
 /// The plan of one row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct RowPlan {
@@ -98,6 +130,11 @@ pub struct RowPlan {
     /// without cleaning the row a second time. Not shown in the preview.
     #[serde(skip)]
     pub(crate) clean: Option<Map<String, Value>>,
+    /// Users this row names that the import creates first (with
+    /// `create_missing_users`). Not shown in the preview, which lists them
+    /// once for the whole file.
+    #[serde(skip)]
+    pub(crate) new_users: Vec<NewUserRef>,
 }
 
 /// What an earlier row of the file became, by natural key.
@@ -123,11 +160,25 @@ pub struct Planner {
     /// The database then holds them too; they count as rows of the file,
     /// so the apply decides exactly as the preview did.
     created: HashMap<String, u32>,
+    /// Create the users rows name that do not exist (else: `unknown_user`).
+    create_missing_users: bool,
+    /// Users rows name that do not exist, in order of first mention, and
+    /// their index there by [`user_name_key`].
+    missing_users: Vec<MissingUser>,
+    missing_user_index: HashMap<String, usize>,
+    /// Problems the file's reader found, by row number (see [`Planner::with_reader_issues`]).
+    reader_issues: HashMap<u32, Vec<RowIssue>>,
+    /// Headers of the mapped columns, by column index.
+    headers: HashMap<usize, String>,
     pub summary: ImportSummary,
 }
 
+/// The size of a column that is no field of its own (住所, 氏名, 顧客コード
+/// of a company …, split or looked up later): one line of text.
+const LINE: FieldDef = FieldDef::new(FieldType::Text, "", "Value");
+
 fn fe(code: &str, field: &str, message: impl Into<String>) -> FieldError {
-    FieldError { code: code.into(), field: field.into(), message: message.into() }
+    FieldError::new(code, field, message)
 }
 
 fn text(m: &Map<String, Value>, k: &str) -> Option<String> {
@@ -161,8 +212,52 @@ impl Planner {
             new_companies: HashMap::new(),
             new_company_codes: HashMap::new(),
             created: HashMap::new(),
+            create_missing_users: false,
+            missing_users: Vec::new(),
+            missing_user_index: HashMap::new(),
+            reader_issues: HashMap::new(),
+            headers: mapping
+                .iter()
+                .filter(|c| c.target.is_some())
+                .map(|c| (c.column as usize, c.header.clone()))
+                .collect(),
             summary: ImportSummary::default(),
         }
+    }
+
+    /// Adds the problems the reader found in the data rows of `raw` (a cell
+    /// or a vCard property that could not be decoded …): planned with their
+    /// row, as errors or warnings. An issue about a cell names the field its
+    /// column is mapped to, and is an error when that field is required; a
+    /// column that is not imported has no issue.
+    pub fn with_reader_issues(mut self, raw: &RawTable, prepared: &Prepared) -> Planner {
+        for issue in &raw.issues {
+            // Row numbers as the store's `data_rows` gives them; header rows have none.
+            let row = if raw.synthetic_header {
+                issue.row
+            } else if issue.row >= prepared.header_row as usize {
+                issue.row + 1
+            } else {
+                continue;
+            };
+            if row > 0 {
+                self.reader_issues.entry(row as u32).or_default().push(issue.clone());
+            }
+        }
+        self
+    }
+
+    /// Creates the users the rows name that do not exist yet, instead of
+    /// refusing those rows (`ImportOptions::create_missing_users`).
+    pub fn create_missing_users(mut self, yes: bool) -> Planner {
+        self.create_missing_users = yes;
+        self
+    }
+
+    /// The users rows named so far that do not exist, with how many rows
+    /// name each.
+    pub fn missing_users(&self) -> &[MissingUser] {
+        &self.missing_users
     }
 
     /// Makes room for the keys of `rows` rows: the map of keys seen in the
@@ -184,8 +279,16 @@ impl Planner {
         let mut errors: Vec<FieldError> = Vec::new();
         let mut warnings: Vec<FieldError> = Vec::new();
         for (col, target, scale) in &self.columns {
-            let cell = cells.get(*col).map(|s| s.trim()).unwrap_or("");
+            let cell = values::unneutralise(cells.get(*col).map(|s| s.trim()).unwrap_or(""));
             if cell.is_empty() {
+                continue;
+            }
+            // A cell over its field's size is refused before any work on
+            // it (keys, splitting, the preview): a 50 MB cell took seconds.
+            let def = kind.field(target).unwrap_or(&LINE);
+            if let Err(mut e) = validate::check_text_size(def, cell) {
+                e.field = target.clone();
+                errors.push(e);
                 continue;
             }
             let value = match kind.field(target) {
@@ -194,11 +297,30 @@ impl Planner {
             };
             raw.insert(target.clone(), value);
         }
-        if raw.is_empty() {
+        for issue in self.reader_issues.remove(&row).unwrap_or_default() {
+            let RowIssue { column, mut error, issue: mut e, .. } = issue;
+            if let Some(col) = column {
+                let Some((_, target, _)) = self.columns.iter().find(|(c, _, _)| *c == col) else { continue };
+                e.field = target.clone();
+                if e.detail.is_none() {
+                    e.detail = self.headers.get(&col).cloned();
+                }
+                error |= kind.field(target).is_some_and(|f| f.required)
+                    || (target == "full_name" && kind.field("family_name").is_some_and(|f| f.required))
+                    || (target == "company_code" && kind.field("company_id").is_some_and(|f| f.required));
+            }
+            if error {
+                errors.push(e);
+            } else {
+                warnings.push(e);
+            }
+        }
+        if raw.is_empty() && errors.is_empty() && warnings.is_empty() {
             return Ok(None);
         }
         self.summary.rows += 1;
         split_pseudo(kind, &mut raw);
+        values::route_phone_numbers(kind, &mut raw, &mut warnings);
         let id_cell = text(&raw, "id");
         let code_cell = text(&raw, "company_code");
         let company_reading = text(&raw, "company_reading");
@@ -236,11 +358,37 @@ impl Planner {
             }
         }
         let company_id = raw.get("company_id").and_then(Value::as_str).map(str::to_string);
+        let mut row_users: Vec<NewUserRef> = Vec::new();
         for def in kind.meta().fields {
             if def.name == "company_id" && kind != Kind::Company {
                 continue;
             }
             match def.ty {
+                FieldType::Ref { kind: Kind::User } => {
+                    if let Some(v) = text(&raw, def.name) {
+                        match self.resolve_user(&v, def, lookup, &mut warnings, &mut row_users)? {
+                            Ok(id) => {
+                                raw.insert(def.name.into(), Value::String(id));
+                            }
+                            Err(e) => {
+                                errors.push(e);
+                                raw.remove(def.name);
+                            }
+                        }
+                    }
+                }
+                FieldType::RefList { kind: Kind::User } => {
+                    if let Some(v) = text(&raw, def.name) {
+                        let mut ids = Vec::new();
+                        for name in v.split([',', '、', '，', ';', '\n']).map(str::trim).filter(|s| !s.is_empty()) {
+                            match self.resolve_user(name, def, lookup, &mut warnings, &mut row_users)? {
+                                Ok(id) => ids.push(Value::String(id)),
+                                Err(e) => errors.push(e),
+                            }
+                        }
+                        raw.insert(def.name.into(), Value::Array(ids));
+                    }
+                }
                 FieldType::Ref { kind: target } => {
                     if let Some(v) = text(&raw, def.name) {
                         match resolve_ref(target, &v, company_id.as_deref(), lookup, def, &mut warnings)? {
@@ -259,7 +407,8 @@ impl Planner {
                                     "product_not_registered",
                                     def.name,
                                     format!("no product named {v} is registered: kept as the product name"),
-                                ));
+                                )
+                                .with_detail(v.clone()));
                             }
                             Err(e) => {
                                 errors.push(e);
@@ -295,7 +444,8 @@ impl Planner {
                     "unknown_id",
                     "id",
                     format!("no {} with id {id}: the row is imported as a new record", kind.as_str()),
-                ));
+                )
+                .with_detail(id.to_string()));
             }
         }
         let mut file_match: Option<(String, Seen)> = id_cell
@@ -485,6 +635,7 @@ impl Planner {
         if !warnings.is_empty() {
             self.summary.warning += 1;
         }
+        self.summary.new_users = self.missing_users.len() as u32;
         let mut shown = fields.clone();
         if let Some(c) = &new_company {
             shown.insert("company_id".into(), Value::String(c.name.clone()));
@@ -502,7 +653,57 @@ impl Planner {
             errors,
             warnings,
             clean: whole_clean.filter(|_| action == RowAction::Create),
+            new_users: if self.create_missing_users && action != RowAction::Error { row_users } else { Vec::new() },
         }))
+    }
+
+    /// A user by id or by name (as [`resolve_ref`] finds users). A name no
+    /// user has is a missing user, counted once per row: with
+    /// `create_missing_users` the reference holds a placeholder the apply
+    /// replaces by the user it creates; without, it is the row error
+    /// `unknown_user` naming the user.
+    fn resolve_user(
+        &mut self,
+        v: &str,
+        def: &FieldDef,
+        lookup: &dyn Lookup,
+        warnings: &mut Vec<FieldError>,
+        row_users: &mut Vec<NewUserRef>,
+    ) -> Result<std::result::Result<String, FieldError>> {
+        let key = user_name_key(v);
+        // A user an earlier row made missing stays missing: the apply's
+        // planner must decide as the preview did.
+        if !self.missing_user_index.contains_key(&key) {
+            match resolve_ref(Kind::User, v, None, lookup, def, warnings)? {
+                Ok(id) => return Ok(Ok(id)),
+                Err(e) if e.code != "unknown_reference" || key.is_empty() => return Ok(Err(e)),
+                Err(_) => {}
+            }
+        }
+        if !row_users.iter().any(|u| u.key == key) {
+            let i = match self.missing_user_index.get(&key) {
+                Some(&i) => i,
+                None => {
+                    self.missing_users.push(MissingUser { name: v.to_string(), rows: 0 });
+                    self.missing_user_index.insert(key.clone(), self.missing_users.len() - 1);
+                    self.missing_users.len() - 1
+                }
+            };
+            self.missing_users[i].rows += 1;
+            row_users.push(NewUserRef { key: key.clone(), name: self.missing_users[i].name.clone() });
+        }
+        if self.create_missing_users {
+            return Ok(Ok(new_user_placeholder(&key)));
+        }
+        Ok(Err(fe(
+            "unknown_user",
+            def.name,
+            format!(
+                "{}: no user is named {v}; create the missing users with the import (--create-missing-users) or add the user first",
+                def.label_en
+            ),
+        )
+        .with_detail(v.to_string())))
     }
 
     /// With "create anyway", a unique field (顧客コード) must not collide.
@@ -567,7 +768,8 @@ impl Planner {
                             "company_mismatch",
                             "company_id",
                             format!("顧客コード {code} is {theirs}, not {name}: the code wins"),
-                        ));
+                        )
+                        .with_detail(format!("{code} = {theirs}")));
                     }
                 }
                 return Ok(Some(CompanyRef::Existing(id.clone())));
@@ -592,7 +794,8 @@ impl Planner {
                     "ambiguous_company",
                     "company_id",
                     format!("{} companies are named {name}; the row is linked to the oldest ({id}). Add a 顧客コード column to choose", found.len()),
-                ));
+                )
+                .with_detail(format!("{name} ×{}", found.len())));
             }
             return Ok(Some(CompanyRef::Existing(id.clone())));
         }
@@ -601,7 +804,8 @@ impl Planner {
                 "new_company",
                 "company_id",
                 format!("no company named {name} yet: it is created with this contact"),
-            ));
+            )
+            .with_detail(name.to_string()));
             return Ok(Some(CompanyRef::New(NewCompany {
                 name: name.to_string(),
                 code: code.map(str::to_string),
@@ -801,7 +1005,8 @@ fn prepare_value(def: &FieldDef, cell: &str, scale: i64, warnings: &mut Vec<Fiel
                     "leading_zero_restored",
                     def.name,
                     format!("{}: {s} read as {fixed} (Excel drops the leading 0 of numbers)", def.label_en),
-                ));
+                )
+                .with_detail(format!("{s} → {fixed}")));
                 Value::String(fixed)
             }
             None => Value::String(s),
@@ -812,7 +1017,8 @@ fn prepare_value(def: &FieldDef, cell: &str, scale: i64, warnings: &mut Vec<Fiel
                     "leading_zero_restored",
                     def.name,
                     format!("{}: {s} read as {fixed} (Excel drops the leading 0 of numbers)", def.label_en),
-                ));
+                )
+                .with_detail(format!("{s} → {fixed}")));
                 Value::String(fixed)
             }
             None => Value::String(s),
@@ -901,7 +1107,8 @@ fn resolve_ref(
                 "ambiguous_reference",
                 def.name,
                 format!("{}: {n} records are named {v}; the oldest is used", def.label_en),
-            ));
+            )
+            .with_detail(format!("{v} ×{n}")));
             Ok(Ok(found.remove(0)))
         }
     }
@@ -913,6 +1120,8 @@ pub fn reason_ja(code: &str) -> &'static str {
         "required" => "必須項目が空です",
         "invalid_email" => "メールアドレスの形式が正しくありません",
         "invalid_phone" => "電話番号として読めません",
+        "impossible_phone" => "存在しない電話番号です(桁数を確認してください)",
+        "phone_multiple" => "電話番号が複数入っています",
         "invalid_url" => "URLとして読めません",
         "invalid_postal_code" => "郵便番号は7桁です",
         "invalid_corporate_number" => "法人番号が正しくありません(13桁・チェックディジット)",
@@ -928,9 +1137,15 @@ pub fn reason_ja(code: &str) -> &'static str {
         "date_order" => "日付の前後関係が正しくありません",
         "unknown_reference" => "該当するレコードがありません",
         "unknown_company" => "該当する会社がありません",
+        "unknown_user" => "ユーザーにいません。取り込み時に作成できます(「存在しない担当者をユーザーとして作成する」)",
         "conflicting_match" => "複数の既存レコードに一致します",
         "duplicate_value" => "既に使われている値です",
         "inconsistent" => "他の項目と矛盾しています",
+        "too_long" => "長すぎます(項目ごとの上限の文字数を超えています。短くしてください)",
+        "too_many_items" => "項目の数が多すぎます(上限を超えています)",
+        "undecodable_text" => "文字コードが合わず読めない文字があります(この項目は取り込みません)",
+        "truncated_vcard" => "カードが途中で切れています(END:VCARDがありません)",
+        "invalid_vcard" => "vCardとして読めないカードです",
         _ => "取り込めません",
     }
 }

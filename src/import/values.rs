@@ -7,8 +7,13 @@
 
 use unicode_normalization::UnicodeNormalization;
 
-use crate::model::PREFECTURES;
+use serde_json::{Map, Value};
+
+use crate::error::FieldError;
+use crate::model::{Kind, PREFECTURES};
 use crate::normalize;
+use crate::phone;
+use crate::schema::FieldType;
 
 /// Japanese eras: name, one-letter abbreviation, first (Gregorian) year.
 const ERAS: &[(&str, char, i32)] =
@@ -243,6 +248,19 @@ pub fn enum_label(value: &str) -> &str {
     ENUM_LABELS.iter().find(|(_, v)| *v == value).map(|(label, _)| *label).unwrap_or(value)
 }
 
+/// A cell our CSV export made inert (`export::neutralise`): `'` followed
+/// by one of `=`, `+`, `-`, `@`, tab or CR. Such a cell comes back without
+/// the `'`, so export → import gives the text as it was; every other cell,
+/// a `'` anywhere else included, is kept as typed. A cell a user typed as
+/// `'=…` loses its `'`: spreadsheets treat a leading `'` as "this is
+/// text", not as part of the text, so the user meant `=…` too.
+pub fn unneutralise(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(crate::export::FORMULA_STARTS) => rest,
+        _ => cell,
+    }
+}
+
 /// A phone number that Excel turned into a number loses its leading 0
 /// (`312345678`): puts it back. `None` when nothing was missing.
 pub fn restore_phone_zero(s: &str) -> Option<String> {
@@ -322,6 +340,95 @@ fn split_city(s: &str) -> (Option<String>, &str) {
         _ => {}
     }
     cut(end)
+}
+
+/// The phone cells of one row (see [`crate::phone`]). Each phone field
+/// keeps its first number in the stored form (`03-1234-5678 (代表)`), with a
+/// `phone_annotation` warning naming what was recognised (代表番号, 内線 123,
+/// 直通, ～9). A second number is never dropped: it goes to an empty mobile
+/// field when it is a mobile number (contacts), to an empty fax field when it
+/// was marked FAX (companies), else to the memo as 「電話番号(2): 03-…」; each
+/// with a `phone_second_number` warning (detail: the number → where it went).
+/// A cell that cannot be read is left as it is for validation to refuse.
+pub fn route_phone_numbers(kind: Kind, raw: &mut Map<String, Value>, warnings: &mut Vec<FieldError>) {
+    let memo = ["notes", "memos"].into_iter().find_map(|f| kind.field(f));
+    for def in kind.meta().fields.iter().filter(|d| matches!(d.ty, FieldType::Phone)) {
+        let Some(cell) = raw.get(def.name).and_then(Value::as_str) else { continue };
+        let Ok(entries) = phone::recognise(cell) else { continue };
+        let mut entries = entries.into_iter();
+        let Some(first) = entries.next() else { continue };
+        let extras: Vec<phone::Entry> = entries.collect();
+        if !extras.is_empty() && memo.is_none() {
+            continue; // validation refuses the cell (phone_multiple)
+        }
+        match phone::parse_number(&first.number) {
+            Ok(number) => {
+                if !first.notes.is_empty() {
+                    let detail: Vec<String> = first.notes.iter().map(phone::Note::detail).collect();
+                    warnings.push(
+                        FieldError::new(
+                            "phone_annotation",
+                            def.name,
+                            format!("{}: {cell} read as {}", def.label_en, phone::stored(&number, &first.notes)),
+                        )
+                        .with_detail(detail.join("・")),
+                    );
+                }
+                raw.insert(def.name.into(), Value::String(phone::stored(&number, &first.notes)));
+            }
+            // Validation names the number that cannot exist.
+            Err(_) if !extras.is_empty() => {
+                raw.insert(def.name.into(), Value::String(first.number.clone()));
+            }
+            Err(_) => {}
+        }
+        for (i, extra) in extras.into_iter().enumerate() {
+            let parsed = phone::parse_number(&extra.number);
+            let text = match &parsed {
+                Ok(number) => phone::stored(number, &extra.notes),
+                Err(_) => {
+                    let notes: Vec<String> = extra.notes.iter().map(phone::Note::stored).collect();
+                    [extra.number.clone()].into_iter().chain(notes).collect::<Vec<_>>().join(" ")
+                }
+            };
+            let empty = |raw: &Map<String, Value>, f: &str| {
+                kind.field(f).is_some() && f != def.name && raw.get(f).and_then(Value::as_str).is_none_or(str::is_empty)
+            };
+            let is_mobile = parsed.as_ref().is_ok_and(|n| n.mobile) || extra.labels.contains(&phone::Label::Mobile);
+            let is_fax = extra.labels.contains(&phone::Label::Fax);
+            let target = if parsed.is_ok() && kind == Kind::Contact && is_mobile && empty(raw, "mobile") {
+                kind.field("mobile")
+            } else if parsed.is_ok() && kind == Kind::Company && is_fax && empty(raw, "fax") {
+                kind.field("fax")
+            } else {
+                None
+            };
+            let (to, label) = match (target, memo) {
+                (Some(t), _) => {
+                    raw.insert(t.name.into(), Value::String(text.clone()));
+                    (t.name, t.label_ja)
+                }
+                (None, Some(m)) => {
+                    let line = format!("{}({}): {text}", def.label_ja, i + 2);
+                    let joined = match raw.get(m.name).and_then(Value::as_str).filter(|s| !s.trim().is_empty()) {
+                        Some(before) => format!("{before}\n{line}"),
+                        None => line,
+                    };
+                    raw.insert(m.name.into(), Value::String(joined));
+                    (m.name, m.label_ja)
+                }
+                (None, None) => unreachable!("checked above"),
+            };
+            warnings.push(
+                FieldError::new(
+                    "phone_second_number",
+                    def.name,
+                    format!("{}: the number {text} was moved to {to}", def.label_en),
+                )
+                .with_detail(format!("{text} → {label}")),
+            );
+        }
+    }
 }
 
 #[cfg(test)]

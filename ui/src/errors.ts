@@ -13,6 +13,19 @@ const MESSAGES: Record<string, { ja: string; en: string }> = {
   },
   invalid_postal_code: { ja: '郵便番号は7桁で入力してください(例: 123-4567)', en: 'Enter a 7-digit postal code (e.g. 123-4567)' },
   invalid_phone: { ja: '電話番号の形式が正しくありません', en: 'Not a valid phone number' },
+  impossible_phone: {
+    ja: 'この電話番号は存在しません。桁数を確かめてください(固定電話は市外局番から10桁、携帯・050は11桁、0120は10桁)',
+    en: 'This number cannot exist. Check the number of digits (landlines: 10 with the area code; mobiles and 050: 11; 0120: 10)',
+  },
+  phone_multiple: {
+    ja: '電話番号が2つ以上入っています。1つずつ別の欄(携帯電話・FAX・メモ)に入れてください',
+    en: 'More than one phone number: put each in its own field (mobile, fax or notes)',
+  },
+  phone_annotation: { ja: '電話番号の注記を読み取りました', en: 'Phone annotation recognised' },
+  phone_second_number: {
+    ja: '1つのセルに2つ目の電話番号がありました。次の欄に移しました',
+    en: 'A second phone number in the cell was moved to another field',
+  },
   invalid_url: { ja: 'URLの形式が正しくありません', en: 'Not a valid web address' },
   invalid_date: { ja: '日付の形式が正しくありません(例: 2024/04/01)', en: 'Not a valid date (e.g. 2024-04-01)' },
   invalid_datetime: { ja: '日時の形式が正しくありません', en: 'Not a valid date and time' },
@@ -30,6 +43,10 @@ const MESSAGES: Record<string, { ja: string; en: string }> = {
   inconsistent: { ja: 'ほかの項目と矛盾しています', en: 'Inconsistent with another field' },
   self_reference: { ja: '自分自身は指定できません', en: 'A record cannot refer to itself' },
   unknown_reference: { ja: '参照先が見つかりません', en: 'The referenced record does not exist' },
+  unknown_user: {
+    ja: 'ユーザーにいません。取り込み時に「存在しない担当者をユーザーとして作成する」で作成できます',
+    en: 'No such user. Tick “Create the missing users” to create them with the import',
+  },
   deleted_reference: { ja: '参照先はゴミ箱にあります', en: 'The referenced record is in the trash' },
   unknown_field: { ja: '不明な項目です', en: 'Unknown field' },
   stale: {
@@ -66,6 +83,50 @@ const MESSAGES: Record<string, { ja: string; en: string }> = {
     ja: 'このファイルはほかのパソコンからまだ届いていません。次の同期で届きます',
     en: 'This file has not arrived from the other computer yet; it comes with a later sync',
   },
+  // issue 20: import warnings (shown per row in the preview, with the value they are about)
+  product_not_registered: {
+    ja: '登録されていない商品名です。商品名の文字として保存します',
+    en: 'No such product is registered; the name is kept as text',
+  },
+  unknown_id: { ja: 'このIDのデータはありません。新しいデータとして取り込みます', en: 'No record has this id; the row is imported as a new record' },
+  possible_duplicate: {
+    ja: '同じ名前の会社があります(コード・法人番号・メール・電話は一致せず)。新しい会社として登録します。同じ会社なら後で「重複」から統合できます',
+    en: 'A company with the same name exists (no code, corporate number, e-mail or phone matched); a new company is created. Merge them later under Duplicates if they are the same',
+  },
+  company_mismatch: {
+    ja: '顧客コードと会社名が食い違っています。顧客コードの会社に紐づけます',
+    en: 'The customer code belongs to another company name; the code wins',
+  },
+  ambiguous_company: {
+    ja: '同じ名前の会社が複数あります。いちばん古い会社に紐づけます。顧客コードの列を加えると指定できます',
+    en: 'Several companies have this name; the oldest is used. Add a customer code column to choose',
+  },
+  new_company: { ja: '未登録の会社です。この行と一緒に会社を作成します', en: 'No such company yet; it is created with this row' },
+  leading_zero_restored: {
+    ja: 'Excelで消えた先頭の0を補いました',
+    en: 'The leading 0 that Excel dropped was restored',
+  },
+  ambiguous_reference: {
+    ja: '同じ名前のデータが複数あります。いちばん古いものを使います',
+    en: 'Several records have this name; the oldest is used',
+  },
+  // issue 20: files that cannot be read as they are (CSV and vCard readers)
+  undecodable_text: {
+    ja: '文字コードが合わず読めない文字がありました。この項目は取り込みません。元のファイルで直すか、文字コードを選び直してください',
+    en: 'Some bytes could not be read as text (wrong encoding?); this field is not imported. Fix it in the file or choose another encoding',
+  },
+  unterminated_quote: {
+    ja: '引用符(")が閉じられていないため、以降の行が1つのセルになってしまいます。何も取り込んでいません。引用符を閉じるか消してから、もう一度取り込んでください。引用符が始まる行',
+    en: 'A quote (") is never closed, so every row after it would become one cell; nothing was imported. Close or remove the quote and import again. It opens on line',
+  },
+  truncated_vcard: {
+    ja: 'このカードは途中で切れています(END:VCARDがありません)。取り込みません。元のファイルが最後まであるか確かめてください',
+    en: 'This card is cut short (no END:VCARD) and is not imported. Check that the file is complete',
+  },
+  invalid_vcard: {
+    ja: 'vCardとして読めないカードです。取り込みません',
+    en: 'This card is not a readable vCard and is not imported',
+  },
 };
 
 /** The message for one error code, localized; `fallback` (the core's English message) when the code is unknown. */
@@ -73,6 +134,12 @@ export function errorMessage(code: string, lang: Lang, fallback?: string): strin
   const m = MESSAGES[code];
   if (m) return m[lang];
   return fallback || code;
+}
+
+/** A field error or import warning in the user's language, with the value it is about (`detail`). */
+export function fieldErrorText(e: { code: string; message: string; detail?: string }, lang: Lang): string {
+  const text = errorMessage(e.code, lang, e.message);
+  return e.detail ? `${text}${lang === 'ja' ? '：' : ': '}${e.detail}` : text;
 }
 
 /** Field name → message, for every field error of an ApiError. */
