@@ -324,6 +324,79 @@ const SYNONYMS: &[(Kind, &str, &[&str])] = &[
     (Kind::Purchase, "status", &["状態", "ステータス", "契約状態", "status"]),
     (Kind::Purchase, "contact_id", &["先方担当者"]),
     (Kind::Purchase, "notes", &["備考", "メモ", "notes", "memo"]),
+    (
+        Kind::Deal,
+        "title",
+        &["商談名", "案件名", "商談", "案件タイトル", "商談タイトル", "deal", "dealname", "opportunity", "opportunityname"],
+    ),
+    (
+        Kind::Deal,
+        "stage",
+        &["ステージ", "フェーズ", "段階", "進捗", "商談ステータス", "ステータス", "状態", "phase", "stage", "status"],
+    ),
+    (Kind::Deal, "probability", &["確度", "受注確度", "確率", "見込度", "probability"]),
+    (
+        Kind::Deal,
+        "expected_close",
+        &["受注予定日", "受注予定", "成約予定日", "クローズ予定日", "契約予定日", "closedate", "expectedclose", "expectedclosedate"],
+    ),
+    (
+        Kind::Deal,
+        "amount",
+        &["見込金額", "見込み金額", "受注見込金額", "受注見込額", "見積金額", "予算", "金額", "amount", "dealamount"],
+    ),
+    (Kind::Deal, "owner_id", &["担当営業", "営業担当", "営業担当者", "担当者", "担当", "owner", "dealowner"]),
+    (Kind::Deal, "contact_id", &["先方担当者", "顧客担当者", "contact"]),
+    (Kind::Deal, "product_id", &["商品", "商品名", "製品", "製品名", "product"]),
+    (Kind::Deal, "lost_reason", &["失注理由", "失注要因", "lostreason"]),
+    (Kind::Deal, "notes", &["備考", "メモ", "notes", "memo"]),
+    (Kind::Company, "owner_id", &["担当営業", "営業担当", "営業担当者", "owner"]),
+    (Kind::Task, "due", &["期限", "期日", "締切", "締め切り", "duedate", "due"]),
+    (Kind::Task, "assignee_id", &["担当者", "担当", "assignee"]),
+    (Kind::Product, "maker", &["メーカー", "メーカー名", "製造元", "maker", "manufacturer"]),
+    (Kind::Product, "price", &["価格", "定価", "単価", "price", "listprice"]),
+    (Kind::User, "active", &["在籍", "在籍中", "active"]),
+    (Kind::User, "left_on", &["退職日", "leftat"]),
+];
+
+/// The columns that tell a kind apart: a file can hold the kind only when
+/// each group has one of its targets mapped (a deal its title, stage,
+/// probability or expected close, with its company; a purchase its
+/// product, dates or quantities, with its company …). Companies need none:
+/// they are what a file is when nothing else fits.
+const TELLING: &[(Kind, &[&[&str]])] = &[
+    (Kind::Contact, &[&["full_name", "family_name"]]),
+    (Kind::Activity, &[&["occurred_at"], &["content", "kind", "subject"]]),
+    (
+        Kind::Deal,
+        &[&["title", "stage", "probability", "expected_close", "lost_reason"], &["company_id", "company_code"]],
+    ),
+    (
+        Kind::Purchase,
+        &[
+            &[
+                "product_name",
+                "product_id",
+                "contract_date",
+                "start_date",
+                "expiry_date",
+                "renewal_date",
+                "delivery_date",
+                "unit_price",
+                "quantity",
+            ],
+            &["company_id", "company_code"],
+        ],
+    ),
+    (Kind::Task, &[&["title"], &["due", "done", "done_on", "assignee_id"]]),
+    (
+        Kind::Product,
+        &[&["name"], &["side", "maker", "category", "price", "unit", "competes_with_id", "strengths", "weaknesses"]],
+    ),
+    (Kind::CaseStudy, &[&["title"], &["before", "after", "customer_name", "company_size"]]),
+    (Kind::User, &[&["name"], &["active", "left_on"]]),
+    (Kind::NoteTemplate, &[&["name"], &["body", "activity_kind"]]),
+    (Kind::Attachment, &[&["sha256"], &["owner_kind", "owner_id"]]),
 ];
 
 /// Company columns in files of other kinds.
@@ -492,36 +565,21 @@ fn fit(kind: Kind, m: &[ColumnMap]) -> usize {
         .sum()
 }
 
-/// The kind a file most likely holds, with how well its guess fits. A kind
-/// needs its telling columns (a contact a name, an activity a date, a
-/// purchase a company and a product or contract date); among those that
-/// have them, the best fit wins, companies on a tie.
+/// The kind a file most likely holds, with how well its guess fits. Every
+/// importable kind is weighed; a kind needs its telling columns
+/// ([`TELLING`]); among those that have them, the best fit wins, the
+/// earlier kind (companies first) on a tie.
 pub fn guess_kind(headers: &[String]) -> (Kind, usize) {
     let company = guess(Kind::Company, headers);
     let mut best = (Kind::Company, fit(Kind::Company, &company));
-    let contact = guess(Kind::Contact, headers);
-    let activity = guess(Kind::Activity, headers);
-    let purchase = guess(Kind::Purchase, headers);
-    let candidates = [
-        (Kind::Contact, &contact, mapped(&contact, "full_name") || mapped(&contact, "family_name")),
-        (
-            Kind::Activity,
-            &activity,
-            mapped(&activity, "occurred_at")
-                && (mapped(&activity, "content") || mapped(&activity, "kind") || mapped(&activity, "subject")),
-        ),
-        (
-            Kind::Purchase,
-            &purchase,
-            ["product_name", "product_id", "contract_date", "expiry_date", "unit_price"]
-                .iter()
-                .any(|t| mapped(&purchase, t))
-                && (mapped(&purchase, "company_id") || mapped(&purchase, "company_code")),
-        ),
-    ];
-    for (kind, m, eligible) in candidates {
-        let score = fit(kind, m);
-        if eligible && score > best.1 {
+    for &kind in Kind::ALL.iter().filter(|&&k| k != Kind::Company && super::importable(k)) {
+        let Some((_, groups)) = TELLING.iter().find(|(k, _)| *k == kind) else { continue };
+        let m = guess(kind, headers);
+        if !groups.iter().all(|group| group.iter().any(|t| mapped(&m, t))) {
+            continue;
+        }
+        let score = fit(kind, &m);
+        if score > best.1 {
             best = (kind, score);
         }
     }
@@ -681,6 +739,68 @@ mod tests {
         assert_eq!(guess_kind(&h(&["会社名", "氏名", "部署", "役職"])).0, Kind::Contact);
         assert_eq!(guess_kind(&h(&["日付", "会社名", "種類", "内容"])).0, Kind::Activity);
         assert_eq!(guess_kind(&h(&["会社名", "商品名", "契約日", "金額"])).0, Kind::Purchase);
+    }
+
+    /// Headers as the export writes them (`export::records_sheet`): ID,
+    /// every field, a 顧客コード column after the company.
+    fn export_headers(kind: Kind, style: &str) -> Vec<String> {
+        let mut out = vec!["ID".to_string()];
+        for f in kind.meta().fields {
+            out.push(match style {
+                "ja" => f.label_ja,
+                "en" => f.label_en,
+                _ => f.name,
+            }
+            .to_string());
+            if f.name == "company_id" && kind != Kind::Company {
+                out.push(match style {
+                    "ja" => "顧客コード",
+                    "en" => "Company's customer code",
+                    _ => "company_code",
+                }
+                .to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn deals_and_purchases_are_told_apart() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // As users write them.
+        let cases: &[(&[&str], Kind)] = &[
+            (&["会社名", "商談名", "フェーズ", "確度", "受注予定日", "見込金額", "担当者", "備考"], Kind::Deal),
+            (&["顧客名", "案件名", "ステージ", "金額"], Kind::Deal),
+            (&["取引先", "商談名", "確度(%)", "受注予定日"], Kind::Deal),
+            (&["Company", "Opportunity Name", "Stage", "Amount", "Close Date"], Kind::Deal),
+            (&["会社名", "商品名", "購入日", "数量", "単価", "金額"], Kind::Purchase),
+            (&["得意先名", "品名", "契約日", "契約開始日", "契約終了日", "更新日", "金額"], Kind::Purchase),
+            (&["会社名", "製品名", "受注日", "数量", "合計"], Kind::Purchase),
+            (&["タイトル", "期限", "担当者", "完了"], Kind::Task),
+            (&["商品名", "自社/競合", "メーカー", "価格"], Kind::Product),
+            (&["氏名", "メール", "在籍", "退職日"], Kind::User),
+            (&["テンプレート名", "本文"], Kind::NoteTemplate),
+            (&["タイトル", "導入企業名(未登録)", "導入前の課題", "導入後の効果"], Kind::CaseStudy),
+        ];
+        for (headers, want) in cases {
+            assert_eq!(guess_kind(&h(headers)).0, *want, "{headers:?}");
+        }
+        // As our own export writes every importable kind, in every header style.
+        for &kind in Kind::ALL.iter().filter(|k| super::super::importable(**k) && **k != Kind::Attachment) {
+            for style in ["ja", "en", "field"] {
+                assert_eq!(guess_kind(&export_headers(kind, style)).0, kind, "{kind:?} export, {style} headers");
+            }
+        }
+    }
+
+    #[test]
+    fn every_importable_kind_has_telling_columns() {
+        for &kind in Kind::ALL.iter().filter(|k| super::super::importable(**k) && **k != Kind::Company) {
+            let (_, groups) = TELLING.iter().find(|(k, _)| *k == kind).unwrap_or_else(|| panic!("{kind:?}"));
+            for t in groups.iter().flat_map(|g| g.iter()) {
+                assert!(is_target(kind, t), "{kind:?} has no target {t}");
+            }
+        }
     }
 
     #[test]

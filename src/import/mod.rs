@@ -27,7 +27,7 @@ use crate::error::{ApiError, FieldError, Result};
 use crate::model::Kind;
 
 pub use mapping::{ColumnMap, MappingSource, MappingTarget};
-pub use plan::{Lookup, Planner, RowAction, RowPlan};
+pub use plan::{Lookup, MissingUser, Planner, RowAction, RowPlan};
 pub use table::RawTable;
 
 /// A text encoding of a CSV file.
@@ -116,6 +116,10 @@ pub struct ImportOptions {
     #[ts(optional)]
     pub mapping: Option<Vec<ColumnMap>>,
     pub on_match: OnMatch,
+    /// Create the users (担当営業 …) that rows name and that do not exist
+    /// yet, matched by name, instead of refusing those rows (`unknown_user`):
+    /// what importing an export into a new database needs.
+    pub create_missing_users: bool,
 }
 
 /// The file being imported: a path the caller chose, or its bytes.
@@ -204,6 +208,8 @@ pub struct Prepared {
     pub mapping: Vec<ColumnMap>,
     pub mapping_source: MappingSource,
     pub fingerprint: String,
+    /// The kind was guessed from the headers ([`mapping::guess_kind`]).
+    pub kind_guessed: bool,
 }
 
 /// A mapping saved after an import, for the next file of the same layout.
@@ -258,6 +264,7 @@ pub fn prepare(raw: &RawTable, opts: &ImportOptions, saved: &dyn Fn(&str) -> Opt
         header_row: if raw.synthetic_header { 0 } else { header_index as u32 + 1 },
         headers,
         mapping,
+        kind_guessed: opts.kind.is_none() && source != MappingSource::Saved,
         mapping_source: source,
         fingerprint,
     })
@@ -287,12 +294,16 @@ pub struct ImportSummary {
     pub duplicate_in_database: u32,
     /// Companies that contacts name but that do not exist yet: created with them.
     pub new_companies: u32,
+    /// Users the rows name who do not exist yet (see `ImportPreview::missing_users`).
+    pub new_users: u32,
 }
 
 /// What the preview (dry run) shows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct ImportPreview {
     pub kind: Kind,
+    /// The kind was guessed from the headers (neither chosen nor saved for this layout).
+    pub kind_guessed: bool,
     pub format: SourceFormat,
     /// Detected or chosen encoding (CSV).
     pub encoding: Option<TextEncoding>,
@@ -321,6 +332,10 @@ pub struct ImportPreview {
     /// The rows with errors as a CSV (UTF-8 with BOM): the original cells and
     /// a reason column. Absent when every row is fine.
     pub error_csv: Option<crate::export::FileData>,
+    /// Users the rows name who do not exist yet, with how many rows name
+    /// each: created by the import with `create_missing_users`, else those
+    /// rows are errors (`unknown_user`).
+    pub missing_users: Vec<MissingUser>,
 }
 
 /// How many planned rows a preview lists.
@@ -339,6 +354,8 @@ pub struct ImportReport {
     /// Rows left out because of errors (only with `accept_errors`).
     pub failed: u32,
     pub companies_created: u32,
+    /// Users created for the rows that named them (`create_missing_users`).
+    pub users_created: u32,
     /// Row numbers of the rows left out.
     pub failed_rows: Vec<u32>,
     /// Whether the mapping was saved for the next file of this layout.

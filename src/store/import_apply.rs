@@ -21,12 +21,13 @@ use serde_json::{Map, Value};
 
 use super::{read, write, Ctx, Store};
 use crate::error::{ApiError, FieldError, Result};
-use crate::import::plan::{reason_line, RowAction, RowPlan};
+use crate::import::plan::{new_user_placeholder, reason_line, RowAction, RowPlan};
 use crate::import::{
     self, cancelled, mapping, Flow, ImportOptions, ImportPreview, ImportReport, MappingSource, Phase, Planner,
     Prepared, Progress, ProgressFn, RawTable, SavedMapping, PROGRESS_EVERY, ROW_LIMIT, SAMPLE_ROWS,
 };
 use crate::model::Kind;
+use crate::schema::FieldType;
 
 /// Existing records through SQL.
 pub struct SqlLookup<'a> {
@@ -201,7 +202,8 @@ impl Store {
         // One read transaction: a consistent snapshot, and no lock per query.
         let snapshot = self.conn.unchecked_transaction()?;
         let lookup = SqlLookup { conn: &snapshot };
-        let mut planner = Planner::new(&prepared, opts.on_match);
+        let mut planner = Planner::new(&prepared, opts.on_match)
+            .create_missing_users(opts.create_missing_users);
         let total = data_rows(raw, &prepared).count() as u64;
         planner.expect_rows(total as usize);
         let mut rows: Vec<RowPlan> = Vec::new();
@@ -239,8 +241,10 @@ impl Store {
         Ok(ImportPreview {
             kind: prepared.kind,
             format: raw.format,
+        let missing_users = planner.missing_users().to_vec();
             encoding: raw.encoding,
             delimiter: raw.delimiter.map(|d| (d as char).to_string()),
+            kind_guessed: prepared.kind_guessed,
             sheets: raw.sheets.clone(),
             sheet: raw.sheet.clone(),
             header_row: prepared.header_row,
@@ -257,6 +261,7 @@ impl Store {
         })
     }
 
+            missing_users,
     /// Imports a file in one transaction. With rows in error, nothing is
     /// written unless `accept_errors` (the user chose to import the good
     /// rows only). Cancelling through `progress` rolls everything back.
@@ -357,7 +362,8 @@ impl<'scope, 'a: 'scope> Plans<'scope, 'a> {
         prepared: &'a Prepared,
         opts: &ImportOptions,
     ) -> Plans<'scope, 'a> {
-        let mut planner = Planner::new(prepared, opts.on_match);
+        let mut planner = Planner::new(prepared, opts.on_match)
+            .create_missing_users(opts.create_missing_users);
         planner.expect_rows(data_rows(raw, prepared).count());
         let Some(reader) = reader else {
             return Plans::Here { planner: Box::new(planner), rows: Box::new(data_rows(raw, prepared)) };
@@ -412,6 +418,23 @@ impl Plans<'_, '_> {
 #[allow(clippy::too_many_arguments)]
 fn write_plans(
     tx: &Connection,
+/// Puts a created user's id where a row's user references hold its placeholder.
+fn link_new_user(kind: Kind, fields: &mut Map<String, Value>, placeholder: &str, id: &str) {
+    for def in kind.meta().fields {
+        match (def.ty, fields.get_mut(def.name)) {
+            (FieldType::Ref { kind: Kind::User }, Some(v)) if v.as_str() == Some(placeholder) => {
+                *v = Value::String(id.to_string());
+            }
+            (FieldType::RefList { kind: Kind::User }, Some(Value::Array(items))) => {
+                for v in items.iter_mut().filter(|v| v.as_str() == Some(placeholder)) {
+                    *v = Value::String(id.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
     ids: &mut rand_chacha::ChaCha8Rng,
     ctx: &Ctx,
     prepared: &Prepared,
@@ -434,12 +457,15 @@ fn write_plans(
             mapping_saved: false,
         };
         // Records made by earlier rows, and companies made for contacts.
+            users_created: 0,
         let mut row_ids: HashMap<u32, String> = HashMap::new();
         let mut company_ids: HashMap<String, String> = HashMap::new();
         let mut i = 0usize;
         while let Some(planned) = plans.next(tx) {
             if i % PROGRESS_EVERY == 0
                 && progress(Progress { phase: Phase::Write, done: i as u64, total }) == Flow::Cancel
+        // Users created for rows naming them, by name key.
+        let mut user_ids: HashMap<String, String> = HashMap::new();
             {
                 return Err(cancelled());
             }
@@ -468,6 +494,24 @@ fn write_plans(
                 let key = crate::normalize::company_name_key(&c.name);
                 let id = match company_ids.get(&key) {
                     Some(id) => id.clone(),
+            for u in std::mem::take(&mut plan.new_users) {
+                let id = match user_ids.get(&u.key) {
+                    Some(id) => id.clone(),
+                    None => {
+                        let mut f = Map::new();
+                        f.insert("name".into(), Value::String(u.name.clone()));
+                        let id = write::insert(tx, ids, ctx, Kind::User, &f).map_err(at_row)?;
+                        user_ids.insert(u.key.clone(), id.clone());
+                        report.users_created += 1;
+                        id
+                    }
+                };
+                let placeholder = new_user_placeholder(&u.key);
+                link_new_user(kind, &mut plan.fields, &placeholder, &id);
+                if let Some(clean) = plan.clean.as_mut() {
+                    link_new_user(kind, clean, &placeholder, &id);
+                }
+            }
                     None => {
                         let mut f = Map::new();
                         f.insert("name".into(), Value::String(c.name.clone()));

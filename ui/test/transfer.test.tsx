@@ -79,7 +79,7 @@ function preview(over: Partial<ImportPreview['summary']> = {}, extra: Partial<Im
     fingerprint: 'fp',
     targets,
     notices: [],
-    summary: { rows: 3, create: 2, update: 0, skip: 0, error: 1, warning: 0, duplicate_in_file: 0, duplicate_in_database: 0, new_companies: 0, ...over },
+    summary: { rows: 3, create: 2, update: 0, skip: 0, error: 1, warning: 0, duplicate_in_file: 0, duplicate_in_database: 0, new_companies: 0, new_users: 0, ...over },
     rows: [
       { row: 2, action: 'create', target_id: null, same_as_row: null, matched_by: null, display_name: '大福商事', fields: {}, new_company: null, errors: [], warnings: [] },
       {
@@ -97,6 +97,8 @@ function preview(over: Partial<ImportPreview['summary']> = {}, extra: Partial<Im
     ],
     rows_truncated: false,
     error_csv: { name: 'import-errors.csv', base64: btoa('x') },
+    kind_guessed: false,
+    missing_users: [],
     ...extra,
   };
 }

@@ -66,7 +66,7 @@ pub fn commands() -> Vec<Command> {
         Command::new("import")
             .about("Import a CSV (UTF-8, Shift_JIS, UTF-16), Excel or vCard file; all or nothing")
             .arg(Arg::new("file").required(true).value_name("FILE"))
-            .arg(Arg::new("kind").long("kind").value_name("KIND").help("companies|contacts|activities|purchases (guessed from the headers)"))
+            .arg(Arg::new("kind").long("kind").value_name("KIND").help("companies|contacts|activities|deals|purchases|products|tasks|users (guessed from the headers)"))
             .arg(Arg::new("mapping").long("mapping").value_name("FILE").help("Column mapping: JSON {\"header\": \"field\"} or the mapping of a --dry-run --json"))
             .arg(Arg::new("dry-run").long("dry-run").action(ArgAction::SetTrue).help("Show what would happen; write nothing"))
             .arg(
@@ -77,6 +77,12 @@ pub fn commands() -> Vec<Command> {
                     .help("A row matching an existing record: update it, skip it, or create a new record anyway"),
             )
             .arg(Arg::new("accept-errors").long("accept-errors").action(ArgAction::SetTrue).help("Import the good rows even if some rows have errors"))
+            .arg(
+                Arg::new("create-missing-users")
+                    .long("create-missing-users")
+                    .action(ArgAction::SetTrue)
+                    .help("Create the users (担当営業 …) the rows name that do not exist yet, instead of refusing those rows"),
+            )
             .arg(Arg::new("errors-out").long("errors-out").value_name("FILE").help("Write the rows with errors and their reasons to FILE (CSV)"))
             .arg(Arg::new("encoding").long("encoding").value_name("utf8|sjis|utf16|euc-jp").help("Text encoding of a CSV (detected by default)"))
             .arg(Arg::new("delimiter").long("delimiter").value_name("CHAR").help("CSV delimiter (detected by default; `tab` for tabs)"))
@@ -188,6 +194,7 @@ fn import(store: &mut Store, m: &ArgMatches, json: bool) -> Result<Output, ApiEr
         header_row: m.get_one::<u32>("header-row").copied(),
         mapping: m.get_one::<String>("mapping").map(|p| read_mapping(p)).transpose()?,
         on_match: OnMatch::parse(m.get_one::<String>("on-match").unwrap()).unwrap_or_default(),
+        create_missing_users: m.get_flag("create-missing-users"),
     };
     let ctx = now_ctx(store)?;
     let source = FileSource::Path { path: file.clone() };
@@ -220,20 +227,21 @@ fn import(store: &mut Store, m: &ArgMatches, json: bool) -> Result<Output, ApiEr
             write_out(out, &csv.bytes()?)?;
         }
         if dry_run {
-            return Ok(Output::Both(preview_text(&file, &p), serde_json::to_value(&p)?));
+            return Ok(Output::Both(preview_text(&file, &p, options.create_missing_users), serde_json::to_value(&p)?));
         }
     }
     let cmd = api::Command::ImportApply { file: source, options, accept_errors: m.get_flag("accept-errors") };
     match api::execute_with_progress(store, &ctx, cmd, &mut progress) {
         Ok(Response::ImportReport(r)) => {
             let text = format!(
-                "取り込みました / imported {}: 新規 created {}, 更新 updated {}, スキップ skipped {}, エラーで除外 failed {}{}",
+                "取り込みました / imported {}: 新規 created {}, 更新 updated {}, スキップ skipped {}, エラーで除外 failed {}{}{}",
                 r.kind.as_str(),
                 r.created,
                 r.updated,
                 r.skipped,
                 r.failed,
-                if r.companies_created > 0 { format!(", 新しい会社 companies created {}", r.companies_created) } else { String::new() }
+                if r.companies_created > 0 { format!(", 新しい会社 companies created {}", r.companies_created) } else { String::new() },
+                if r.users_created > 0 { format!(", 新しいユーザー users created {}", r.users_created) } else { String::new() }
             );
             Ok(Output::Both(text, serde_json::to_value(&r)?))
         }
@@ -249,8 +257,15 @@ fn import(store: &mut Store, m: &ArgMatches, json: bool) -> Result<Output, ApiEr
     }
 }
 
-fn preview_text(file: &str, p: &daifuku::import::ImportPreview) -> String {
+fn preview_text(file: &str, p: &daifuku::import::ImportPreview, create_users: bool) -> String {
+    let kind_label = p.kind.meta().label_ja;
     let mut lines = vec![format!(
+        "この表は『{kind_label}』として読み込みます{} / read as {}{}",
+        if p.kind_guessed { "(推定)" } else { "" },
+        p.kind.as_str(),
+        if p.kind_guessed { " (guessed from the headers; choose another with --kind)" } else { "" },
+    )];
+    lines.push(format!(
         "{} → {} ({}{}{}), header row {}, mapping {:?}",
         file,
         p.kind.as_str(),
@@ -259,7 +274,7 @@ fn preview_text(file: &str, p: &daifuku::import::ImportPreview) -> String {
         p.sheet.as_ref().map(|s| format!(", sheet {s}")).unwrap_or_default(),
         p.header_row,
         p.mapping_source,
-    )];
+    ));
     for c in &p.mapping {
         lines.push(format!("  {:<16} → {}", c.header, c.target.as_deref().unwrap_or("(ignored)")));
     }
@@ -270,6 +285,20 @@ fn preview_text(file: &str, p: &daifuku::import::ImportPreview) -> String {
     ));
     for n in &p.notices {
         lines.push(format!("  note: {}", n.message));
+    }
+    if !p.missing_users.is_empty() {
+        lines.push(if create_users {
+            format!("作成するユーザー users to create ({}):", p.missing_users.len())
+        } else {
+            format!(
+                "存在しない担当者 {} 名 / {} users the rows name do not exist (--create-missing-users creates them):",
+                p.missing_users.len(),
+                p.missing_users.len()
+            )
+        });
+        for u in &p.missing_users {
+            lines.push(format!("  {} ({} 行 rows)", u.name, u.rows));
+        }
     }
     for r in p.rows.iter().filter(|r| !r.errors.is_empty() || !r.warnings.is_empty()).take(50) {
         for e in &r.errors {

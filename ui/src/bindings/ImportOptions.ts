@@ -34,4 +34,10 @@ header_row?: number,
 /**
  * The column mapping; the saved mapping of this layout or a guess when absent.
  */
-mapping?: Array<ColumnMap>, on_match: OnMatch, };
+mapping?: Array<ColumnMap>, on_match: OnMatch, 
+/**
+ * Create the users (担当営業 …) that rows name and that do not exist
+ * yet, matched by name, instead of refusing those rows (`unknown_user`):
+ * what importing an export into a new database needs.
+ */
+create_missing_users: boolean, };

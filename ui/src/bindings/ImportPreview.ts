@@ -6,6 +6,7 @@ import type { ImportSummary } from "./ImportSummary";
 import type { Kind } from "./Kind";
 import type { MappingSource } from "./MappingSource";
 import type { MappingTarget } from "./MappingTarget";
+import type { MissingUser } from "./MissingUser";
 import type { RowPlan } from "./RowPlan";
 import type { SourceFormat } from "./SourceFormat";
 import type { TextEncoding } from "./TextEncoding";
@@ -13,7 +14,11 @@ import type { TextEncoding } from "./TextEncoding";
 /**
  * What the preview (dry run) shows.
  */
-export type ImportPreview = { kind: Kind, format: SourceFormat, 
+export type ImportPreview = { kind: Kind, 
+/**
+ * The kind was guessed from the headers (neither chosen nor saved for this layout).
+ */
+kind_guessed: boolean, format: SourceFormat, 
 /**
  * Detected or chosen encoding (CSV).
  */
@@ -55,4 +60,10 @@ rows_truncated: boolean,
  * The rows with errors as a CSV (UTF-8 with BOM): the original cells and
  * a reason column. Absent when every row is fine.
  */
-error_csv: FileData | null, };
+error_csv: FileData | null, 
+/**
+ * Users the rows name who do not exist yet, with how many rows name
+ * each: created by the import with `create_missing_users`, else those
+ * rows are errors (`unknown_user`).
+ */
+missing_users: Array<MissingUser>, };

@@ -11,6 +11,10 @@ export type ImportReport = { kind: Kind, summary: ImportSummary, created: number
  */
 failed: number, companies_created: number, 
 /**
+ * Users created for the rows that named them (`create_missing_users`).
+ */
+users_created: number, 
+/**
  * Row numbers of the rows left out.
  */
 failed_rows: Array<number>, 

@@ -27,4 +27,8 @@ duplicate_in_database: number,
 /**
  * Companies that contacts name but that do not exist yet: created with them.
  */
-new_companies: number, };
+new_companies: number, 
+/**
+ * Users the rows name who do not exist yet (see `ImportPreview::missing_users`).
+ */
+new_users: number, };

@@ -16,8 +16,8 @@ import { describeError, errorMessage } from '../errors';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 
-const KINDS: api.Kind[] = ['company', 'contact', 'activity', 'purchase'];
-const LIST_ROUTE: Partial<Record<api.Kind, string>> = { company: 'companies', contact: 'contacts', activity: 'activities' };
+const KINDS: api.Kind[] = ['company', 'contact', 'activity', 'deal', 'purchase', 'product', 'task', 'user'];
+const LIST_ROUTE: Partial<Record<api.Kind, string>> = { company: 'companies', contact: 'contacts', activity: 'activities', deal: 'deals', product: 'products', task: 'tasks' };
 
 type Picked = { name: string; source: FileSource };
 
@@ -36,6 +36,7 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
   const [checking, setChecking] = useState(false);
   const [checkJob, setCheckJob] = useState<tr.JobStatus | null>(null);
   const [acceptErrors, setAcceptErrors] = useState(false);
+  const [createUsers, setCreateUsers] = useState(false);
   const [job, setJob] = useState<tr.JobStatus | null>(null);
   const [jobError, setJobError] = useState<api.ApiError | null>(null);
 
@@ -45,6 +46,7 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
     sheet: sheet || undefined,
     mapping: mapping ?? undefined,
     on_match: onMatch,
+    create_missing_users: createUsers,
   });
 
   // The dry run, again whenever a choice changes: a background job whose
@@ -85,7 +87,7 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
       if (jobId) tr.importCancel(jobId).catch(() => {});
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [file, kind, encoding, sheet, mapping, onMatch]);
+  }, [file, kind, encoding, sheet, mapping, onMatch, createUsers]);
 
   // Poll a running import.
   useEffect(() => {
@@ -110,6 +112,7 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
     setPreview(null);
     setPreviewError(null);
     setAcceptErrors(false);
+    setCreateUsers(false);
     setJob(null);
     setJobError(null);
     setFile({ name: f.name, source: { name: f.name, base64 } });
@@ -152,6 +155,11 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
     return preview ? tr.targetLabel(preview.targets, f, lang) || f : f;
   };
   const s = preview?.summary;
+  const kindLabel = (k: string) => schema.get(k as api.Kind)?.[lang === 'ja' ? 'label_ja' : 'label_en'] ?? k;
+  const changeKind = (k: string) => {
+    setKind(k);
+    setMapping(null);
+  };
 
   return (
     <div className="page" data-testid="screen-import">
@@ -169,19 +177,11 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
         </label>
         <label>
           <span>{t('imp_kind')}</span>
-          <select
-            value={kind}
-            onChange={(e) => {
-              setKind(e.target.value);
-              setMapping(null);
-            }}
-            disabled={running}
-            data-testid="import-kind"
-          >
+          <select value={kind} onChange={(e) => changeKind(e.target.value)} disabled={running} data-testid="import-kind">
             <option value="">{t('imp_auto')}</option>
             {KINDS.map((k) => (
               <option key={k} value={k}>
-                {schema.get(k)?.[lang === 'ja' ? 'label_ja' : 'label_en'] ?? k}
+                {kindLabel(k)}
               </option>
             ))}
           </select>
@@ -254,6 +254,22 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
 
       {preview && s && (
         <>
+          {/* What the rows become, first and large: a wrong guess is changed right here. */}
+          <section className={`card banner ${preview.kind_guessed ? 'banner-ok' : ''}`} data-testid="import-kind-guess" data-kind={preview.kind} data-guessed={preview.kind_guessed}>
+            <strong style={{ fontSize: 16 }}>{t(preview.kind_guessed ? 'imp_kind_guessed' : 'imp_kind_chosen', { kind: kindLabel(preview.kind) })}</strong>{' '}
+            <label className="small">
+              {t('imp_kind_change')}{' '}
+              <select value={kind} onChange={(e) => changeKind(e.target.value)} disabled={running} data-testid="import-kind-change" aria-label={t('imp_kind_change')}>
+                <option value="">{t('imp_auto')}</option>
+                {KINDS.map((k) => (
+                  <option key={k} value={k}>
+                    {kindLabel(k)}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </section>
+
           <section className="card" data-testid="import-summary">
             <p className="muted small">
               {file?.name} · {preview.format.toUpperCase()}
@@ -282,6 +298,21 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
               </ul>
             )}
           </section>
+
+          {preview.missing_users.length > 0 && (
+            <section className="card" data-testid="import-missing-users">
+              <label className="switch">
+                <input type="checkbox" checked={createUsers} onChange={(e) => setCreateUsers(e.target.checked)} disabled={running} data-testid="import-create-users" />
+                {t('imp_create_users', { n: preview.missing_users.length })}
+              </label>
+              <p className="muted small">{createUsers ? t('imp_create_users_list') : t('imp_create_users_hint')}</p>
+              <ul className="small" data-testid="import-missing-user-list">
+                {preview.missing_users.map((u) => (
+                  <li key={u.name}>{t('imp_missing_user', { name: u.name, n: u.rows })}</li>
+                ))}
+              </ul>
+            </section>
+          )}
 
           <section className="card" data-testid="import-mapping">
             <header className="card-head">
@@ -377,6 +408,7 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
               <div className="banner banner-ok" data-testid="import-result">
                 {t('imp_done', { c: job.report.created, u: job.report.updated, s: job.report.skipped, f: job.report.failed })}
                 {job.report.companies_created > 0 && ` ${t('imp_done_companies', { n: job.report.companies_created })}`}
+                {job.report.users_created > 0 && ` ${t('imp_done_users', { n: job.report.users_created })}`}
                 {LIST_ROUTE[job.report.kind] && (
                   <>
                     {' '}
