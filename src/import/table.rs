@@ -122,6 +122,15 @@ pub fn decode(bytes: &[u8], chosen: Option<TextEncoding>) -> (String, TextEncodi
         if !euc_bad {
             return (euc, TextEncoding::EucJp, false);
         }
+        // Nothing decodes cleanly: the encoding with the fewest broken
+        // places (UTF-8 with many broken bytes still has fewer than read
+        // as Shift_JIS, where each broken byte is broken too).
+        let (_, invalid) = utf8_shape(bytes);
+        let sjis_invalid = sjis.matches(UNDECODABLE).count();
+        if invalid < sjis_invalid {
+            let (text, _) = with(TextEncoding::Utf8, bytes);
+            return (text, TextEncoding::Utf8, true);
+        }
     }
     (sjis, TextEncoding::ShiftJis, bad)
 }

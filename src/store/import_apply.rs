@@ -158,7 +158,7 @@ fn notices(raw: &RawTable, prepared: &Prepared) -> Vec<FieldError> {
     let mut out: Vec<FieldError> = raw
         .notices
         .iter()
-        .map(|n| FieldError { code: "file".into(), field: String::new(), message: n.clone() })
+        .map(|n| FieldError::new("file", "", n.clone()))
         .collect();
     for c in &prepared.mapping {
         if c.target.is_none() && !c.header.trim().is_empty() {
@@ -166,6 +166,7 @@ fn notices(raw: &RawTable, prepared: &Prepared) -> Vec<FieldError> {
                 code: "unmapped_column".into(),
                 field: c.header.clone(),
                 message: format!("column {:?} is not imported (choose a field for it to import it)", c.header),
+                detail: None,
             });
         }
     }
@@ -179,6 +180,7 @@ fn notices(raw: &RawTable, prepared: &Prepared) -> Vec<FieldError> {
                 code: "required_unmapped".into(),
                 field: def.name.into(),
                 message: format!("no column is mapped to {} ({}): every row will fail", def.label_ja, def.label_en),
+                detail: None,
             });
         }
     }
@@ -203,7 +205,8 @@ impl Store {
         let snapshot = self.conn.unchecked_transaction()?;
         let lookup = SqlLookup { conn: &snapshot };
         let mut planner = Planner::new(&prepared, opts.on_match)
-            .create_missing_users(opts.create_missing_users);
+            .create_missing_users(opts.create_missing_users)
+            .with_reader_issues(raw, &prepared);
         let total = data_rows(raw, &prepared).count() as u64;
         planner.expect_rows(total as usize);
         let mut rows: Vec<RowPlan> = Vec::new();
@@ -238,13 +241,13 @@ impl Store {
             let bytes = crate::export::error_csv(&prepared.headers, &error_rows)?;
             Some(crate::export::FileData::new("import-errors.csv", &bytes))
         };
+        let missing_users = planner.missing_users().to_vec();
         Ok(ImportPreview {
             kind: prepared.kind,
+            kind_guessed: prepared.kind_guessed,
             format: raw.format,
-        let missing_users = planner.missing_users().to_vec();
             encoding: raw.encoding,
             delimiter: raw.delimiter.map(|d| (d as char).to_string()),
-            kind_guessed: prepared.kind_guessed,
             sheets: raw.sheets.clone(),
             sheet: raw.sheet.clone(),
             header_row: prepared.header_row,
@@ -258,10 +261,10 @@ impl Store {
             rows,
             rows_truncated: truncated,
             error_csv,
+            missing_users,
         })
     }
 
-            missing_users,
     /// Imports a file in one transaction. With rows in error, nothing is
     /// written unless `accept_errors` (the user chose to import the good
     /// rows only). Cancelling through `progress` rolls everything back.
@@ -363,7 +366,8 @@ impl<'scope, 'a: 'scope> Plans<'scope, 'a> {
         opts: &ImportOptions,
     ) -> Plans<'scope, 'a> {
         let mut planner = Planner::new(prepared, opts.on_match)
-            .create_missing_users(opts.create_missing_users);
+            .create_missing_users(opts.create_missing_users)
+            .with_reader_issues(raw, prepared);
         planner.expect_rows(data_rows(raw, prepared).count());
         let Some(reader) = reader else {
             return Plans::Here { planner: Box::new(planner), rows: Box::new(data_rows(raw, prepared)) };
@@ -414,10 +418,6 @@ impl Plans<'_, '_> {
     }
 }
 
-/// Writes the planned rows in file order; returns the counts.
-#[allow(clippy::too_many_arguments)]
-fn write_plans(
-    tx: &Connection,
 /// Puts a created user's id where a row's user references hold its placeholder.
 fn link_new_user(kind: Kind, fields: &mut Map<String, Value>, placeholder: &str, id: &str) {
     for def in kind.meta().fields {
@@ -435,6 +435,10 @@ fn link_new_user(kind: Kind, fields: &mut Map<String, Value>, placeholder: &str,
     }
 }
 
+/// Writes the planned rows in file order; returns the counts.
+#[allow(clippy::too_many_arguments)]
+fn write_plans(
+    tx: &Connection,
     ids: &mut rand_chacha::ChaCha8Rng,
     ctx: &Ctx,
     prepared: &Prepared,
@@ -453,19 +457,19 @@ fn link_new_user(kind: Kind, fields: &mut Map<String, Value>, placeholder: &str,
             skipped: 0,
             failed: 0,
             companies_created: 0,
+            users_created: 0,
             failed_rows: vec![],
             mapping_saved: false,
         };
         // Records made by earlier rows, and companies made for contacts.
-            users_created: 0,
         let mut row_ids: HashMap<u32, String> = HashMap::new();
         let mut company_ids: HashMap<String, String> = HashMap::new();
+        // Users created for rows naming them, by name key.
+        let mut user_ids: HashMap<String, String> = HashMap::new();
         let mut i = 0usize;
         while let Some(planned) = plans.next(tx) {
             if i % PROGRESS_EVERY == 0
                 && progress(Progress { phase: Phase::Write, done: i as u64, total }) == Flow::Cancel
-        // Users created for rows naming them, by name key.
-        let mut user_ids: HashMap<String, String> = HashMap::new();
             {
                 return Err(cancelled());
             }
@@ -490,10 +494,6 @@ fn link_new_user(kind: Kind, fields: &mut Map<String, Value>, placeholder: &str,
                 continue;
             }
             let at_row = |e: ApiError| ApiError { message: format!("row {row_no}: {}", e.message), ..e };
-            if let Some(c) = &plan.new_company {
-                let key = crate::normalize::company_name_key(&c.name);
-                let id = match company_ids.get(&key) {
-                    Some(id) => id.clone(),
             for u in std::mem::take(&mut plan.new_users) {
                 let id = match user_ids.get(&u.key) {
                     Some(id) => id.clone(),
@@ -512,6 +512,10 @@ fn link_new_user(kind: Kind, fields: &mut Map<String, Value>, placeholder: &str,
                     link_new_user(kind, clean, &placeholder, &id);
                 }
             }
+            if let Some(c) = &plan.new_company {
+                let key = crate::normalize::company_name_key(&c.name);
+                let id = match company_ids.get(&key) {
+                    Some(id) => id.clone(),
                     None => {
                         let mut f = Map::new();
                         f.insert("name".into(), Value::String(c.name.clone()));

@@ -71,6 +71,7 @@ const MESSAGES: Record<string, { ja: string; en: string }> = {
   // issue 6: import, export, backup
   import_has_errors: { ja: 'エラーのある行があるため取り込みませんでした', en: 'Some rows have errors, so nothing was imported' },
   import_running: { ja: '取り込みの実行中です。終わるまで待つか中止してください', en: 'An import is running; wait for it or cancel it first' },
+  sync_running: { ja: '同期の実行中です。終わってからもう一度お試しください', en: 'A sync is running; try again when it has finished' },
   cancelled: { ja: '中止しました。データは変更されていません', en: 'Cancelled; nothing was changed' },
   not_a_backup: { ja: '大福帳のバックアップファイルではありません', en: 'Not a Daifuku backup file' },
   newer_database: { ja: '新しいバージョンで作られたファイルです。先にアプリを更新してください', en: 'Made by a newer version; update the app first' },
