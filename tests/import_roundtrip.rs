@@ -19,6 +19,13 @@ use serde_json::{json, Map, Value};
 
 const NOW: i64 = 1_775_000_000_000; // 2026-04-01 (Japan)
 
+/// A stored deal: title, company, stage, amount, expected close, probability, owner, has a contact.
+type DealRow = (String, String, String, Option<i64>, Option<String>, Option<i32>, String, bool);
+/// A stored purchase: company, product, unit price, quantity, amount, contract date, status.
+type PurchaseRow = (String, String, Option<i64>, Option<f64>, Option<i64>, Option<String>, Option<String>);
+/// A stored deal: title, stage, amount, probability, owner.
+type HandwrittenDeal = (String, String, Option<i64>, Option<i32>, String);
+
 fn ctx() -> Ctx {
     Ctx::new(NOW, "test-device")
 }
@@ -81,7 +88,11 @@ fn source_database() -> Store {
         json!({"company_id": a, "family_name": "田中", "given_name": "誠", "title": "部長", "owner_id": yamada,
                "email": "tanaka@yamada-shoji.example"}),
     );
-    create(&mut s, Kind::Contact, json!({"company_id": b, "family_name": "鈴木", "given_name": "花", "department": "購買部"}));
+    create(
+        &mut s,
+        Kind::Contact,
+        json!({"company_id": b, "family_name": "鈴木", "given_name": "花", "department": "購買部"}),
+    );
     // 木村 owns a deal but no company: the deals file is the first to name him.
     create(
         &mut s,
@@ -175,7 +186,9 @@ fn an_export_reads_back_into_a_new_database_with_its_owners_created() {
         .rows
         .iter()
         .filter(|r| r.action == RowAction::Error)
-        .flat_map(|r| r.errors.iter().map(move |e| (r.display_name.clone(), e.code.clone(), e.field.clone(), e.detail.clone())))
+        .flat_map(|r| {
+            r.errors.iter().map(move |e| (r.display_name.clone(), e.code.clone(), e.field.clone(), e.detail.clone()))
+        })
         .collect();
     named.sort();
     assert_eq!(
@@ -200,10 +213,15 @@ fn an_export_reads_back_into_a_new_database_with_its_owners_created() {
     let r = apply(&mut new, "companies.csv", &companies_csv, &opts(true)).unwrap();
     assert_eq!((r.kind, r.created, r.users_created, r.failed), (Kind::Company, 4, 2, 0));
     let users = user_names(&new);
-    assert_eq!(users.values().cloned().collect::<std::collections::BTreeSet<_>>(), ["佐藤花子", "山田 太郎"].map(String::from).into());
+    assert_eq!(
+        users.values().cloned().collect::<std::collections::BTreeSet<_>>(),
+        ["佐藤花子", "山田 太郎"].map(String::from).into()
+    );
     let owner_of = |s: &Store, code: &str| -> Option<String> {
         all(s, Kind::Company).into_iter().find_map(|st| match st.record {
-            Record::Company(c) if c.code.as_deref() == Some(code) => Some(c.owner_id.map(|id| user_names(s)[&id].clone())),
+            Record::Company(c) if c.code.as_deref() == Some(code) => {
+                Some(c.owner_id.map(|id| user_names(s)[&id].clone()))
+            }
             _ => None,
         })?
     };
@@ -252,7 +270,7 @@ fn an_export_reads_back_into_a_new_database_with_its_owners_created() {
             _ => unreachable!(),
         })
         .collect();
-    let mut deals: Vec<(String, String, String, Option<i64>, Option<String>, Option<i32>, String, bool)> = all(&new, Kind::Deal)
+    let mut deals: Vec<DealRow> = all(&new, Kind::Deal)
         .into_iter()
         .map(|st| match st.record {
             Record::Deal(d) => (
@@ -300,22 +318,21 @@ fn an_export_reads_back_into_a_new_database_with_its_owners_created() {
     assert_eq!((p.kind, p.kind_guessed, p.summary.error), (Kind::Purchase, true, 0));
     let r = apply(&mut new, "purchases.csv", &purchases_csv, &opts(false)).unwrap();
     assert_eq!((r.kind, r.created), (Kind::Purchase, 2));
-    let mut purchases: Vec<(String, String, Option<i64>, Option<f64>, Option<i64>, Option<String>, Option<String>)> =
-        all(&new, Kind::Purchase)
-            .into_iter()
-            .map(|st| match st.record {
-                Record::Purchase(p) => (
-                    company_names[&p.company_id].clone(),
-                    p.product_name.unwrap_or_default(),
-                    p.unit_price,
-                    p.quantity,
-                    p.amount,
-                    p.contract_date,
-                    p.status,
-                ),
-                _ => unreachable!(),
-            })
-            .collect();
+    let mut purchases: Vec<PurchaseRow> = all(&new, Kind::Purchase)
+        .into_iter()
+        .map(|st| match st.record {
+            Record::Purchase(p) => (
+                company_names[&p.company_id].clone(),
+                p.product_name.unwrap_or_default(),
+                p.unit_price,
+                p.quantity,
+                p.amount,
+                p.contract_date,
+                p.status,
+            ),
+            _ => unreachable!(),
+        })
+        .collect();
     purchases.sort_by(|a, b| a.5.cmp(&b.5));
     assert_eq!(
         purchases,
@@ -375,12 +392,18 @@ fn a_handwritten_deals_sheet_is_guessed_and_names_users_the_way_users_are_matche
         assert_eq!((r.created, r.users_created), (4, 1));
         let users = user_names(&s);
         assert_eq!(users.len(), 2);
-        let mut deals: Vec<(String, String, Option<i64>, Option<i32>, String)> = all(&s, Kind::Deal)
+        let mut deals: Vec<HandwrittenDeal> = all(&s, Kind::Deal)
             .into_iter()
             .map(|st| match st.record {
                 Record::Deal(d) => {
                     let owner = d.owner_id.unwrap();
-                    (d.title, d.stage, d.amount, d.probability, if owner == sato { "佐藤".into() } else { users[&owner].clone() })
+                    (
+                        d.title,
+                        d.stage,
+                        d.amount,
+                        d.probability,
+                        if owner == sato { "佐藤".into() } else { users[&owner].clone() },
+                    )
                 }
                 _ => unreachable!(),
             })
@@ -414,13 +437,24 @@ fn a_handwritten_purchases_sheet_is_guessed_as_purchases() {
         (Some("大福クラウド"), Some(10.0), Some(120_000), Some(1_200_000))
     );
     assert_eq!(
-        (got.contract_date.as_deref(), got.start_date.as_deref(), got.expiry_date.as_deref(), got.renewal_date.as_deref()),
+        (
+            got.contract_date.as_deref(),
+            got.start_date.as_deref(),
+            got.expiry_date.as_deref(),
+            got.renewal_date.as_deref()
+        ),
         (Some("2025-04-01"), Some("2025-04-01"), Some("2026-03-31"), Some("2026-04-01"))
     );
 }
 
 fn cli(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_daifuku")).arg("--db").arg(db).args(args).env_remove("DAIFUKU_DB").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_daifuku"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("DAIFUKU_DB")
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -434,7 +468,10 @@ fn cli_imports_an_export_into_a_new_database_with_create_missing_users() {
         create(&mut s, Kind::Company, json!({"name": "北海水産株式会社", "code": "C-002", "owner_id": yamada}));
     }
     let file = d.join("companies.csv");
-    let out = cli(&old, &["export", "--format", "csv", "--kind", "company", "--encoding", "sjis", "--out", file.to_str().unwrap()]);
+    let out = cli(
+        &old,
+        &["export", "--format", "csv", "--kind", "company", "--encoding", "sjis", "--out", file.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let new = d.join("new.db");
     let f = file.to_str().unwrap();
@@ -458,7 +495,10 @@ fn cli_imports_an_export_into_a_new_database_with_create_missing_users() {
     let out = cli(&new, &["import", f, "--create-missing-users", "--json"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((report["kind"].as_str(), report["created"].as_u64(), report["users_created"].as_u64()), (Some("company"), Some(2), Some(1)));
+    assert_eq!(
+        (report["kind"].as_str(), report["created"].as_u64(), report["users_created"].as_u64()),
+        (Some("company"), Some(2), Some(1))
+    );
     let s = Store::open(&new).unwrap();
     let users = user_names(&s);
     assert_eq!(users.values().collect::<Vec<_>>(), ["山田 太郎"]);

@@ -327,7 +327,17 @@ const SYNONYMS: &[(Kind, &str, &[&str])] = &[
     (
         Kind::Deal,
         "title",
-        &["商談名", "案件名", "商談", "案件タイトル", "商談タイトル", "deal", "dealname", "opportunity", "opportunityname"],
+        &[
+            "商談名",
+            "案件名",
+            "商談",
+            "案件タイトル",
+            "商談タイトル",
+            "deal",
+            "dealname",
+            "opportunity",
+            "opportunityname",
+        ],
     ),
     (
         Kind::Deal,
@@ -338,7 +348,16 @@ const SYNONYMS: &[(Kind, &str, &[&str])] = &[
     (
         Kind::Deal,
         "expected_close",
-        &["受注予定日", "受注予定", "成約予定日", "クローズ予定日", "契約予定日", "closedate", "expectedclose", "expectedclosedate"],
+        &[
+            "受注予定日",
+            "受注予定",
+            "成約予定日",
+            "クローズ予定日",
+            "契約予定日",
+            "closedate",
+            "expectedclose",
+            "expectedclosedate",
+        ],
     ),
     (
         Kind::Deal,
@@ -746,19 +765,23 @@ mod tests {
     fn export_headers(kind: Kind, style: &str) -> Vec<String> {
         let mut out = vec!["ID".to_string()];
         for f in kind.meta().fields {
-            out.push(match style {
-                "ja" => f.label_ja,
-                "en" => f.label_en,
-                _ => f.name,
-            }
-            .to_string());
-            if f.name == "company_id" && kind != Kind::Company {
-                out.push(match style {
-                    "ja" => "顧客コード",
-                    "en" => "Company's customer code",
-                    _ => "company_code",
+            out.push(
+                match style {
+                    "ja" => f.label_ja,
+                    "en" => f.label_en,
+                    _ => f.name,
                 }
-                .to_string());
+                .to_string(),
+            );
+            if f.name == "company_id" && kind != Kind::Company {
+                out.push(
+                    match style {
+                        "ja" => "顧客コード",
+                        "en" => "Company's customer code",
+                        _ => "company_code",
+                    }
+                    .to_string(),
+                );
             }
         }
         out
