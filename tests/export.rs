@@ -167,9 +167,11 @@ fn shift_jis_export_keeps_cp932_characters_and_reports_the_rest() {
     let (text, _, bad) = encoding_rs::SHIFT_JIS.decode(&b);
     assert!(!bad);
     assert!(text.contains("㈱髙橋製作所"), "CP932 has ㈱ and 髙");
-    assert!(text.contains("?野家で会食?"));
+    assert!(text.contains("〓野家で会食〓"), "lost characters are written as 〓");
     assert_eq!(r.warnings.len(), 1);
-    assert!(r.warnings[0].contains("U+20BB7") && r.warnings[0].contains("U+1F361"), "{:?}", r.warnings);
+    assert_eq!(r.warnings[0].code, "unencodable_chars");
+    assert_eq!(r.warnings[0].detail.as_deref(), Some("𠮷🍡"), "{:?}", r.warnings);
+    assert!(r.warnings[0].message.contains("U+20BB7") && r.warnings[0].message.contains("U+1F361"), "{:?}", r.warnings);
 }
 
 #[test]

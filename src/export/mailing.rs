@@ -240,5 +240,6 @@ pub fn mailing_sheet(list: &MailingList) -> Sheet {
                 ]
             })
             .collect(),
+        titles: list.rows.iter().map(|r| r.name.clone()).collect(),
     }
 }

@@ -11,6 +11,7 @@
 pub mod mailing;
 pub mod vcard;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -101,8 +102,90 @@ pub struct Exported {
     pub file: FileData,
     /// Records written.
     pub rows: u32,
-    /// Characters Shift_JIS cannot hold (written as `?`), and the like.
-    pub warnings: Vec<String>,
+    /// Cells cut at Excel's limit, characters Shift_JIS cannot hold.
+    pub warnings: Vec<ExportWarning>,
+}
+
+/// Something the user should know about a file before sending it: a cell
+/// cut at Excel's limit, characters Shift_JIS cannot hold. The UI shows it
+/// in the user's language by `code`, with `record`, `field` and `detail`
+/// as they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ExportWarning {
+    /// `cell_truncated` (detail: the cell's full length in characters),
+    /// `unencodable_chars` (detail: the characters, written as 〓), or
+    /// `more_warnings` (the list stops at [`MAX_WARNINGS`]; detail: how
+    /// many more there were).
+    pub code: String,
+    /// English explanation (CLI); the UI localizes by `code`.
+    pub message: String,
+    /// The row in the file (the header is row 1).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub row: Option<u32>,
+    /// The record's title, as its list shows it.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// The column's header, as the file writes it.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// The most warnings an export lists; the rest are counted in one
+/// `more_warnings` (a Shift_JIS export of 100k contacts named 髙橋 in
+/// 𠮷-style characters must not make a result larger than the file).
+pub const MAX_WARNINGS: usize = 500;
+
+/// The warnings of one export, at most [`MAX_WARNINGS`] of them.
+#[derive(Default)]
+struct Warnings {
+    list: Vec<ExportWarning>,
+    more: u32,
+}
+
+impl Warnings {
+    /// A warning about the cell of `sheet`'s data row `r` (0-based) in column `c`.
+    fn cell(&mut self, sheet: &Sheet, r: Option<usize>, c: usize, code: &str, detail: String, message: &str) {
+        if self.list.len() >= MAX_WARNINGS {
+            self.more += 1;
+            return;
+        }
+        let record = r.and_then(|r| sheet.titles.get(r)).filter(|t| !t.is_empty()).cloned();
+        let field = sheet.headers.get(c).cloned();
+        let row = r.map(|r| r as u32 + 2).unwrap_or(1);
+        let place = match (&record, &field) {
+            (Some(t), Some(f)) => format!("row {row} ({t}), {f}"),
+            (None, Some(f)) => format!("row {row}, {f}"),
+            _ => format!("row {row}"),
+        };
+        self.list.push(ExportWarning {
+            code: code.into(),
+            message: format!("{place}: {message}"),
+            row: Some(row),
+            record,
+            field,
+            detail: Some(detail),
+        });
+    }
+
+    fn finish(mut self) -> Vec<ExportWarning> {
+        if self.more > 0 {
+            self.list.push(ExportWarning {
+                code: "more_warnings".into(),
+                message: format!("and {} more warnings", self.more),
+                row: None,
+                record: None,
+                field: None,
+                detail: Some(self.more.to_string()),
+            });
+        }
+        self.list
+    }
 }
 
 /// One cell of a sheet.
@@ -131,6 +214,8 @@ pub struct Sheet {
     pub name: String,
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell>>,
+    /// Each row's record title (as its list shows it), for warnings; may be empty.
+    pub titles: Vec<String>,
 }
 
 /// Every live record of `kind` matching the list query's filters (paging ignored).
@@ -204,6 +289,7 @@ pub fn records_sheet(kind: Kind, records: &[Stored], refs: &mut RefNames, style:
         }
     }
     let mut rows = Vec::with_capacity(records.len());
+    let titles = records.iter().map(|r| r.display_name.clone()).collect();
     for r in records {
         let fields = r.record.to_fields();
         let mut row = vec![Cell::Text(r.id.clone())];
@@ -266,26 +352,146 @@ pub fn records_sheet(kind: Kind, records: &[Stored], refs: &mut RefNames, style:
         }
         rows.push(row);
     }
-    Sheet { name: meta.label_ja.to_string(), headers, rows }
+    Sheet { name: meta.label_ja.to_string(), headers, rows, titles }
 }
 
-/// CSV bytes: CRLF line ends, quotes where needed (Excel's dialect). UTF-8
-/// gets a BOM so Excel reads it as UTF-8; Shift_JIS (CP932) replaces what
-/// it cannot hold by `?` and says how many characters that was.
-pub fn csv_bytes(sheet: &Sheet, encoding: TextEncoding) -> Result<(Vec<u8>, Vec<String>)> {
+/// What makes a spreadsheet read a CSV cell as a formula (OWASP, "CSV
+/// Injection"): `=`, `+`, `-`, `@`, and tab and CR, which some programs skip
+/// before looking at the next character.
+pub const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// A CSV text cell a spreadsheet would run as a formula, made inert with a
+/// leading `'` (OWASP's recommendation): LibreOffice evaluated `=1+3` and
+/// `=HYPERLINK(…)` from our files before. Numbers (a negative amount) are
+/// `Cell::Int`/`Cell::Float` and never pass here. The import takes the `'`
+/// off again (`import::values::unneutralise`), so export → import gives the
+/// text as it was.
+pub fn neutralise(s: &str) -> Cow<'_, str> {
+    if s.starts_with(FORMULA_STARTS) {
+        Cow::Owned(format!("'{s}"))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
+/// Characters Japanese text holds under a code point the Shift_JIS (CP932)
+/// encoder does not know, mapped to the CP932 form Excel reads back as the
+/// same mark: the JIS and Microsoft tables map these JIS X 0208 characters
+/// differently, so text typed on a Mac or converted by a JIS-table tool has
+/// the first form. Each pair is checked against encoding_rs in the tests
+/// (U+2212 the encoder already maps itself).
+const CP932_FORMS: [(char, char); 7] = [
+    ('\u{301C}', '\u{FF5E}'), // 〜 wave dash → ～ full-width tilde
+    ('\u{2212}', '\u{FF0D}'), // − minus sign → － full-width hyphen-minus
+    ('\u{2016}', '\u{2225}'), // ‖ double vertical line → ∥ parallel to
+    ('\u{00A2}', '\u{FFE0}'), // ¢ → ￠
+    ('\u{00A3}', '\u{FFE1}'), // £ → ￡
+    ('\u{00AC}', '\u{FFE2}'), // ¬ → ￢
+    ('\u{2014}', '\u{2015}'), // — em dash → ― horizontal bar
+];
+
+/// What a character CP932 cannot hold is written as: 〓 (げた, the JIS
+/// substitution mark), not `?` — it shows a reader that a character is
+/// missing where `?` reads as punctuation (`ご都合?`), and searching the
+/// file for 〓 finds every loss.
+pub const SJIS_SUBSTITUTE: char = '〓';
+
+/// `s` as Shift_JIS (CP932) can hold it: CP932 forms mapped, every other
+/// character it cannot hold replaced by [`SJIS_SUBSTITUTE`]; and the
+/// characters lost, each once, in order.
+pub fn to_cp932_text(s: &str) -> (Cow<'_, str>, Vec<char>) {
+    // ASCII and most Japanese text pass untouched: only a text with a
+    // character the encoder refuses, or one to map, is rebuilt.
+    let mut enc = encoding_rs::SHIFT_JIS.new_encoder();
+    let needs_map = s.chars().any(|c| CP932_FORMS.iter().any(|(from, _)| *from == c));
+    if !needs_map && encodes_cleanly(&mut enc, s) {
+        return (Cow::Borrowed(s), Vec::new());
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut lost = Vec::new();
+    let mut buf = [0u8; 4];
+    for c in s.chars() {
+        let c = CP932_FORMS.iter().find(|(from, _)| *from == c).map(|(_, to)| *to).unwrap_or(c);
+        if c.is_ascii() || encodes_cleanly(&mut enc, c.encode_utf8(&mut buf)) {
+            out.push(c);
+        } else {
+            out.push(SJIS_SUBSTITUTE);
+            if !lost.contains(&c) {
+                lost.push(c);
+            }
+        }
+    }
+    (Cow::Owned(out), lost)
+}
+
+fn encodes_cleanly(enc: &mut encoding_rs::Encoder, s: &str) -> bool {
+    let mut rest = s;
+    let mut buf = [0u8; 1024];
+    loop {
+        let (result, read, _) = enc.encode_from_utf8_without_replacement(rest, &mut buf, false);
+        rest = &rest[read..];
+        match result {
+            encoding_rs::EncoderResult::InputEmpty => return true,
+            encoding_rs::EncoderResult::OutputFull => continue,
+            encoding_rs::EncoderResult::Unmappable(_) => return false,
+        }
+    }
+}
+
+/// `c (U+XXXX)` for a message.
+fn char_names(chars: &[char]) -> String {
+    chars.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect::<Vec<_>>().join(", ")
+}
+
+/// CSV bytes: CRLF line ends, quotes where needed (Excel's dialect). Text
+/// cells a spreadsheet would run as formulas get a leading `'`
+/// ([`neutralise`]). UTF-8 gets a BOM so Excel reads it as UTF-8; for
+/// Shift_JIS (CP932) each cell is brought to what CP932 holds
+/// ([`to_cp932_text`]) and each cell that lost characters is a warning
+/// naming its row, record and column.
+pub fn csv_bytes(sheet: &Sheet, encoding: TextEncoding) -> Result<(Vec<u8>, Vec<ExportWarning>)> {
+    let sjis = encoding == TextEncoding::ShiftJis;
+    let mut warnings = Warnings::default();
+    let mut fit = |text: Cow<'_, str>, r: Option<usize>, c: usize| -> String {
+        if !sjis {
+            return text.into_owned();
+        }
+        let (cp932, lost) = to_cp932_text(&text);
+        if !lost.is_empty() {
+            let message = format!(
+                "Shift_JIS cannot hold {} (written as {SJIS_SUBSTITUTE}); export as UTF-8 to keep them",
+                char_names(&lost)
+            );
+            warnings.cell(sheet, r, c, "unencodable_chars", lost.iter().collect(), &message);
+        }
+        cp932.into_owned()
+    };
     let mut w = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     let io = |e: csv::Error| ApiError::new("io", e.to_string());
-    w.write_record(&sheet.headers).map_err(io)?;
-    for row in &sheet.rows {
-        w.write_record(row.iter().map(Cell::text)).map_err(io)?;
+    let headers: Vec<String> = sheet.headers.iter().enumerate().map(|(c, h)| fit(neutralise(h), None, c)).collect();
+    w.write_record(&headers).map_err(io)?;
+    for (r, row) in sheet.rows.iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .enumerate()
+            .map(|(c, cell)| match cell {
+                Cell::Text(s) => fit(neutralise(s), Some(r), c),
+                other => other.text(),
+            })
+            .collect();
+        w.write_record(&cells).map_err(io)?;
     }
     let utf8 = w.into_inner().map_err(|e| ApiError::new("io", e.to_string()))?;
     let text = String::from_utf8(utf8).map_err(|e| ApiError::new("io", e.to_string()))?;
-    encode_text(&text, encoding)
+    let (bytes, mut rest) = encode_text(&text, encoding)?;
+    let mut list = warnings.finish();
+    list.append(&mut rest);
+    Ok((bytes, list))
 }
 
-/// Text in an encoding (UTF-8 with BOM, Shift_JIS with `?` for the rest).
-pub fn encode_text(text: &str, encoding: TextEncoding) -> Result<(Vec<u8>, Vec<String>)> {
+/// Text in an encoding: UTF-8 with BOM, or Shift_JIS with CP932 forms
+/// mapped and [`SJIS_SUBSTITUTE`] for the rest (one warning listing them).
+pub fn encode_text(text: &str, encoding: TextEncoding) -> Result<(Vec<u8>, Vec<ExportWarning>)> {
     match encoding {
         TextEncoding::Utf8 => {
             let mut out = vec![0xEF, 0xBB, 0xBF];
@@ -293,35 +499,24 @@ pub fn encode_text(text: &str, encoding: TextEncoding) -> Result<(Vec<u8>, Vec<S
             Ok((out, vec![]))
         }
         TextEncoding::ShiftJis => {
-            let mut enc = encoding_rs::SHIFT_JIS.new_encoder();
-            let mut out = Vec::with_capacity(text.len());
-            let mut lost: Vec<char> = Vec::new();
-            let mut rest = text;
-            let mut buf = vec![0u8; 64 * 1024];
-            loop {
-                let (result, read, written) = enc.encode_from_utf8_without_replacement(rest, &mut buf, true);
-                out.extend_from_slice(&buf[..written]);
-                rest = &rest[read..];
-                match result {
-                    encoding_rs::EncoderResult::InputEmpty => break,
-                    encoding_rs::EncoderResult::OutputFull => continue,
-                    encoding_rs::EncoderResult::Unmappable(c) => {
-                        out.push(b'?');
-                        if !lost.contains(&c) {
-                            lost.push(c);
-                        }
-                    }
-                }
-            }
+            let (cp932, lost) = to_cp932_text(text);
+            let (bytes, _, _) = encoding_rs::SHIFT_JIS.encode(&cp932);
             let warnings = if lost.is_empty() {
                 vec![]
             } else {
-                vec![format!(
-                    "Shift_JIS cannot hold {} (written as ?); export as UTF-8 to keep them",
-                    lost.iter().map(|c| format!("{c} (U+{:04X})", *c as u32)).collect::<Vec<_>>().join(", ")
-                )]
+                vec![ExportWarning {
+                    code: "unencodable_chars".into(),
+                    message: format!(
+                        "Shift_JIS cannot hold {} (written as {SJIS_SUBSTITUTE}); export as UTF-8 to keep them",
+                        char_names(&lost)
+                    ),
+                    row: None,
+                    record: None,
+                    field: None,
+                    detail: Some(lost.iter().collect()),
+                }]
             };
-            Ok((out, warnings))
+            Ok((bytes.into_owned(), warnings))
         }
         other => Err(ApiError::field(
             "unsupported_encoding",
@@ -333,7 +528,7 @@ pub fn encode_text(text: &str, encoding: TextEncoding) -> Result<(Vec<u8>, Vec<S
 
 /// An XLSX workbook of one sheet: bold, frozen header row with a filter;
 /// numbers as numbers, everything else as text (never formulas).
-pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
+pub fn xlsx_bytes(sheet: &Sheet) -> Result<(Vec<u8>, Vec<ExportWarning>)> {
     use rust_xlsxwriter::{Format, Workbook};
     let err = |e: rust_xlsxwriter::XlsxError| ApiError::new("xlsx", e.to_string());
     let mut book = Workbook::new();
@@ -344,18 +539,26 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
         ws.set_name(name).map_err(err)?;
     }
     let bold = Format::new().set_bold();
+    let mut warnings = Warnings::default();
     let mut widths: Vec<usize> = sheet.headers.iter().map(|h| display_width(h)).collect();
     for (c, h) in sheet.headers.iter().enumerate() {
         ws.write_string_with_format(0, c as u16, h, &bold).map_err(err)?;
     }
-    for (r, row) in sheet.rows.iter().enumerate() {
-        let r = r as u32 + 1;
+    for (i, row) in sheet.rows.iter().enumerate() {
+        let r = i as u32 + 1;
         for (c, cell) in row.iter().enumerate() {
             let col = c as u16;
             match cell {
                 Cell::Empty => {}
                 Cell::Text(s) => {
-                    ws.write_string(r, col, s).map_err(err)?;
+                    let (text, full) = fit_excel_cell(s);
+                    if let Some(n) = full {
+                        let message = format!(
+                            "{n} characters are more than an Excel cell holds; cut at {XLSX_CELL_MAX} with a mark (export as CSV to keep them)"
+                        );
+                        warnings.cell(sheet, Some(i), c, "cell_truncated", n.to_string(), &message);
+                    }
+                    ws.write_string(r, col, text.as_ref()).map_err(err)?;
                 }
                 Cell::Int(i) => {
                     ws.write_number(r, col, *i as f64).map_err(err)?;
@@ -376,7 +579,48 @@ pub fn xlsx_bytes(sheet: &Sheet) -> Result<Vec<u8>> {
     if !sheet.headers.is_empty() {
         ws.autofilter(0, 0, sheet.rows.len() as u32, sheet.headers.len() as u16 - 1).map_err(err)?;
     }
-    book.save_to_buffer().map_err(err)
+    Ok((book.save_to_buffer().map_err(err)?, warnings.finish()))
+}
+
+/// The most an Excel cell holds: 32,767 characters, counted in UTF-16 units
+/// (Excel's and rust_xlsxwriter's count; a character outside the BMP such as
+/// 𠮷 counts twice).
+pub const XLSX_CELL_MAX: usize = 32_767;
+
+/// A text as an Excel cell holds it: as it is when it fits, else cut with a
+/// visible mark at the end (`…［以下省略：全40,000文字］`) within the limit,
+/// and the full length in characters.
+pub fn fit_excel_cell(s: &str) -> (Cow<'_, str>, Option<usize>) {
+    // At most 2 UTF-16 units per 4 UTF-8 bytes: a short text fits uncounted.
+    if s.len() <= XLSX_CELL_MAX || s.encode_utf16().count() <= XLSX_CELL_MAX {
+        return (Cow::Borrowed(s), None);
+    }
+    let n = s.chars().count();
+    let mark = format!("…［以下省略：全{}文字］", group_thousands(n));
+    let room = XLSX_CELL_MAX - mark.encode_utf16().count();
+    let mut used = 0;
+    let mut cut = 0;
+    for (i, ch) in s.char_indices() {
+        if used + ch.len_utf16() > room {
+            break;
+        }
+        used += ch.len_utf16();
+        cut = i + ch.len_utf8();
+    }
+    (Cow::Owned(format!("{}{mark}", &s[..cut])), Some(n))
+}
+
+/// `123456` → `123,456`.
+fn group_thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Rough column width: wide (CJK) characters count twice.
@@ -388,7 +632,7 @@ fn display_width(s: &str) -> usize {
 pub fn write_sheet(sheet: &Sheet, opts: &ExportOptions, base_name: &str) -> Result<Exported> {
     let (bytes, warnings) = match opts.format {
         ExportFormat::Csv => csv_bytes(sheet, opts.encoding.unwrap_or(TextEncoding::Utf8))?,
-        ExportFormat::Xlsx => (xlsx_bytes(sheet)?, vec![]),
+        ExportFormat::Xlsx => xlsx_bytes(sheet)?,
         other => {
             return Err(ApiError::field(
                 "unsupported_format",
@@ -472,6 +716,7 @@ pub fn error_csv(headers: &[String], rows: &[(u32, Vec<String>, String)]) -> Res
         name: "errors".into(),
         headers: Vec::with_capacity(headers.len() + 2),
         rows: Vec::with_capacity(rows.len()),
+        titles: Vec::new(),
     };
     sheet.headers.push("行".into());
     sheet.headers.extend(headers.iter().cloned());
@@ -479,7 +724,10 @@ pub fn error_csv(headers: &[String], rows: &[(u32, Vec<String>, String)]) -> Res
     for (row, cells, reason) in rows {
         let mut out = vec![Cell::Int(*row as i64)];
         for i in 0..headers.len() {
-            out.push(Cell::Text(cells.get(i).cloned().unwrap_or_default()));
+            // A cell refused as too long is cut as an Excel cell is, with a
+            // mark: the file is opened in Excel to fix the rows.
+            let cell = cells.get(i).map(|c| fit_excel_cell(c).0.into_owned()).unwrap_or_default();
+            out.push(Cell::Text(cell));
         }
         out.push(Cell::Text(reason.clone()));
         sheet.rows.push(out);
@@ -497,7 +745,7 @@ pub struct ExportResult {
     /// The file's bytes, when it was not written to a path.
     pub base64: Option<String>,
     pub rows: u32,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<ExportWarning>,
 }
 
 impl Exported {
@@ -525,5 +773,11 @@ impl Exported {
                 warnings: self.warnings,
             }),
         }
+    }
+}
+
+impl std::fmt::Display for ExportWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
     }
 }

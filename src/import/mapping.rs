@@ -440,12 +440,20 @@ const READING_WORDS: &[&str] =
 /// A header as compared: NFKC, lower case, without spaces, punctuation
 /// that varies (`_ - ・ : * ※`) and `(必須)` / `(任意)` marks.
 pub fn normalize_header(h: &str) -> String {
+    // A header is a few words: a long cell is data (header detection reads
+    // every cell of the first rows, for every kind; a 5 MB cell took 12 s).
+    if h.len() > MAX_HEADER_BYTES {
+        return String::new();
+    }
     let mut s = normalize::fold(h);
     for mark in ["(必須)", "(任意)", "[必須]", "【必須】", "(required)", "(optional)"] {
         s = s.replace(mark, "");
     }
     s.chars().filter(|c| !matches!(c, ' ' | '_' | '-' | '・' | ':' | '*' | '※' | '.' | '　')).collect()
 }
+
+/// The longest cell read as a header (about 100 Japanese characters).
+const MAX_HEADER_BYTES: usize = 300;
 
 /// Every header word of a kind, normalized, with its target; in order of
 /// precedence (the kind's own labels first, so a Daifuku export reads back

@@ -402,15 +402,42 @@ pub(crate) fn cancelled() -> ApiError {
     ApiError::new("cancelled", "the import was cancelled; nothing was written")
 }
 
+/// The largest file an import reads: 200 MB. A 100k-row company list in
+/// Excel or CSV is 20–40 MB; reading a file takes several times its size
+/// in memory (text, cells, plans), so a larger one is refused before it is
+/// read rather than exhausting a laptop's memory.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+
+fn file_too_large(size: u64) -> ApiError {
+    let mb = |b: u64| b.div_ceil(1024 * 1024);
+    ApiError::field(
+        "file_too_large",
+        "file",
+        format!("the file is {} MB; files of at most {} MB can be imported: split it", mb(size), mb(MAX_FILE_BYTES)),
+    )
+}
+
 impl FileSource {
-    /// The file's name and bytes (reads the caller's path).
+    /// The file's name and bytes (reads the caller's path); `file_too_large`
+    /// over [`MAX_FILE_BYTES`], checked before reading.
     pub fn load(&self) -> Result<(String, Vec<u8>)> {
         match self {
             FileSource::Path { path } => {
+                let size = std::fs::metadata(path).map_err(|e| ApiError::new("io", format!("{path}: {e}")))?.len();
+                if size > MAX_FILE_BYTES {
+                    return Err(file_too_large(size));
+                }
                 let bytes = std::fs::read(path).map_err(|e| ApiError::new("io", format!("{path}: {e}")))?;
                 Ok((path.clone(), bytes))
             }
-            FileSource::Data { name, base64 } => Ok((name.clone(), decode_base64(base64)?)),
+            FileSource::Data { name, base64 } => {
+                // Four base64 characters hold three bytes.
+                let size = base64.trim().len() as u64 / 4 * 3;
+                if size > MAX_FILE_BYTES {
+                    return Err(file_too_large(size));
+                }
+                Ok((name.clone(), decode_base64(base64)?))
+            }
         }
     }
 

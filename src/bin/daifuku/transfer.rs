@@ -315,7 +315,10 @@ fn preview_text(file: &str, p: &daifuku::import::ImportPreview, create_users: bo
 fn deliver(r: ExportResult, out: Option<&String>, json: bool) -> Result<Output, ApiError> {
     let text = match (&r.path, r.warnings.is_empty()) {
         (Some(p), true) => format!("{} 件 → {p}", r.rows),
-        (Some(p), false) => format!("{} 件 → {p}\nwarning: {}", r.rows, r.warnings.join("\nwarning: ")),
+        (Some(p), false) => {
+            let warnings: Vec<&str> = r.warnings.iter().map(|w| w.message.as_str()).collect();
+            format!("{} 件 → {p}\nwarning: {}", r.rows, warnings.join("\nwarning: "))
+        }
         (None, _) => String::new(),
     };
     if out.is_some() || json {
