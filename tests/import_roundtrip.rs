@@ -210,6 +210,10 @@ fn an_export_reads_back_into_a_new_database_with_its_owners_created() {
     let p = preview(&new, "companies.csv", &companies_csv, &opts(true));
     assert_eq!(missing(&p), [("佐藤花子".to_string(), 1), ("山田 太郎".to_string(), 2)]);
     assert_eq!((p.summary.error, p.summary.create), (0, 4));
+    // The rows show the owner by name until the apply links the user.
+    let owners: std::collections::BTreeSet<&str> =
+        p.rows.iter().filter_map(|r| r.fields.get("owner_id").and_then(Value::as_str)).collect();
+    assert_eq!(owners, ["佐藤花子", "山田 太郎"].into());
     let r = apply(&mut new, "companies.csv", &companies_csv, &opts(true)).unwrap();
     assert_eq!((r.kind, r.created, r.users_created, r.failed), (Kind::Company, 4, 2, 0));
     let users = user_names(&new);

@@ -222,6 +222,10 @@ impl Store {
                 continue;
             };
             plan.clean = None; // only the apply writes them
+            // A user the import creates is shown by name (the apply links its id).
+            for u in std::mem::take(&mut plan.new_users) {
+                link_new_user(prepared.kind, &mut plan.fields, &new_user_placeholder(&u.key), &u.name);
+            }
             if plan.action == RowAction::Error {
                 error_rows.push((row_no, cells.clone(), reason_line(prepared.kind, &plan.errors)));
             }
