@@ -128,6 +128,23 @@ const MESSAGES: Record<string, { ja: string; en: string }> = {
     ja: 'vCardとして読めないカードです。取り込みません',
     en: 'This card is not a readable vCard and is not imported',
   },
+  // issue 20: sizes (the detail is the most characters or items allowed)
+  too_long: { ja: '長すぎます。上限の文字数以内に短くしてください。上限', en: 'Too long; shorten it to at most the allowed characters. Allowed' },
+  too_many_items: { ja: '項目が多すぎます。上限の数以内に減らしてください。上限', en: 'Too many items; remove some. Allowed' },
+  file_too_large: {
+    ja: 'ファイルが大きすぎます(200MBまで)。いくつかのファイルに分けて取り込んでください',
+    en: 'The file is too large (at most 200 MB); split it into several files',
+  },
+  // issue 20: export warnings (shown in the export dialog with the record and column)
+  cell_truncated: {
+    ja: 'Excelの1つのセルに入りきらない長さのため、末尾を省略しました(全文はCSVで書き出せます)。元の文字数',
+    en: 'Too long for one Excel cell, so the end was cut (export as CSV to keep it all). Full length',
+  },
+  unencodable_chars: {
+    ja: 'Shift_JISにない文字を〓にしました(UTF-8で書き出せばそのまま残ります)。該当する文字',
+    en: 'Characters Shift_JIS cannot hold were written as 〓 (export as UTF-8 to keep them). Characters',
+  },
+  more_warnings: { ja: 'ほかにも同じような注意があります。件数', en: 'More warnings like these. Count' },
 };
 
 /** The message for one error code, localized; `fallback` (the core's English message) when the code is unknown. */

@@ -362,6 +362,7 @@ const DICT = {
   exp_vcard: ['vCard 4.0(名刺・連絡先アプリ)', 'vCard 4.0'],
   exp_download: ['ダウンロード', 'Download'],
   exp_done: ['{n}件を書き出しました', 'Exported {n} rows'],
+  exp_warnings: ['書き出したファイルに注意が{n}件あります。送る前に確かめてください', 'The file has {n} warnings; check them before you send it'],
   dm_short: ['DM宛名', 'Mailing list'],
   dm_title: ['DM(郵送)宛名リスト', 'Mailing list (DM)'],
   dm_lead: ['現在の部署・役職・住所のみを使います。宛先不明・移転の住所、合併・閉鎖した会社は除きます。', 'Current department, title and address only; bounced or moved addresses and merged or closed companies are left out.'],

@@ -3,11 +3,14 @@
 // (reading a picked file as base64, saving the core's bytes as a download).
 
 import { call, inTauri, notifyWrite, type ApiError, type Kind, type ListQuery } from './api';
+import { fieldErrorText } from './errors';
+import type { Lang } from './i18n';
 import type { BackupInfo } from './bindings/BackupInfo';
 import type { BackupSettings } from './bindings/BackupSettings';
 import type { ColumnMap } from './bindings/ColumnMap';
 import type { ExportOptions } from './bindings/ExportOptions';
 import type { ExportResult } from './bindings/ExportResult';
+import type { ExportWarning } from './bindings/ExportWarning';
 import type { FileData } from './bindings/FileData';
 import type { FileSource } from './bindings/FileSource';
 import type { ImportOptions } from './bindings/ImportOptions';
@@ -20,7 +23,7 @@ import type { Response } from './bindings/Response';
 import type { RestoreInfo } from './bindings/RestoreInfo';
 import type { Rotation } from './bindings/Rotation';
 
-export type { BackupSettings, ColumnMap, ImportOptions, ImportPreview, JobStatus, MappingTarget };
+export type { BackupSettings, ColumnMap, ExportWarning, ImportOptions, ImportPreview, JobStatus, MappingTarget };
 
 type Data<T extends Response['type']> = Extract<Response, { type: T }> extends { data: infer D } ? D : never;
 
@@ -214,6 +217,21 @@ export function exportOptions(choice: ExportChoice): ExportOptions {
 export async function exportList(kind: Kind, query: Partial<ListQuery>, choice: ExportChoice): Promise<ExportResult> {
   const q: ListQuery = { filters: query.filters ?? [], q: query.q, sort: query.sort, desc: query.desc, no_total: true };
   return expectType(await call({ cmd: 'export', kind, query: q, options: exportOptions(choice) }), 'exported');
+}
+
+/**
+ * One export warning as a line: where (row, record, column, as the file
+ * has them) and what, in the user's language (`cell_truncated`: a cell cut
+ * at Excel's limit; `unencodable_chars`: characters Shift_JIS cannot hold).
+ */
+export function exportWarningText(w: ExportWarning, lang: Lang): string {
+  const where = [
+    w.row != null ? (lang === 'ja' ? `${w.row}行目` : `row ${w.row}`) : null,
+    w.record ?? null,
+    w.field ?? null,
+  ].filter((x): x is string => !!x);
+  const what = fieldErrorText({ code: w.code, message: w.message, detail: w.detail }, lang);
+  return where.length ? `${where.join(lang === 'ja' ? '・' : ', ')}${lang === 'ja' ? '：' : ': '}${what}` : what;
 }
 
 export async function mailingList(options: MailingOptions, file?: ExportChoice): Promise<MailingListResult> {

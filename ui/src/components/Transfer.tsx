@@ -41,6 +41,8 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<api.ApiError | null>(null);
   const [count, setCount] = useState<number | null>(null);
+  // Warnings of the file just written: shown here before the user sends it.
+  const [warnings, setWarnings] = useState<tr.ExportWarning[] | null>(null);
   const filtered = (query.filters?.length ?? 0) > 0 || !!query.q;
   useEffect(() => {
     let alive = true;
@@ -64,9 +66,9 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
     try {
       const r = await tr.exportList(kind, query, choice);
       const saved = r.base64 ? await tr.saveFile({ name: r.name, base64: r.base64 }) : null;
-      for (const w of r.warnings) toast(w, 'error');
       toast(saved ? `${t('exp_done', { n: r.rows })}: ${saved}` : t('exp_done', { n: r.rows }));
-      onClose();
+      if (r.warnings.length > 0) setWarnings(r.warnings);
+      else onClose();
     } catch (e) {
       setError(api.toApiError(e));
     } finally {
@@ -92,15 +94,31 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
           {describeError(error, lang)}
         </p>
       )}
+      {warnings && <ExportWarnings warnings={warnings} />}
       <div className="form-actions">
         <button className="btn" onClick={onClose}>
-          {t('cancel')}
+          {warnings ? t('close') : t('cancel')}
         </button>
         <button className="btn btn-primary" onClick={() => void run()} disabled={busy} data-testid="export-run">
           {busy ? t('loading') : t('exp_download')}
         </button>
       </div>
     </Dialog>
+  );
+}
+
+/** The warnings of a file just written (cells cut, characters lost), in the user's language. */
+function ExportWarnings({ warnings }: { warnings: tr.ExportWarning[] }) {
+  const { t, lang } = useI18n();
+  return (
+    <div className="banner banner-error" role="status" data-testid="export-warnings">
+      <p>{t('exp_warnings', { n: warnings.length })}</p>
+      <ul className="plain small">
+        {warnings.map((w, i) => (
+          <li key={i}>{tr.exportWarningText(w, lang)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -113,6 +131,7 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
   const [result, setResult] = useState<MailingListResult | null>(null);
   const [error, setError] = useState<api.ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  const [warnings, setWarnings] = useState<tr.ExportWarning[] | null>(null);
   const options = () => ({
     query: { filters: query.filters ?? [], q: query.q, no_total: true },
     exclude_bought_within_days: /^\d+$/.test(days.trim()) ? Number(days.trim()) : undefined,
@@ -142,7 +161,8 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
       const r = await tr.mailingList(options(), choice);
       const saved = r.file?.base64 ? await tr.saveFile({ name: r.file.name, base64: r.file.base64 }) : null;
       toast(saved ? `${t('exp_done', { n: r.list.rows.length })}: ${saved}` : t('exp_done', { n: r.list.rows.length }));
-      onClose();
+      if (r.file?.warnings.length) setWarnings(r.file.warnings);
+      else onClose();
     } catch (e) {
       setError(api.toApiError(e));
     } finally {
@@ -210,6 +230,7 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
           {describeError(error, lang)}
         </p>
       )}
+      {warnings && <ExportWarnings warnings={warnings} />}
       <div className="form-actions">
         <select value={choice} onChange={(e) => setChoice(e.target.value as tr.ExportChoice)} data-testid="mailing-format" aria-label={t('exp_title')}>
           <option value="csv">{t('exp_csv_utf8')}</option>
