@@ -255,11 +255,17 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
       {preview && s && (
         <>
           {/* What the rows become, first and large: a wrong guess is changed right here. */}
-          <section className={`card banner ${preview.kind_guessed ? 'banner-ok' : ''}`} data-testid="import-kind-guess" data-kind={preview.kind} data-guessed={preview.kind_guessed}>
+          <section
+            className={`card banner ${preview.kind_guessed ? 'banner-ok' : ''}`}
+            style={{ display: 'flex', alignItems: 'center', gap: 12, flexWrap: 'wrap' }}
+            data-testid="import-kind-guess"
+            data-kind={preview.kind}
+            data-guessed={preview.kind_guessed}
+          >
             <strong style={{ fontSize: 16 }}>{t(preview.kind_guessed ? 'imp_kind_guessed' : 'imp_kind_chosen', { kind: kindLabel(preview.kind) })}</strong>{' '}
-            <label className="small">
-              {t('imp_kind_change')}{' '}
-              <select value={kind} onChange={(e) => changeKind(e.target.value)} disabled={running} data-testid="import-kind-change" aria-label={t('imp_kind_change')}>
+            <label className="small" style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
+              {t('imp_kind_change')}
+              <select style={{ width: 'auto' }} value={kind} onChange={(e) => changeKind(e.target.value)} disabled={running} data-testid="import-kind-change" aria-label={t('imp_kind_change')}>
                 <option value="">{t('imp_auto')}</option>
                 {KINDS.map((k) => (
                   <option key={k} value={k}>
