@@ -1,28 +1,34 @@
 //! What the front ends (the CLI, `daifuku serve`, the desktop shell) share
-//! that reaches beyond the database: folder sync on real storage. This is the
-//! one module of the library that opens a folder (through `daifuku-folder`)
-//! and draws random numbers; the rest of the core gets both through
-//! [`SyncFolder`] and [`SyncOptions`]. Callers still pass the time.
+//! that reaches beyond the database: folder sync on real storage, and the one
+//! dispatcher of the app's requests. This is the one module of the library
+//! that opens a folder (through `daifuku-folder`) and draws random numbers;
+//! the rest of the core gets both through [`SyncFolder`] and [`SyncOptions`].
+//! Callers still pass the time.
 //!
+//! - [`Host`]: what `daifuku serve` and the desktop shell call for every
+//!   request ([`Host::dispatch`]). It owns the UI's connection, the
+//!   background [`Jobs`] and a [`SyncHost`]; `sync_now` runs the round on a
+//!   connection of its own, so a slow folder never holds up the UI.
 //! - [`SyncHost::round`]: one round against a folder or bucket (the CLI's
 //!   `daifuku sync`).
 //! - [`SyncHost::sync_now`]: one round with the setup saved by
 //!   `Command::SyncConfigure` (the app's 「今すぐ同期」, on change and periodically).
-//! - [`SyncHost::intercept`]: how a host answers the host-only
-//!   `Command::SyncNow` before handing everything else to `api::execute`.
 //!
 //! A `SyncHost` lives as long as its front end so the key derived from the
 //! workspace passphrase (Argon2id, slow on purpose) is derived once.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use daifuku_folder::{ObjectFolder, S3Config};
 use rand::RngExt;
 use serde_json::Value;
 
-use crate::api::{Command, Response};
+use crate::api::{self, Command, Response};
 use crate::error::{ApiError, Result};
-use crate::store::{Ctx, Store};
+use crate::jobs::{self, Jobs};
+use crate::store::Store;
 use crate::sync::crypto::Keyring;
 use crate::sync::folder::{FolderError, SyncFolder};
 use crate::sync::{sync_round, SnapshotPolicy, SyncOptions, SyncReport, SyncStatus};
@@ -132,15 +138,34 @@ impl RoundRequest {
     }
 }
 
-/// A front end's sync state across rounds: the keys derived from the passphrase.
-#[derive(Default)]
+/// How a [`SyncHost`] opens a folder: [`open_folder`], or in tests a double
+/// (a slow folder, a folder that fails).
+pub type FolderOpener = dyn Fn(&SyncTarget) -> Result<Box<dyn SyncFolder>> + Send + Sync;
+
+/// A front end's sync state across rounds: the keys derived from the
+/// passphrase, and how folders are opened.
 pub struct SyncHost {
     keys: Option<(Option<String>, Keyring)>,
+    opener: Arc<FolderOpener>,
+}
+
+impl Default for SyncHost {
+    fn default() -> SyncHost {
+        SyncHost::with_opener(|target| Ok(Box::new(open_folder(target)?) as Box<dyn SyncFolder>))
+    }
 }
 
 impl SyncHost {
+    /// Opens folders and buckets with [`open_folder`].
     pub fn new() -> SyncHost {
         SyncHost::default()
+    }
+
+    /// Opens folders with `opener` instead (tests).
+    pub fn with_opener(
+        opener: impl Fn(&SyncTarget) -> Result<Box<dyn SyncFolder>> + Send + Sync + 'static,
+    ) -> SyncHost {
+        SyncHost { keys: None, opener: Arc::new(opener) }
     }
 
     /// The keyring of `passphrase`, reused while the passphrase stays the same.
@@ -155,7 +180,7 @@ impl SyncHost {
     /// Runs one round: opens the folder, runs `sync::sync_round`. A failure
     /// is also remembered for the sync panel (`SyncStatus::last_error`).
     pub fn round(&mut self, store: &mut Store, req: &RoundRequest) -> Result<SyncReport> {
-        let mut folder = match open_folder(&req.target) {
+        let mut folder = match (self.opener)(&req.target) {
             Ok(f) => f,
             Err(e) => {
                 store.sync_note_failure(Some(&e), req.now_ms)?;
@@ -172,7 +197,7 @@ impl SyncHost {
         opts.compact = req.compact;
         opts.retire = req.retire.clone();
         let keys = self.keyring(req.passphrase.clone());
-        sync_round(store, &mut folder, keys, &opts)
+        sync_round(store, &mut *folder, keys, &opts)
     }
 
     /// One round with the app's saved setup (`Command::SyncConfigure`);
@@ -193,19 +218,143 @@ impl SyncHost {
         store.sync_note_synced_folder(&setup.folder)?;
         store.sync_status()
     }
+}
 
-    /// Answers the host-only commands (`SyncNow`); `None` for every other
-    /// command, which the host hands to `api::execute_json`.
-    pub fn intercept(&mut self, store: &mut Store, ctx: &Ctx, cmd: &Value) -> Option<Result<Value>> {
-        if cmd.get("cmd").and_then(Value::as_str) != Some("sync_now") {
-            return None;
+/// The app's side of every request, shared by `daifuku serve` and the
+/// desktop shell: one [`Host::dispatch`] for the JSON commands, called from
+/// as many threads as the front end likes.
+///
+/// - The UI's connection (`Mutex<Store>`) answers the commands of
+///   `api::execute`, one at a time, each short.
+/// - Background imports run on their own thread and connection ([`Jobs`]).
+/// - `sync_now` runs the round on a connection of its own, opened for the
+///   round, without the UI's lock: listing, reading and writing a slow NAS or
+///   a cloud folder still downloading holds up nothing but the request that
+///   asked for the round. Only the round's short apply transactions touch the
+///   database (WAL: the UI's connection keeps reading, and a UI write waits
+///   at most for one apply). One round at a time: a `sync_now` while one runs
+///   answers the status at once with `running: true`. For a database in
+///   memory (tests) the round runs on the UI's connection.
+pub struct Host {
+    db: Option<PathBuf>,
+    store: Mutex<Store>,
+    /// Locked by the one running round only (its keyring).
+    sync: Mutex<SyncHost>,
+    jobs: Jobs,
+    round_running: AtomicBool,
+}
+
+/// Clears the "round running" state when the round ends, however it ends.
+struct RoundGuard<'a>(&'a AtomicBool);
+
+impl Drop for RoundGuard<'_> {
+    fn drop(&mut self) {
+        self.0.store(false, Ordering::SeqCst);
+    }
+}
+
+fn sync_running_error() -> ApiError {
+    ApiError::new("sync_running", "a sync round is running; wait for it to finish first")
+}
+
+impl Host {
+    /// A host over `store` (the UI's connection), opening sync folders with
+    /// [`open_folder`].
+    pub fn new(store: Store) -> Host {
+        Host::with_sync(store, SyncHost::new())
+    }
+
+    /// A host with its own [`SyncHost`] (tests give one with a folder double).
+    pub fn with_sync(store: Store, sync: SyncHost) -> Host {
+        Host {
+            db: store.path(),
+            store: Mutex::new(store),
+            sync: Mutex::new(sync),
+            jobs: Jobs::new(),
+            round_running: AtomicBool::new(false),
         }
-        Some((|| {
-            let Command::SyncNow { retire } = serde_json::from_value::<Command>(cmd.clone())? else {
+    }
+
+    /// The database file; `None` in memory.
+    pub fn db_path(&self) -> Option<&Path> {
+        self.db.as_deref()
+    }
+
+    pub fn jobs(&self) -> &Jobs {
+        &self.jobs
+    }
+
+    /// Whether a sync round is running.
+    pub fn round_running(&self) -> bool {
+        self.round_running.load(Ordering::SeqCst)
+    }
+
+    /// The UI's connection, for the front end's own reads (e.g. the CLI's clock context).
+    pub fn store(&self) -> Result<MutexGuard<'_, Store>> {
+        self.store.lock().map_err(|_| ApiError::new("internal", "the database lock was poisoned"))
+    }
+
+    /// Answers one request: a `Command` as JSON in, a `Response` as JSON
+    /// out. `now_ms` and `tz_offset_min` are the caller's clock. Every
+    /// `sync_status` answer (also of `sync_now`, `sync_configure`…) says
+    /// whether a round is running. `restore_backup` is refused while a round
+    /// runs (`sync_running`), and a `sync_now` during a restore starts no round.
+    pub fn dispatch(&self, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
+        let name = cmd.get("cmd").and_then(Value::as_str).unwrap_or_default();
+        if name == "sync_now" {
+            let Command::SyncNow { retire } = serde_json::from_value::<Command>(cmd)? else {
                 return Err(ApiError::new("bad_request", "expected sync_now"));
             };
-            let status = self.sync_now(store, ctx.now_ms, retire.as_deref().unwrap_or_default())?;
-            Ok(serde_json::to_value(Response::SyncStatus(status))?)
-        })())
+            let status = self.sync_now(now_ms, retire.as_deref().unwrap_or_default())?;
+            return Ok(serde_json::to_value(Response::SyncStatus(status))?);
+        }
+        // A restore under a running round would mix the two databases; and
+        // no round starts while a restore replaces the database.
+        let _restoring = if name == "restore_backup" {
+            if self.round_running.swap(true, Ordering::SeqCst) {
+                return Err(sync_running_error());
+            }
+            Some(RoundGuard(&self.round_running))
+        } else {
+            None
+        };
+        let mut v = {
+            let mut store = self.store()?;
+            let mut ctx = store.context(now_ms)?;
+            ctx.tz_offset_min = tz_offset_min;
+            match jobs::intercept(&self.jobs, &store, &ctx, &cmd) {
+                Some(r) => r?,
+                None => api::execute_json(&mut store, &ctx, cmd)?,
+            }
+        };
+        if v.get("type").and_then(Value::as_str) == Some("sync_status") {
+            if let Some(data) = v.get_mut("data").and_then(Value::as_object_mut) {
+                data.insert("running".into(), Value::Bool(self.round_running()));
+            }
+        }
+        Ok(v)
+    }
+
+    /// One round with the app's saved setup, answering the sync panel's
+    /// status. Blocks the caller until the round ends; while it runs, a
+    /// second call answers the status at once with `running: true`.
+    pub fn sync_now(&self, now_ms: i64, retire: &[String]) -> Result<SyncStatus> {
+        if self.round_running.swap(true, Ordering::SeqCst) {
+            let mut status = self.store()?.sync_status()?;
+            status.running = true;
+            return Ok(status);
+        }
+        let guard = RoundGuard(&self.round_running);
+        let mut sync = self.sync.lock().map_err(|_| ApiError::new("internal", "the sync lock was poisoned"))?;
+        let result = match &self.db {
+            // Its own connection, like an import's: the UI's stays free.
+            Some(db) => Store::open(db).and_then(|mut store| sync.sync_now(&mut store, now_ms, retire)),
+            None => sync.sync_now(&mut *self.store()?, now_ms, retire),
+        };
+        drop(sync);
+        drop(guard);
+        let mut status = result?;
+        status.running = self.round_running();
+        Ok(status)
     }
 }

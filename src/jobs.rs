@@ -8,8 +8,9 @@
 //! one-transaction `import_apply`: a cancelled or failed job leaves the
 //! database as it was.
 //!
-//! The hosts route the job commands here with [`intercept`] before handing
-//! everything else to [`api::execute_json`]; [`api::execute`] itself refuses them, since a
+//! The hosts' dispatcher ([`crate::host::Host::dispatch`]) routes the job
+//! commands here with [`intercept`] before handing everything else to
+//! [`api::execute_json`]; [`api::execute`] itself refuses them, since a
 //! one-shot caller (the CLI) has no thread to run them on.
 //!
 //! Nothing here reads the clock: the caller passes the [`Ctx`] of the import

@@ -1,22 +1,19 @@
 //! The hosts' shared sync (`daifuku::host`): two databases set up with
-//! `SyncConfigure` sync through a real folder on disk via `SyncHost`, the
-//! function `daifuku serve` and the desktop shell call for `SyncNow`.
+//! `SyncConfigure` sync through a real folder on disk via `SyncHost::sync_now`,
+//! what `Host` runs for `SyncNow` in `daifuku serve` and the desktop shell
+//! (`tests/host.rs` drives `Host` itself).
 
 use std::path::Path;
 
 use daifuku::api::{Command, Response};
 use daifuku::host::SyncHost;
 use daifuku::store::Store;
-use daifuku::sync::{ConflictChoice, SyncStatus};
-use daifuku::{Ctx, Kind};
+use daifuku::sync::ConflictChoice;
+use daifuku::Kind;
 use serde_json::{json, Map, Value};
 
 mod common;
 use common::{configure, run, status, sync_now, T0};
-
-fn ctx(store: &mut Store, now: i64) -> Ctx {
-    store.context(now).unwrap()
-}
 
 fn fields(v: Value) -> Map<String, Value> {
     v.as_object().unwrap().clone()
@@ -171,9 +168,7 @@ fn two_databases_converge_through_a_folder_with_a_passphrase() {
 
     // A retires B (gone for good): B is shown retired, and a retire file is in the folder.
     let b_id = b.device_id().unwrap();
-    let c = ctx(&mut a, T0 + 400);
-    let v = host_a.intercept(&mut a, &c, &json!({"cmd": "sync_now", "retire": [b_id]})).unwrap().unwrap();
-    let s: SyncStatus = serde_json::from_value(v["data"].clone()).unwrap();
+    let s = host_a.sync_now(&mut a, T0 + 400, std::slice::from_ref(&b_id)).unwrap();
     assert!(s.devices.iter().any(|d| d.device_id == b_id && d.retired), "{:?}", s.devices);
     assert!(all_files(&folder).iter().any(|(n, _)| n.contains(&format!("r-{b_id}"))));
 }

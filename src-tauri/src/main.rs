@@ -1,14 +1,15 @@
 //! The desktop shell: a Tauri window over the web UI, and one IPC command
-//! that hands every request to the core's command API. Nothing else lives
-//! here: validation and SQL are in the core.
+//! that hands every request to `daifuku::host::Host` (the dispatcher it
+//! shares with `daifuku serve`). Nothing else lives here: validation and SQL
+//! are in the core.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::Arc;
 
-use daifuku::host::SyncHost;
-use daifuku::{api, ApiError, Store};
+use daifuku::host::Host;
+use daifuku::{ApiError, Store};
 use tauri::{Manager, State};
 
 /// `DAIFUKU_DB`, else the same default file as the CLI.
@@ -19,29 +20,18 @@ fn db_path() -> PathBuf {
     }
 }
 
-/// The one command: a `Command` in, a `Response` or an `ApiError` out.
-/// Async so a sync round (network folder) runs off the window's thread.
+/// The one command: a `Command` in, a `Response` or an `ApiError` out,
+/// answered by the shared `daifuku::host::Host` on a blocking thread, so a
+/// sync round on a slow folder ties up no async worker (and, running on its
+/// own connection, holds up no other command).
 #[tauri::command]
-async fn api(
-    store: State<'_, Mutex<Store>>,
-    sync: State<'_, Mutex<SyncHost>>,
-    jobs: State<'_, daifuku::jobs::Jobs>,
-    cmd: serde_json::Value,
-) -> Result<serde_json::Value, ApiError> {
-    let mut store = store.lock().map_err(|_| ApiError::new("internal", "the database lock was poisoned"))?;
+async fn api(host: State<'_, Arc<Host>>, cmd: serde_json::Value) -> Result<serde_json::Value, ApiError> {
+    let host = host.inner().clone();
     let now = chrono::Local::now();
-    let mut ctx = store.context(now.timestamp_millis())?;
-    ctx.tz_offset_min = now.offset().local_minus_utc() / 60;
-    // Host-only: folder sync (daifuku::host).
-    let mut sync = sync.lock().map_err(|_| ApiError::new("internal", "the sync lock was poisoned"))?;
-    if let Some(r) = sync.intercept(&mut store, &ctx, &cmd) {
-        return r;
-    }
-    // Host-only: background imports (daifuku::jobs).
-    if let Some(r) = daifuku::jobs::intercept(&jobs, &store, &ctx, &cmd) {
-        return r;
-    }
-    api::execute_json(&mut store, &ctx, cmd)
+    let (now_ms, tz_offset_min) = (now.timestamp_millis(), now.offset().local_minus_utc() / 60);
+    tauri::async_runtime::spawn_blocking(move || host.dispatch(cmd, now_ms, tz_offset_min))
+        .await
+        .map_err(|e| ApiError::new("internal", format!("the command stopped: {e}")))?
 }
 
 /// Reading suggestions (フリガナ): Debian's mecab-ipadic sources, built once
@@ -88,9 +78,7 @@ fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
-        .manage(Mutex::new(store))
-        .manage(Mutex::new(SyncHost::new()))
-        .manage(daifuku::jobs::Jobs::new())
+        .manage(Arc::new(Host::new(store)))
         .invoke_handler(tauri::generate_handler![api])
         .setup(|app| {
             if let Some(w) = app.get_webview_window("main") {

@@ -190,6 +190,10 @@ pub struct SyncStatus {
     /// Why the last round failed as a whole (wrong passphrase, folder
     /// unreachable, newer format…); cleared by the next round that succeeds.
     pub last_error: Option<SyncFailure>,
+    /// A round is running now (set by the host, `daifuku::host::Host`; the
+    /// database alone always says `false`).
+    #[serde(default)]
+    pub running: bool,
 }
 
 /// Where the app syncs. The passphrase itself never leaves the database.
@@ -266,6 +270,7 @@ impl crate::store::Store {
             unreadable_files,
             setup: self.sync_setup()?,
             last_error: self.sync_state_get("last_error")?.and_then(|s| serde_json::from_str(&s).ok()),
+            running: false,
         })
     }
 

@@ -43,10 +43,59 @@ pub fn configure(store: &mut Store, folder: &Path, passphrase: Option<&str>, nam
     )
 }
 
-/// `SyncNow` as a host answers it: through `SyncHost::intercept`.
+/// `SyncNow` with the app's saved setup, through `SyncHost::sync_now` (what
+/// `daifuku::host::Host` runs on a connection of its own).
 pub fn sync_now(host: &mut SyncHost, store: &mut Store, now: i64) -> Result<SyncStatus, ApiError> {
-    let c = store.context(now).unwrap();
-    let v = host.intercept(store, &c, &json!({"cmd": "sync_now"})).expect("sync_now is the host's")?;
-    assert_eq!(v["type"], json!("sync_status"), "{v}");
-    Ok(serde_json::from_value(v["data"].clone()).unwrap())
+    host.sync_now(store, now, &[])
+}
+
+/// A folder on a slow NAS or a cloud drive still downloading: a real folder
+/// with `delay` before every operation.
+pub struct SlowFolder<F> {
+    pub inner: F,
+    pub delay: std::time::Duration,
+}
+
+impl<F: daifuku::sync::folder::SyncFolder> daifuku::sync::folder::SyncFolder for SlowFolder<F> {
+    fn list(&mut self, prefix: &str) -> Result<Vec<String>, daifuku::sync::folder::FolderError> {
+        std::thread::sleep(self.delay);
+        self.inner.list(prefix)
+    }
+    fn read(&mut self, name: &str) -> Result<Vec<u8>, daifuku::sync::folder::FolderError> {
+        std::thread::sleep(self.delay);
+        self.inner.read(name)
+    }
+    fn create(&mut self, name: &str, bytes: &[u8]) -> Result<(), daifuku::sync::folder::FolderError> {
+        std::thread::sleep(self.delay);
+        self.inner.create(name, bytes)
+    }
+    fn delete(&mut self, name: &str) -> Result<(), daifuku::sync::folder::FolderError> {
+        std::thread::sleep(self.delay);
+        self.inner.delete(name)
+    }
+}
+
+/// A colleague's database at `db` that synced `rounds` times through
+/// `folder`, adding `per_round` companies before each round (so the folder
+/// holds at least `rounds` change files). Answers the companies' ids.
+pub fn colleague_wrote(db: &Path, folder: &Path, rounds: usize, per_round: usize) -> Vec<String> {
+    let mut store = Store::open(db).unwrap();
+    configure(&mut store, folder, None, "営業二課のPC");
+    let mut ids = vec![];
+    for r in 0..rounds {
+        for i in 0..per_round {
+            let n = r * per_round + i;
+            let fields = json!({
+                "name": format!("株式会社 東海精機{n}"),
+                "phone": format!("052-{:03}-{:04}（代）", 200 + n % 700, n),
+            });
+            let cmd = Command::Add { kind: daifuku::Kind::Company, fields: fields.as_object().unwrap().clone() };
+            match run(&mut store, T0 + n as i64, cmd).unwrap() {
+                Response::Record(s) => ids.push(s.id),
+                other => panic!("{other:?}"),
+            }
+        }
+        sync_now(&mut SyncHost::new(), &mut store, T0 + 10_000 + r as i64).unwrap();
+    }
+    ids
 }

@@ -226,6 +226,7 @@ const DICT = {
   sync_resolved: ['競合を解決しました', 'Conflict resolved'],
   sync_state_off: ['同期オフ', 'Sync off'],
   sync_state_syncing: ['同期中…', 'Syncing…'],
+  sync_busy: ['同期中です。終わってからもう一度お試しください', 'A sync is running; try again when it has finished'],
   sync_state_error: ['同期エラー', 'Sync problem'],
   sync_state_conflicts: ['競合 {n}件', '{n} conflicts'],
   sync_state_pending: ['未送信 {n}件', '{n} not sent'],

@@ -5,7 +5,8 @@
 import { act, cleanup, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as api from '../src/api';
-import { SYNC_DEBOUNCE_MS, SYNC_EVERY_MS, SyncIndicator, SyncProvider, syncWords } from '../src/app/sync';
+import { AppDataContext } from '../src/app/data';
+import { SYNC_DEBOUNCE_MS, SYNC_EVERY_MS, SYNC_POLL_MS, SyncIndicator, SyncProvider, syncWords } from '../src/app/sync';
 import type { SyncStatus } from '../src/bindings/SyncStatus';
 
 function status(over: Partial<SyncStatus> = {}): SyncStatus {
@@ -20,6 +21,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
     unreadable_files: [],
     setup: { folder: '/shared', encrypted: false },
     last_error: null,
+    running: false,
     ...over,
   };
 }
@@ -56,11 +58,15 @@ const flush = () => act(async () => void (await vi.advanceTimersByTimeAsync(0)))
 const advance = (ms: number) => act(async () => void (await vi.advanceTimersByTimeAsync(ms)));
 const rounds = () => sent.filter((c) => c === 'sync_now').length;
 
-async function mount() {
+/** `bump`: what the screens are told when data may be new. */
+async function mount(bump: () => void = () => {}) {
+  const data = { schema: new Map(), users: [], settings: null, reloadUsers: async () => {}, reloadSettings: async () => {}, revision: 0, bump };
   render(
-    <SyncProvider>
-      <SyncIndicator />
-    </SyncProvider>,
+    <AppDataContext.Provider value={data}>
+      <SyncProvider>
+        <SyncIndicator />
+      </SyncProvider>
+    </AppDataContext.Provider>,
   );
   await flush();
   await flush();
@@ -91,6 +97,34 @@ describe('sync provider', () => {
     expect(rounds()).toBe(1);
     await advance(SYNC_EVERY_MS);
     expect(rounds()).toBe(2);
+  });
+
+  it('while the host runs a round it did not start, shows 同期中… and starts none until it ends', async () => {
+    current = status({ running: true, pending_changes: 1 });
+    const bump = vi.fn();
+    await mount(bump);
+    const el = () => screen.getByTestId('sync-indicator');
+    expect(el().getAttribute('data-state')).toBe('busy');
+    expect(el().textContent).toBe('同期中…');
+    await act(async () => {
+      await api.patch('company', 'c1', { phone: '03' });
+    });
+    await advance(SYNC_EVERY_MS);
+    expect(rounds()).toBe(0);
+    expect(el().getAttribute('data-state')).toBe('busy');
+    // It looks again every couple of seconds; the round ends, and the next write syncs.
+    expect(bump).not.toHaveBeenCalled();
+    current = status({ running: false, last_sync_at: 7, pending_changes: 1 });
+    await advance(SYNC_POLL_MS);
+    expect(el().getAttribute('data-state')).toBe('pending');
+    // The screens reload what that round may have brought.
+    expect(bump).toHaveBeenCalledTimes(1);
+    await act(async () => {
+      await api.patch('company', 'c1', { phone: '04' });
+    });
+    await advance(SYNC_DEBOUNCE_MS);
+    expect(rounds()).toBe(1);
+    expect(el().getAttribute('data-state')).toBe('ok');
   });
 
   it('never syncs on its own when sync is not set up', async () => {

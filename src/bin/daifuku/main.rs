@@ -110,8 +110,7 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
     let path = db_path(m);
     let (name, sub) = m.subcommand().expect("subcommand required");
     if name == "serve" {
-        let mut store = Store::open(&path)?;
-        return serve::run(&mut store, sub).map(|_| Output::Text(String::new()));
+        return serve::run(Store::open(&path)?, sub).map(|_| Output::Text(String::new()));
     }
     let mut store = Store::open(&path)?;
     match name {

@@ -6,20 +6,29 @@
 //!   `ApiError` with a 4xx/5xx status. It requires `Authorization: Bearer
 //!   <token>`, a random token printed at start, and a loopback `Host` header
 //!   (no DNS rebinding).
+//!
+//! Requests are answered concurrently by [`WORKERS`] threads, each taking
+//! requests from the one server and handing commands to the shared
+//! `daifuku::host::Host`: a sync round on a slow folder holds up only the
+//! request that started it, never the UI's other commands or its files.
 
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use clap::ArgMatches;
-use daifuku::{api, ApiError, Store};
+use daifuku::host::Host;
+use daifuku::{ApiError, Store};
 use rand::RngExt;
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use crate::now_ctx;
-
 const MAX_BODY: u64 = 32 * 1024 * 1024;
 
-pub fn run(store: &mut Store, m: &ArgMatches) -> Result<(), ApiError> {
+/// Threads answering requests. A round blocks the one that asked for it; the
+/// UI rarely has more than a command or two and a few files in flight.
+const WORKERS: usize = 4;
+
+pub fn run(store: Store, m: &ArgMatches) -> Result<(), ApiError> {
     let port = *m.get_one::<u16>("port").unwrap();
     let ui_dir = PathBuf::from(m.get_one::<String>("ui-dir").cloned().unwrap_or_else(|| "ui/dist".into()));
     let server = Server::http(("127.0.0.1", port))
@@ -34,22 +43,47 @@ pub fn run(store: &mut Store, m: &ArgMatches) -> Result<(), ApiError> {
     }
     println!("DAIFUKU_URL=http://127.0.0.1:{port}/#token={token}");
     std::io::stdout().flush().ok();
-    let mut sync = daifuku::host::SyncHost::new();
+    let host = Arc::new(Host::new(store));
     // Background imports and the daily upkeep: the automatic backup, then
     // the tidy of the search index (daifuku::jobs).
-    let jobs = daifuku::jobs::Jobs::new();
-    if let Some(db) = store.path() {
-        let _ = daifuku::jobs::spawn_auto_backup(db, std::time::Duration::ZERO, now_ctx_today, |e| {
+    if let Some(db) = host.db_path() {
+        let _ = daifuku::jobs::spawn_auto_backup(db.to_path_buf(), std::time::Duration::ZERO, now_ctx_today, |e| {
             eprintln!("daily upkeep: {e}")
         });
     }
-    for request in server.incoming_requests() {
-        let result = handle(store, &mut sync, &jobs, &ui_dir, &token, port, request);
-        if let Err(e) = result {
-            eprintln!("serve: {e}");
-        }
+    let server = Arc::new(server);
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|i| {
+            let (server, host, ui_dir, token) = (server.clone(), host.clone(), ui_dir.clone(), token.clone());
+            std::thread::Builder::new().name(format!("serve-{i}")).spawn(move || loop {
+                let request = match server.recv() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        eprintln!("serve: {e}");
+                        continue;
+                    }
+                };
+                if let Err(e) = handle(&host, &ui_dir, &token, port, request) {
+                    eprintln!("serve: {e}");
+                }
+            })
+        })
+        .collect::<std::io::Result<_>>()
+        .map_err(|e| ApiError::new("io", format!("cannot start the server threads: {e}")))?;
+    for w in workers {
+        let _ = w.join();
     }
     Ok(())
+}
+
+/// The commands' clock: `DAIFUKU_NOW` (ms, UTC) when set, as every CLI
+/// command's, else the local time and its offset.
+fn clock() -> (i64, i32) {
+    if let Some(ms) = std::env::var("DAIFUKU_NOW").ok().and_then(|v| v.parse::<i64>().ok()) {
+        return (ms, 0);
+    }
+    let now = chrono::Local::now();
+    (now.timestamp_millis(), now.offset().local_minus_utc() / 60)
 }
 
 /// Today's local date (`DAIFUKU_NOW` when set, as every command's clock).
@@ -84,15 +118,7 @@ fn error_status(e: &ApiError) -> u16 {
     }
 }
 
-fn handle(
-    store: &mut Store,
-    sync: &mut daifuku::host::SyncHost,
-    jobs: &daifuku::jobs::Jobs,
-    ui_dir: &Path,
-    token: &str,
-    port: u16,
-    mut req: Request,
-) -> std::io::Result<()> {
+fn handle(host: &Host, ui_dir: &Path, token: &str, port: u16, mut req: Request) -> std::io::Result<()> {
     let host_ok = req.headers().iter().find(|h| h.field.equiv("Host")).is_some_and(|h| {
         let host = h.value.as_str();
         host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}")
@@ -118,16 +144,8 @@ fn handle(
                 return req.respond(json_response(400, serde_json::to_string(&e).unwrap()));
             }
             let result = serde_json::from_str::<serde_json::Value>(&body).map_err(ApiError::from).and_then(|cmd| {
-                let ctx = now_ctx(store)?;
-                // Host-only: folder sync (daifuku::host).
-                if let Some(r) = sync.intercept(store, &ctx, &cmd) {
-                    return r;
-                }
-                // Host-only: background imports (daifuku::jobs).
-                if let Some(r) = daifuku::jobs::intercept(jobs, store, &ctx, &cmd) {
-                    return r;
-                }
-                api::execute_json(store, &ctx, cmd)
+                let (now_ms, tz_offset_min) = clock();
+                host.dispatch(cmd, now_ms, tz_offset_min)
             });
             match result {
                 Ok(v) => req.respond(json_response(200, v.to_string())),

@@ -1,6 +1,9 @@
 // Folder sync in the app (issue 5): the status every screen can see, one
 // round now (`sync_now`, run by the host), on change (5 s after a write) and
 // periodically (every 60 s) while the app is open, and the sidebar indicator.
+// The host runs one round at a time, off the UI's database connection: while
+// its status says `running` (a round this window did not start, e.g. another
+// tab's), the UI shows 「同期中…」, starts no round, and looks again every 2 s.
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import * as api from '../api';
@@ -14,6 +17,8 @@ import { useAppData } from './data';
 export const SYNC_DEBOUNCE_MS = 5_000;
 /** Sync this often while the app is open (ms). */
 export const SYNC_EVERY_MS = 60_000;
+/** While the host runs a round this window did not start, look at its status this often (ms). */
+export const SYNC_POLL_MS = 2_000;
 
 // ---- commands ------------------------------------------------------------------
 
@@ -105,11 +110,15 @@ export function syncWords(code: string, lang: Lang, fallback?: string): string {
 
 export interface SyncState {
   status: SyncStatus | null;
-  /** A round is running. */
+  /** A round is running (this window's, or one the host says runs). */
   syncing: boolean;
   /** The last round's failure as the command reported it (null after a success). */
   error: api.ApiError | null;
-  /** Runs one round now (waits for a running one first); resolves with the status, or rejects. */
+  /**
+   * Runs one round now (waits for this window's running one first); resolves
+   * with the status, or rejects. While the host runs a round this window did
+   * not start, starts none and resolves with the status (`running: true`).
+   */
   syncNow: () => Promise<SyncStatus>;
   refresh: () => Promise<void>;
   setStatus: (s: SyncStatus) => void;
@@ -130,30 +139,41 @@ export function useSync(): SyncState {
 
 export function SyncProvider({ children }: { children: ReactNode }) {
   const { bump } = useAppData();
-  const [status, setStatus] = useState<SyncStatus | null>(null);
-  const [syncing, setSyncing] = useState(false);
+  const [status, setStatusState] = useState<SyncStatus | null>(null);
+  const [ownRound, setOwnRound] = useState(false);
   const [error, setError] = useState<api.ApiError | null>(null);
   const running = useRef<Promise<SyncStatus> | null>(null);
+  const latest = useRef<SyncStatus | null>(null);
   const configured = status?.setup != null;
+  const syncing = ownRound || status?.running === true;
+
+  const setStatus = useCallback((s: SyncStatus) => {
+    latest.current = s;
+    setStatusState(s);
+  }, []);
 
   const refresh = useCallback(async () => {
     try {
-      setStatus(await syncStatus());
+      const s = await syncStatus();
+      // A round this window did not start has ended: its data may be new.
+      if (latest.current?.running && !s.running && !running.current) bump();
+      setStatus(s);
     } catch {
       /* the screens show their own errors */
     }
-  }, []);
+  }, [bump, setStatus]);
 
   const run = useCallback((): Promise<SyncStatus> => {
     if (running.current) return running.current.catch(() => null).then(() => run());
-    setSyncing(true);
+    if (latest.current?.running) return syncStatus().then((s) => (setStatus(s), s));
+    setOwnRound(true);
     const p = syncNow()
       .then(
         (s) => {
           setStatus(s);
           setError(null);
           const r = s.last_report;
-          if (r && (r.changes_applied > 0 || r.conflicts_new > 0 || r.snapshot_loaded)) bump();
+          if (!s.running && r && (r.changes_applied > 0 || r.conflicts_new > 0 || r.snapshot_loaded)) bump();
           return s;
         },
         async (e) => {
@@ -164,15 +184,22 @@ export function SyncProvider({ children }: { children: ReactNode }) {
       )
       .finally(() => {
         running.current = null;
-        setSyncing(false);
+        setOwnRound(false);
       });
     running.current = p;
     return p;
-  }, [bump, refresh]);
+  }, [bump, refresh, setStatus]);
 
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // A round this window did not start: look again until it ends.
+  useEffect(() => {
+    if (!status?.running || ownRound) return;
+    const again = setTimeout(() => void refresh(), SYNC_POLL_MS);
+    return () => clearTimeout(again);
+  }, [status, ownRound, refresh]);
 
   // Periodically, and a few seconds after a write, while sync is set up.
   useEffect(() => {
@@ -192,7 +219,10 @@ export function SyncProvider({ children }: { children: ReactNode }) {
     };
   }, [configured, run, refresh]);
 
-  const value = useMemo(() => ({ status, syncing, error, syncNow: run, refresh, setStatus }), [status, syncing, error, run, refresh]);
+  const value = useMemo(
+    () => ({ status, syncing, error, syncNow: run, refresh, setStatus }),
+    [status, syncing, error, run, refresh, setStatus],
+  );
   return <SyncContext.Provider value={value}>{children}</SyncContext.Provider>;
 }
 

@@ -29,4 +29,9 @@ setup: SyncSetup | null,
  * Why the last round failed as a whole (wrong passphrase, folder
  * unreachable, newer format…); cleared by the next round that succeeds.
  */
-last_error: SyncFailure | null, };
+last_error: SyncFailure | null, 
+/**
+ * A round is running now (set by the host, `daifuku::host::Host`; the
+ * database alone always says `false`).
+ */
+running: boolean, };

@@ -209,8 +209,10 @@ function SyncStatusCard() {
   const retire = async (d: DeviceStatus) => {
     if (!window.confirm(t('sync_retire_confirm', { name: d.name || d.device_id }))) return;
     try {
-      setStatus(await syncRound([d.device_id]));
-      toast(t('sync_retire_done'));
+      const s = await syncRound([d.device_id]);
+      setStatus(s);
+      // While a round runs the host starts no other: nothing was retired yet.
+      toast(t(s.running ? 'sync_busy' : 'sync_retire_done'));
     } catch (e) {
       failed(e);
     }
@@ -220,8 +222,8 @@ function SyncStatusCard() {
   const problems = issueList([...(report?.errors ?? []), ...(report?.warnings ?? []), ...status.unreadable_files]);
   const run = async () => {
     try {
-      await syncNow();
-      toast(t('sync_done'));
+      const s = await syncNow();
+      toast(t(s.running ? 'sync_busy' : 'sync_done'));
     } catch (e) {
       failed(e);
     }
@@ -290,7 +292,7 @@ function SyncStatusCard() {
               <td className="nowrap">{d.last_seen ? formatTimestamp(d.last_seen, wareki) : '—'}</td>
               <td className="right">
                 {!d.this_device && !d.retired && status.setup && (
-                  <button className="btn btn-sm" onClick={() => void retire(d)} data-testid="sync-retire" title={t('sync_retire_hint')}>
+                  <button className="btn btn-sm" onClick={() => void retire(d)} disabled={syncing} data-testid="sync-retire" title={t('sync_retire_hint')}>
                     {t('sync_retire')}
                   </button>
                 )}
