@@ -58,9 +58,10 @@ pub fn run(store: Store, m: &ArgMatches) -> Result<(), ApiError> {
             std::thread::Builder::new().name(format!("serve-{i}")).spawn(move || loop {
                 let request = match server.recv() {
                     Ok(r) => r,
+                    // The listener failed (as `incoming_requests` ends): stop this worker.
                     Err(e) => {
                         eprintln!("serve: {e}");
-                        continue;
+                        break;
                     }
                 };
                 if let Err(e) = handle(&host, &ui_dir, &token, port, request) {
