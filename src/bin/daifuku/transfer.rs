@@ -296,8 +296,11 @@ fn preview_text(file: &str, p: &daifuku::import::ImportPreview, create_users: bo
                 p.missing_users.len()
             )
         });
-        for u in &p.missing_users {
+        for u in p.missing_users.iter().take(50) {
             lines.push(format!("  {} ({} 行 rows)", u.name, u.rows));
+        }
+        if p.missing_users.len() > 50 {
+            lines.push(format!("  … 他 {} 名 / {} more", p.missing_users.len() - 50, p.missing_users.len() - 50));
         }
     }
     for r in p.rows.iter().filter(|r| !r.errors.is_empty() || !r.warnings.is_empty()).take(50) {
