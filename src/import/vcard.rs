@@ -732,6 +732,29 @@ mod tests {
     }
 
     #[test]
+    fn a_broken_n_falls_back_to_fn_with_a_warning() {
+        let mut file = b"BEGIN:VCARD\r\nVERSION:3.0\r\nN:".to_vec();
+        file.extend_from_slice(&[0xFF, 0xFE]);
+        file.extend_from_slice(";;;;\r\nFN:井上 真由美\r\nEND:VCARD\r\n".as_bytes());
+        let t = read(&file).unwrap();
+        assert_eq!((t.rows[1][0].as_str(), t.rows[1][1].as_str()), ("井上", "真由美"));
+        let issues: Vec<(Option<usize>, bool, Option<&str>)> =
+            t.issues.iter().map(|i| (i.column, i.error, i.issue.detail.as_deref())).collect();
+        assert_eq!(issues, vec![(Some(0), false, Some("N"))]);
+    }
+
+    #[test]
+    fn a_utf16_file_is_read() {
+        let text = "BEGIN:VCARD\r\nVERSION:3.0\r\nN:井上;真由美;;;\r\nEND:VCARD\r\n";
+        let mut file = vec![0xFF, 0xFE];
+        for u in text.encode_utf16() {
+            file.extend_from_slice(&u.to_le_bytes());
+        }
+        let t = read(&file).unwrap();
+        assert_eq!((t.rows.len(), t.rows[1][0].as_str(), t.rows[1][1].as_str()), (2, "井上", "真由美"));
+    }
+
+    #[test]
     fn card_encodings() {
         let utf8 = "山田太郎 株式会社山田商事".as_bytes();
         let mut utf8_broken = utf8.to_vec();
