@@ -42,8 +42,11 @@ fn dir() -> PathBuf {
 /// A store in a database file, as the app and the CLI have (the apply
 /// plans on a second thread), or in memory (it plans on the writing one).
 fn store(in_memory: bool) -> Store {
+    static SEED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(11);
     let mut s = if in_memory { Store::open_in_memory().unwrap() } else { Store::open(&dir().join("crm.db")).unwrap() };
-    s.seed_ids(11);
+    // Each database draws other ids, as databases on two computers do (a
+    // new database drawing the ids of the file's records would find them).
+    s.seed_ids(SEED.fetch_add(1, std::sync::atomic::Ordering::Relaxed));
     s
 }
 
@@ -123,10 +126,20 @@ fn source_database() -> Store {
 
 /// A list exported the way the app does it (the `Export` command, Japanese headers).
 fn export(s: &mut Store, kind: Kind, encoding: TextEncoding) -> Vec<u8> {
+    export_as(s, kind, ExportFormat::Csv, Some(encoding), HeaderStyle::Ja)
+}
+
+fn export_as(
+    s: &mut Store,
+    kind: Kind,
+    format: ExportFormat,
+    encoding: Option<TextEncoding>,
+    headers: HeaderStyle,
+) -> Vec<u8> {
     let cmd = api::Command::Export {
         kind,
         query: ListQuery::default(),
-        options: ExportOptions { format: ExportFormat::Csv, encoding: Some(encoding), headers: HeaderStyle::Ja },
+        options: ExportOptions { format, encoding, headers },
         path: None,
     };
     let Response::Exported(r) = api::execute(s, &ctx(), cmd).unwrap() else { unreachable!() };
@@ -361,6 +374,44 @@ fn an_export_reads_back_into_a_new_database_with_its_owners_created() {
             ),
         ]
     );
+}
+
+#[test]
+fn an_excel_or_english_export_reads_back_with_its_owners_too() {
+    let mut src = source_database();
+    let files = [
+        ("companies.xlsx", export_as(&mut src, Kind::Company, ExportFormat::Xlsx, None, HeaderStyle::Ja)),
+        ("companies.csv", export_as(&mut src, Kind::Company, ExportFormat::Csv, None, HeaderStyle::En)),
+        ("deals.xlsx", export_as(&mut src, Kind::Deal, ExportFormat::Xlsx, None, HeaderStyle::En)),
+    ];
+    for (name, bytes) in files {
+        let mut new = store(true);
+        let p = preview(&new, name, &bytes, &opts(false));
+        let want = if name.starts_with("deals") { Kind::Deal } else { Kind::Company };
+        assert_eq!((p.kind, p.kind_guessed), (want, true), "{name}");
+        if want == Kind::Deal {
+            // No companies in this database: the deals wait for them, whoever owns them.
+            assert_eq!(missing(&p), [("山田 太郎".to_string(), 1), ("木村 一郎".to_string(), 1)], "{name}");
+            continue;
+        }
+        assert_eq!(missing(&p), [("佐藤花子".to_string(), 1), ("山田 太郎".to_string(), 2)], "{name}");
+        let r = apply(&mut new, name, &bytes, &opts(true)).unwrap();
+        assert_eq!((r.created, r.users_created), (4, 2), "{name}");
+        let users = user_names(&new);
+        let mut owners: Vec<(String, String)> = all(&new, Kind::Company)
+            .into_iter()
+            .filter_map(|st| match st.record {
+                Record::Company(c) => Some((c.code?, users[&c.owner_id?].clone())),
+                _ => None,
+            })
+            .collect();
+        owners.sort();
+        assert_eq!(
+            owners,
+            [("C-001", "山田 太郎"), ("C-002", "佐藤花子"), ("C-003", "山田 太郎")].map(|(a, b)| (a.into(), b.into())),
+            "{name}"
+        );
+    }
 }
 
 /// A deals sheet as a sales office writes it in Excel (CP932): its own
