@@ -286,7 +286,7 @@ impl Planner {
             // A cell over its field's size is refused before any work on
             // it (keys, splitting, the preview): a 50 MB cell took seconds.
             let def = kind.field(target).unwrap_or(&LINE);
-            if let Err(mut e) = validate::check_text_size(def, cell) {
+            if let Err(mut e) = validate::check_text_size(def, cell).and(Err::<(), _>(()).or(Ok(()))) {
                 e.field = target.clone();
                 errors.push(e);
                 continue;
@@ -991,7 +991,7 @@ fn prepare_value(def: &FieldDef, cell: &str, scale: i64, warnings: &mut Vec<Fiel
         }
         FieldType::Int { .. } => {
             let t = normalize::fold(&s);
-            let t = t.trim_end_matches(['名', '人', '社', '件', '箇', '所', 'ヶ', 'か', 'ヵ', '拠', '点', '月']);
+            let t = t.trim_end_matches(['名', '人', '社', '件', '箇', '所', 'ヶ', 'か', 'ヵ', '拠', '点', '月', '%']);
             Value::String(t.to_string())
         }
         FieldType::Decimal { .. } => {
@@ -1160,4 +1160,24 @@ pub fn reason_line(kind: Kind, errors: &[FieldError]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" / ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_units_are_undone_before_validation() {
+        let deal = Kind::Deal.meta();
+        let probability = deal.fields.iter().find(|f| f.name == "probability").unwrap();
+        let mut warnings = Vec::new();
+        for (cell, want) in [("50%", "50"), ("５０％", "50"), ("80", "80")] {
+            let v = prepare_value(probability, cell, 1, &mut warnings);
+            assert_eq!(v, Value::String(want.into()), "{cell}");
+            assert_eq!(crate::validate::clean_field(probability, v).unwrap(), Value::from(want.parse::<i64>().unwrap()));
+        }
+        let stage = deal.fields.iter().find(|f| f.name == "stage").unwrap();
+        assert_eq!(prepare_value(stage, "商談中", 1, &mut warnings), Value::String("qualified".into()));
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
 }

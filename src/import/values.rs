@@ -200,6 +200,16 @@ pub const ENUM_LABELS: &[(&str, &str)] = &[
     ("提案", "proposal"),
     ("交渉", "negotiation"),
     ("受注", "won"),
+    // Deal stages as sales sheets write them (a label of another field, such
+    // as 見込み for a company's status, is only taken where the field has it).
+    ("見込み", "lead"),
+    ("見込", "lead"),
+    ("商談中", "qualified"),
+    ("提案中", "proposal"),
+    ("見積提出", "proposal"),
+    ("交渉中", "negotiation"),
+    ("成約", "won"),
+    ("受注済み", "won"),
     ("自社", "own"),
     ("競合", "competitor"),
     ("他社", "competitor"),
@@ -485,6 +495,15 @@ mod tests {
         assert_eq!(enum_value("電話", crate::model::CHANNELS).as_deref(), Some("phone"));
         assert_eq!(enum_value("Info report", kinds).as_deref(), Some("info_report"));
         assert_eq!(enum_label("prospect"), "見込み客");
+        // The same word is a company status and a deal stage.
+        let stages = crate::model::DEAL_STAGES;
+        assert_eq!(enum_value("見込み", status).as_deref(), Some("prospect"));
+        assert_eq!(enum_value("見込み", stages).as_deref(), Some("lead"));
+        assert_eq!(enum_value("商談中", stages).as_deref(), Some("qualified"));
+        assert_eq!(enum_value("提案中", stages).as_deref(), Some("proposal"));
+        assert_eq!(enum_value("交渉中", stages).as_deref(), Some("negotiation"));
+        assert_eq!(enum_value("成約", stages).as_deref(), Some("won"));
+        assert_eq!(enum_label("lead"), "リード");
     }
 
     #[test]
