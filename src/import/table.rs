@@ -265,7 +265,10 @@ pub fn read_csv(bytes: &[u8], encoding: Option<TextEncoding>, delimiter: Option<
 pub const MAX_QUOTED_LINES: usize = 1000;
 
 /// Refuses a quote that opens a cell and is never closed, or closed more
-/// than [`MAX_QUOTED_LINES`] lines later. Follows the `csv` crate's
+/// than [`MAX_QUOTED_LINES`] lines later, or closed on a later line with
+/// more text right after it: Excel never writes text after a closing
+/// quote, so that quote is the opening quote of a later cell, and the
+/// lines between were swallowed by a quote left open. Follows the `csv` crate's
 /// reading (RFC 4180 with its leniency): a quote opens a cell only as its
 /// first character, `""` inside a quoted cell is a quote, and `\r`, `\n` or
 /// `\r\n` end a record. `first_line` is the file's line number of `text`'s
@@ -294,6 +297,9 @@ fn check_quotes(text: &str, delim: u8, first_line: usize) -> Result<()> {
                 State::FieldStart
             }
             State::QuoteInQuoted if b == b'"' => State::Quoted,
+            State::QuoteInQuoted if line > opened => {
+                return Err(unterminated_quote(opened, format!("closes only on line {line}, inside another cell")));
+            }
             State::FieldStart | State::Unquoted | State::QuoteInQuoted => State::Unquoted,
             State::Quoted if b == b'"' => State::QuoteInQuoted,
             State::Quoted => State::Quoted,
@@ -301,19 +307,17 @@ fn check_quotes(text: &str, delim: u8, first_line: usize) -> Result<()> {
         if newline {
             line += 1;
             if state == State::Quoted && line - opened >= MAX_QUOTED_LINES {
-                return Err(unterminated_quote(opened, true));
+                return Err(unterminated_quote(opened, format!("is still open {MAX_QUOTED_LINES} lines later")));
             }
         }
     }
     if state == State::Quoted {
-        return Err(unterminated_quote(opened, false));
+        return Err(unterminated_quote(opened, "is never closed".into()));
     }
     Ok(())
 }
 
-fn unterminated_quote(line: usize, too_long: bool) -> ApiError {
-    let how =
-        if too_long { format!("is still open {MAX_QUOTED_LINES} lines later") } else { "is never closed".to_string() };
+fn unterminated_quote(line: usize, how: String) -> ApiError {
     let message = format!(
         "the quote (\") that opens a cell on line {line} {how}: the rows after it would be read as one cell. Close or remove that quote and import again; nothing was imported"
     );
@@ -432,6 +436,9 @@ mod tests {
             ("a,b\n\"\"\"\",1\n", None),
             ("a,b\n5\" disk,1\n\"x\"y,2\n", None), // quotes inside a cell are text
             ("a,b\n\"\"\"\n", Some("2")),          // an escaped quote, then no closing one
+            // Closed by the opening quote of a later cell: rows 3 to 5 were swallowed.
+            ("a,b\n1,2\n\"open,3\n4,5\n6,\"x,y\"\n7,8\n", Some("3")),
+            ("a,b\n\"two\nlines\",1\n\"\"\"quoted\"\" text\",2\n", None),
             (&many, None),
             (&too_many, Some("3")),
         ];
