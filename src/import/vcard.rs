@@ -15,9 +15,9 @@
 //!    otherwise with the card's encoding: UTF-8 for 4.0; UTF-8 for 3.0
 //!    unless the card is clean Shift_JIS and far from UTF-8 (old Japanese
 //!    phones); for 2.1 (or no version) detected from the card's
-//!    bytes — UTF-8 when valid (or mostly valid: a UTF-8 card with one
-//!    broken byte), else CP932/Shift_JIS when it decodes cleanly, else
-//!    EUC-JP.
+//!    bytes — ISO-2022-JP when it has its escapes, UTF-8 when valid (or
+//!    mostly valid: a UTF-8 card with one broken byte), else
+//!    CP932/Shift_JIS when it decodes cleanly, else EUC-JP.
 //! 4. A value that does not decode cleanly (a decoder error, or a U+FFFD
 //!    in the text) is never stored: the property is left out and the row
 //!    gets an `undecodable_text` issue naming the column it would have
@@ -39,7 +39,7 @@
 
 use std::io::BufReader;
 
-use encoding_rs::{Encoding, EUC_JP, SHIFT_JIS, UTF_8};
+use encoding_rs::{Encoding, EUC_JP, ISO_2022_JP, SHIFT_JIS, UTF_8};
 use unicode_normalization::UnicodeNormalization;
 
 use super::table::{mostly_utf8, utf8_shape, RowIssue};
@@ -328,6 +328,11 @@ fn card_encoding(version: &str, bytes: &[u8]) -> &'static Encoding {
     let clean = |enc: &'static Encoding| enc.decode_without_bom_handling_and_without_replacement(bytes).is_some();
     if version.starts_with('4') {
         return UTF_8; // RFC 6350: always UTF-8
+    }
+    // ISO-2022-JP ("JIS", some old phones and mailers): 7-bit, so valid
+    // UTF-8 too, with its escape sequences left in the text.
+    if bytes.contains(&0x1B) && clean(ISO_2022_JP) {
+        return ISO_2022_JP;
     }
     if std::str::from_utf8(bytes).is_ok() || mostly_utf8(bytes) {
         return UTF_8;
@@ -761,11 +766,14 @@ mod tests {
         utf8_broken.insert(3, 0x82);
         let sj = sjis("山田太郎 株式会社山田商事");
         let euc = EUC_JP.encode("山田太郎 株式会社山田商事").0.into_owned();
+        let jis = ISO_2022_JP.encode("山田太郎 株式会社山田商事").0.into_owned();
         let cases: Vec<(&str, &[u8], &Encoding)> = vec![
             ("2.1", utf8, UTF_8),
             ("2.1", &utf8_broken, UTF_8),
             ("2.1", &sj, SHIFT_JIS),
             ("2.1", &euc, EUC_JP),
+            ("2.1", &jis, ISO_2022_JP),
+            ("2.1", b"Yamada Taro", UTF_8),
             ("", &sj, SHIFT_JIS),
             ("3.0", &sj, SHIFT_JIS),
             ("3.0", &utf8_broken, UTF_8),
