@@ -872,7 +872,14 @@ fn good_cards_survive_next_to_broken_ones() {
                 }
             }
         }
-        let t = import::read("address-book.vcf", &file, &ImportOptions::default()).unwrap();
+        let t = match import::read("address-book.vcf", &file, &ImportOptions::default()) {
+            Ok(t) => t,
+            Err(e) if cards == 0 => {
+                assert_eq!(e.code, "invalid_vcard", "case {case}: only garbage lines");
+                continue;
+            }
+            Err(e) => panic!("case {case}: {e:?}"),
+        };
         assert_eq!(t.rows.len(), cards + 1, "case {case}: one row per card");
         no_undecodable_cells(&t, &file, false);
         issues_seen += t.issues.len();

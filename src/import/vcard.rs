@@ -44,7 +44,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::table::{mostly_utf8, utf8_shape, RowIssue};
 use super::{RawTable, SourceFormat};
-use crate::error::{FieldError, Result};
+use crate::error::{ApiError, FieldError, Result};
 
 /// The columns of the table cards become.
 pub const COLUMNS: &[&str] = &[
@@ -82,9 +82,16 @@ pub fn read(bytes: &[u8]) -> Result<RawTable> {
         Some((_, bom)) => &bytes[bom..],
         None => bytes,
     };
+    let cards = split_cards(bytes);
+    if cards.is_empty() && !bytes.trim_ascii().is_empty() {
+        return Err(ApiError::new(
+            "invalid_vcard",
+            "the file holds no vCard (no BEGIN:VCARD line): choose a .vcf file, or a CSV or Excel file for a table",
+        ));
+    }
     let mut rows = vec![COLUMNS.iter().map(|s| s.to_string()).collect::<Vec<_>>()];
     let mut issues = Vec::new();
-    for card in split_cards(bytes) {
+    for card in cards {
         let row = rows.len();
         let mut issue = |column: Option<usize>, error: bool, e: FieldError| {
             issues.push(RowIssue { row, column, error, issue: e });
@@ -746,6 +753,12 @@ mod tests {
         let issues: Vec<(Option<usize>, bool, Option<&str>)> =
             t.issues.iter().map(|i| (i.column, i.error, i.issue.detail.as_deref())).collect();
         assert_eq!(issues, vec![(Some(0), false, Some("N"))]);
+    }
+
+    #[test]
+    fn a_file_without_cards_is_refused() {
+        assert_eq!(read("会社名,電話\n山田商事,03-1234-5678\n".as_bytes()).unwrap_err().code, "invalid_vcard");
+        assert_eq!(read(b"\r\n").unwrap().rows.len(), 1, "an empty file has no rows");
     }
 
     #[test]
