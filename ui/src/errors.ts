@@ -125,8 +125,8 @@ const MESSAGES: Record<string, { ja: string; en: string }> = {
     en: 'This card is cut short (no END:VCARD) and is not imported. Check that the file is complete',
   },
   invalid_vcard: {
-    ja: 'vCardとして読めないカードです。取り込みません',
-    en: 'This card is not a readable vCard and is not imported',
+    ja: 'vCard(.vcf)として読めません。取り込みません。vCardのファイルか、カードが壊れていないか確かめてください',
+    en: 'Not readable as a vCard (.vcf), so not imported. Check that this is a vCard file and that the card is complete',
   },
   // issue 20: sizes (the detail is the most characters or items allowed)
   too_long: { ja: '長すぎます。上限の文字数以内に短くしてください。上限', en: 'Too long; shorten it to at most the allowed characters. Allowed' },
