@@ -66,7 +66,8 @@ fn row(i: usize, n: usize) -> [String; 10] {
         format!("{}{base}", check_digit(&base)),
         format!("{zip}-{:04}", k % 10_000),
         format!("{pref}{city}丸の内{}-{}-{}", k % 9 + 1, k % 20 + 1, k % 30 + 1),
-        format!("03-{:04}-{:04}", (k / 10_000) % 10_000, k % 10_000),
+        // 03-0xxx cannot exist (validation refuses it): exchanges from 2000.
+        format!("03-{:04}-{:04}", 2000 + (k / 10_000) % 8_000, k % 10_000),
         format!("{}", 10 + k % 500),
         format!("{}万円", 100 + k % 9_000),
         format!("info{k}@example{}.co.jp", k % (n / 10 + 1)),
