@@ -286,7 +286,7 @@ impl Planner {
             // A cell over its field's size is refused before any work on
             // it (keys, splitting, the preview): a 50 MB cell took seconds.
             let def = kind.field(target).unwrap_or(&LINE);
-            if let Err(mut e) = validate::check_text_size(def, cell).and(Err::<(), _>(()).or(Ok(()))) {
+            if let Err(mut e) = validate::check_text_size(def, cell) {
                 e.field = target.clone();
                 errors.push(e);
                 continue;
