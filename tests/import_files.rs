@@ -617,7 +617,7 @@ impl Person {
         if let Some(org) = self.org() {
             c.extend(format!("ORG;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:{}\r\n", qp(&sjis(&org))).bytes());
         }
-        self.common_21(&mut c, |s| sjis(s), "CHARSET=SHIFT_JIS;");
+        self.common_21(&mut c, sjis, "CHARSET=SHIFT_JIS;");
         c
     }
 
