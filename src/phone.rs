@@ -443,7 +443,9 @@ mod tests {
     use super::*;
     use rand::{RngExt, SeedableRng};
 
-    fn entries(text: &str) -> Vec<(String, Vec<Note>, Vec<Label>)> {
+    type Parts = Vec<(String, Vec<Note>, Vec<Label>)>;
+
+    fn entries(text: &str) -> Parts {
         recognise(text)
             .unwrap_or_else(|_| panic!("{text:?} unreadable"))
             .into_iter()
@@ -451,7 +453,7 @@ mod tests {
             .collect()
     }
 
-    fn one(number: &str, notes: &[Note], labels: &[Label]) -> Vec<(String, Vec<Note>, Vec<Label>)> {
+    fn one(number: &str, notes: &[Note], labels: &[Label]) -> Parts {
         vec![(number.to_string(), notes.to_vec(), labels.to_vec())]
     }
 
@@ -459,7 +461,7 @@ mod tests {
     fn recognises_annotations() {
         let ext = |d: &str| Note::Extension(d.into());
         let range = |d: &str| Note::Range(d.into());
-        let cases: &[(&str, Vec<(String, Vec<Note>, Vec<Label>)>)] = &[
+        let cases: &[(&str, Parts)] = &[
             ("03-1234-5678", one("03-1234-5678", &[], &[])),
             ("03-1234-5678(代)", one("03-1234-5678", &[Note::Main], &[])),
             ("0766-26-5865（代）", one("0766-26-5865", &[Note::Main], &[])),

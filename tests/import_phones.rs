@@ -79,12 +79,17 @@ fn contacts(s: &Store) -> Vec<Contact> {
     out
 }
 
+/// (code, field, detail) of a warning or error.
+type Note = (String, String, Option<String>);
+/// (code or family name, phone, fax or mobile, memo)
+type Phones = (String, Option<String>, Option<String>, Option<String>);
+
 /// (code, field, detail) of a row's warnings or errors.
-fn notes(list: &[daifuku::error::FieldError]) -> Vec<(String, String, Option<String>)> {
+fn notes(list: &[daifuku::error::FieldError]) -> Vec<Note> {
     list.iter().map(|e| (e.code.clone(), e.field.clone(), e.detail.clone())).collect()
 }
 
-fn w(code: &str, field: &str, detail: &str) -> (String, String, Option<String>) {
+fn w(code: &str, field: &str, detail: &str) -> Note {
     (code.into(), field.into(), Some(detail.into()))
 }
 
@@ -121,7 +126,7 @@ fn a_cp932_company_list_with_annotated_numbers_imports_every_good_row() {
     assert_eq!(p.encoding, Some(import::TextEncoding::ShiftJis));
     let by_row = |row: u32| p.rows.iter().find(|r| r.row == row).unwrap_or_else(|| panic!("row {row}"));
     // Row numbers as the spreadsheet shows them: the header is row 1.
-    let expect_warnings: &[(u32, Vec<(String, String, Option<String>)>)] = &[
+    let expect_warnings: &[(u32, Vec<Note>)] = &[
         (2, vec![w("phone_annotation", "phone", "代表番号")]),
         (3, vec![w("phone_annotation", "phone", "代表番号")]),
         (4, vec![w("phone_annotation", "phone", "代表番号")]),
@@ -151,10 +156,8 @@ fn a_cp932_company_list_with_annotated_numbers_imports_every_good_row() {
 
     let report = apply(&mut s, &bytes, Kind::Company);
     assert_eq!((report.created, report.failed, report.failed_rows.clone()), (11, 2, vec![12, 13]));
-    let stored: Vec<(String, Option<String>, Option<String>, Option<String>)> = companies(&s)
-        .into_iter()
-        .map(|(_, c)| (c.code.unwrap_or_default(), c.phone, c.fax, c.notes))
-        .collect();
+    let stored: Vec<Phones> =
+        companies(&s).into_iter().map(|(_, c)| (c.code.unwrap_or_default(), c.phone, c.fax, c.notes)).collect();
     let some = |s: &str| Some(s.to_string());
     let want = vec![
         ("C01".to_string(), some("03-1234-5678 (代表)"), some("03-1234-5699"), None),
@@ -200,7 +203,7 @@ fn a_second_number_goes_to_the_empty_mobile_field_or_the_memo() {
         &["株式会社山田商事", "田中", "次郎", "03-1234-5678(直通)・03-1234-5600(代)", "", ""],
     ]);
     let p = preview(&s, &bytes, Kind::Contact);
-    let warnings: Vec<Vec<(String, String, Option<String>)>> = p
+    let warnings: Vec<Vec<Note>> = p
         .rows
         .iter()
         .map(|r| notes(&r.warnings).into_iter().filter(|(c, _, _)| c.starts_with("phone")).collect())
@@ -209,10 +212,7 @@ fn a_second_number_goes_to_the_empty_mobile_field_or_the_memo() {
         warnings,
         vec![
             vec![w("phone_second_number", "phone", "090-1234-5678 → 携帯電話")],
-            vec![
-                w("phone_annotation", "phone", "内線 45"),
-                w("phone_second_number", "phone", "080-1111-2222 → メモ")
-            ],
+            vec![w("phone_annotation", "phone", "内線 45"), w("phone_second_number", "phone", "080-1111-2222 → メモ")],
             vec![],
             vec![
                 w("phone_annotation", "phone", "直通"),
@@ -222,12 +222,16 @@ fn a_second_number_goes_to_the_empty_mobile_field_or_the_memo() {
     );
     let report = apply(&mut s, &bytes, Kind::Contact);
     assert_eq!((report.created, report.failed), (4, 0));
-    let got: Vec<(String, Option<String>, Option<String>, Option<String>)> =
-        contacts(&s).into_iter().map(|c| (c.family_name, c.phone, c.mobile, c.memos)).collect();
+    let got: Vec<Phones> = contacts(&s).into_iter().map(|c| (c.family_name, c.phone, c.mobile, c.memos)).collect();
     let some = |s: &str| Some(s.to_string());
     let mut want = vec![
         ("山田".to_string(), some("03-1234-5678"), some("090-1234-5678"), None),
-        ("佐藤".into(), some("03-1234-5678 内線 45"), some("090-9999-8888"), some("週末は不在\n電話番号(2): 080-1111-2222")),
+        (
+            "佐藤".into(),
+            some("03-1234-5678 内線 45"),
+            some("090-9999-8888"),
+            some("週末は不在\n電話番号(2): 080-1111-2222"),
+        ),
         ("鈴木".into(), some("070-3333-4444"), None, None),
         ("田中".into(), some("03-1234-5678 (直通)"), None, some("電話番号(2): 03-1234-5600 (代表)")),
     ];
