@@ -172,5 +172,7 @@ export function fieldErrors(e: ApiError, lang: Lang): Record<string, string> {
 
 /** One line for a banner or a toast. */
 export function describeError(e: ApiError, lang: Lang): string {
-  return errorMessage(e.code, lang, e.message);
+  // The value the error is about (a line number, a maximum…) rides on its first detail of the same code.
+  const detail = e.details?.find((d) => d.code === e.code)?.detail;
+  return fieldErrorText({ code: e.code, message: e.message, detail }, lang);
 }

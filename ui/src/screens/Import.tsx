@@ -12,7 +12,7 @@ import type { RowPlan } from '../bindings/RowPlan';
 import type { TextEncoding } from '../bindings/TextEncoding';
 import { useAppData, useToast } from '../app/data';
 import { href } from '../app/router';
-import { describeError, errorMessage } from '../errors';
+import { describeError, fieldErrorText } from '../errors';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 
@@ -298,7 +298,7 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
               <ul className="imp-notices small">
                 {preview.notices.map((n, i) => (
                   <li key={i} className={n.code === 'required_unmapped' ? 'text-bad' : 'muted'}>
-                    {n.code === 'unmapped_column' ? t('imp_unmapped', { h: n.field }) : n.code === 'required_unmapped' ? t('imp_required_unmapped', { f: fieldLabel(preview.kind, n.field) }) : n.message}
+                    {n.code === 'unmapped_column' ? t('imp_unmapped', { h: n.field }) : n.code === 'required_unmapped' ? t('imp_required_unmapped', { f: fieldLabel(preview.kind, n.field) }) : fieldErrorText(n, lang)}
                   </li>
                 ))}
               </ul>
@@ -485,13 +485,13 @@ function RowLine({ r, kind, fieldLabel }: { r: RowPlan; kind: api.Kind; fieldLab
         {r.errors.map((e, i) => (
           <div key={`e${i}`} className="text-bad">
             ✖ {e.field ? `${fieldLabel(kind, e.field)}: ` : ''}
-            {errorMessage(e.code, lang, e.message)}
+            {fieldErrorText(e, lang)}
           </div>
         ))}
         {r.warnings.map((w, i) => (
           <div key={`w${i}`} className="text-warn">
             ⚠ {w.field ? `${fieldLabel(kind, w.field)}: ` : ''}
-            {w.message}
+            {fieldErrorText(w, lang)}
           </div>
         ))}
         {r.same_as_row != null && <div className="muted">{t('imp_same_as_row', { n: r.same_as_row })}</div>}
