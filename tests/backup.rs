@@ -2,6 +2,8 @@
 //! trip keeping the replaced database, refusal of foreign and newer files,
 //! restore of an old schema, rolling daily backups, and the CLI.
 
+mod common;
+
 use std::path::Path;
 
 use daifuku::api::{self, Command, Response};
@@ -237,14 +239,7 @@ fn save_file_writes_a_made_file_into_a_new_folder() {
 }
 
 fn daifuku(db: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DAIFUKU_DB")
-        .env("DAIFUKU_NOW", NOW.to_string())
-        .output()
-        .unwrap()
+    common::cli(db, NOW, args)
 }
 
 #[test]

@@ -2,6 +2,8 @@
 //! Shift_JIS), XLSX and vCard 4.0; round trips (export → import gives the
 //! same records); the mailing list's exclusions; the CLI.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Cursor;
 use std::path::Path;
@@ -380,14 +382,7 @@ E,最近購入 七海,,,,,\n\
 }
 
 fn daifuku(db: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DAIFUKU_DB")
-        .env("DAIFUKU_NOW", NOW.to_string())
-        .output()
-        .unwrap()
+    common::cli(db, NOW, args)
 }
 
 #[test]

@@ -4,6 +4,8 @@
 //! and its relatives and list what they cannot hold; fields have sizes, and
 //! a huge value is refused through the API, the CLI and an import row.
 
+mod common;
+
 use std::io::Cursor;
 use std::path::Path;
 
@@ -355,14 +357,7 @@ fn an_import_file_over_the_size_limit_is_refused_before_it_is_read() {
 }
 
 fn daifuku(db: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DAIFUKU_DB")
-        .env("DAIFUKU_NOW", NOW.to_string())
-        .output()
-        .unwrap()
+    common::cli(db, NOW, args)
 }
 
 #[test]

@@ -9,6 +9,8 @@
 //! panic and never give undecodable text; good cards and rows keep their
 //! exact values whatever broken ones are next to them.
 
+mod common;
+
 use std::path::Path;
 
 use daifuku::api::{self, Command, Response};
@@ -469,14 +471,7 @@ fn a_csv_with_a_quote_that_never_closes_is_refused_naming_the_line() {
 }
 
 fn daifuku(db: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DAIFUKU_DB")
-        .env("DAIFUKU_NOW", NOW.to_string())
-        .output()
-        .unwrap()
+    common::cli(db, NOW, args)
 }
 
 #[test]

@@ -3,6 +3,8 @@
 //! extensions, ranges, `代表:` / `TEL` / `FAX` labels, two numbers in one cell,
 //! full-width digits, and numbers that cannot exist.
 
+mod common;
+
 use std::path::Path;
 
 use daifuku::export::fetch_all;
@@ -245,14 +247,7 @@ fn a_second_number_goes_to_the_empty_mobile_field_or_the_memo() {
 // ---- the CLI ----
 
 fn daifuku(db: &Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DAIFUKU_DB")
-        .env("DAIFUKU_NOW", NOW.to_string())
-        .output()
-        .unwrap()
+    common::cli(db, NOW, args)
 }
 
 #[test]

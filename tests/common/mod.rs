@@ -99,3 +99,16 @@ pub fn colleague_wrote(db: &Path, folder: &Path, rounds: usize, per_round: usize
     }
     ids
 }
+
+/// Runs the `daifuku` command line on the database `db`, its clock pinned at
+/// `now` (`DAIFUKU_NOW`), whatever `DAIFUKU_DB` the environment has.
+pub fn cli(db: &Path, now: i64, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("DAIFUKU_DB")
+        .env("DAIFUKU_NOW", now.to_string())
+        .output()
+        .unwrap()
+}
