@@ -9,7 +9,7 @@
 //! thread writes; in memory it runs on the writing transaction and is told
 //! which records earlier rows created. Rows with errors make the import fail (nothing
 //! written) unless the user accepted importing the good rows only. Match
-//! keys are written at the end of the apply (`search::defer`): lookups by
+//! keys are written at the end of the apply (`derived::defer`): lookups by
 //! key see the database as the preview saw it, even when an earlier row
 //! changed a key a later row matches on. A cancel from the progress
 //! callback, or any failed write, rolls the whole import back.
@@ -103,7 +103,7 @@ impl import::Lookup for SqlLookup<'_> {
             // Field names come from the field tables, never from the file.
             let def = kind.field(name).ok_or_else(|| ApiError::new("internal", format!("no field {name}")))?;
             conds.push(format!("{} IS ?{}", def.name, i + 1));
-            values.push(write::to_sql(&def.ty, v));
+            values.push(super::sql::to_sql(&def.ty, v));
         }
         Ok(self
             .conn
@@ -285,7 +285,7 @@ impl Store {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
         let ids = &mut self.ids;
-        let search = super::search::defer();
+        let search = super::derived::defer();
         let reader = planning_connection(&tx)?;
         std::thread::scope(|scope| {
             let mut plans = Plans::start(scope, reader, raw, &prepared, opts);

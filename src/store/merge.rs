@@ -28,7 +28,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use ts_rs::TS;
 
-use super::write::{log_change, set_deleted_in, update_with};
+use super::changelog::log_change;
+use super::write::{set_deleted_in, update_with};
 use super::{new_id, read, Ctx, Store};
 use crate::error::{ApiError, FieldError, Result};
 use crate::model::Kind;

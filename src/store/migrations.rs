@@ -52,21 +52,21 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let mut ms: Vec<M> = MIGRATIONS.iter().map(|sql| M::up(sql)).collect();
     // 0002 introduces derived tables: fill them for records made before it.
     ms[1] = M::up_with_hook(MIGRATIONS[1], |tx: &rusqlite::Transaction| {
-        super::write::rebuild_derived(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+        super::derived::rebuild_derived(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     // 0005 gives every record per-field versions from the change log.
     let sync = MIGRATIONS.iter().position(|m| *m == SYNC).expect("0005 is listed");
     ms[sync] = M::up_with_hook(SYNC, |tx: &rusqlite::Transaction| {
-        super::sync_apply::rebuild_clocks(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+        super::changelog::rebuild_clocks(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     // 0004 adds the search index: fill it (and the match keys) for existing records.
     let search = MIGRATIONS.iter().position(|m| *m == SEARCH).expect("0004 is listed");
     ms[search] = M::up_with_hook(SEARCH, |tx: &rusqlite::Transaction| {
-        super::write::rebuild_derived(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+        super::derived::rebuild_derived(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     let reindex = MIGRATIONS.iter().position(|m| *m == SEARCH_RANK_ORDER).expect("0012 is listed");
     ms[reindex] = M::up_with_hook(SEARCH_RANK_ORDER, |tx: &rusqlite::Transaction| {
-        super::search::reindex(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+        super::derived::reindex(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     let readings = MIGRATIONS.iter().position(|m| *m == READINGS).expect("0014 is listed");
     ms[readings] = M::up_with_hook(READINGS, |tx: &rusqlite::Transaction| {

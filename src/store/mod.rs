@@ -11,6 +11,8 @@
 mod alloc;
 mod attachments;
 mod backup;
+mod changelog;
+mod derived;
 mod duplicates;
 mod import_apply;
 mod merge;
@@ -19,6 +21,7 @@ mod read;
 mod search;
 mod settings;
 mod snapshot;
+mod sql;
 mod sync_apply;
 mod write;
 
@@ -39,7 +42,8 @@ pub use import_apply::SqlLookup;
 pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
 pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
 pub use search::{MatchKind, SearchHit, Snippet, TIDY_PAGES};
-pub use sync_apply::{ApplyStats, Peer, CLOCK_ADVANCE_CAP_MS};
+pub use changelog::CLOCK_ADVANCE_CAP_MS;
+pub use sync_apply::{ApplyStats, Peer};
 
 /// Who acts, when, and from which device. The core never reads the clock:
 /// every caller passes one of these.

@@ -12,6 +12,9 @@ use std::collections::BTreeMap;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
+use super::changelog::{self, load_clocks, save_clocks, supersede_delete_conflicts};
+use super::derived::{self, delete_keys, write_derived};
+use super::sql::{cached_sql, to_sql, SqlPerKind};
 use super::{read, write, Ctx, Store};
 use crate::error::{ApiError, Result};
 use crate::keys;
@@ -20,12 +23,7 @@ use crate::schema::FieldType;
 use crate::sync::format::{SnapshotRecord, Vector};
 use crate::sync::hlc;
 use crate::sync::merge::{self, Change, Clocks, ConflictReason, RecordState, DELETED, RESOLVED};
-use crate::sync::{ConflictChoice, SyncConflict};
-
-/// How far a clock read from another device may move this device's clock
-/// ahead of its own wall clock. Beyond it the remote clock is reported, not
-/// followed (versions stay ordered by [`hlc::version_of`] anyway).
-pub const CLOCK_ADVANCE_CAP_MS: i64 = 5 * 60_000;
+use crate::sync::merge::{ConflictChoice, SyncConflict};
 
 /// What applying a batch of changes did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -40,129 +38,6 @@ pub struct ApplyStats {
     pub skipped: u64,
     /// The largest clock seen.
     pub max_hlc: String,
-}
-
-fn load_clocks(conn: &Connection, id: &str) -> Result<Option<Clocks>> {
-    Ok(conn
-        .prepare_cached("SELECT clocks FROM record_clocks WHERE record_id = ?1")?
-        .query_row([id], |r| r.get::<_, String>(0))
-        .optional()?
-        .map(|s| Clocks::from_json(&s)))
-}
-
-fn save_clocks(conn: &Connection, kind: Kind, id: &str, clocks: &Clocks) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO record_clocks (record_id, kind, clocks) VALUES (?1, ?2, ?3)
-         ON CONFLICT(record_id) DO UPDATE SET clocks = ?3",
-    )?
-    .execute(params![id, kind.as_str(), clocks.to_json()])?;
-    Ok(())
-}
-
-/// Called by the change log for every local write: moves the per-field
-/// versions of the record forward and returns what the write saw (`prev`).
-pub(crate) fn log_local_clocks(
-    conn: &Connection,
-    ctx: &Ctx,
-    kind: Kind,
-    id: &str,
-    op: &str,
-    hlc: &str,
-    fields: &Map<String, Value>,
-) -> Result<Option<String>> {
-    let author = ctx.user_id.as_deref();
-    if op == "create" {
-        save_clocks(conn, kind, id, &Clocks::created(hlc, author))?;
-        return Ok(None);
-    }
-    let mut clocks = load_clocks(conn, id)?.unwrap_or_default();
-    let mut prev = Map::new();
-    if fields.get(DELETED) == Some(&Value::Bool(true)) {
-        // A delete records every version it saw, so a receiver can tell
-        // which edits it did not see.
-        for (k, v) in &clocks.0 {
-            if !k.starts_with('@') {
-                prev.insert(k.clone(), Value::String(v.clone()));
-            }
-        }
-    }
-    for field in fields.keys() {
-        if field.starts_with('_') && field != DELETED {
-            continue; // markers (`_resolved`, `_merge` …) carry no value
-        }
-        let seen = clocks.version(field).to_string();
-        let version = hlc::version_of(hlc, &seen, &ctx.device_id);
-        prev.insert(field.clone(), Value::String(seen));
-        clocks.set(field, version, author);
-    }
-    if !fields.contains_key(DELETED) {
-        prev.insert(DELETED.into(), Value::String(clocks.version(DELETED).to_string()));
-    }
-    if fields.get(DELETED) == Some(&Value::Bool(false)) {
-        supersede_delete_conflicts(conn, id)?;
-    }
-    save_clocks(conn, kind, id, &clocks)?;
-    Ok(Some(Value::Object(prev).to_string()))
-}
-
-/// A restored record's "edited while deleted" conflicts are settled: the
-/// edits are visible again.
-fn supersede_delete_conflicts(conn: &Connection, id: &str) -> Result<()> {
-    conn.prepare_cached(
-        "UPDATE sync_conflicts SET state = 'superseded'
-         WHERE record_id = ?1 AND reason = 'edited_while_deleted' AND state = 'open'",
-    )?
-    .execute([id])?;
-    Ok(())
-}
-
-/// Fills `record_clocks` and `changes.prev` from the change log (migration
-/// 0005, for databases written before sync existed).
-pub(crate) fn rebuild_clocks(conn: &Connection) -> Result<()> {
-    let rows: Vec<(i64, String, String, Option<String>, String, String, String, String)> = conn
-        .prepare("SELECT seq, hlc, device_id, author, kind, record_id, op, fields FROM changes ORDER BY seq")?
-        .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut all: BTreeMap<String, (String, Clocks)> = BTreeMap::new();
-    for (seq, hlc, device, author, kind, id, op, fields) in rows {
-        let fields: Map<String, Value> = serde_json::from_str(&fields).unwrap_or_default();
-        let mut ctx = Ctx::new(hlc::millis(&hlc), device);
-        ctx.user_id = author;
-        if op == "create" {
-            all.insert(id, (kind, Clocks::created(&hlc, ctx.user_id.as_deref())));
-            continue;
-        }
-        let entry = all.entry(id.clone()).or_insert_with(|| (kind.clone(), Clocks::default()));
-        let mut prev = Map::new();
-        if fields.get(DELETED) == Some(&Value::Bool(true)) {
-            for (k, v) in &entry.1 .0 {
-                if !k.starts_with('@') {
-                    prev.insert(k.clone(), Value::String(v.clone()));
-                }
-            }
-        }
-        for field in fields.keys() {
-            if field.starts_with('_') && field != DELETED {
-                continue;
-            }
-            let seen = entry.1.version(field).to_string();
-            let version = hlc::version_of(&hlc, &seen, &ctx.device_id);
-            prev.insert(field.clone(), Value::String(seen));
-            entry.1.set(field, version, ctx.user_id.as_deref());
-        }
-        if !fields.contains_key(DELETED) {
-            prev.insert(DELETED.into(), Value::String(entry.1.version(DELETED).to_string()));
-        }
-        conn.execute("UPDATE changes SET prev = ?1 WHERE seq = ?2", params![Value::Object(prev).to_string(), seq])?;
-    }
-    for (id, (kind, clocks)) in all {
-        if let Some(kind) = Kind::parse(&kind) {
-            save_clocks(conn, kind, &id, &clocks)?;
-        }
-    }
-    Ok(())
 }
 
 /// The stored empty value of a field not set by a create (as `validate`
@@ -210,7 +85,7 @@ fn insert_row(
     let meta = kind.meta();
     let display = keys::display_name(kind, fields);
     let sort = keys::sort_key(kind, fields, &display);
-    let sql = write::cached_sql(&INSERT_SQL, kind, |kind| {
+    let sql = cached_sql(&INSERT_SQL, kind, |kind| {
         let meta = kind.meta();
         let names: Vec<&str> = meta.fields.iter().map(|f| f.name).collect();
         format!(
@@ -235,18 +110,18 @@ fn insert_row(
     for def in meta.fields {
         values.push(match fields.get(def.name) {
             Some(v) => remote_sql(&def.ty, v),
-            None => write::to_sql(&def.ty, &blank(&def.ty)),
+            None => to_sql(&def.ty, &blank(&def.ty)),
         });
     }
     conn.prepare_cached(sql)?.execute(params_from_iter(values))?;
-    write::write_derived(conn, kind, id, fields, true)?;
+    write_derived(conn, kind, id, fields, true)?;
     if deleted.is_some() {
-        write::delete_keys(conn, id)?;
+        delete_keys(conn, id)?;
     }
     Ok(())
 }
 
-static INSERT_SQL: write::SqlPerKind = write::SqlPerKind::new();
+static INSERT_SQL: SqlPerKind = SqlPerKind::new();
 
 /// A remote value as stored here. Remote values are not validated, but a
 /// reading is brought to full-width katakana as every local write stores it
@@ -254,7 +129,7 @@ static INSERT_SQL: write::SqlPerKind = write::SqlPerKind::new();
 fn remote_sql(ty: &FieldType, v: &Value) -> rusqlite::types::Value {
     match (ty, v) {
         (FieldType::Reading, Value::String(s)) => rusqlite::types::Value::Text(crate::normalize::reading_text(s)),
-        _ => write::to_sql(ty, v),
+        _ => to_sql(ty, v),
     }
 }
 
@@ -303,9 +178,9 @@ fn update_row(
     values.push(id.to_string().into());
     sql.push_str(&format!(" WHERE id = ?{}", values.len()));
     conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
-    write::write_derived(conn, kind, id, &full, false)?;
+    write_derived(conn, kind, id, &full, false)?;
     if deleted {
-        write::delete_keys(conn, id)?;
+        delete_keys(conn, id)?;
     }
     Ok(())
 }
@@ -525,7 +400,7 @@ impl Store {
     ) -> Result<ApplyStats> {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer();
+        let search = derived::defer();
         let applied: u64 = tx
             .prepare_cached("SELECT applied FROM sync_peers WHERE device_id = ?1")?
             .query_row([device], |r| r.get::<_, i64>(0))
@@ -547,45 +422,6 @@ impl Store {
         search.flush(&tx)?;
         tx.commit()?;
         Ok(stats)
-    }
-
-    /// Moves this device's clock after a clock read from another device, but
-    /// never more than [`CLOCK_ADVANCE_CAP_MS`] past the wall clock; a clock
-    /// of this device that ran ahead of that is brought back (versions keep
-    /// every later edit ordered after what it replaced regardless).
-    pub fn sync_observe_clock(&self, remote: &str, now_ms: i64) -> Result<()> {
-        let last: Option<(i64, i64)> = self
-            .conn
-            .prepare_cached("SELECT hlc_ms, hlc_counter FROM clock WHERE id = 1")?
-            .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        let cap = now_ms + CLOCK_ADVANCE_CAP_MS;
-        let mut local = last.unwrap_or((0, 0));
-        if local.0 > cap {
-            local = (now_ms, 0);
-        }
-        if let Some(h) = hlc::Hlc::parse(remote) {
-            let r = if h.ms > cap { (cap, 0) } else { (h.ms, h.counter) };
-            local = local.max(r);
-        }
-        if Some(local) != last {
-            self.conn.execute(
-                "INSERT INTO clock (id, hlc_ms, hlc_counter) VALUES (1, ?1, ?2)
-                 ON CONFLICT(id) DO UPDATE SET hlc_ms = ?1, hlc_counter = ?2",
-                params![local.0, local.1],
-            )?;
-        }
-        Ok(())
-    }
-
-    /// This device's clock (ms part).
-    pub fn sync_clock_ms(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT hlc_ms FROM clock WHERE id = 1")?
-            .query_row([], |r| r.get(0))
-            .optional()?
-            .unwrap_or(0))
     }
 
     /// Notes a file that could not be read; returns how often it failed.
@@ -629,7 +465,7 @@ impl Store {
         let me = me.as_str();
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer();
+        let search = derived::defer();
         let mut n = 0u64;
         for rec in records {
             let Some(kind) = Kind::parse(&rec.kind) else {
@@ -861,7 +697,7 @@ impl Store {
             RESOLVED.into(),
             serde_json::json!([[conflict.field, conflict.other_version, conflict.reason.as_str()]]),
         );
-        write::log_change(&tx, ctx, kind, &conflict.record_id, "update", &mark)?;
+        changelog::log_change(&tx, ctx, kind, &conflict.record_id, "update", &mark)?;
         tx.execute(
             "INSERT INTO sync_resolved (record_id, field, loser_version, reason, resolved_at, resolved_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",

@@ -2,10 +2,13 @@
 //! logged field by field in the change log.
 
 use rand_chacha::ChaCha8Rng;
-use rusqlite::types::{ToSqlOutput, Value as SqlValue, ValueRef};
+use rusqlite::types::{ToSqlOutput, Value as SqlValue};
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
 use serde_json::{Map, Value};
 
+use super::changelog::{log_change, log_change_json};
+use super::derived::{self, delete_keys, write_derived};
+use super::sql::{cached_sql, is_empty, text, to_sql, to_sql_ref, SqlPerKind};
 use super::{new_id, read, Ctx, Store, Stored};
 use crate::error::{ApiError, FieldError, Result};
 use crate::keys;
@@ -33,7 +36,7 @@ impl Store {
     pub fn create_many(&mut self, ctx: &Ctx, records: &[(Kind, Map<String, Value>)]) -> Result<Vec<String>> {
         let _cache = Store::bulk_cache(&self.conn)?;
         let tx = self.conn.unchecked_transaction()?;
-        let search = super::search::defer();
+        let search = derived::defer();
         let mut ids = Vec::with_capacity(records.len());
         for (kind, fields) in records {
             ids.push(insert(&tx, &mut self.ids, ctx, *kind, fields)?);
@@ -175,24 +178,6 @@ pub(crate) fn insert_clean(
 
 static INSERT_SQL: SqlPerKind = SqlPerKind::new();
 
-/// One SQL text per kind, made once: an insert names every column, and
-/// formatting it for each row of a bulk write showed in profiles.
-pub(crate) struct SqlPerKind(std::sync::OnceLock<std::collections::HashMap<Kind, String>>);
-
-impl SqlPerKind {
-    pub(crate) const fn new() -> Self {
-        SqlPerKind(std::sync::OnceLock::new())
-    }
-}
-
-pub(crate) fn cached_sql(cache: &'static SqlPerKind, kind: Kind, make: fn(Kind) -> String) -> &'static str {
-    cache.0.get_or_init(|| Kind::ALL.iter().map(|k| (*k, make(*k))).collect())[&kind].as_str()
-}
-
-pub(crate) fn is_empty(v: &Value) -> bool {
-    matches!(v, Value::Null) || matches!(v, Value::Array(a) if a.is_empty()) || *v == Value::Bool(false)
-}
-
 /// Serializes the fields of a map that hold a value (see [`is_empty`]).
 struct SetValues<'a>(&'a Map<String, Value>);
 
@@ -288,35 +273,6 @@ pub(crate) fn update_with(
     Ok(changed)
 }
 
-fn text(s: &str) -> ToSqlOutput<'_> {
-    ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes()))
-}
-
-/// [`to_sql`] borrowing text from the JSON value (a bulk write binds
-/// millions of values).
-fn to_sql_ref<'a>(ty: &FieldType, v: &'a Value) -> ToSqlOutput<'a> {
-    match v {
-        Value::String(s) => text(s),
-        other => ToSqlOutput::Owned(to_sql(ty, other)),
-    }
-}
-
-/// A JSON field value as an SQL value of the field's column.
-pub(crate) fn to_sql(ty: &FieldType, v: &Value) -> rusqlite::types::Value {
-    use rusqlite::types::Value as S;
-    match v {
-        Value::Null => S::Null,
-        Value::Bool(b) => S::Integer(*b as i64),
-        Value::Number(n) => match ty {
-            FieldType::Decimal { .. } => S::Real(n.as_f64().unwrap_or(0.0)),
-            FieldType::Int { .. } | FieldType::Money => S::Integer(n.as_i64().unwrap_or(0)),
-            _ => S::Text(n.to_string()),
-        },
-        Value::String(s) => S::Text(s.clone()),
-        other => S::Text(other.to_string()),
-    }
-}
-
 /// Every `Ref`/`RefList` value names a live record of the right kind.
 fn check_refs(conn: &Connection, kind: Kind, fields: &Map<String, Value>) -> Result<()> {
     let mut errors = Vec::new();
@@ -406,177 +362,6 @@ fn check_unique(conn: &Connection, kind: Kind, id: &str, fields: &Map<String, Va
         }
     }
     Ok(())
-}
-
-/// Rewrites the match keys, list links and search document of one record.
-/// `fresh`: the record was inserted by this write (no derived rows to replace).
-pub(crate) fn write_derived(
-    conn: &Connection,
-    kind: Kind,
-    id: &str,
-    fields: &Map<String, Value>,
-    fresh: bool,
-) -> Result<()> {
-    if !super::search::index(conn, kind, id, fields, fresh)? {
-        write_keys(conn, kind, id, fresh, &keys::match_keys(kind, fields))?;
-    }
-    let list_fields: Vec<&str> =
-        kind.meta().fields.iter().filter(|f| matches!(f.ty, FieldType::RefList { .. })).map(|f| f.name).collect();
-    if !list_fields.is_empty() {
-        if !fresh {
-            conn.prepare_cached("DELETE FROM record_links WHERE record_id = ?1")?.execute([id])?;
-        }
-        let links: Vec<(&str, &str)> = list_fields
-            .iter()
-            .filter_map(|f| match fields.get(*f) {
-                Some(Value::Array(targets)) => Some(targets.iter().filter_map(Value::as_str).map(move |t| (*f, t))),
-                _ => None,
-            })
-            .flatten()
-            .collect();
-        for chunk in links.chunks(MAX_ROWS) {
-            let sql = multi_row_sql(
-                "INSERT OR IGNORE INTO record_links (record_id, field, target_id) VALUES",
-                1,
-                chunk.len(),
-            );
-            let mut values: Vec<&dyn rusqlite::ToSql> = vec![&id];
-            for (f, t) in chunk {
-                values.push(f);
-                values.push(t);
-            }
-            conn.prepare_cached(&sql)?.execute(values.as_slice())?;
-        }
-    }
-    Ok(())
-}
-
-/// Rows per multi-row `INSERT` (two parameters each, far below SQLite's limit).
-const MAX_ROWS: usize = 500;
-
-/// `head` followed by `n` rows of `shared` parameters common to all rows and
-/// two of their own: `(?1, ?2, ?3), (?1, ?4, ?5) …` for `shared` = 1. Made
-/// once per statement and size on each thread.
-fn multi_row_sql(head: &'static str, shared: usize, n: usize) -> String {
-    thread_local! {
-        static SQL: std::cell::RefCell<std::collections::HashMap<(&'static str, usize), String>> = std::cell::RefCell::default();
-    }
-    SQL.with(|cache| {
-        cache
-            .borrow_mut()
-            .entry((head, n))
-            .or_insert_with(|| {
-                let common: String = (1..=shared).map(|i| format!("?{i}, ")).collect();
-                let rows: Vec<String> =
-                    (0..n).map(|i| format!("({common}?{}, ?{})", shared + 2 * i + 1, shared + 2 * i + 2)).collect();
-                format!("{head} {}", rows.join(", "))
-            })
-            .clone()
-    })
-}
-
-/// Replaces a record's match keys (one statement for all of them).
-pub(crate) fn write_keys(
-    conn: &Connection,
-    kind: Kind,
-    id: &str,
-    fresh: bool,
-    keys: &[(&'static str, String)],
-) -> Result<()> {
-    if !fresh {
-        delete_keys(conn, id)?;
-    }
-    let kind_name = kind.as_str();
-    for chunk in keys.chunks(MAX_ROWS) {
-        let sql =
-            multi_row_sql("INSERT OR IGNORE INTO match_keys (kind, record_id, key_type, key) VALUES", 2, chunk.len());
-        let mut values: Vec<&dyn rusqlite::ToSql> = vec![&kind_name, &id];
-        for (t, k) in chunk {
-            values.push(t);
-            values.push(k);
-        }
-        conn.prepare_cached(&sql)?.execute(values.as_slice())?;
-    }
-    Ok(())
-}
-
-/// Removes a record's match keys (a record in the trash has none).
-pub(crate) fn delete_keys(conn: &Connection, id: &str) -> Result<()> {
-    conn.prepare_cached("DELETE FROM match_keys WHERE record_id = ?1")?.execute([id])?;
-    Ok(())
-}
-
-/// Recomputes derived tables for every record (used by migrations).
-pub(crate) fn rebuild_derived(conn: &Connection) -> Result<()> {
-    for kind in Kind::ALL {
-        let exists: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1)",
-            [kind.meta().table],
-            |r| r.get(0),
-        )?;
-        if !exists {
-            continue; // a kind a later migration adds (run from an earlier migration's hook)
-        }
-        let ids: Vec<String> = conn
-            .prepare(&format!("SELECT id FROM {} WHERE deleted_at IS NULL", kind.meta().table))?
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for id in ids {
-            let fields = read::get(conn, *kind, &id)?.record.to_fields();
-            write_derived(conn, *kind, &id, &fields, false)?;
-        }
-    }
-    Ok(())
-}
-
-/// Appends one write to the change log, stamped with the next hybrid logical clock.
-pub(crate) fn log_change(
-    conn: &Connection,
-    ctx: &Ctx,
-    kind: Kind,
-    id: &str,
-    op: &str,
-    fields: &Map<String, Value>,
-) -> Result<()> {
-    log_change_json(conn, ctx, kind, id, op, fields, serde_json::to_string(fields)?)
-}
-
-/// [`log_change`] with the entry's fields already written as JSON.
-fn log_change_json(
-    conn: &Connection,
-    ctx: &Ctx,
-    kind: Kind,
-    id: &str,
-    op: &str,
-    fields: &Map<String, Value>,
-    json: String,
-) -> Result<()> {
-    let hlc = next_hlc(conn, ctx)?;
-    // Per-field versions for folder sync, and what this write replaced.
-    let prev = super::sync_apply::log_local_clocks(conn, ctx, kind, id, op, &hlc, fields)?;
-    conn.prepare_cached(
-        "INSERT INTO changes (hlc, device_id, author, kind, record_id, op, fields, prev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![hlc, ctx.device_id, ctx.user_id, kind.as_str(), id, op, json, prev])?;
-    Ok(())
-}
-
-/// Hybrid logical clock: `max(wall clock, last)` in ms, plus a counter for
-/// writes in the same ms, plus the device id as tie-break. Sortable as text.
-fn next_hlc(conn: &Connection, ctx: &Ctx) -> Result<String> {
-    let last: Option<(i64, i64)> = conn
-        .prepare_cached("SELECT hlc_ms, hlc_counter FROM clock WHERE id = 1")?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
-        .optional()?;
-    let (last_ms, last_counter) = last.unwrap_or((0, 0));
-    let (ms, counter) = if ctx.now_ms > last_ms { (ctx.now_ms, 0) } else { (last_ms, last_counter + 1) };
-    conn.prepare_cached("INSERT INTO clock (id, hlc_ms, hlc_counter) VALUES (1, ?1, ?2) ON CONFLICT(id) DO UPDATE SET hlc_ms = ?1, hlc_counter = ?2")?
-        .execute(params![ms, counter])?;
-    Ok(format_hlc(ms, counter, &ctx.device_id))
-}
-
-pub fn format_hlc(ms: i64, counter: i64, device: &str) -> String {
-    format!("{ms:015}-{counter:06}-{device}")
 }
 
 /// Kind-specific consequences of a write, inside the same transaction.

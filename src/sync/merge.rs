@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::hlc;
+use crate::model::Kind;
 
 /// The trash state, merged like a field.
 pub const DELETED: &str = "_deleted";
@@ -343,6 +344,47 @@ pub fn plan(state: Option<&RecordState>, change: &Change) -> ChangePlan {
 
 fn plan_version(clocks: &Clocks, field: &str) -> String {
     clocks.version(field).to_string()
+}
+
+/// A value that lost to a concurrent write, kept for the user.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct SyncConflict {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: Kind,
+    pub record_id: String,
+    pub display_name: String,
+    /// The field, e.g. `phone` (for `edited_while_deleted`: the edited field).
+    pub field: String,
+    pub reason: ConflictReason,
+    /// The value that is in the record now.
+    #[ts(type = "unknown")]
+    pub kept_value: Value,
+    pub kept_device: String,
+    pub kept_author: Option<String>,
+    #[ts(type = "number")]
+    pub kept_at: i64,
+    /// The value that lost (for `edited_while_deleted`: the edit, which is
+    /// in the trashed record and comes back when it is restored).
+    #[ts(type = "unknown")]
+    pub other_value: Value,
+    pub other_device: String,
+    pub other_author: Option<String>,
+    #[ts(type = "number")]
+    pub other_at: i64,
+    pub other_version: String,
+    #[ts(type = "number")]
+    pub detected_at: i64,
+}
+
+/// How the user settles a conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictChoice {
+    /// Keep the value the record has now (for a delete: keep it deleted).
+    Current,
+    /// Take the other value (for a delete: restore the record with the edit).
+    Other,
 }
 
 #[cfg(test)]
