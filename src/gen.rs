@@ -19,6 +19,7 @@ use serde_json::{json, Map, Value};
 
 use crate::error::ApiError;
 use crate::model::{self, Kind};
+use crate::normalize::corporate_check_digit;
 use crate::store::{Ctx, Store};
 
 #[derive(Debug, Clone)]
@@ -1093,24 +1094,6 @@ fn on_weekday(d: NaiveDate) -> NaiveDate {
         Weekday::Sun => d - Duration::days(2),
         _ => d,
     }
-}
-
-/// The check digit of a 12-digit 法人番号 base.
-fn corporate_check_digit(base: &str) -> u32 {
-    let sum: u32 = base
-        .bytes()
-        .rev()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = u32::from(b - b'0');
-            if i % 2 == 0 {
-                d
-            } else {
-                d * 2
-            }
-        })
-        .sum();
-    9 - sum % 9
 }
 
 fn gcd(a: u64, b: u64) -> u64 {
