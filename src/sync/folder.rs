@@ -5,31 +5,9 @@
 
 use std::collections::BTreeMap;
 
-/// What can go wrong with the folder.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FolderError {
-    NotFound,
-    /// `create` of a name that exists.
-    AlreadyExists,
-    /// No permission to write (read-only share, permissions).
-    ReadOnly,
-    /// The disk or the quota is full.
-    Full,
-    /// Anything else (offline share, network), in words.
-    Other(String),
-}
-
-impl std::fmt::Display for FolderError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FolderError::NotFound => write!(f, "not found"),
-            FolderError::AlreadyExists => write!(f, "already exists"),
-            FolderError::ReadOnly => write!(f, "the folder is read-only"),
-            FolderError::Full => write!(f, "the disk is full"),
-            FolderError::Other(s) => write!(f, "{s}"),
-        }
-    }
-}
+/// What can go wrong with the folder: one type, shared with the storage
+/// crate (`daifuku-folder`) through `daifuku-folder-types`.
+pub use daifuku_folder_types::FolderError;
 
 /// A place to share files: a local or network folder, a cloud-drive folder,
 /// or an object store bucket.

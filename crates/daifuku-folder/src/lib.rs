@@ -13,8 +13,8 @@
 //!
 //! The crate does not depend on the Daifuku core (the core's package owns
 //! the CLI, which uses this crate): front ends wrap [`ObjectFolder`] in a
-//! newtype implementing `daifuku::sync::SyncFolder`, mapping [`Error`] one to
-//! one onto `daifuku::sync::FolderError`.
+//! newtype implementing `daifuku::sync::SyncFolder`; both speak the one
+//! [`FolderError`] of `daifuku-folder-types`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,27 +26,8 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path as ObjectPath;
 use object_store::{ObjectStore, PutMode, PutOptions, PutPayload};
 
-/// What can go wrong (the same cases as the core's `FolderError`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FolderError {
-    NotFound,
-    AlreadyExists,
-    ReadOnly,
-    Full,
-    Other(String),
-}
-
-impl std::fmt::Display for FolderError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FolderError::NotFound => write!(f, "not found"),
-            FolderError::AlreadyExists => write!(f, "already exists"),
-            FolderError::ReadOnly => write!(f, "read-only"),
-            FolderError::Full => write!(f, "disk full"),
-            FolderError::Other(s) => write!(f, "{s}"),
-        }
-    }
-}
+/// What can go wrong: the one type the core's `SyncFolder` speaks too.
+pub use daifuku_folder_types::FolderError;
 
 /// How to reach an S3-compatible bucket.
 #[derive(Debug, Clone, Default)]
