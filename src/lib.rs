@@ -5,6 +5,7 @@
 //! the acting user/device in a [`store::Ctx`].
 
 pub mod api;
+pub mod codes;
 pub mod error;
 pub mod export;
 pub mod gen;

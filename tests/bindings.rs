@@ -27,6 +27,14 @@ fn export_to(dir: &Path) {
     Command::export_all(&cfg).unwrap();
     Response::export_all(&cfg).unwrap();
     daifuku::ApiError::export_all(&cfg).unwrap();
+    use daifuku::codes;
+    let unions = [
+        ("MessageCode", "Every code the UI words (errors, warnings, sync issues): src/codes.rs.", codes::MESSAGE_CODES),
+        ("MatchReason", "The natural keys an import row can match by: src/codes.rs.", codes::MATCH_REASONS),
+    ];
+    for (name, doc, list) in unions {
+        std::fs::write(dir.join(format!("{name}.ts")), codes::ts_union(name, doc, list)).unwrap();
+    }
 }
 
 #[test]

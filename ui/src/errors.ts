@@ -2,9 +2,21 @@
 // `code`, never on the English `message`, which is only the fallback.
 
 import type { ApiError } from './bindings/ApiError';
+import type { MatchReason } from './bindings/MatchReason';
+import type { MessageCode } from './bindings/MessageCode';
 import type { Lang } from './i18n';
 
-const MESSAGES: Record<string, { ja: string; en: string }> = {
+type Text = { ja: string; en: string };
+
+/** Codes only the UI makes (no answer from the app). */
+type UiCode = 'network' | 'bad_response';
+
+/**
+ * The one catalog: every code the core, the hosts and the CLI return or
+ * report (src/codes.rs → bindings/MessageCode.ts) in Japanese and English.
+ * Typed as a Record of every code, so a code without its texts fails the build.
+ */
+const MESSAGES: Record<MessageCode | UiCode, Text> = {
   required: { ja: '必須項目です', en: 'This field is required' },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_corporate_number: {
@@ -144,12 +156,175 @@ const MESSAGES: Record<string, { ja: string; en: string }> = {
     ja: 'Shift_JISにない文字を〓にしました(UTF-8で書き出せばそのまま残ります)。該当する文字',
     en: 'Characters Shift_JIS cannot hold were written as 〓 (export as UTF-8 to keep them). Characters',
   },
+  // Sync problems (ApiError and SyncIssue codes), in words a salesperson can act on.
+  sync_not_configured: {
+    ja: '同期はまだ設定されていません。共有フォルダーを選んでください。',
+    en: 'Sync is not set up yet: choose the shared folder.',
+  },
+  sync_folder_missing: {
+    ja: '同期フォルダーが見つかりません。共有ドライブ(NAS)がつながっているか、Dropbox・OneDrive などのアプリが動いているか確認してください。',
+    en: 'The sync folder cannot be found. Check that the shared drive is connected, or that the cloud drive app is running.',
+  },
+  sync_folder_unreachable: {
+    ja: '同期フォルダーを開けません。ネットワークや共有ドライブの接続を確認してください。',
+    en: 'The sync folder cannot be opened. Check the network or the shared drive.',
+  },
+  sync_folder_read_only: {
+    ja: '同期フォルダーに書き込む権限がありません。フォルダーの管理者に書き込み権限を頼んでください。',
+    en: 'No permission to write to the sync folder. Ask whoever manages it for write access.',
+  },
+  sync_folder_error: {
+    ja: '同期フォルダーの準備ができませんでした。接続を確認して、もう一度お試しください。',
+    en: 'The sync folder could not be set up. Check the connection and try again.',
+  },
+  sync_passphrase_required: {
+    ja: 'この同期フォルダーは暗号化されています。合言葉(パスフレーズ)を入力してください。',
+    en: 'This sync folder is encrypted: enter the passphrase.',
+  },
+  sync_wrong_passphrase: {
+    ja: '合言葉(パスフレーズ)が違います。同期を設定した人に確認してください。',
+    en: 'The passphrase does not match. Check it with whoever set up sync.',
+  },
+  sync_folder_not_encrypted: {
+    ja: 'このフォルダーにはすでに暗号化されていないデータがあるため、合言葉を付けられません。空のフォルダーを選ぶか、合言葉なしで同期してください。',
+    en: 'This folder already holds unencrypted data: choose an empty folder for encryption, or sync without a passphrase.',
+  },
+  sync_waiting: {
+    ja: '同期フォルダーの設定ファイルがまだコピー中です。少し待ってからもう一度お試しください。',
+    en: 'The folder’s settings are still being copied; try again shortly.',
+  },
+  sync_format_newer: {
+    ja: 'この同期フォルダーは新しいバージョンの大福帳で書かれています。このパソコンの大福帳を更新してください。データは失われません。',
+    en: 'A newer Daifuku wrote this sync folder. Please update Daifuku on this computer; nothing is lost.',
+  },
+  sync_device_clash: {
+    ja: 'このデータベースのコピー(バックアップなど)が同じフォルダーで同期されています。最新のものに戻すか、新しい端末として始めてください。',
+    en: 'A copy of this database (a backup?) synced in this folder. Restore the newest copy, or start as a new device.',
+  },
+  sync_folder_change: {
+    ja: 'このパソコンはすでに別のフォルダーで同期しています。別のフォルダーへの引っ越しにはまだ対応していません(全員がやり直す必要があります)。',
+    en: 'This computer already syncs through another folder; moving to a different folder is not supported yet.',
+  },
+  sync_bad_device_id: {
+    ja: 'この端末の ID は同期に使えません。',
+    en: 'This device id cannot be used for sync.',
+  },
+  not_available: {
+    ja: 'この機能はデスクトップアプリ(または daifuku serve)でのみ使えます。',
+    en: 'This works in the desktop app (or daifuku serve) only.',
+  },
+  folder_read_only: {
+    ja: '同期フォルダーが読み取り専用です。変更はこのパソコンに残り、書き込めるようになったら送ります。',
+    en: 'The sync folder is read-only. Your changes stay here and are sent later.',
+  },
+  folder_full: {
+    ja: 'ディスク(またはクラウドの容量)がいっぱいです。空きを作ってください。変更はこのパソコンに残り、あとで送ります。',
+    en: 'The disk or cloud storage is full. Free some space; your changes are sent later.',
+  },
+  file_unreadable: {
+    ja: '読めないファイルがあります。次の同期でもう一度読みます。',
+    en: 'A file could not be read; it is retried next time.',
+  },
+  file_incomplete: {
+    ja: 'コピー途中か壊れたファイルがあります。同期サービスがコピーを終えたら読み込みます。',
+    en: 'A file is incomplete or damaged (probably still being copied); it is retried.',
+  },
+  file_locked: {
+    ja: '別の合言葉で暗号化されたファイルがあります。',
+    en: 'A file is encrypted with a passphrase this device does not have.',
+  },
+  own_file_unreadable: {
+    ja: 'このパソコンが前回書いたファイルがまだ読めません。読めるようになるまで送信を待ちます。',
+    en: 'This computer’s last file cannot be read yet; sending waits.',
+  },
+  changes_skipped: {
+    ja: 'このバージョンでは扱えない変更があります。大福帳を更新してください。',
+    en: 'Some changes are from a newer app; please update Daifuku.',
+  },
+  clock_ahead: {
+    ja: 'ほかのパソコンの時計が進んでいます。その端末の日付と時刻を正しく設定してください(編集は取り込まれています)。',
+    en: 'Another computer’s clock is ahead; please set its date and time (its edits are merged).',
+  },
+  folder_error: {
+    ja: '同期フォルダーの読み書きに失敗しました。接続を確認してください。データは失われず、次の同期でもう一度試します。',
+    en: 'The sync folder could not be read or written. Check the connection; nothing is lost and the next sync tries again.',
+  },
+  sync_bad_kdf: {
+    ja: '同期フォルダーの暗号化の設定が読めません。フォルダーを設定した人に確認してください。',
+    en: 'The sync folder’s encryption settings cannot be read. Check with whoever set up the folder.',
+  },
+  restoring: {
+    ja: 'バックアップから復元しています。終わるまでお待ちください',
+    en: 'Restoring from a backup; wait until it finishes',
+  },
+  // Import: the file, its columns and its rows
+  file: { ja: 'ファイル全体についての注意', en: 'About the whole file' },
+  invalid_csv: {
+    ja: 'CSVとして読めません。Excelで開いて「CSV(コンマ区切り)」で保存し直してから取り込んでください',
+    en: 'Not readable as CSV. Open it in Excel, save it as "CSV (comma delimited)" and import it again',
+  },
+  invalid_excel: {
+    ja: 'Excelファイルとして読めません。ファイルが壊れていないか、パスワードがかかっていないか確かめてください',
+    en: 'Not readable as an Excel file. Check that it is not damaged or password-protected',
+  },
+  unknown_sheet: { ja: 'そのシートはこのファイルにありません。シート名を選び直してください', en: 'The file has no such sheet; choose another one' },
+  invalid_delimiter: { ja: '区切り文字は1文字で指定してください(例: , やタブ)', en: 'The delimiter must be one character (e.g. , or tab)' },
+  invalid_header_row: { ja: '見出しの行の番号が正しくありません。ファイルの行数以内で指定してください', en: 'The header row number is not a row of the file' },
+  invalid_mapping: { ja: '列の対応付けの指定が読めません', en: 'The column mapping cannot be read' },
+  unknown_column: { ja: 'ファイルにない列が対応付けに指定されています', en: 'The mapping names a column the file does not have' },
+  unknown_target: { ja: 'この種類のデータにない項目が対応付けに指定されています', en: 'The mapping names a field this kind of record does not have' },
+  not_importable: { ja: 'この種類のデータは取り込めません', en: 'This kind of record cannot be imported' },
+  unmapped_column: { ja: 'この列は取り込みません(取り込むには項目を選んでください)', en: 'This column is not imported (choose a field to import it)' },
+  required_unmapped: {
+    ja: '必須項目に対応する列がありません。このままではすべての行がエラーになります',
+    en: 'No column fills a required field; every row would fail',
+  },
+  unknown_company: {
+    ja: '該当する会社がありません。会社名か顧客コードを確かめてください',
+    en: 'No such company. Check the company name or customer code',
+  },
+  conflicting_match: {
+    ja: 'この行は既存の別々のデータに一致します(例: コードはA社、メールはB社)。どちらか一方に直してください',
+    en: 'This row matches two different existing records (e.g. the code one, the e-mail another); correct one of them',
+  },
+  // Export, files and paths
+  unsupported_format: { ja: 'この形式では書き出せません', en: 'This format cannot be exported' },
+  unsupported_encoding: { ja: 'この文字コードでは書き出せません', en: 'This encoding cannot be used for the export' },
+  unsupported_kind: { ja: 'この種類のデータには使えません', en: 'Not available for this kind of record' },
+  xlsx: { ja: 'Excelファイルを作れませんでした', en: 'The Excel file could not be made' },
+  invalid_path: { ja: 'その場所には保存できません。別のフォルダーを選んでください', en: 'Cannot save there; choose another folder' },
+  io: {
+    ja: 'ファイルの読み書きに失敗しました。場所、空き容量、書き込み権限を確かめてください',
+    en: 'Reading or writing a file failed. Check the place, the free space and the permissions',
+  },
+  use_attach_file: { ja: '添付ファイルは「ファイルを添付」から追加してください', en: 'Add attachments with "Attach file"' },
+  confirmation_required: {
+    ja: '取り消せない操作のため確認が必要です。内容を確かめてから実行してください',
+    en: 'This cannot be undone, so it needs a confirmation; check and run it again',
+  },
+  bad_filter: { ja: '絞り込みの条件が正しくありません', en: 'The filter is not valid' },
+  // The app itself
+  database: {
+    ja: 'データベースでエラーが起きました。もう一度お試しください。続くときは問い合わせ用情報を添えてご連絡ください',
+    en: 'A database error occurred; try again. If it persists, contact support with the support information',
+  },
+  migration: {
+    ja: 'データベースを新しい形式に更新できませんでした。データは変更していません。アプリを再起動してください',
+    en: 'The database could not be upgraded; nothing was changed. Restart the app',
+  },
+  internal: {
+    ja: 'アプリ内部のエラーです。もう一度お試しください。続くときはアプリを再起動してください',
+    en: 'An internal error occurred; try again. If it persists, restart the app',
+  },
+  forbidden: { ja: 'この接続は許可されていません', en: 'This connection is not allowed' },
+  usage: { ja: 'コマンドの指定が正しくありません(--help で使い方を表示します)', en: 'The command is not used correctly (see --help)' },
+  bad_response: { ja: 'アプリからの応答が正しくありません。再読み込みしてください', en: 'Unexpected answer from the app; reload' },
   more_warnings: { ja: 'ほかにも同じような注意があります。件数', en: 'More warnings like these. Count' },
 };
 
 /** The message for one error code, localized; `fallback` (the core's English message) when the code is unknown. */
 export function errorMessage(code: string, lang: Lang, fallback?: string): string {
-  const m = MESSAGES[code];
+  const m = (MESSAGES as Record<string, Text | undefined>)[code];
   if (m) return m[lang];
   return fallback || code;
 }
@@ -175,4 +350,24 @@ export function describeError(e: ApiError, lang: Lang): string {
   // The value the error is about (a line number, a maximum…) rides on its first detail of the same code.
   const detail = e.details?.find((d) => d.code === e.code)?.detail;
   return fieldErrorText({ code: e.code, message: e.message, detail }, lang);
+}
+
+/** The natural keys an import row matches an existing record by (src/codes.rs → bindings/MatchReason.ts). */
+const MATCH_REASONS: Record<MatchReason, Text> = {
+  id: { ja: 'IDが一致', en: 'same id' },
+  code: { ja: '顧客コードが一致', en: 'same customer code' },
+  corporate_number: { ja: '法人番号が一致', en: 'same corporate number' },
+  email: { ja: 'メールアドレスが一致', en: 'same e-mail address' },
+  name: { ja: '名前が一致', en: 'same name' },
+  'name+phone': { ja: '名前と電話番号が一致', en: 'same name and phone number' },
+  'name+postal': { ja: '名前と郵便番号が一致', en: 'same name and postal code' },
+  'name+company': { ja: '同じ会社の同じ名前', en: 'same name at the same company' },
+  'company+date': { ja: '会社・日時・件名が一致', en: 'same company, date and subject' },
+  'company+product+date': { ja: '会社・商品・契約日が一致', en: 'same company, product and contract date' },
+};
+
+/** Why an import row matched an existing record, in the user's words. */
+export function matchReason(by: string, lang: Lang): string {
+  const m = (MATCH_REASONS as Record<string, Text | undefined>)[by];
+  return m ? m[lang] : by;
 }

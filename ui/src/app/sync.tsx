@@ -58,51 +58,10 @@ export async function resolveConflict(id: number, choice: 'current' | 'other'): 
 
 // ---- words ---------------------------------------------------------------------
 
-/** Sync problems (ApiError and SyncIssue codes) in words a salesperson can act on. */
-const SYNC_WORDS: Record<string, [string, string]> = {
-  sync_not_configured: ['同期はまだ設定されていません。共有フォルダーを選んでください。', 'Sync is not set up yet: choose the shared folder.'],
-  sync_folder_missing: [
-    '同期フォルダーが見つかりません。共有ドライブ(NAS)がつながっているか、Dropbox・OneDrive などのアプリが動いているか確認してください。',
-    'The sync folder cannot be found. Check that the shared drive is connected, or that the cloud drive app is running.',
-  ],
-  sync_folder_unreachable: ['同期フォルダーを開けません。ネットワークや共有ドライブの接続を確認してください。', 'The sync folder cannot be opened. Check the network or the shared drive.'],
-  sync_folder_read_only: ['同期フォルダーに書き込む権限がありません。フォルダーの管理者に書き込み権限を頼んでください。', 'No permission to write to the sync folder. Ask whoever manages it for write access.'],
-  sync_folder_error: ['同期フォルダーの準備ができませんでした。接続を確認して、もう一度お試しください。', 'The sync folder could not be set up. Check the connection and try again.'],
-  sync_passphrase_required: ['この同期フォルダーは暗号化されています。合言葉(パスフレーズ)を入力してください。', 'This sync folder is encrypted: enter the passphrase.'],
-  sync_wrong_passphrase: ['合言葉(パスフレーズ)が違います。同期を設定した人に確認してください。', 'The passphrase does not match. Check it with whoever set up sync.'],
-  sync_folder_not_encrypted: [
-    'このフォルダーにはすでに暗号化されていないデータがあるため、合言葉を付けられません。空のフォルダーを選ぶか、合言葉なしで同期してください。',
-    'This folder already holds unencrypted data: choose an empty folder for encryption, or sync without a passphrase.',
-  ],
-  sync_waiting: ['同期フォルダーの設定ファイルがまだコピー中です。少し待ってからもう一度お試しください。', 'The folder’s settings are still being copied; try again shortly.'],
-  sync_format_newer: [
-    'この同期フォルダーは新しいバージョンの大福帳で書かれています。このパソコンの大福帳を更新してください。データは失われません。',
-    'A newer Daifuku wrote this sync folder. Please update Daifuku on this computer; nothing is lost.',
-  ],
-  sync_device_clash: [
-    'このデータベースのコピー(バックアップなど)が同じフォルダーで同期されています。最新のものに戻すか、新しい端末として始めてください。',
-    'A copy of this database (a backup?) synced in this folder. Restore the newest copy, or start as a new device.',
-  ],
-  sync_folder_change: [
-    'このパソコンはすでに別のフォルダーで同期しています。別のフォルダーへの引っ越しにはまだ対応していません(全員がやり直す必要があります)。',
-    'This computer already syncs through another folder; moving to a different folder is not supported yet.',
-  ],
-  sync_bad_device_id: ['この端末の ID は同期に使えません。', 'This device id cannot be used for sync.'],
-  not_available: ['同期はデスクトップアプリ(または daifuku serve)でのみ動きます。', 'Sync runs in the desktop app (or daifuku serve) only.'],
-  folder_read_only: ['同期フォルダーが読み取り専用です。変更はこのパソコンに残り、書き込めるようになったら送ります。', 'The sync folder is read-only. Your changes stay here and are sent later.'],
-  folder_full: ['ディスク(またはクラウドの容量)がいっぱいです。空きを作ってください。変更はこのパソコンに残り、あとで送ります。', 'The disk or cloud storage is full. Free some space; your changes are sent later.'],
-  file_unreadable: ['読めないファイルがあります。次の同期でもう一度読みます。', 'A file could not be read; it is retried next time.'],
-  file_incomplete: ['コピー途中か壊れたファイルがあります。同期サービスがコピーを終えたら読み込みます。', 'A file is incomplete or damaged (probably still being copied); it is retried.'],
-  file_locked: ['別の合言葉で暗号化されたファイルがあります。', 'A file is encrypted with a passphrase this device does not have.'],
-  own_file_unreadable: ['このパソコンが前回書いたファイルがまだ読めません。読めるようになるまで送信を待ちます。', 'This computer’s last file cannot be read yet; sending waits.'],
-  changes_skipped: ['このバージョンでは扱えない変更があります。大福帳を更新してください。', 'Some changes are from a newer app; please update Daifuku.'],
-  clock_ahead: ['ほかのパソコンの時計が進んでいます。その端末の日付と時刻を正しく設定してください(編集は取り込まれています)。', 'Another computer’s clock is ahead; please set its date and time (its edits are merged).'],
-};
 
-/** A sync error or issue code in words. */
+
+/** A sync error or issue code in words (the one catalog, ui/src/errors.ts). */
 export function syncWords(code: string, lang: Lang, fallback?: string): string {
-  const w = SYNC_WORDS[code];
-  if (w) return lang === 'ja' ? w[0] : w[1];
   return errorMessage(code, lang, fallback);
 }
 

@@ -12,7 +12,7 @@ import type { RowPlan } from '../bindings/RowPlan';
 import type { TextEncoding } from '../bindings/TextEncoding';
 import { useAppData, useToast } from '../app/data';
 import { href } from '../app/router';
-import { describeError, fieldErrorText } from '../errors';
+import { describeError, fieldErrorText, matchReason } from '../errors';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 
@@ -497,7 +497,7 @@ function RowLine({ r, kind, fieldLabel }: { r: RowPlan; kind: api.Kind; fieldLab
         {r.same_as_row != null && <div className="muted">{t('imp_same_as_row', { n: r.same_as_row })}</div>}
         {r.target_id && r.matched_by && (
           <div className="muted">
-            {t('imp_matches_db')} ({r.matched_by})
+            {t('imp_matches_db')} ({matchReason(r.matched_by, lang)})
           </div>
         )}
         {r.new_company && <div className="muted">{t('imp_new_company', { name: r.new_company.name })}</div>}
