@@ -3,7 +3,7 @@
 //! extensions, ranges, `代表:` / `TEL` / `FAX` labels, two numbers in one cell,
 //! full-width digits, and numbers that cannot exist.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -9,7 +9,7 @@
 //! panic and never give undecodable text; good cards and rows keep their
 //! exact values whatever broken ones are next to them.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

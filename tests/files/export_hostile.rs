@@ -4,7 +4,7 @@
 //! and its relatives and list what they cannot hold; fields have sizes, and
 //! a huge value is refused through the API, the CLI and an import row.
 
-mod common;
+use crate::common;
 
 use std::io::Cursor;
 use std::path::Path;
