@@ -263,6 +263,9 @@ pub enum Command {
         #[ts(optional)]
         dir: Option<String>,
     },
+    /// What the About screen (バージョン情報) shows: the app's version, the
+    /// schema version, the database file and its size, and record counts.
+    AppInfo,
 }
 
 /// What a command returns.
@@ -297,6 +300,7 @@ pub enum Response {
     Attachments(Vec<crate::store::AttachmentItem>),
     AttachmentData(crate::store::AttachmentData),
     BackupSettings(crate::store::BackupSettings),
+    AppInfo(AppInfo),
 }
 
 /// Per-database settings.
@@ -419,6 +423,56 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         Command::SetBackupSettings { enabled, keep, dir } => {
             Response::BackupSettings(store.set_backup_settings(enabled, keep, dir.as_deref())?)
         }
+        Command::AppInfo => Response::AppInfo(app_info(store)?),
+    })
+}
+
+/// The app's version and what the database holds, for the About screen and
+/// the 問い合わせ用情報 a user sends when asking for help. Counts only: no
+/// record's content.
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct AppInfo {
+    /// The core's version (`Cargo.toml`), the app's version.
+    pub version: String,
+    #[ts(type = "number")]
+    pub schema_version: i64,
+    /// The database file (`None` in memory).
+    pub database_path: Option<String>,
+    /// The database file's size in bytes, with its write-ahead log
+    /// (`-wal`) where one exists (`None` in memory).
+    #[ts(type = "number | null")]
+    pub database_bytes: Option<u64>,
+    /// Live records of each kind (the trash not counted), every kind listed.
+    pub counts: Vec<KindCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+pub struct KindCount {
+    pub kind: Kind,
+    pub count: u32,
+}
+
+fn app_info(store: &Store) -> Result<AppInfo> {
+    let path = store.path();
+    // Only the database file the core was given (and its WAL beside it).
+    let database_bytes = path.as_ref().map(|p| {
+        let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+        let mut wal = p.clone().into_os_string();
+        wal.push("-wal");
+        size(p) + size(std::path::Path::new(&wal))
+    });
+    let mut counts = Vec::new();
+    for kind in Kind::ALL {
+        // An unfiltered list reads its total from `live_counts`: no scan.
+        let page = store.list(*kind, &ListQuery { limit: Some(1), ..Default::default() })?;
+        counts.push(KindCount { kind: *kind, count: page.total.unwrap_or(0) });
+    }
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        schema_version: store.schema_version()?,
+        database_path: path.map(|p| p.display().to_string()),
+        database_bytes,
+        counts,
     })
 }
 

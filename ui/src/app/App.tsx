@@ -1,8 +1,11 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import * as api from '../api';
 import { CommandPalette } from '../components/CommandPalette';
+import { isHelpKey, ShortcutsDialog } from '../components/Shortcuts';
 import { loadPrefs, PrefsContext, savePrefs, useI18n, type DictKey, type Prefs } from '../i18n';
 import { CompaniesScreen, ContactsScreen } from '../screens/Lists';
 import { HomeScreen } from '../screens/Home';
+import { NotFound } from '../screens/NotFound';
 import { SyncIndicator, SyncProvider } from './sync';
 import { useAppData } from './data';
 import { runNewShortcut, useRoute } from './router';
@@ -21,6 +24,7 @@ const TrashScreen = lazy(() => import('../screens/Trash').then((m) => ({ default
 const DuplicatesScreen = lazy(() => import('../screens/Duplicates').then((m) => ({ default: m.DuplicatesScreen })));
 const ActivitiesScreen = lazy(() => import('../screens/Activities').then((m) => ({ default: m.ActivitiesScreen })));
 const SyncScreen = lazy(() => import('../screens/Sync').then((m) => ({ default: m.SyncScreen })));
+const AboutScreen = lazy(() => import('../screens/About').then((m) => ({ default: m.AboutScreen })));
 
 interface NavItem {
   route: string;
@@ -40,7 +44,7 @@ const NAV: NavItem[] = [
   { route: 'duplicates', key: 'nav_duplicates', icon: '🔗', match: ['duplicates'] },
   { route: 'trash', key: 'nav_trash', icon: '🗑️', match: ['trash'] },
   { route: 'sync', key: 'nav_sync', icon: '🔄', match: ['sync'] },
-  { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings'] },
+  { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings', 'about'] },
 ];
 
 export function PrefsProvider({ children }: { children: ReactNode }) {
@@ -59,6 +63,29 @@ export function PrefsProvider({ children }: { children: ReactNode }) {
   return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>;
 }
 
+/**
+ * A record's page, or the not-found page when the record does not exist
+ * (an old link, a record deleted for good, one not synced here yet).
+ */
+export function RecordGate({ kind, id, children }: { kind: api.Kind; id: string; children: ReactNode }) {
+  const [state, setState] = useState<'checking' | 'ok' | 'missing'>('checking');
+  useEffect(() => {
+    let alive = true;
+    setState('checking');
+    api.get(kind, id).then(
+      () => alive && setState('ok'),
+      // Other errors are the page's to show.
+      (e) => alive && setState(api.toApiError(e).code === 'not_found' ? 'missing' : 'ok'),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [kind, id]);
+  if (state === 'checking') return <div className="loading" aria-busy="true" />;
+  if (state === 'missing') return <NotFound record />;
+  return <>{children}</>;
+}
+
 function Screen() {
   const route = useRoute();
   switch (route.name) {
@@ -68,15 +95,35 @@ function Screen() {
     case 'companies':
       return <CompaniesScreen />;
     case 'company':
-      return route.id ? <CompanyPage key={route.id} id={route.id} tab={route.params.get('tab') ?? 'overview'} /> : null;
+      return route.id ? (
+        <RecordGate key={route.id} kind="company" id={route.id}>
+          <CompanyPage id={route.id} tab={route.params.get('tab') ?? 'overview'} />
+        </RecordGate>
+      ) : (
+        <NotFound />
+      );
     case 'contacts':
       return <ContactsScreen />;
     case 'contact':
-      return route.id ? <ContactPage key={route.id} id={route.id} tab={route.params.get('tab') ?? 'overview'} /> : null;
+      return route.id ? (
+        <RecordGate key={route.id} kind="contact" id={route.id}>
+          <ContactPage id={route.id} tab={route.params.get('tab') ?? 'overview'} />
+        </RecordGate>
+      ) : (
+        <NotFound />
+      );
     case 'activities':
       return <ActivitiesScreen />;
-    case 'activity':
-      return <ActivityEditor key={`${route.id}?${route.params.toString()}`} id={route.id === 'new' ? undefined : route.id} params={route.params} />;
+    case 'activity': {
+      const editor = <ActivityEditor key={`${route.id}?${route.params.toString()}`} id={route.id === 'new' ? undefined : route.id} params={route.params} />;
+      return route.id && route.id !== 'new' ? (
+        <RecordGate key={route.id} kind="activity" id={route.id}>
+          {editor}
+        </RecordGate>
+      ) : (
+        editor
+      );
+    }
     case 'deals':
       return <DealsScreen />;
     case 'products':
@@ -93,8 +140,10 @@ function Screen() {
       return <ImportScreen initialKind={route.params.get('kind') ?? undefined} />;
     case 'sync':
       return <SyncScreen />;
+    case 'about':
+      return <AboutScreen />;
     default:
-      return <p className="empty">404</p>;
+      return <NotFound />;
   }
 }
 
@@ -103,6 +152,7 @@ export function App() {
   const route = useRoute();
   const { settings, users } = useAppData();
   const [palette, setPalette] = useState<string | null>(null);
+  const [shortcuts, setShortcuts] = useState(false);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -113,6 +163,11 @@ export function App() {
       } else if (mod && (e.key === 'n' || e.key === 'N')) {
         if (document.querySelector('[role=dialog]')) return;
         if (runNewShortcut()) e.preventDefault();
+      } else if (isHelpKey(e)) {
+        // `?` in a text box is text; with another dialog open, that dialog has the keys.
+        if (document.querySelector('[role=dialog]:not([data-testid=shortcuts])')) return;
+        e.preventDefault();
+        setShortcuts((s) => !s);
       }
     };
     window.addEventListener('keydown', onKey);
@@ -158,13 +213,33 @@ export function App() {
       </aside>
       <div className="main">
         <header className="topbar">
-          <button type="button" className="searchbox" onClick={() => setPalette('')} data-testid="search-open">
+          <button
+            type="button"
+            className="searchbox"
+            onClick={() => setPalette('')}
+            data-testid="search-open"
+            title={`${t('search_placeholder')} (Ctrl+K)`}
+            aria-label={t('search_placeholder')}
+            aria-keyshortcuts="Control+K Meta+K"
+          >
             <span className="searchbox-icon" aria-hidden>🔍</span>
             <span className="searchbox-text">{t('search_placeholder')}</span>
             <kbd>Ctrl</kbd>
             <kbd>K</kbd>
           </button>
-          <span className="topbar-hint">{t('shortcuts')}</span>
+          <button
+            type="button"
+            className="topbar-hint btn-link"
+            onClick={() => setShortcuts(true)}
+            title={t('keys_open')}
+            aria-keyshortcuts="?"
+            data-testid="shortcuts-open"
+          >
+            {t('shortcuts')}
+          </button>
+          <button type="button" className="btn-icon topbar-help" onClick={() => setShortcuts(true)} title={t('keys_open')} aria-label={t('keys_open')} data-testid="help-open">
+            ?
+          </button>
         </header>
         <main className="content" id="content">
           <Suspense fallback={<div className="loading" aria-busy="true" />}>
@@ -173,6 +248,7 @@ export function App() {
         </main>
       </div>
       {palette != null && <CommandPalette initial={palette} onClose={() => setPalette(null)} />}
+      {shortcuts && <ShortcutsDialog onClose={() => setShortcuts(false)} />}
     </div>
     </SyncProvider>
   );

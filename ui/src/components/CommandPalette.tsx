@@ -156,7 +156,7 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
             aria-controls="palette-results"
             aria-activedescendant={activeId}
           />
-          <kbd>Esc</kbd>
+          <kbd title={t('keys_close')}>Esc</kbd>
         </div>
         <ul className="palette-results" id="palette-results" role="listbox" ref={listRef} data-testid="palette-results" data-q={answered}>
           {!q.trim() && <li className="palette-hint">{t('search_type')}</li>}

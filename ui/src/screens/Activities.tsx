@@ -1,4 +1,6 @@
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import * as api from '../api';
+import { activityFilter, activitySearchIds, type ActivitySearch } from '../activitySearch';
 import type { Filter } from '../bindings/Filter';
 import { useMeta } from '../app/data';
 import { navigate, useNewShortcut } from '../app/router';
@@ -9,6 +11,34 @@ import { formatDateTime } from '../dates';
 import { useI18n } from '../i18n';
 import { useDebounced } from './Lists';
 
+/**
+ * The text box's filter: the activities the search finds by their own words or
+ * by their company's or contact's name (`activitySearchIds`). While a new
+ * search runs, the previous filter stays.
+ */
+export function useActivitySearch(text: string): { filter: Filter | null; capped: boolean } {
+  const q = text.trim();
+  const [found, setFound] = useState<(ActivitySearch & { q: string }) | null>(null);
+  useEffect(() => {
+    if (!q) {
+      setFound(null);
+      return;
+    }
+    let alive = true;
+    activitySearchIds(q).then(
+      (r) => alive && setFound({ ...r, q }),
+      () => alive && setFound({ ids: [], capped: false, q }),
+    );
+    return () => {
+      alive = false;
+    };
+  }, [q]);
+  return useMemo(() => {
+    if (!q || !found) return { filter: null, capped: false };
+    return { filter: activityFilter(found), capped: found.capped };
+  }, [q, found]);
+}
+
 export function ActivitiesScreen() {
   const { t, lang, wareki, enumLabel } = useI18n();
   const meta = useMeta('activity');
@@ -16,11 +46,13 @@ export function ActivitiesScreen() {
   const [q, setQ] = useState('');
   const [total, setTotal] = useState<number | null>(null);
   const dq = useDebounced(q);
+  const text = useActivitySearch(dq);
   const query = useMemo(() => {
     const filters: Filter[] = [];
     if (kind) filters.push({ field: 'kind', op: 'eq', value: kind });
-    return { filters, q: dq.trim() || undefined };
-  }, [kind, dq]);
+    if (text.filter) filters.push(text.filter);
+    return { filters };
+  }, [kind, text.filter]);
   useNewShortcut(useCallback(() => navigate('activity', 'new', { kind: kind || undefined }), [kind]));
   const L = (n: string) => {
     const f = meta?.fields.find((x) => x.name === n);
@@ -43,13 +75,21 @@ export function ActivitiesScreen() {
         </div>
         <div className="page-actions">
           <ListTransferTools kind="activity" query={query} />
-          <button className="btn btn-primary" onClick={() => navigate('activity', 'new')} data-testid="add-activity-global">
+          <button className="btn btn-primary" onClick={() => navigate('activity', 'new')} data-testid="add-activity-global" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             + {t('add_activity')}
           </button>
         </div>
       </div>
       <div className="filters">
-        <input className="filter-q" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t('filter_text')} />
+        <input
+          className="filter-q"
+          type="search"
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder={t('activity_filter_text')}
+          aria-label={t('activity_filter_text')}
+          data-testid="activity-filter-q"
+        />
         <div className="segmented">
           <button className={kind === '' ? 'on' : ''} onClick={() => setKind('')}>
             {t('all')}
@@ -62,6 +102,11 @@ export function ActivitiesScreen() {
             ))}
         </div>
       </div>
+      {text.capped && (
+        <p className="muted small list-capped" data-testid="list-search-capped">
+          {t('list_search_capped', { n: api.LIST_SEARCH_LIMIT })}
+        </p>
+      )}
       <VirtualList kind="activity" query={query} columns={columns} onOpen={(s) => navigate('activity', s.id)} onTotal={setTotal} testid="activity-list" />
     </div>
   );

@@ -136,6 +136,15 @@ export function SettingsScreen() {
           <p className="muted small">{t('imp_lead')}</p>
         </section>
         <BackupSection />
+        <section className="card card-span" data-testid="about-section">
+          <header className="card-head">
+            <h2>{t('about_title')}</h2>
+            <a className="btn btn-sm" href="#/about" data-testid="settings-about">
+              ℹ {t('about_open')}
+            </a>
+          </header>
+          <p className="muted small">{t('about_lead')}</p>
+        </section>
       </div>
       {(addingUser || editingUser) && (
         <RecordDialog
