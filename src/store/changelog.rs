@@ -144,10 +144,13 @@ pub(crate) fn supersede_delete_conflicts(conn: &Connection, id: &str) -> Result<
     Ok(())
 }
 
+/// A row of the change log: seq, hlc, device, author, kind, record id, op, fields.
+type LoggedChange = (i64, String, String, Option<String>, String, String, String, String);
+
 /// Fills `record_clocks` and `changes.prev` from the change log (migration
 /// 0005, for databases written before sync existed).
 pub(crate) fn rebuild_clocks(conn: &Connection) -> Result<()> {
-    let rows: Vec<(i64, String, String, Option<String>, String, String, String, String)> = conn
+    let rows: Vec<LoggedChange> = conn
         .prepare("SELECT seq, hlc, device_id, author, kind, record_id, op, fields FROM changes ORDER BY seq")?
         .query_map([], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))

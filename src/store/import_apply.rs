@@ -213,7 +213,7 @@ impl Store {
         let mut truncated = false;
         let mut error_rows: Vec<(u32, Vec<String>, String)> = Vec::new();
         for (i, (row_no, cells)) in data_rows(raw, &prepared).enumerate() {
-            if i % PROGRESS_EVERY == 0
+            if i.is_multiple_of(PROGRESS_EVERY)
                 && progress(Progress { phase: Phase::Plan, done: i as u64, total }) == Flow::Cancel
             {
                 return Err(cancelled());
@@ -472,7 +472,7 @@ fn write_plans(
         let mut user_ids: HashMap<String, String> = HashMap::new();
         let mut i = 0usize;
         while let Some(planned) = plans.next(tx) {
-            if i % PROGRESS_EVERY == 0
+            if i.is_multiple_of(PROGRESS_EVERY)
                 && progress(Progress { phase: Phase::Write, done: i as u64, total }) == Flow::Cancel
             {
                 return Err(cancelled());

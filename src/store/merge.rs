@@ -243,7 +243,7 @@ impl Store {
                             } else {
                                 v.clone()
                             };
-                            if !ids.contains(&v) && !(child == survivor_id && v.as_str() == Some(survivor_id)) {
+                            if !ids.contains(&v) && (child != survivor_id || v.as_str() != Some(survivor_id)) {
                                 ids.push(v);
                             }
                         }
