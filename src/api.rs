@@ -351,7 +351,9 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         }
         Command::UndoMerge { merge_id } => Response::Merge(store.undo_merge(ctx, &merge_id)?),
         Command::Merges { limit } => Response::Merges(store.merges(limit.unwrap_or(50))?),
-        Command::SuggestReading { text } => Response::Reading(crate::reading::suggest(&text)?),
+        cmd @ (Command::SuggestReading { .. } | Command::SaveFile { .. }) => {
+            execute_without_store(cmd).unwrap_or_else(|_| Err(crate::ApiError::new("internal", "not a storeless command")))?
+        }
         Command::SyncStatus => Response::SyncStatus(store.sync_status()?),
         Command::SyncConflicts { limit } => Response::SyncConflicts(store.sync_conflicts(limit.unwrap_or(100))?),
         Command::ResolveConflict { id, choice } => Response::ConflictResolved(store.resolve_conflict(ctx, id, choice)?),
@@ -406,9 +408,6 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
                 "not_available",
                 "background imports run in the desktop app or `daifuku serve` only; use import_apply",
             ))
-        }
-        Command::SaveFile { path, file } => {
-            Response::Exported(crate::export::Exported { file, rows: 0, warnings: vec![] }.deliver(Some(&path))?)
         }
         Command::AttachFile { owner_kind, owner_id, name, mime, base64 } => {
             let bytes = crate::store::decode_attachment(&base64)?;
@@ -473,6 +472,19 @@ fn app_info(store: &Store) -> Result<AppInfo> {
         database_path: path.map(|p| p.display().to_string()),
         database_bytes,
         counts,
+    })
+}
+
+/// The commands that need no database: a reading suggestion (the first one
+/// builds the dictionary, seconds) and saving a file the core made. The hosts
+/// run them without taking the UI's connection. Any other command is given back.
+pub fn execute_without_store(cmd: Command) -> std::result::Result<Result<Response>, Command> {
+    Ok(match cmd {
+        Command::SuggestReading { text } => crate::reading::suggest(&text).map(Response::Reading),
+        Command::SaveFile { path, file } => crate::export::Exported { file, rows: 0, warnings: vec![] }
+            .deliver(Some(&path))
+            .map(Response::Exported),
+        other => return Err(other),
     })
 }
 

@@ -19,7 +19,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use daifuku_folder::{ObjectFolder, S3Config};
 use rand::RngExt;
@@ -235,6 +235,17 @@ impl SyncHost {
 ///   at most for one apply). One round at a time: a `sync_now` while one runs
 ///   answers the status at once with `running: true`. For a database in
 ///   memory (tests) the round runs on the UI's connection.
+/// - The long reads ([`LONG_READS`]: exports, the mailing list, backups, the
+///   whole-database duplicate scan) run each on a connection of their own,
+///   opened for the command; the commands that need no database
+///   ([`api::execute_without_store`]: a reading suggestion, whose first call
+///   builds the dictionary, and saving a file) take no connection at all.
+///   Several may run at once beside the UI's commands.
+/// - `restore_backup` copies the backup in on a connection of its own; the
+///   UI's connection then reads the restored database. While it runs, every
+///   other command answers `restoring` at once.
+/// - While an import writes, a UI write fails at once with `busy` (nothing
+///   saved) instead of holding every UI command for the busy timeout.
 pub struct Host {
     db: Option<PathBuf>,
     store: Mutex<Store>,
@@ -242,12 +253,31 @@ pub struct Host {
     sync: Mutex<SyncHost>,
     jobs: Jobs,
     round_running: AtomicBool,
+    restoring: AtomicBool,
+    /// Held while a restore or an import decides whether it may start, so
+    /// that the two never both start.
+    starting: Mutex<()>,
+    long_work_hook: OnceLock<Box<LongWorkHook>>,
 }
 
-/// Clears the "round running" state when the round ends, however it ends.
-struct RoundGuard<'a>(&'a AtomicBool);
+/// See [`Host::on_long_work`].
+pub type LongWorkHook = dyn Fn(&str) + Send + Sync;
 
-impl Drop for RoundGuard<'_> {
+/// Commands that read the whole database (or copy it) and take seconds on a
+/// large one: each runs on a connection of its own, off the UI's lock.
+pub const LONG_READS: &[&str] = &["export", "mailing_list", "backup", "rolling_backup", "find_duplicates"];
+
+/// How long a UI write waits while an import holds the database for its
+/// write: an import writes in one transaction that can last minutes, so the
+/// write is refused (`busy`) almost at once rather than after the full
+/// [`crate::store::BUSY_TIMEOUT`], during which every UI command would wait
+/// for the UI's connection.
+const WAIT_DURING_IMPORT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// Clears a flag ("round running", "restoring") when its work ends, however it ends.
+struct FlagGuard<'a>(&'a AtomicBool);
+
+impl Drop for FlagGuard<'_> {
     fn drop(&mut self) {
         self.0.store(false, Ordering::SeqCst);
     }
@@ -255,6 +285,20 @@ impl Drop for RoundGuard<'_> {
 
 fn sync_running_error() -> ApiError {
     ApiError::new("sync_running", "a sync round is running; wait for it to finish first")
+}
+
+/// What every command answers while a restore replaces the database.
+pub fn restoring_error() -> ApiError {
+    ApiError::new("restoring", "Restoring from a backup; wait until it finishes")
+}
+
+/// A write of the UI refused because another connection holds the database
+/// for writing: nothing was saved, the form keeps what was typed.
+fn busy_error() -> ApiError {
+    ApiError::new(
+        "busy",
+        "Not saved: an import or a sync is writing to the database. What you entered is kept; save again in a moment.",
+    )
 }
 
 impl Host {
@@ -272,6 +316,9 @@ impl Host {
             sync: Mutex::new(sync),
             jobs: Jobs::new(),
             round_running: AtomicBool::new(false),
+            restoring: AtomicBool::new(false),
+            starting: Mutex::new(()),
+            long_work_hook: OnceLock::new(),
         }
     }
 
@@ -289,43 +336,65 @@ impl Host {
         self.round_running.load(Ordering::SeqCst)
     }
 
+    /// Whether a restore is replacing the database.
+    pub fn restoring(&self) -> bool {
+        self.restoring.load(Ordering::SeqCst)
+    }
+
+    /// Tests only: `hook` is called with the command's name when a long
+    /// command ([`LONG_READS`], `suggest_reading`, `save_file`,
+    /// `restore_backup`) has its connection and is about to start, on the
+    /// thread that runs it. A test blocks there to see what answers while the
+    /// command is still running. Set once; later calls are ignored.
+    #[doc(hidden)]
+    pub fn on_long_work(&self, hook: impl Fn(&str) + Send + Sync + 'static) {
+        let _ = self.long_work_hook.set(Box::new(hook));
+    }
+
+    fn long_work_starts(&self, name: &str) {
+        if let Some(hook) = self.long_work_hook.get() {
+            hook(name);
+        }
+    }
+
     /// The UI's connection, for the front end's own reads (e.g. the CLI's clock context).
     pub fn store(&self) -> Result<MutexGuard<'_, Store>> {
         self.store.lock().map_err(|_| ApiError::new("internal", "the database lock was poisoned"))
+    }
+
+    fn starting(&self) -> MutexGuard<'_, ()> {
+        self.starting.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Answers one request: a `Command` as JSON in, a `Response` as JSON
     /// out. `now_ms` and `tz_offset_min` are the caller's clock. Every
     /// `sync_status` answer (also of `sync_now`, `sync_configure`…) says
     /// whether a round is running. `restore_backup` is refused while a round
-    /// runs (`sync_running`), and a `sync_now` during a restore starts no round.
+    /// or an import runs (`sync_running`, `import_running`); while a restore
+    /// runs, every command answers `restoring`.
     pub fn dispatch(&self, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
-        let name = cmd.get("cmd").and_then(Value::as_str).unwrap_or_default();
-        if name == "sync_now" {
-            let Command::SyncNow { retire } = serde_json::from_value::<Command>(cmd)? else {
-                return Err(ApiError::new("bad_request", "expected sync_now"));
-            };
-            let status = self.sync_now(now_ms, retire.as_deref().unwrap_or_default())?;
-            return Ok(serde_json::to_value(Response::SyncStatus(status))?);
+        if self.restoring() {
+            return Err(restoring_error());
         }
-        // A restore under a running round would mix the two databases; and
-        // no round starts while a restore replaces the database.
-        let _restoring = if name == "restore_backup" {
-            if self.round_running.swap(true, Ordering::SeqCst) {
-                return Err(sync_running_error());
+        let name = cmd.get("cmd").and_then(Value::as_str).unwrap_or_default().to_string();
+        let mut v = match name.as_str() {
+            "sync_now" => {
+                let Command::SyncNow { retire } = serde_json::from_value::<Command>(cmd)? else {
+                    return Err(ApiError::new("bad_request", "expected sync_now"));
+                };
+                let status = self.sync_now(now_ms, retire.as_deref().unwrap_or_default())?;
+                return Ok(serde_json::to_value(Response::SyncStatus(status))?);
             }
-            Some(RoundGuard(&self.round_running))
-        } else {
-            None
-        };
-        let mut v = {
-            let mut store = self.store()?;
-            let mut ctx = store.context(now_ms)?;
-            ctx.tz_offset_min = tz_offset_min;
-            match jobs::intercept(&self.jobs, &store, &ctx, &cmd) {
-                Some(r) => r?,
-                None => api::execute_json(&mut store, &ctx, cmd)?,
+            "restore_backup" => self.restore(cmd, now_ms, tz_offset_min)?,
+            "suggest_reading" | "save_file" => {
+                let cmd = serde_json::from_value::<Command>(cmd)?;
+                self.long_work_starts(&name);
+                let response = api::execute_without_store(cmd)
+                    .unwrap_or_else(|_| Err(ApiError::new("internal", "not a storeless command")))?;
+                serde_json::to_value(response)?
             }
+            n if LONG_READS.contains(&n) => self.long_read(n, cmd, now_ms, tz_offset_min)?,
+            _ => self.on_ui_connection(&name, cmd, now_ms, tz_offset_min)?,
         };
         if v.get("type").and_then(Value::as_str) == Some("sync_status") {
             if let Some(data) = v.get_mut("data").and_then(Value::as_object_mut) {
@@ -333,6 +402,81 @@ impl Host {
             }
         }
         Ok(v)
+    }
+
+    /// A command on the UI's connection (the job commands through [`jobs::intercept`]).
+    fn on_ui_connection(&self, name: &str, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
+        // An import starts only when no restore does (see `restore`).
+        let _starting = (name == "import_start").then(|| self.starting());
+        if self.restoring() {
+            return Err(restoring_error());
+        }
+        let mut store = self.store()?;
+        let mut ctx = store.context(now_ms)?;
+        ctx.tz_offset_min = tz_offset_min;
+        let importing = self.jobs.running();
+        if importing {
+            store.conn().busy_timeout(WAIT_DURING_IMPORT)?;
+        }
+        let result = match jobs::intercept(&self.jobs, &store, &ctx, &cmd) {
+            Some(r) => r,
+            None => api::execute_json(&mut store, &ctx, cmd),
+        };
+        if importing {
+            store.conn().busy_timeout(crate::store::BUSY_TIMEOUT)?;
+        }
+        result.map_err(|e| if e.code == "busy" { busy_error() } else { e })
+    }
+
+    /// A long read on a connection of its own (in memory: the UI's).
+    fn long_read(&self, name: &str, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
+        let run = |store: &mut Store| {
+            let mut ctx = store.context(now_ms)?;
+            ctx.tz_offset_min = tz_offset_min;
+            self.long_work_starts(name);
+            api::execute_json(store, &ctx, cmd)
+        };
+        match &self.db {
+            Some(db) => run(&mut Store::open(db)?),
+            None => run(&mut *self.store()?),
+        }
+    }
+
+    /// Replaces the database with a backup. Refused during a sync round or
+    /// an import; while it runs no round or import starts and every command
+    /// answers `restoring`. The copy runs on a connection of its own (the
+    /// online backup API writes the backup's pages as one write transaction);
+    /// the UI's connection needs no reopening: its next read sees the new
+    /// pages (WAL) and SQLite prepares its statements again on the changed
+    /// schema.
+    fn restore(&self, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
+        let (_restoring, _no_round) = {
+            let _starting = self.starting();
+            if self.restoring.swap(true, Ordering::SeqCst) {
+                return Err(restoring_error());
+            }
+            let restoring = FlagGuard(&self.restoring);
+            // A restore under a running round or import would mix the two databases.
+            if self.round_running.swap(true, Ordering::SeqCst) {
+                return Err(sync_running_error());
+            }
+            let no_round = FlagGuard(&self.round_running);
+            if self.jobs.running() {
+                return Err(jobs::running_error());
+            }
+            (restoring, no_round)
+        };
+        let Some(db) = &self.db else {
+            let mut store = self.store()?;
+            let mut ctx = store.context(now_ms)?;
+            ctx.tz_offset_min = tz_offset_min;
+            return api::execute_json(&mut store, &ctx, cmd);
+        };
+        let mut store = Store::open(db)?;
+        let mut ctx = store.context(now_ms)?;
+        ctx.tz_offset_min = tz_offset_min;
+        self.long_work_starts("restore_backup");
+        api::execute_json(&mut store, &ctx, cmd)
     }
 
     /// One round with the app's saved setup, answering the sync panel's
@@ -344,7 +488,7 @@ impl Host {
             status.running = true;
             return Ok(status);
         }
-        let guard = RoundGuard(&self.round_running);
+        let guard = FlagGuard(&self.round_running);
         let mut sync = self.sync.lock().map_err(|_| ApiError::new("internal", "the sync lock was poisoned"))?;
         let result = match &self.db {
             // Its own connection, like an import's: the UI's stays free.

@@ -105,7 +105,7 @@ impl Job {
     }
 }
 
-fn running_error() -> ApiError {
+pub(crate) fn running_error() -> ApiError {
     ApiError::new("import_running", "an import is running; wait for it to finish or cancel it first")
 }
 

@@ -136,6 +136,11 @@ pub(crate) fn read<T>(conn: &Connection, f: impl FnOnce() -> Result<T>) -> Resul
     Ok(out)
 }
 
+/// How long a write waits for another connection's write transaction (a
+/// sync round's apply, a step of the search index tidy) before failing with
+/// `busy`.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 pub struct Store {
     conn: Connection,
     ids: ChaCha8Rng,
@@ -161,7 +166,7 @@ impl Store {
     }
 
     fn setup(mut conn: Connection) -> Result<Store> {
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", true)?;
