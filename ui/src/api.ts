@@ -134,9 +134,70 @@ export function notifyWrite(): void {
   writeListeners.forEach((fn) => fn());
 }
 
+// A restore replaces the database: while it runs the host answers every
+// other command with `restoring`, and the app shows 復元中… over everything
+// (RestoringOverlay). The state is `own` during this window's own restore,
+// `elsewhere` from the first `restoring` answer to another command (a
+// restore started before a reload, or by another browser window) until a
+// poll gets an answer again.
+export const RESTORE_POLL_MS = 1000;
+export type RestoreState = 'none' | 'own' | 'elsewhere';
+let restoreState: RestoreState = 'none';
+let restorePoll: ReturnType<typeof setTimeout> | null = null;
+const restoreListeners = new Set<(state: RestoreState, before: RestoreState) => void>();
+
+/** Whether a restore is running, as far as this window knows. */
+export function restoreStateNow(): RestoreState {
+  return restoreState;
+}
+
+/** Runs `fn` whenever the restore state changes; returns the unsubscribe function. */
+export function onRestoreState(fn: (state: RestoreState, before: RestoreState) => void): () => void {
+  restoreListeners.add(fn);
+  return () => restoreListeners.delete(fn);
+}
+
+function setRestoreState(state: RestoreState): void {
+  const before = restoreState;
+  if (before === state) return;
+  restoreState = state;
+  restoreListeners.forEach((fn) => fn(state, before));
+}
+
+/** Asks the host every second until it answers again: the restore ended. */
+function pollUntilRestored(): void {
+  if (restorePoll !== null) return;
+  restorePoll = setTimeout(() => {
+    restorePoll = null;
+    send({ cmd: 'get_settings' }).then(
+      () => setRestoreState('none'),
+      (e) => {
+        if (toApiError(e).code === 'restoring') pollUntilRestored();
+        else setRestoreState('none');
+      },
+    );
+  }, RESTORE_POLL_MS);
+}
+
+function send(cmd: Command): Promise<Response> {
+  return inTauri() ? viaTauri(cmd) : viaHttp(cmd);
+}
+
 /** Sends one command to the core. Rejects with an ApiError. */
 export function call(cmd: Command): Promise<Response> {
-  const p = inTauri() ? viaTauri(cmd) : viaHttp(cmd);
+  let p = send(cmd);
+  if (cmd.cmd === 'restore_backup') {
+    setRestoreState('own');
+    p = p.finally(() => setRestoreState('none'));
+  } else {
+    p = p.catch((e: unknown) => {
+      if (toApiError(e).code === 'restoring' && restoreState !== 'own') {
+        setRestoreState('elsewhere');
+        pollUntilRestored();
+      }
+      throw e;
+    });
+  }
   if (!WRITES.has(cmd.cmd)) return p;
   return p.then((r) => {
     writeListeners.forEach((fn) => fn());

@@ -67,7 +67,10 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
   },
   not_found: { ja: 'データが見つかりません', en: 'Not found' },
   deleted: { ja: 'ゴミ箱にあるデータです。先に復元してください', en: 'This record is in the trash; restore it first' },
-  busy: { ja: 'データベースが使用中です。もう一度お試しください', en: 'The database is busy; try again' },
+  busy: {
+    ja: '取り込みや同期がデータベースに書き込み中のため、保存されませんでした。入力した内容はそのままです。少し待ってからもう一度保存してください',
+    en: 'Not saved: an import or a sync is writing to the database. What you entered is still here; save again in a moment',
+  },
   network: { ja: '通信できませんでした', en: 'Could not reach the app' },
   unauthorized: { ja: '接続が許可されていません(アプリから開き直してください)', en: 'Not authorized (open the app again)' },
   bad_request: { ja: '要求の形式が正しくありません', en: 'Bad request' },

@@ -363,10 +363,15 @@ const DICT = {
   exp_csv_sjis: ['CSV(Shift_JIS・古いExcel)', 'CSV (Shift_JIS, old Excel)'],
   exp_vcard: ['vCard 4.0(名刺・連絡先アプリ)', 'vCard 4.0'],
   exp_download: ['ダウンロード', 'Download'],
+  exp_running: ['書き出し中…', 'Exporting…'],
   exp_done: ['{n}件を書き出しました', 'Exported {n} rows'],
   exp_warnings: ['書き出したファイルに注意が{n}件あります。送る前に確かめてください', 'The file has {n} warnings; check them before you send it'],
   dm_short: ['DM宛名', 'Mailing list'],
   dm_title: ['DM(郵送)宛名リスト', 'Mailing list (DM)'],
+  dm_computing: [
+    '宛名リストを作成しています…(件数が多いと数秒かかります。その間もほかの画面は使えます)',
+    'Making the list… (a few seconds for many contacts; the rest of the app stays usable meanwhile)',
+  ],
   dm_lead: ['現在の部署・役職・住所のみを使います。宛先不明・移転の住所、合併・閉鎖した会社は除きます。', 'Current department, title and address only; bounced or moved addresses and merged or closed companies are left out.'],
   dm_exclude_bought: ['最近購入した顧客を除く: 過去', 'Leave out customers who bought within'],
   dm_days: ['日以内', 'days'],
@@ -398,6 +403,12 @@ const DICT = {
   bk_confirm: ['「{file}」の内容で、すべてのデータを置き換えます。', 'All data will be replaced by the contents of “{file}”.'],
   bk_confirm_keep: ['いまのデータは「.before-restore」ファイルとしてデータベースの隣に残ります。', 'The current data is kept beside the database as a “.before-restore” file.'],
   bk_restore_button: ['復元する', 'Restore'],
+  bk_backing_up: ['バックアップ中…', 'Backing up…'],
+  restoring_title: ['復元中…', 'Restoring…'],
+  restoring_lead: [
+    'バックアップから復元しています。終わるまでお待ちください。終わると、復元したデータで画面を開き直します。',
+    'Restoring from a backup; wait until it finishes. The app then opens again on the restored data.',
+  ],
   file_saved_to: ['保存しました: {path}', 'Saved: {path}'],
   // ---- issue 5: attachments (components/Attachments.tsx) and the folder picker (screens/Sync.tsx) ----
   att_title: ['添付ファイル', 'Attachments'],

@@ -4,6 +4,7 @@ import * as api from './api';
 import type { KindMeta } from './bindings/KindMeta';
 import { App, PrefsProvider } from './app/App';
 import { AppDataProvider, ToastHost } from './app/data';
+import { RestoringOverlay } from './components/RestoringOverlay';
 import { describeError } from './errors';
 import { loadPrefs } from './i18n';
 import './styles.css';
@@ -45,6 +46,7 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <PrefsProvider>
       <Boot />
+      <RestoringOverlay />
     </PrefsProvider>
   </StrictMode>,
 );

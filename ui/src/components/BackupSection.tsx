@@ -94,7 +94,7 @@ export function BackupSection() {
             <input value={path} onChange={(e) => setPath(e.target.value)} data-testid="backup-path" spellCheck={false} />
           </label>
           <button className="btn btn-primary" onClick={() => void backupNow()} disabled={busy || !path.trim()} data-testid="backup-now">
-            {t('bk_now_button')}
+            {busy && !confirming ? t('bk_backing_up') : t('bk_now_button')}
           </button>
         </div>
         <div>

@@ -99,8 +99,8 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
         <button className="btn" onClick={onClose}>
           {warnings ? t('close') : t('cancel')}
         </button>
-        <button className="btn btn-primary" onClick={() => void run()} disabled={busy} data-testid="export-run">
-          {busy ? t('loading') : t('exp_download')}
+        <button className="btn btn-primary" onClick={() => void run()} disabled={busy} aria-busy={busy} data-testid="export-run">
+          {busy ? t('exp_running') : t('exp_download')}
         </button>
       </div>
     </Dialog>
@@ -131,6 +131,8 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
   const [result, setResult] = useState<MailingListResult | null>(null);
   const [error, setError] = useState<api.ApiError | null>(null);
   const [busy, setBusy] = useState(false);
+  // The list is made again when an option changes: seconds at 300k contacts.
+  const [computing, setComputing] = useState(true);
   const [warnings, setWarnings] = useState<tr.ExportWarning[] | null>(null);
   const options = () => ({
     query: { filters: query.filters ?? [], q: query.q, no_total: true },
@@ -139,14 +141,20 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
   });
   useEffect(() => {
     let alive = true;
+    setComputing(true);
     const timer = setTimeout(() => {
       tr.mailingList(options()).then(
         (r) => {
           if (!alive) return;
           setResult(r);
           setError(null);
+          setComputing(false);
         },
-        (e) => alive && setError(api.toApiError(e)),
+        (e) => {
+          if (!alive) return;
+          setError(api.toApiError(e));
+          setComputing(false);
+        },
       );
     }, 200);
     return () => {
@@ -196,6 +204,11 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
           {t('dm_exclude_lost')}
         </label>
       </div>
+      {computing && (
+        <p className="muted small" aria-busy="true" data-testid="mailing-computing">
+          {t('dm_computing')}
+        </p>
+      )}
       {result && (
         <div className="dm-result">
           <p>
@@ -237,8 +250,8 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
           <option value="csv_sjis">{t('exp_csv_sjis')}</option>
           <option value="xlsx">Excel (.xlsx)</option>
         </select>
-        <button className="btn btn-primary" onClick={() => void download()} disabled={busy || !result?.list.rows.length} data-testid="mailing-download">
-          {t('exp_download')}
+        <button className="btn btn-primary" onClick={() => void download()} disabled={busy || computing || !result?.list.rows.length} aria-busy={busy} data-testid="mailing-download">
+          {busy ? t('exp_running') : t('exp_download')}
         </button>
       </div>
     </Dialog>
