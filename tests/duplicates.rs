@@ -531,6 +531,7 @@ fn the_command_api_carries_duplicates_and_merges() {
 #[test]
 fn readings_are_suggested_from_an_offline_dictionary() {
     let cfg = daifuku::reading::ReadingConfig {
+        pack: None,
         ipadic_dir: daifuku::reading::DEBIAN_IPADIC_DIR.into(),
         // Built once per target directory (a few seconds), then loaded.
         cache_dir: std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("reading-cache"),
@@ -564,6 +565,7 @@ fn readings_are_suggested_from_an_offline_dictionary() {
     assert_eq!(v["data"]["reading"], json!("オオワダ"));
     // Without the sources, a clear error.
     let missing = daifuku::reading::Reader::open(&daifuku::reading::ReadingConfig {
+        pack: None,
         ipadic_dir: "/nonexistent".into(),
         cache_dir: std::env::temp_dir().join("daifuku-no-dict"),
     });

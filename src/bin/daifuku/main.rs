@@ -2,6 +2,7 @@
 //! scripts, demos and tests. It reads the clock and the environment so the
 //! core does not have to.
 
+mod reading_dict;
 mod records;
 mod search;
 mod serve;
@@ -78,6 +79,7 @@ fn cli() -> Command {
                 .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32))),
         )
         .subcommands(sync::commands())
+        .subcommand(reading_dict::command())
         .subcommand(
             Command::new("trash")
                 .about("Records in the trash")
@@ -109,6 +111,9 @@ pub fn now_ctx(store: &mut Store) -> Result<Ctx, ApiError> {
 fn run(m: &ArgMatches) -> Result<Output, ApiError> {
     let path = db_path(m);
     let (name, sub) = m.subcommand().expect("subcommand required");
+    if name == "reading-dict" {
+        return reading_dict::run(sub);
+    }
     if name == "serve" {
         return serve::run(Store::open(&path)?, sub).map(|_| Output::Text(String::new()));
     }
@@ -203,7 +208,7 @@ static ALLOCATOR: daifuku::Allocator = daifuku::Allocator;
 
 fn main() -> ExitCode {
     let m = cli().get_matches();
-    search::configure_reading();
+    reading_dict::configure();
     let json = m.get_flag("json");
     match run(&m) {
         Ok(out) => {

@@ -2,11 +2,9 @@
 //! one record per customer (issue 4), through the command API.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use clap::{Arg, ArgMatches, Command};
 use daifuku::api::{self, Response};
-use daifuku::reading::{ReadingConfig, DEBIAN_IPADIC_DIR};
 use daifuku::store::MergeChoice;
 use daifuku::{ApiError, Kind, Store};
 
@@ -55,18 +53,6 @@ pub fn commands() -> Vec<Command> {
         Command::new("tidy-index")
             .about("Merge the search index into one segment for faster searches (the app does this once a day)"),
     ]
-}
-
-/// Where the reading dictionary comes from and is cached:
-/// `DAIFUKU_IPADIC_DIR` (default: Debian's mecab-ipadic) and
-/// `DAIFUKU_CACHE_DIR` (default: the OS cache directory).
-pub fn configure_reading() {
-    let ipadic_dir =
-        std::env::var_os("DAIFUKU_IPADIC_DIR").map(PathBuf::from).unwrap_or_else(|| PathBuf::from(DEBIAN_IPADIC_DIR));
-    let cache_dir = std::env::var_os("DAIFUKU_CACHE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("daifuku"));
-    daifuku::reading::configure(ReadingConfig { ipadic_dir, cache_dir });
 }
 
 fn call(store: &mut Store, cmd: api::Command) -> Result<Response, ApiError> {
