@@ -46,3 +46,15 @@ if ! command -v moto_server >/dev/null; then
     export PATH="$ROOT/target/py/bin:$PATH"
   fi
 fi
+
+# The reading (フリガナ) dictionary pack the app ships (src/reading.rs): built
+# from mecab-ipadic into the desktop app's resources (src-tauri/tauri.conf.json),
+# so the tests, `daifuku serve` and the desktop app use it as a user's laptop
+# does. Level 3 here (~3 s); a release pack is made at the default level 19
+# (smaller, about a minute): `daifuku reading-dict --out src-tauri/resources/reading`.
+lindera_version="$(grep -A1 '^name = "lindera"$' "$ROOT/Cargo.lock" | sed -n 's/^version = "\(.*\)"$/\1/p')"
+export DAIFUKU_READING_DICT="$ROOT/src-tauri/resources/reading/ipadic-lindera-$lindera_version.dict.zst"
+if [ ! -f "$DAIFUKU_READING_DICT" ]; then
+  echo "== reading dictionary pack"
+  (cd "$ROOT" && cargo run --quiet --bin daifuku -- reading-dict --out src-tauri/resources/reading --level "${DAIFUKU_READING_DICT_LEVEL:-3}")
+fi

@@ -34,16 +34,21 @@ async fn api(host: State<'_, Arc<Host>>, cmd: serde_json::Value) -> Result<serde
         .map_err(|e| ApiError::new("internal", format!("the command stopped: {e}")))?
 }
 
-/// Reading suggestions (フリガナ): Debian's mecab-ipadic sources, built once
-/// into the OS cache directory (the same place the CLI uses).
-fn configure_reading() {
+/// Reading suggestions (フリガナ): the dictionary pack the app ships in its
+/// resources (`reading/`, tauri.conf.json; `DAIFUKU_READING_DICT` overrides),
+/// unpacked once into the OS cache directory (the same place the CLI uses);
+/// without it, Debian's mecab-ipadic sources built there.
+fn configure_reading(resource_dir: Option<PathBuf>) {
+    let pack = std::env::var_os("DAIFUKU_READING_DICT")
+        .map(PathBuf::from)
+        .or_else(|| resource_dir.map(|d| d.join("reading").join(daifuku::reading::pack_file_name())));
     let ipadic_dir = std::env::var_os("DAIFUKU_IPADIC_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(daifuku::reading::DEBIAN_IPADIC_DIR));
     let cache_dir = std::env::var_os("DAIFUKU_CACHE_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| dirs::cache_dir().unwrap_or_else(std::env::temp_dir).join("daifuku"));
-    daifuku::reading::configure(daifuku::reading::ReadingConfig { ipadic_dir, cache_dir });
+    daifuku::reading::configure(daifuku::reading::ReadingConfig { pack, ipadic_dir, cache_dir });
 }
 
 #[global_allocator]
@@ -59,7 +64,6 @@ fn main() {
     if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
-    configure_reading();
     let path = db_path();
     let store = match Store::open(&path) {
         Ok(s) => s,
@@ -81,6 +85,7 @@ fn main() {
         .manage(Arc::new(Host::new(store)))
         .invoke_handler(tauri::generate_handler![api])
         .setup(|app| {
+            configure_reading(app.path().resource_dir().ok());
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.set_title("大福 Daifuku");
             }
