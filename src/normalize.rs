@@ -300,7 +300,7 @@ pub fn to_hiragana(s: &str) -> String {
 /// corporate designators (株式会社, ㈱, （株）, 有限会社, NPO法人,
 /// カブシキガイシャ, `ｶ)` …) removed wherever they stand.
 pub fn company_name_key(name: &str) -> String {
-    memo(&NAME_KEYS, name, |name| company_name_key_uncached(name))
+    memo(&NAME_KEYS, name, company_name_key_uncached)
 }
 
 fn company_name_key_uncached(name: &str) -> String {
@@ -707,7 +707,8 @@ mod tests {
                 ("", String::new()),
             ],
         );
-        for s in ["ﾆﾎﾝﾑｾﾝ", "やまだ　たろう", "ｶﾌﾞｼｷｶﾞｲｼｬ ﾔﾏﾀﾞｼｮｳｼﾞ", "ゝゞ"] {
+        for s in ["ﾆﾎﾝﾑｾﾝ", "やまだ　たろう", "ｶﾌﾞｼｷｶﾞｲｼｬ ﾔﾏﾀﾞｼｮｳｼﾞ", "ゝゞ"]
+        {
             assert_eq!(reading_text(&reading_text(s)), reading_text(s), "idempotent: {s}");
             assert_eq!(reading_key(&reading_text(s)), reading_key(s), "same reading key: {s}");
             assert_eq!(company_reading_key(&reading_text(s)), company_reading_key(s), "same company key: {s}");

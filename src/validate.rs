@@ -375,7 +375,7 @@ fn as_f64(v: &Value) -> Option<f64> {
 /// `YYYY-MM-DD` (also `YYYY/MM/DD`, `YYYY.M.D` and full-width digits) to `YYYY-MM-DD`; None when not a real date.
 pub fn parse_date(s: &str) -> Option<String> {
     let t = normalize::fold(s).replace(['/', '.'], "-");
-    let t = t.replace('年', "-").replace('月', "-").replace('日', "");
+    let t = t.replace(['年', '月'], "-").replace('日', "");
     let parts: Vec<&str> = t.trim().split('-').collect();
     if parts.len() != 3 {
         return None;
@@ -448,12 +448,11 @@ fn cross_check(kind: Kind, r: &Map<String, Value>, errors: &mut Vec<FieldError>)
         _ => {}
     }
     match kind {
-        Kind::CompanyRelation => {
+        Kind::CompanyRelation
             if r.get("related_company_id").is_none_or(Value::is_null)
-                && r.get("related_name").is_none_or(Value::is_null)
-            {
-                errors.push(err("required", "related_company_id", "choose the related company or type its name"));
-            }
+                && r.get("related_name").is_none_or(Value::is_null) =>
+        {
+            errors.push(err("required", "related_company_id", "choose the related company or type its name"));
         }
         Kind::ProductScore => {
             let scale: i64 = text(r, "scale").and_then(|s| s.parse().ok()).unwrap_or(10);
@@ -463,10 +462,8 @@ fn cross_check(kind: Kind, r: &Map<String, Value>, errors: &mut Vec<FieldError>)
                 }
             }
         }
-        Kind::Task => {
-            if r.get("done") == Some(&Value::Bool(false)) && r.get("done_on").is_some_and(|v| !v.is_null()) {
-                errors.push(err("inconsistent", "done_on", "a task that is not done has no done date"));
-            }
+        Kind::Task if r.get("done") == Some(&Value::Bool(false)) && r.get("done_on").is_some_and(|v| !v.is_null()) => {
+            errors.push(err("inconsistent", "done_on", "a task that is not done has no done date"));
         }
         _ => {}
     }
@@ -569,7 +566,8 @@ mod tests {
         };
         let repeat = |c: &str, n: usize| c.repeat(n);
         // (kind, field, value of exactly max characters, the same value one longer)
-        let cases: Vec<(Kind, &str, usize, Box<dyn Fn(usize) -> String>)> = vec![
+        type Case<'a> = (Kind, &'a str, usize, Box<dyn Fn(usize) -> String>);
+        let cases: Vec<Case> = vec![
             (Company, "name", 1_000, Box::new(move |n| repeat("株", n))),
             (Company, "notes", 100_000, Box::new(move |n| repeat("議", n))),
             (Company, "name_reading", 200, Box::new(move |n| repeat("ア", n))),

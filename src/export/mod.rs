@@ -238,9 +238,12 @@ pub fn fetch_all(store: &Store, kind: Kind, query: &ListQuery) -> Result<Vec<Sto
 }
 
 /// Names (and a company's code) of referenced records, fetched once each.
+/// A referenced record's display name and, for a person, their company's name.
+type RefName = Option<(String, Option<String>)>;
+
 pub struct RefNames<'a> {
     store: &'a Store,
-    cache: HashMap<(Kind, String), Option<(String, Option<String>)>>,
+    cache: HashMap<(Kind, String), RefName>,
 }
 
 impl<'a> RefNames<'a> {
@@ -615,7 +618,7 @@ fn group_thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(d);

@@ -725,7 +725,8 @@ mod tests {
             ("山本", "", "090-1234-5678")
         );
         assert_eq!((t.rows[3][0].as_str(), t.rows[3][1].as_str()), ("小林", "陽子"));
-        let issues: Vec<(usize, Option<usize>, bool, &str, &str, Option<&str>)> = t
+        type Issue<'a> = (usize, Option<usize>, bool, &'a str, &'a str, Option<&'a str>);
+        let issues: Vec<Issue> = t
             .issues
             .iter()
             .map(|i| {
