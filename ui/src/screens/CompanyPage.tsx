@@ -128,7 +128,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
           </div>
         </div>
         <div className="record-actions">
-          <a className="btn btn-primary" href={href('activity', 'new', { company: id, kind: 'meeting' })} data-testid="company-log-activity">
+          <a className="btn btn-primary" href={href('activity', 'new', { company: id, kind: 'meeting' })} data-testid="company-log-activity" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             + {t('add_activity')}
           </a>
           <button className="btn" onClick={() => (setTab('overview'), setEditing(true))} data-testid="company-edit">

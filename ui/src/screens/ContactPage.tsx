@@ -69,7 +69,7 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
           </div>
         </div>
         <div className="record-actions">
-          <a className="btn btn-primary" href={href('activity', 'new', { company: d.company_id ?? undefined, contact: id, kind: 'meeting' })} data-testid="contact-log-activity">
+          <a className="btn btn-primary" href={href('activity', 'new', { company: d.company_id ?? undefined, contact: id, kind: 'meeting' })} data-testid="contact-log-activity" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             + {t('add_activity')}
           </a>
           <button className="btn" onClick={() => (setTab('overview'), setEditing(true))} data-testid="contact-edit">

@@ -103,7 +103,7 @@ export function DealsScreen() {
               </option>
             ))}
           </select>
-          <button className="btn btn-primary" onClick={() => setEditing('new')} data-testid="add-deal">
+          <button className="btn btn-primary" onClick={() => setEditing('new')} data-testid="add-deal" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             + {t('add_deal')}
           </button>
         </div>

@@ -107,7 +107,7 @@ export function HomeScreen() {
         </div>
         <div className="quick-add" aria-label={t('home_quick_add')}>
           <span className="muted small">{t('home_quick_add')}</span>
-          <button className="btn" onClick={() => setAdding('company')} data-testid="quick-company">
+          <button className="btn" onClick={() => setAdding('company')} data-testid="quick-company" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             🏢 {t('nav_companies')}
           </button>
           <button className="btn" onClick={() => setAdding('contact')} data-testid="quick-contact">

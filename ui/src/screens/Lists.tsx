@@ -130,7 +130,7 @@ export function CompaniesScreen() {
         </div>
         <div className="page-actions">
           <ListTransferTools kind="company" query={query} />
-          <button className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-company" title="Ctrl+N">
+          <button className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-company" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             + {t('add_company')}
           </button>
         </div>
@@ -248,7 +248,7 @@ export function ContactsScreen() {
         </div>
         <div className="page-actions">
           <ListTransferTools kind="contact" query={query} />
-          <button className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-contact-global">
+          <button className="btn btn-primary" onClick={() => setAdding(true)} data-testid="add-contact-global" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             + {t('add_contact')}
           </button>
         </div>

@@ -68,7 +68,7 @@ export function ProductsScreen({ tab }: { tab: string }) {
               + {t('add_case')}
             </button>
           ) : (
-            <button className="btn btn-primary" onClick={() => setEditing('new')} data-testid="add-product">
+            <button className="btn btn-primary" onClick={() => setEditing('new')} data-testid="add-product" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
               + {t('add_product')}
             </button>
           )}

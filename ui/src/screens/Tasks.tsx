@@ -54,7 +54,7 @@ export function TasksScreen() {
             {overdue > 0 && <span className="pill pill-danger"> {t('overdue')} {overdue}</span>}
           </p>
         </div>
-        <button className="btn btn-primary" onClick={() => setEditing('new')} data-testid="add-task">
+        <button className="btn btn-primary" onClick={() => setEditing('new')} data-testid="add-task" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
           + {t('add_task')}
         </button>
       </div>
