@@ -478,13 +478,13 @@ fn app_info(store: &Store) -> Result<AppInfo> {
 /// The commands that need no database: a reading suggestion (the first one
 /// builds the dictionary, seconds) and saving a file the core made. The hosts
 /// run them without taking the UI's connection. Any other command is given back.
-pub fn execute_without_store(cmd: Command) -> std::result::Result<Result<Response>, Command> {
+pub fn execute_without_store(cmd: Command) -> std::result::Result<Result<Response>, Box<Command>> {
     Ok(match cmd {
         Command::SuggestReading { text } => crate::reading::suggest(&text).map(Response::Reading),
         Command::SaveFile { path, file } => crate::export::Exported { file, rows: 0, warnings: vec![] }
             .deliver(Some(&path))
             .map(Response::Exported),
-        other => return Err(other),
+        other => return Err(Box::new(other)),
     })
 }
 
