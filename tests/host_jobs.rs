@@ -223,13 +223,17 @@ fn the_duplicate_scan_runs_beside_the_ui() {
 
 #[test]
 fn a_reading_suggestion_runs_beside_the_ui() {
-    // The first suggestion builds or unpacks the dictionary (seconds). This
-    // binary configures none (its `ReadingConfig` is another session's work
-    // in progress), so the suggestion ends in the clear error; what is tested
-    // is that it runs without the UI's connection.
+    // The first suggestion builds the dictionary from the system's IPADIC
+    // sources (seconds) or loads the one built before.
+    daifuku::reading::configure(daifuku::reading::ReadingConfig {
+        pack: None,
+        ipadic_dir: daifuku::reading::DEBIAN_IPADIC_DIR.into(),
+        cache_dir: Path::new(env!("CARGO_TARGET_TMPDIR")).join("reading-cache"),
+    });
     let o = office();
-    let e = beside_the_ui(&o, json!({"cmd": "suggest_reading", "text": "株式会社山田商事"})).unwrap_err();
-    assert_eq!(e.code, "reading_unavailable");
+    let v = beside_the_ui(&o, json!({"cmd": "suggest_reading", "text": "株式会社山田商事"})).unwrap();
+    assert_eq!(v["data"]["reading"], json!("ヤマダショウジ"), "{v}");
+    assert_eq!(v["data"]["complete"], json!(true), "{v}");
 }
 
 #[test]
