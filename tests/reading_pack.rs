@@ -107,18 +107,23 @@ fn lindera_version() -> String {
 
 #[test]
 fn a_pack_is_unpacked_once_and_then_loaded_from_the_cache() {
-    let sources = no_sources();
-    let cache = tmp_dir("once");
-    let cfg = ReadingConfig { pack: Some(pack().to_path_buf()), ipadic_dir: sources, cache_dir: cache.clone() };
+    let dir = tmp_dir("once");
+    let copy = dir.join(reading::pack_file_name());
+    std::fs::copy(pack(), &copy).unwrap();
+    let cache = tmp_dir("once-cache");
+    let cfg = ReadingConfig { pack: Some(copy.clone()), ipadic_dir: no_sources(), cache_dir: cache.clone() };
     let first = Reader::open(&cfg).unwrap();
     assert_eq!(first.suggest("大和田").unwrap().reading, "オオワダ");
-    let dir = cache.join(&entries(&cache)[0]);
-    // A marker in the unpacked copy: a second start must load that copy, not unpack again.
-    std::fs::write(dir.join("marker"), b"kept").unwrap();
-    let second = Reader::open(&cfg).unwrap();
+    // Later starts read the pack's header only: with its body gone, the
+    // unpacked copy is still found and used.
+    let header_len = 16 + 4 + 2 + lindera_version().len() + 32 + 8;
+    std::fs::OpenOptions::new().write(true).open(&copy).unwrap().set_len(header_len as u64 + 100).unwrap();
+    let second = Reader::open(&cfg).unwrap_or_else(|e| panic!("the pack was unpacked again: {e:?}"));
     assert_eq!(second.suggest("青葉建設 株式会社").unwrap().reading, "アオバケンセツ");
-    assert!(dir.join("marker").is_file(), "the pack was unpacked again");
     assert_eq!(entries(&cache).len(), 1, "{:?}", entries(&cache));
+    // A fresh cache with that pack: refused as damaged.
+    let fresh = ReadingConfig { cache_dir: tmp_dir("once-fresh"), ..cfg };
+    assert!(Reader::open(&fresh).err().is_some_and(|e| e.message.contains("damaged")));
 }
 
 #[test]
@@ -136,7 +141,14 @@ fn a_damaged_or_foreign_pack_is_refused_and_leaves_nothing_behind() {
     other_version[22..22 + version.len()].copy_from_slice(&"9".repeat(version.len()).into_bytes());
     let mut not_a_pack = good.clone();
     not_a_pack[..16].copy_from_slice(b"PK\x03\x04 not ours!!!");
-    let cases: [(&str, Vec<u8>, &str); 4] = [
+    // A pack whose content changed but still decompresses: only the checksum can tell.
+    let mut body = zstd::decode_all(&good[body_at..]).unwrap();
+    let n = body.len();
+    body[n / 2] ^= 0x01;
+    let mut altered = good[..body_at].to_vec();
+    altered.extend(zstd::encode_all(&body[..], 1).unwrap());
+    let cases: [(&str, Vec<u8>, &str); 5] = [
+        ("altered", altered, "does not match its checksum"),
         ("flipped", flipped, "damaged"),
         ("cut", cut, "damaged"),
         ("other-version", other_version, "was made for lindera 99999"),
