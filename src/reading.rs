@@ -411,7 +411,26 @@ pub fn unpack(pack: &Path, cache_dir: &Path) -> Result<PathBuf> {
             return Err(io_error(e, &dir));
         }
     }
+    remove_older_packs(cache_dir, &dir);
     Ok(dir)
+}
+
+/// Removes the unpacked copies of other packs (an app update brings a new
+/// one: ~48 MB each). Best effort: a copy still open elsewhere (Windows)
+/// stays until a later start. The dictionary built from the system sources
+/// (`ipadic-lindera-<version>`, no hash) is kept.
+fn remove_older_packs(cache_dir: &Path, current: &Path) {
+    let Ok(entries) = std::fs::read_dir(cache_dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_pack_copy = name
+            .strip_prefix("ipadic-lindera-")
+            .and_then(|rest| rest.rsplit_once('-'))
+            .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+        if is_pack_copy && entry.path() != current {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
 }
 
 fn unpack_body(reader: impl std::io::BufRead, header: &PackHeader, into: &Path) -> std::io::Result<()> {

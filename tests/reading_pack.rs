@@ -61,6 +61,16 @@ fn the_shipped_pack_gives_readings_without_a_system_dictionary_or_a_cache() {
     let sources = no_sources();
     let cache = tmp_dir("cache");
     assert!(entries(&cache).is_empty());
+    // After an update: the previous version's unpacked pack goes, a dictionary
+    // built from system sources and other files stay.
+    let version = lindera_version();
+    let older = format!("ipadic-lindera-{version}-0123456789abcdef");
+    let built = format!("ipadic-lindera-{version}");
+    for d in [&older, &built] {
+        std::fs::create_dir_all(cache.join(d)).unwrap();
+        std::fs::write(cache.join(d).join("dict.words"), b"old").unwrap();
+    }
+    std::fs::write(cache.join("notes.txt"), b"kept").unwrap();
     reading::configure(ReadingConfig {
         pack: Some(pack().to_path_buf()),
         ipadic_dir: sources.clone(),
@@ -80,9 +90,11 @@ fn the_shipped_pack_gives_readings_without_a_system_dictionary_or_a_cache() {
         assert_eq!(v["data"]["complete"], json!(true), "{text}: {v}");
     }
     // Unpacked once into the cache, under the lindera version and the pack's hash.
-    let unpacked = entries(&cache);
-    assert_eq!(unpacked.len(), 1, "{unpacked:?}");
-    let prefix = format!("ipadic-lindera-{}-", lindera_version());
+    let mut unpacked = entries(&cache);
+    assert_eq!(unpacked.len(), 3, "{unpacked:?}");
+    assert!(unpacked.contains(&built) && unpacked.contains(&"notes.txt".to_string()), "{unpacked:?}");
+    unpacked.retain(|d| d != &built && d != "notes.txt");
+    let prefix = format!("ipadic-lindera-{version}-");
     assert!(unpacked[0].starts_with(&prefix) && unpacked[0].len() == prefix.len() + 16, "{unpacked:?}");
     let files = entries(&cache.join(&unpacked[0]));
     for f in ["dict.words", "matrix.mtx", "metadata.json", "char_def.bin", "unk.bin"] {
