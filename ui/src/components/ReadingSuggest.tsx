@@ -1,5 +1,5 @@
 // フリガナ from the kanji: next to an empty reading field, a 読みを提案 button asks
-// the core (`suggest_reading`, lindera + IPADIC from Debian's mecab-ipadic) and
+// the core (`suggest_reading`, lindera + the IPADIC dictionary pack the app ships) and
 // fills the field, which stays editable. Without the dictionary the core answers
 // `reading_unavailable`: the button says so once and is not offered again.
 
