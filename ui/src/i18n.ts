@@ -588,23 +588,7 @@ export function kindLabel(lang: Lang, meta: Pick<KindMeta, 'label_ja' | 'label_e
   return lang === 'ja' ? meta.label_ja : meta.label_en;
 }
 
-/** Money: `¥1,234,000`. */
-export function formatYen(n: number | null | undefined): string {
-  if (n == null) return '';
-  return '¥' + Math.round(n).toLocaleString('ja-JP');
-}
-
-/** Money in 万円 for dense places (Japanese) or ¥ thousands (English). */
-export function formatYenShort(lang: Lang, n: number | null | undefined): string {
-  if (n == null) return '';
-  if (lang === 'ja') {
-    if (Math.abs(n) >= 100_000_000) return `${(n / 100_000_000).toLocaleString('ja-JP', { maximumFractionDigits: 1 })}億円`;
-    if (Math.abs(n) >= 10_000) return `${Math.round(n / 10_000).toLocaleString('ja-JP')}万円`;
-    return `${n.toLocaleString('ja-JP')}円`;
-  }
-  if (Math.abs(n) >= 1_000_000) return `¥${(n / 1_000_000).toLocaleString('en-US', { maximumFractionDigits: 1 })}M`;
-  return formatYen(n);
-}
+// Money, counts and sizes: ./format (formatYen, formatYenShort, formatNumber, useFormat).
 
 // ---- preferences (UI only, kept in localStorage) ----------------------------
 

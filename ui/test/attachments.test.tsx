@@ -46,7 +46,7 @@ describe('attachment list', () => {
     const thumbs = screen.getAllByTestId('attachment-thumb') as HTMLImageElement[];
     expect(thumbs).toHaveLength(1);
     expect(thumbs[0].getAttribute('src')).toBe('blob:card');
-    expect(rows[1].textContent).toContain('3.0 MB');
+    expect(rows[1].textContent).toContain('3 MB');
     expect(rows[0].textContent).toContain('2 KB');
     // Pending: a badge, and no link to open it.
     expect(screen.getAllByTestId('attachment-pending')).toHaveLength(1);

@@ -178,7 +178,9 @@ describe('the About screen’s support text', () => {
     const en = supportText(info, 'MacIntel / Mozilla/5.0', 'en', (k) => names[k][1]);
     expect(en).toContain('Version: 0.1.0');
     expect(en).not.toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
-    expect(formatBytes(512, 'en')).toBe('512 byte');
+    expect(formatBytes(512, 'en')).toBe('512 bytes');
+    expect(formatBytes(1, 'en')).toBe('1 byte');
+    expect(formatBytes(512, 'ja')).toBe('512 バイト');
     expect(formatBytes(2048, 'ja')).toMatch(/^2\s?kB$/i);
     expect(formatBytes(3 * 1024 ** 3, 'en')).toMatch(/^3\s?GB$/);
   });

@@ -10,13 +10,12 @@ import {
   attachFile,
   attachmentData,
   deleteAttachment,
-  formatSize,
   isImage,
   listAttachments,
   MAX_ATTACHMENT_BYTES,
   type AttachmentItem,
 } from '../attachments';
-import { formatTimestamp } from '../dates';
+import { useFormat } from '../format';
 import { describeError, errorMessage } from '../errors';
 import { useI18n } from '../i18n';
 import { base64ToBytes, fileToBase64, saveFile } from '../transfer';
@@ -34,7 +33,8 @@ export function AttachmentList({
   onOpen: (a: AttachmentItem) => void;
   onDelete: (a: AttachmentItem) => void;
 }) {
-  const { t, wareki } = useI18n();
+  const { t } = useI18n();
+  const f = useFormat();
   if (!items) return <p className="muted small">{t('loading')}</p>;
   if (items.length === 0) return <p className="muted small" data-testid="attachments-empty">{t('att_none')}</p>;
   return (
@@ -59,7 +59,7 @@ export function AttachmentList({
               <span className="attachment-name">{a.name}</span>
             )}
             <small className="muted">
-              {formatSize(a.size)} ・ {formatTimestamp(a.created_at, wareki)}
+              {f.size(a.size)} ・ {f.timestamp(a.created_at)}
             </small>
             {!a.available && (
               <span className="badge badge-warn" title={t('att_pending_hint')} data-testid="attachment-pending">

@@ -6,6 +6,7 @@ import * as api from '../api';
 import { useToast } from '../app/data';
 import { href } from '../app/router';
 import { describeError } from '../errors';
+import { formatSize } from '../format';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 import { Dialog } from './Dialog';
@@ -122,7 +123,7 @@ export function BackupSection() {
               <td>
                 <code>{tr.baseName(b.path)}</code>
               </td>
-              <td className="right nowrap">{(b.bytes / 1024).toLocaleString('ja-JP', { maximumFractionDigits: 0 })} KB</td>
+              <td className="right nowrap">{formatSize(b.bytes, lang)}</td>
               <td className="right">
                 <button className="btn btn-sm" onClick={() => setConfirming(b.path)} disabled={busy} data-testid="backup-restore">
                   {t('restore')}

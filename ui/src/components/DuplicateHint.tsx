@@ -48,7 +48,7 @@ export function DuplicateHint({
   excludeId?: string | null;
   delay?: number;
 }) {
-  const { t, wareki } = useI18n();
+  const { t, lang, wareki } = useI18n();
   const [hits, setHits] = useState<api.DuplicateCandidate[]>([]);
   const fields = duplicateFields(kind, values);
   const key = JSON.stringify(fields);
@@ -92,7 +92,7 @@ export function DuplicateHint({
               {' · '}
               {h.owner_name ? `${t('dup_owner')}: ${h.owner_name}` : t('dup_no_owner')}
               {' · '}
-              {h.last_contacted ? `${t('dup_last_contacted')}: ${formatDateTime(h.last_contacted, wareki)}` : t('dup_never_contacted')}
+              {h.last_contacted ? `${t('dup_last_contacted')}: ${formatDateTime(h.last_contacted, wareki, lang)}` : t('dup_never_contacted')}
             </span>
           </li>
         ))}

@@ -137,7 +137,7 @@ export function MergeDialog({
                       <strong>{records[s].display_name}</strong>
                     </label>
                     <div className="small muted">
-                      {survivor === s ? t('merge_keep') : t('merge_removed')} · {formatTimestamp(records[s].created_at, wareki)}
+                      {survivor === s ? t('merge_keep') : t('merge_removed')} · {formatTimestamp(records[s].created_at, wareki, lang)}
                     </div>
                   </th>
                 ))}

@@ -4,8 +4,8 @@ import type { FieldDef } from '../bindings/FieldDef';
 import type { Kind } from '../bindings/Kind';
 import { useRecordName } from '../app/data';
 import { recordHref } from '../app/router';
-import { formatDate, formatDateTime } from '../dates';
-import { formatYen, useI18n } from '../i18n';
+import { useFormat } from '../format';
+import { useI18n } from '../i18n';
 import { groupBySection } from './RecordForm';
 
 export function RefLink({ kind, id, testid }: { kind: Kind; id: string | null | undefined; testid?: string }) {
@@ -26,21 +26,22 @@ export function isBlank(v: unknown): boolean {
 }
 
 export function FieldValue({ def, value }: { def: FieldDef; value: unknown }) {
-  const { wareki, enumLabel, lang } = useI18n();
+  const { enumLabel } = useI18n();
+  const f = useFormat();
   if (isBlank(value)) return <span className="muted">—</span>;
   switch (def.type) {
     case 'date':
-      return <>{formatDate(String(value), wareki)}</>;
+      return <>{f.date(String(value))}</>;
     case 'date_time':
-      return <>{formatDateTime(String(value), wareki)}</>;
+      return <>{f.dateTime(String(value))}</>;
     case 'money':
-      return <>{formatYen(Number(value))}</>;
+      return <>{f.yen(Number(value))}</>;
     case 'int':
       if (def.max <= 10 && def.min >= 0) return <Stars n={Number(value)} max={def.max} />;
       if (def.min >= 1000 && def.max <= 9999) return <>{String(value)}</>; // years
-      return <>{Number(value).toLocaleString('ja-JP')}</>;
+      return <>{f.num(Number(value))}</>;
     case 'decimal':
-      return <>{Number(value).toLocaleString('ja-JP', { maximumFractionDigits: 2 })}</>;
+      return <>{f.num(Number(value), 2)}</>;
     case 'enum':
       return <span className={`badge badge-${String(value)}`}>{enumLabel(String(value), def.name)}</span>;
     case 'bool':
@@ -88,7 +89,7 @@ export function FieldValue({ def, value }: { def: FieldDef; value: unknown }) {
           {(value as Record<string, unknown>[]).map((r, i) => (
             <li key={i}>
               {Object.values(r)
-                .map((x) => (typeof x === 'number' ? (def.name === 'department_sales' ? formatYen(x) : x.toLocaleString(lang)) : String(x)))
+                .map((x) => (typeof x === 'number' ? (def.name === 'department_sales' ? f.yen(x) : f.num(x, 2)) : String(x)))
                 .join(' — ')}
             </li>
           ))}

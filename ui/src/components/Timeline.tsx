@@ -35,7 +35,7 @@ export function plainSummary(md: string): string {
 }
 
 export function Timeline({ owner, testid = 'timeline' }: { owner: TimelineOwner; testid?: string }) {
-  const { t, enumLabel, wareki, kindLabel } = useI18n();
+  const { t, lang, enumLabel, wareki, kindLabel } = useI18n();
   const { revision, schema } = useAppData();
   const [items, setItems] = useState<TimelineEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -74,7 +74,7 @@ export function Timeline({ owner, testid = 'timeline' }: { owner: TimelineOwner;
                   <span className="tl-title">{e.title}</span>
                 )}
                 {e.kind === 'purchase' && e.subtype && <span className="badge">{enumLabel(e.subtype)}</span>}
-                <time className="tl-at">{formatDateTime(e.at, wareki)}</time>
+                <time className="tl-at">{formatDateTime(e.at, wareki, lang)}</time>
               </div>
               {e.summary && <p className="tl-summary">{plainSummary(e.summary)}</p>}
             </div>

@@ -8,6 +8,7 @@ import type { MailingListResult } from '../bindings/MailingListResult';
 import { useToast } from '../app/data';
 import { href } from '../app/router';
 import { describeError } from '../errors';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 import { Dialog } from './Dialog';
@@ -66,7 +67,7 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
     try {
       const r = await tr.exportList(kind, query, choice);
       const saved = r.base64 ? await tr.saveFile({ name: r.name, base64: r.base64 }) : null;
-      toast(saved ? `${t('exp_done', { n: r.rows })}: ${saved}` : t('exp_done', { n: r.rows }));
+      toast(saved ? `${t('exp_done', { n: formatNumber(r.rows, lang) })}: ${saved}` : t('exp_done', { n: formatNumber(r.rows, lang) }));
       if (r.warnings.length > 0) setWarnings(r.warnings);
       else onClose();
     } catch (e) {
@@ -79,7 +80,7 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
     <Dialog title={t('exp_title')} onClose={onClose} testid="dialog-export">
       <p className="muted small" data-testid="export-scope">
         {filtered ? t('exp_scope_filtered') : t('exp_scope_all')}
-        {count != null && ` · ${t('rows', { n: count.toLocaleString('ja-JP') })}`}
+        {count != null && ` · ${t('rows', { n: formatNumber(count, lang) })}`}
       </p>
       <fieldset className="exp-formats">
         {choices.map((c) => (
@@ -112,7 +113,7 @@ function ExportWarnings({ warnings }: { warnings: tr.ExportWarning[] }) {
   const { t, lang } = useI18n();
   return (
     <div className="banner banner-error" role="status" data-testid="export-warnings">
-      <p>{t('exp_warnings', { n: warnings.length })}</p>
+      <p>{t('exp_warnings', { n: formatNumber(warnings.length, lang) })}</p>
       <ul className="plain small">
         {warnings.map((w, i) => (
           <li key={i}>{tr.exportWarningText(w, lang)}</li>
@@ -168,7 +169,7 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
     try {
       const r = await tr.mailingList(options(), choice);
       const saved = r.file?.base64 ? await tr.saveFile({ name: r.file.name, base64: r.file.base64 }) : null;
-      toast(saved ? `${t('exp_done', { n: r.list.rows.length })}: ${saved}` : t('exp_done', { n: r.list.rows.length }));
+      toast(saved ? `${t('exp_done', { n: formatNumber(r.list.rows.length, lang) })}: ${saved}` : t('exp_done', { n: formatNumber(r.list.rows.length, lang) }));
       if (r.file?.warnings.length) setWarnings(r.file.warnings);
       else onClose();
     } catch (e) {
@@ -212,7 +213,7 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
       {result && (
         <div className="dm-result">
           <p>
-            <strong data-testid="mailing-count">{result.list.rows.length.toLocaleString('ja-JP')}</strong> {t('dm_count')}
+            <strong data-testid="mailing-count">{formatNumber(result.list.rows.length, lang)}</strong> {t('dm_count')}
           </p>
           <ul className="plain small" data-testid="mailing-excluded">
             {reasons

@@ -7,6 +7,7 @@ import * as api from '../api';
 import type { FieldDef } from '../bindings/FieldDef';
 import type { Kind } from '../bindings/Kind';
 import { useAppData, useRecordName } from '../app/data';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 
 export const PREFECTURES = [
@@ -30,7 +31,7 @@ const LISTS = new Set(['tags', 'ref_list', 'json']);
 
 /** A stored value → what the widget holds. */
 export function toFormValue(def: FieldDef, v: unknown): unknown {
-  if (def.type === 'money' && typeof v === 'number') return v.toLocaleString('ja-JP');
+  if (def.type === 'money' && typeof v === 'number') return formatNumber(v);
   if (NUMERIC.has(def.type)) return v == null ? '' : String(v);
   if (LISTS.has(def.type)) return Array.isArray(v) ? v : [];
   if (def.type === 'bool') return !!v;

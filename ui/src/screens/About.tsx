@@ -9,6 +9,7 @@ import { useAppData } from '../app/data';
 import type { AppInfo } from '../bindings/AppInfo';
 import type { Kind } from '../bindings/Kind';
 import { describeError } from '../errors';
+import { formatNumber, formatSize } from '../format';
 import { translate, useI18n, type Lang } from '../i18n';
 
 export async function appInfo(): Promise<AppInfo> {
@@ -17,16 +18,9 @@ export async function appInfo(): Promise<AppInfo> {
   return r.data;
 }
 
-/** A size in bytes as the user reads it (Intl's byte units: 12.3 MB). */
+/** A size in bytes as the user reads it (Intl's byte units: 12.3 MB, 512 bytes). */
 export function formatBytes(bytes: number, lang: Lang): string {
-  const units = ['byte', 'kilobyte', 'megabyte', 'gigabyte'] as const;
-  let n = bytes;
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return new Intl.NumberFormat(lang === 'ja' ? 'ja-JP' : 'en-US', { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: i === 0 ? 0 : 1 }).format(n);
+  return formatSize(bytes, lang);
 }
 
 /** Where the app runs, from the web view: the platform and the user agent. */
@@ -43,7 +37,7 @@ export function supportText(info: AppInfo, os: string, lang: Lang, kindName: (k:
   const sep = ': ';
   const counts = info.counts
     .filter((c) => c.count > 0)
-    .map((c) => `${kindName(c.kind)} ${c.count.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US')}`)
+    .map((c) => `${kindName(c.kind)} ${formatNumber(c.count, lang)}`)
     .join(', ');
   const size = info.database_bytes == null ? t('about_in_memory') : `${formatBytes(info.database_bytes, lang)} (${info.database_bytes} bytes)`;
   return [
@@ -127,7 +121,7 @@ export function AboutScreen() {
                   .map((c) => (
                     <tr key={c.kind} data-kind={c.kind}>
                       <td>{kindName(c.kind)}</td>
-                      <td className="num">{c.count.toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US')}</td>
+                      <td className="num">{formatNumber(c.count, lang)}</td>
                     </tr>
                   ))}
               </tbody>

@@ -8,6 +8,7 @@ import { RefLink } from '../components/RecordView';
 import { ListTransferTools } from '../components/Transfer';
 import { VirtualList, type Column } from '../components/VirtualList';
 import { formatDateTime } from '../dates';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import { useDebounced } from './Lists';
 
@@ -60,7 +61,7 @@ export function ActivitiesScreen() {
   };
   const kindDef = meta?.fields.find((x) => x.name === 'kind');
   const columns: Column<'activity'>[] = [
-    { key: 'at', header: L('occurred_at'), width: '150px', render: (s) => formatDateTime(s.data.occurred_at, wareki) },
+    { key: 'at', header: L('occurred_at'), width: '150px', render: (s) => formatDateTime(s.data.occurred_at, wareki, lang) },
     { key: 'kind', header: L('kind'), width: '100px', render: (s) => <span className={`badge badge-${s.data.kind}`}>{enumLabel(s.data.kind)}</span> },
     { key: 'subject', header: L('subject'), width: 'minmax(180px, 2fr)', render: (s) => <strong>{s.display_name}</strong> },
     { key: 'company', header: L('company_id'), width: 'minmax(160px, 1.5fr)', render: (s) => <RefLink kind="company" id={s.data.company_id} /> },
@@ -71,7 +72,7 @@ export function ActivitiesScreen() {
       <div className="page-head">
         <div>
           <h1>{t('nav_activities')}</h1>
-          <p className="muted">{total == null ? t('loading') : t('rows', { n: total.toLocaleString('ja-JP') })}</p>
+          <p className="muted">{total == null ? t('loading') : t('rows', { n: formatNumber(total, lang) })}</p>
         </div>
         <div className="page-actions">
           <ListTransferTools kind="activity" query={query} />

@@ -11,7 +11,8 @@ import { Timeline } from '../components/Timeline';
 import { Attachments } from '../components/Attachments';
 import { today } from '../dates';
 import { describeError } from '../errors';
-import { formatYen, useI18n, type DictKey } from '../i18n';
+import { formatNumber, formatYen } from '../format';
+import { useI18n, type DictKey } from '../i18n';
 import { LAYOUTS } from '../layouts';
 import { toggleTask } from './Home';
 
@@ -296,7 +297,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
                   { label: t('chart_revenue'), className: 'bar-a', values: financials.rows!.map((f) => f.data.revenue) },
                   { label: t('chart_profit'), className: 'bar-b', values: financials.rows!.map((f) => f.data.ordinary_profit) },
                 ]}
-                format={(n) => (lang === 'ja' ? `${Math.round(n / 1_000_000).toLocaleString('ja-JP')}百万` : `${Math.round(n / 1_000_000).toLocaleString('en-US')}M`)}
+                format={(n) => `${formatNumber(Math.round(n / 1_000_000), lang)}${lang === 'ja' ? '百万' : 'M'}`}
                 testid="finance-chart"
               />
             )}
@@ -311,7 +312,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
             />
             {d.capital != null && (
               <p className="muted small">
-                {meta.fields.find((f) => f.name === 'capital')?.label_ja}: {formatYen(d.capital)}
+                {meta.fields.find((f) => f.name === 'capital')?.label_ja}: {formatYen(d.capital, lang)}
               </p>
             )}
           </div>

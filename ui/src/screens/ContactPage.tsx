@@ -156,7 +156,7 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
 }
 
 function PositionList({ rows }: { rows: api.StoredOf<'contact_position'>[] | null }) {
-  const { t, wareki } = useI18n();
+  const { t, lang, wareki } = useI18n();
   if (!rows) return <p className="muted small">{t('loading')}</p>;
   if (rows.length === 0) return <p className="muted small">{t('none')}</p>;
   return (
@@ -165,7 +165,7 @@ function PositionList({ rows }: { rows: api.StoredOf<'contact_position'>[] | nul
         <li key={p.id} className={p.data.to_date ? 'past' : 'current'} data-testid="position-item">
           <span className="pos-title">{[p.data.department, p.data.title].filter(Boolean).join(' ・ ') || '—'}</span>
           <small className="muted">
-            {formatDate(p.data.from_date, wareki) || '?'} 〜 {p.data.to_date ? formatDate(p.data.to_date, wareki) : t('current')}
+            {formatDate(p.data.from_date, wareki, lang) || '?'} 〜 {p.data.to_date ? formatDate(p.data.to_date, wareki, lang) : t('current')}
           </small>
         </li>
       ))}

@@ -9,7 +9,8 @@ import { RecordDialog } from '../components/RecordDialog';
 import { RefLink } from '../components/RecordView';
 import { formatDate } from '../dates';
 import { describeError } from '../errors';
-import { formatYen, formatYenShort, useI18n } from '../i18n';
+import { formatNumber, formatYen, formatYenShort } from '../format';
+import { useI18n } from '../i18n';
 import { moveDeal, openPipeline, STAGES, stageTotals } from '../kanban';
 
 export function DealsScreen() {
@@ -87,7 +88,7 @@ export function DealsScreen() {
         <div>
           <h1>{t('deals_title')}</h1>
           <p className="muted" data-testid="pipeline-total">
-            {lang === 'ja' ? '進行中' : 'Open'}: {t('deals_total', { n: pipeline.count, sum: formatYenShort(lang, pipeline.sum) })}
+            {lang === 'ja' ? '進行中' : 'Open'}: {t('deals_total', { n: formatNumber(pipeline.count, lang), sum: formatYenShort(lang, pipeline.sum) })}
             {' · '}
             {lang === 'ja' ? '確度加重' : 'Weighted'} {formatYenShort(lang, Math.round(pipeline.weighted))}
           </p>
@@ -165,11 +166,11 @@ export function DealsScreen() {
                       <RefLink kind="company" id={d.data.company_id} />
                     </div>
                     <div className="deal-meta">
-                      <strong>{formatYen(d.data.amount)}</strong>
+                      <strong>{formatYen(d.data.amount, lang)}</strong>
                       {d.data.probability != null && <span className="pill">{d.data.probability}%</span>}
                     </div>
                     <div className="deal-foot muted small">
-                      {d.data.expected_close && <span>📅 {formatDate(d.data.expected_close, wareki)}</span>}
+                      {d.data.expected_close && <span>📅 {formatDate(d.data.expected_close, wareki, lang)}</span>}
                       {d.data.owner_id && (
                         <span>
                           👤 <RefLink kind="user" id={d.data.owner_id} />

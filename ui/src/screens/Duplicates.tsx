@@ -11,6 +11,7 @@ import { RULE_LABEL } from '../components/DuplicateHint';
 import { MergeDialog } from '../components/MergeDialog';
 import { formatDateTime, formatTimestamp } from '../dates';
 import { describeError } from '../errors';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import { Tabs } from './CompanyPage';
 
@@ -93,7 +94,7 @@ export function DuplicatesScreen({ tab }: { tab: string }) {
       )}
       <div className="dups-bar">
         <span className="muted" data-testid="dups-count">
-          {groups == null ? t('loading') : t('dups_groups', { n: groups.length.toLocaleString('ja-JP') })}
+          {groups == null ? t('loading') : t('dups_groups', { n: formatNumber(groups.length, lang) })}
         </span>
         <span className="muted small">{sel.ids.length < 2 ? t('dups_pick_two') : ''}</span>
         <button className="btn btn-primary" disabled={sel.ids.length !== 2} onClick={() => setMerging([sel.ids[0], sel.ids[1]])} data-testid="dups-merge">
@@ -149,7 +150,7 @@ export function DuplicatesScreen({ tab }: { tab: string }) {
                         <td className="small">
                           {r.owner_name ? `${t('dup_owner')}: ${r.owner_name}` : t('dup_no_owner')}
                         </td>
-                        <td className="small nowrap">{r.last_contacted ? `${t('dup_last_contacted')}: ${formatDateTime(r.last_contacted, wareki)}` : t('dup_never_contacted')}</td>
+                        <td className="small nowrap">{r.last_contacted ? `${t('dup_last_contacted')}: ${formatDateTime(r.last_contacted, wareki, lang)}` : t('dup_never_contacted')}</td>
                       </tr>
                     );
                   })}
@@ -176,8 +177,8 @@ export function DuplicatesScreen({ tab }: { tab: string }) {
                   <td>
                     <a href={recordHref(m.kind, m.survivor_id) ?? '#'}>{m.survivor_name}</a> ← {m.loser_name}
                   </td>
-                  <td className="small">{t('merge_moved', { n: m.moved.length })}</td>
-                  <td className="small nowrap">{formatTimestamp(m.merged_at, wareki)}</td>
+                  <td className="small">{t('merge_moved', { n: formatNumber(m.moved.length, lang) })}</td>
+                  <td className="small nowrap">{formatTimestamp(m.merged_at, wareki, lang)}</td>
                   <td className="right">
                     {m.undone_at != null ? (
                       <span className="badge" data-testid="merge-undone">

@@ -7,10 +7,11 @@ import { RecordDialog } from '../components/RecordDialog';
 import { RefLink } from '../components/RecordView';
 import { daysBetween, formatDate, formatDateTime, today } from '../dates';
 import { describeError } from '../errors';
-import { formatYen, useI18n } from '../i18n';
+import { formatYen } from '../format';
+import { useI18n } from '../i18n';
 
 export function TaskRow({ task, onDone, showCompany = true }: { task: api.StoredOf<'task'>; onDone: (t: api.StoredOf<'task'>) => Promise<void>; showCompany?: boolean }) {
-  const { t, wareki } = useI18n();
+  const { t, lang, wareki } = useI18n();
   const d = task.data;
   // Ticked at once; the list catches up when the core has saved it.
   const [checked, setChecked] = useState(d.done);
@@ -51,8 +52,8 @@ export function TaskRow({ task, onDone, showCompany = true }: { task: api.Stored
         </span>
       </div>
       {d.due && (
-        <span className={`due ${overdue ? 'due-over' : d.due === now ? 'due-today' : ''}`} title={formatDate(d.due, wareki)}>
-          {formatDate(d.due, wareki)}
+        <span className={`due ${overdue ? 'due-over' : d.due === now ? 'due-today' : ''}`} title={formatDate(d.due, wareki, lang)}>
+          {formatDate(d.due, wareki, lang)}
           {overdue && <small> · {t('days_over', { n: days })}</small>}
         </span>
       )}
@@ -103,7 +104,7 @@ export function HomeScreen() {
       <div className="page-head">
         <div>
           <h1>{t('home_title')}</h1>
-          <p className="muted">{formatDate(now, wareki)}</p>
+          <p className="muted">{formatDate(now, wareki, lang)}</p>
         </div>
         <div className="quick-add" aria-label={t('home_quick_add')}>
           <span className="muted small">{t('home_quick_add')}</span>
@@ -169,9 +170,9 @@ export function HomeScreen() {
                         <div className="muted small">{d.product_name || p.display_name}</div>
                       </td>
                       <td className="nowrap">
-                        {next === d.renewal_date ? t('renewal') : t('expiry')} {formatDate(next, wareki)}
+                        {next === d.renewal_date ? t('renewal') : t('expiry')} {formatDate(next, wareki, lang)}
                       </td>
-                      <td className="num">{formatYen(d.amount)}</td>
+                      <td className="num">{formatYen(d.amount, lang)}</td>
                       <td className="nowrap">{left != null && <span className={`pill ${left <= 30 ? 'pill-warn' : ''}`}>{t('days_left', { n: left })}</span>}</td>
                     </tr>
                   );
@@ -202,7 +203,7 @@ export function HomeScreen() {
                       <RefLink kind="company" id={a.data.company_id} />
                     </span>
                   )}
-                  <time className="muted small">{formatDateTime(a.data.occurred_at, wareki)}</time>
+                  <time className="muted small">{formatDateTime(a.data.occurred_at, wareki, lang)}</time>
                 </li>
               ))}
             </ul>

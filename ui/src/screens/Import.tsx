@@ -13,6 +13,7 @@ import type { TextEncoding } from '../bindings/TextEncoding';
 import { useAppData, useToast } from '../app/data';
 import { href } from '../app/router';
 import { describeError, fieldErrorText, matchReason } from '../errors';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 
@@ -309,7 +310,7 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
             <section className="card" data-testid="import-missing-users">
               <label className="switch">
                 <input type="checkbox" checked={createUsers} onChange={(e) => setCreateUsers(e.target.checked)} disabled={running} data-testid="import-create-users" />
-                {t('imp_create_users', { n: preview.missing_users.length })}
+                {t('imp_create_users', { n: formatNumber(preview.missing_users.length, lang) })}
               </label>
               <p className="muted small">{createUsers ? t('imp_create_users_list') : t('imp_create_users_hint')}</p>
               <ul className="small" data-testid="import-missing-user-list">
@@ -396,12 +397,12 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
             {s.error > 0 && (
               <label className="switch">
                 <input type="checkbox" checked={acceptErrors} onChange={(e) => setAcceptErrors(e.target.checked)} disabled={running} data-testid="import-accept-errors" />
-                {t('imp_accept_errors', { n: s.error })}
+                {t('imp_accept_errors', { n: formatNumber(s.error, lang) })}
               </label>
             )}
             <div className="row-gap">
               <button className="btn btn-primary" onClick={() => void start()} disabled={running || checking || !tr.canImport(preview, acceptErrors) || job?.state === 'done'} data-testid="import-run">
-                {t('imp_run', { n: s.create + s.update })}
+                {t('imp_run', { n: formatNumber(s.create + s.update, lang) })}
               </button>
             </div>
             {job && <JobView job={job} testid="import" onCancel={() => void cancel()} />}
@@ -413,8 +414,8 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
             {job?.state === 'done' && job.report && (
               <div className="banner banner-ok" data-testid="import-result">
                 {t('imp_done', { c: job.report.created, u: job.report.updated, s: job.report.skipped, f: job.report.failed })}
-                {job.report.companies_created > 0 && ` ${t('imp_done_companies', { n: job.report.companies_created })}`}
-                {job.report.users_created > 0 && ` ${t('imp_done_users', { n: job.report.users_created })}`}
+                {job.report.companies_created > 0 && ` ${t('imp_done_companies', { n: formatNumber(job.report.companies_created, lang) })}`}
+                {job.report.users_created > 0 && ` ${t('imp_done_users', { n: formatNumber(job.report.users_created, lang) })}`}
                 {LIST_ROUTE[job.report.kind] && (
                   <>
                     {' '}
@@ -462,9 +463,10 @@ function JobView({ job, onCancel, testid }: { job: tr.JobStatus; onCancel: () =>
 }
 
 function Count({ label, n, tone, testid }: { label: string; n: number; tone?: 'bad' | 'warn'; testid: string }) {
+  const { lang } = useI18n();
   return (
     <div className={`imp-count ${tone ? `imp-count-${tone}` : ''}`} data-testid={testid}>
-      <strong>{n.toLocaleString('ja-JP')}</strong>
+      <strong>{formatNumber(n, lang)}</strong>
       <small>{label}</small>
     </div>
   );

@@ -13,6 +13,7 @@ import { RecordDialog } from '../components/RecordDialog';
 import { ListTransferTools } from '../components/Transfer';
 import { RefLink } from '../components/RecordView';
 import { KanaBar, VirtualList, type Column, type ListHandle } from '../components/VirtualList';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 
 export function useDebounced<T>(value: T, ms = 200): T {
@@ -125,7 +126,7 @@ export function CompaniesScreen() {
         <div>
           <h1>{t('nav_companies')}</h1>
           <p className="muted" data-testid="list-total">
-            {total == null ? t('loading') : t('rows', { n: total.toLocaleString('ja-JP') })}
+            {total == null ? t('loading') : t('rows', { n: formatNumber(total, lang) })}
           </p>
         </div>
         <div className="page-actions">
@@ -244,7 +245,7 @@ export function ContactsScreen() {
       <div className="page-head">
         <div>
           <h1>{t('nav_contacts')}</h1>
-          <p className="muted">{total == null ? t('loading') : t('rows', { n: total.toLocaleString('ja-JP') })}</p>
+          <p className="muted">{total == null ? t('loading') : t('rows', { n: formatNumber(total, lang) })}</p>
         </div>
         <div className="page-actions">
           <ListTransferTools kind="contact" query={query} />

@@ -9,7 +9,8 @@ import { navigate, useNewShortcut, useRoute } from '../app/router';
 import { useRecords } from '../components/ChildTable';
 import { RecordDialog } from '../components/RecordDialog';
 import { RefLink } from '../components/RecordView';
-import { formatYen, useI18n, type DictKey } from '../i18n';
+import { formatNumber, formatYen } from '../format';
+import { useI18n, type DictKey } from '../i18n';
 import { Tabs } from './CompanyPage';
 import { useDebounced } from './Lists';
 
@@ -96,7 +97,7 @@ export function ProductsScreen({ tab }: { tab: string }) {
 }
 
 function ProductCards({ items, all, onOpen }: { items: api.StoredOf<'product'>[]; all: api.StoredOf<'product'>[]; onOpen: (p: api.StoredOf<'product'>) => void }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   if (items.length === 0) return <p className="empty">{t('none')}</p>;
   return (
     <div className="product-grid">
@@ -113,7 +114,7 @@ function ProductCards({ items, all, onOpen }: { items: api.StoredOf<'product'>[]
               {d.category && <span>{d.category}</span>}
               {d.price != null && (
                 <span>
-                  {formatYen(d.price)}
+                  {formatYen(d.price, lang)}
                   {d.unit ? ` / ${d.unit}` : ''}
                 </span>
               )}
@@ -236,7 +237,7 @@ function Comparison({ products, productChoices }: { products: api.StoredOf<'prod
 }
 
 function CaseStudies({ productChoices }: { productChoices: { id: string; label: string }[] }) {
-  const { t, enumLabel } = useI18n();
+  const { t, lang, enumLabel } = useI18n();
   const meta = useMeta('case_study');
   const [industry, setIndustry] = useState('');
   const [size, setSize] = useState('');
@@ -265,7 +266,7 @@ function CaseStudies({ productChoices }: { productChoices: { id: string; label: 
               </option>
             ))}
         </select>
-        <span className="muted small">{t('rows', { n: cases.rows?.length ?? 0 })}</span>
+        <span className="muted small">{t('rows', { n: formatNumber(cases.rows?.length ?? 0, lang) })}</span>
       </div>
       {(cases.rows ?? []).length === 0 ? (
         <p className="empty">{t('none')}</p>

@@ -6,7 +6,7 @@ import { Markdown } from '../components/Markdown';
 import { BackupSection } from '../components/BackupSection';
 import { RecordDialog } from '../components/RecordDialog';
 import { createRecord, patchRecord, RecordForm } from '../components/RecordForm';
-import { formatDate, today, toWareki } from '../dates';
+import { formatDate, today } from '../dates';
 import { describeError } from '../errors';
 import { useI18n } from '../i18n';
 
@@ -73,7 +73,7 @@ export function SettingsScreen() {
             {t('wareki')}
           </label>
           <p className="muted small">
-            {formatDate(today(), false)} → {toWareki(today())}
+            {formatDate(today(), false, lang)} → {formatDate(today(), true, lang)}
           </p>
           {settings && (
             <p className="muted small">
@@ -101,7 +101,7 @@ export function SettingsScreen() {
                       <span className="badge badge-customer">{t('active')}</span>
                     ) : (
                       <span className="badge badge-lost">
-                        {t('left')} {formatDate(u.data.left_on, wareki)}
+                        {t('left')} {formatDate(u.data.left_on, wareki, lang)}
                       </span>
                     )}
                     {u.id === settings?.current_user_id && <span className="badge">★</span>}

@@ -12,6 +12,7 @@ import { useAppData, useToast } from '../app/data';
 import { resolveConflict, syncConfigure, syncConflicts, syncDisable, syncNow as syncRound, syncWords, useSync } from '../app/sync';
 import { FieldValue, isBlank, RefLink } from '../components/RecordView';
 import { formatTimestamp } from '../dates';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 
 export function SyncScreen() {
@@ -243,9 +244,9 @@ function SyncStatusCard() {
       )}
       <dl className="sync-facts">
         <dt>{t('sync_last')}</dt>
-        <dd data-testid="sync-last" data-at={status.last_sync_at ?? ''}>{status.last_sync_at ? formatTimestamp(status.last_sync_at, wareki) : t('sync_never')}</dd>
+        <dd data-testid="sync-last" data-at={status.last_sync_at ?? ''}>{status.last_sync_at ? formatTimestamp(status.last_sync_at, wareki, lang) : t('sync_never')}</dd>
         <dt>{t('sync_pending')}</dt>
-        <dd data-testid="sync-pending">{t('sync_n_changes', { n: status.pending_changes })}</dd>
+        <dd data-testid="sync-pending">{t('sync_n_changes', { n: formatNumber(status.pending_changes, lang) })}</dd>
         <dt>{t('sync_open_conflicts')}</dt>
         <dd data-testid="sync-open-conflicts">{status.open_conflicts}</dd>
         {report && (
@@ -259,7 +260,7 @@ function SyncStatusCard() {
         {(report?.attachments_pending ?? 0) > 0 && (
           <>
             <dt>{t('att_title')}</dt>
-            <dd data-testid="sync-attachments-pending">{t('sync_att_pending', { n: report!.attachments_pending })}</dd>
+            <dd data-testid="sync-attachments-pending">{t('sync_att_pending', { n: formatNumber(report!.attachments_pending, lang) })}</dd>
           </>
         )}
       </dl>
@@ -289,7 +290,7 @@ function SyncStatusCard() {
                   <code>{d.device_id}</code>
                 </div>
               </td>
-              <td className="nowrap">{d.last_seen ? formatTimestamp(d.last_seen, wareki) : '—'}</td>
+              <td className="nowrap">{d.last_seen ? formatTimestamp(d.last_seen, wareki, lang) : '—'}</td>
               <td className="right">
                 {!d.this_device && !d.retired && status.setup && (
                   <button className="btn btn-sm" onClick={() => void retire(d)} disabled={syncing} data-testid="sync-retire" title={t('sync_retire_hint')}>
@@ -415,7 +416,7 @@ function ConflictsCard() {
                       {c.reason === 'edited_while_deleted' ? t('sync_value_deleted') : <ConflictValue c={c} value={c.kept_value} />}
                     </div>
                     <div className="muted small">
-                      {deviceLabel(devices, c.kept_device)} · {formatTimestamp(c.kept_at, wareki)}
+                      {deviceLabel(devices, c.kept_device)} · {formatTimestamp(c.kept_at, wareki, lang)}
                     </div>
                   </td>
                   <td data-testid="conflict-other">
@@ -423,7 +424,7 @@ function ConflictsCard() {
                       <ConflictValue c={c} value={c.other_value} />
                     </div>
                     <div className="muted small">
-                      {deviceLabel(devices, c.other_device)} · {formatTimestamp(c.other_at, wareki)}
+                      {deviceLabel(devices, c.other_device)} · {formatTimestamp(c.other_at, wareki, lang)}
                     </div>
                   </td>
                   <td className="right nowrap">

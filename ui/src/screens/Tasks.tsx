@@ -7,6 +7,7 @@ import { useRecords } from '../components/ChildTable';
 import { RecordDialog } from '../components/RecordDialog';
 import { today } from '../dates';
 import { describeError } from '../errors';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import { TaskRow, toggleTask } from './Home';
 
@@ -50,7 +51,7 @@ export function TasksScreen() {
         <div>
           <h1>{t('nav_tasks')}</h1>
           <p className="muted">
-            {t('rows', { n: tasks.rows?.length ?? 0 })}
+            {t('rows', { n: formatNumber(tasks.rows?.length ?? 0, lang) })}
             {overdue > 0 && <span className="pill pill-danger"> {t('overdue')} {overdue}</span>}
           </p>
         </div>

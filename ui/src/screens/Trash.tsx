@@ -5,6 +5,7 @@ import { forgetName, useAppData, useToast } from '../app/data';
 import { RefLink } from '../components/RecordView';
 import { formatTimestamp } from '../dates';
 import { describeError } from '../errors';
+import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import { syncConflicts } from '../app/sync';
 import type { SyncConflict } from '../bindings/SyncConflict';
@@ -40,7 +41,7 @@ export function TrashScreen() {
       <div className="page-head">
         <div>
           <h1>{t('trash_title')}</h1>
-          <p className="muted">{t('rows', { n: items?.length ?? 0 })}</p>
+          <p className="muted">{t('rows', { n: formatNumber(items?.length ?? 0, lang) })}</p>
         </div>
       </div>
       <section className="card">
@@ -81,7 +82,7 @@ export function TrashScreen() {
                         </div>
                       ))}
                   </td>
-                  <td className="nowrap">{formatTimestamp(it.deleted_at, wareki)}</td>
+                  <td className="nowrap">{formatTimestamp(it.deleted_at, wareki, lang)}</td>
                   <td>{it.deleted_by ? <RefLink kind="user" id={it.deleted_by} /> : <span className="muted">—</span>}</td>
                   <td className="right">
                     <button className="btn btn-sm" onClick={() => void restore(it)} data-testid="trash-restore">
