@@ -55,8 +55,10 @@ pub enum Command {
     Restore { kind: Kind, id: String },
     /// A page of live records of one kind.
     List { kind: Kind, query: ListQuery },
-    /// Records in the trash, newest first.
+    /// Records in the trash, newest first (a page: `limit` ≤ 1000).
     Trash { offset: u32, limit: u32 },
+    /// How many records are in the trash, of every kind.
+    TrashCount,
     /// A company's or a contact's history, newest first.
     Timeline { owner: TimelineOwner, offset: u32, limit: u32 },
     /// The Home screen: tasks due, contracts up for renewal, recent activities.
@@ -276,6 +278,7 @@ pub enum Response {
     Record(Stored),
     Page(Page),
     Trash(Vec<TrashItem>),
+    TrashCount(#[ts(type = "number")] u64),
     Timeline(Vec<TimelineEntry>),
     Settings(Settings),
     Home(Home),
@@ -329,6 +332,7 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         Command::Restore { kind, id } => Response::Record(store.restore(ctx, kind, &id)?),
         Command::List { kind, query } => Response::Page(store.list(kind, &query)?),
         Command::Trash { offset, limit } => Response::Trash(store.trash(offset, limit)?),
+        Command::TrashCount => Response::TrashCount(store.trash_count()?),
         Command::Timeline { owner, offset, limit } => Response::Timeline(store.timeline(&owner, offset, limit)?),
         Command::Home { mine } => {
             let user = if mine { store.current_user()? } else { None };

@@ -203,6 +203,38 @@ fn trash_and_restore() {
 }
 
 #[test]
+fn the_trash_pages_past_500_with_its_count() {
+    let mut s = Store::open_in_memory().unwrap();
+    let companies: Vec<(Kind, Map<String, Value>)> =
+        (0..700).map(|i| (Kind::Company, fields(json!({"name": format!("ゴミ箱商事{i}")})))).collect();
+    let ids = s.create_many(&ctx(T0), &companies).unwrap();
+    let contact = add(&mut s, Kind::Contact, json!({"family_name": "削除", "given_name": "太郎"}));
+    for (i, id) in ids.iter().enumerate() {
+        s.delete(&ctx(T0 + 1 + i as i64), Kind::Company, id).unwrap();
+    }
+    s.delete(&ctx(T0 + 10_000), Kind::Contact, &contact.id).unwrap();
+    assert_eq!(s.trash_count().unwrap(), 701);
+    // Pages of 300 cover everything once, newest first, across kinds.
+    let mut seen = Vec::new();
+    for page in 0..3 {
+        seen.extend(s.trash(page * 300, 300).unwrap());
+    }
+    assert_eq!(seen.len(), 701);
+    assert_eq!((seen[0].kind, seen[0].id.as_str()), (Kind::Contact, contact.id.as_str()));
+    let distinct: std::collections::BTreeSet<&str> = seen.iter().map(|t| t.id.as_str()).collect();
+    assert_eq!(distinct.len(), 701);
+    assert!(seen.windows(2).all(|w| w[0].deleted_at >= w[1].deleted_at));
+    // Through the command API, as the trash screen asks.
+    let c = s.context(T0).unwrap();
+    match api::execute(&mut s, &c, Command::TrashCount).unwrap() {
+        Response::TrashCount(n) => assert_eq!(n, 701),
+        other => panic!("{other:?}"),
+    }
+    s.restore(&ctx(T0 + 20_000), Kind::Company, &ids[0]).unwrap();
+    assert_eq!(s.trash_count().unwrap(), 700);
+}
+
+#[test]
 fn lists_sort_by_reading_and_filter() {
     let mut s = Store::open_in_memory().unwrap();
     for (name, reading, status, pref, tags) in [

@@ -342,6 +342,18 @@ impl Store {
         Ok(rows)
     }
 
+    /// How many records are in the trash, of every kind (each table's
+    /// partial index on `deleted_at` counts them). The trash screen pages
+    /// through [`Store::trash`] with it: no cap on what it can show.
+    pub fn trash_count(&self) -> Result<u64> {
+        let mut total = 0u64;
+        for kind in Kind::ALL {
+            let sql = format!("SELECT COUNT(*) FROM {} WHERE deleted_at IS NOT NULL", kind.meta().table);
+            total += self.conn.prepare_cached(&sql)?.query_row([], |r| r.get::<_, i64>(0))? as u64;
+        }
+        Ok(total)
+    }
+
     /// Everything that happened with a company or a contact, newest first:
     /// activities, business-card exchanges, purchases, and (for a contact)
     /// position changes.

@@ -179,4 +179,31 @@ describe('rough edges a new user hits', () => {
     assert.match(await byTest('support-text').inputValue(), new RegExp(`Version: ${version.replace(/\./g, '\\.')}`));
     await setLang('ja');
   });
+  test('the trash pages through everything in it, with its count (no cap)', T, async () => {
+    const made = [];
+    for (let i = 0; i < 130; i++) made.push(await add('company', { name: `ゴミ箱テスト商事${i}` }));
+    for (const id of made) {
+      const r = await apiCall(page, { cmd: 'delete', kind: 'company', id });
+      assert.equal(r.type, 'record', JSON.stringify(r));
+    }
+    const total = (await apiCall(page, { cmd: 'trash_count' })).data;
+    assert.ok(total >= 130, String(total));
+    await go('#/trash');
+    const rowsShown = () => page.$$eval('[data-testid=trash-row]', (rows) => rows.map((r) => r.dataset.id));
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=trash-row]').length === 100);
+    assert.match(await byTest('trash-count').innerText(), new RegExp(`全${total}件中 1〜100件目`));
+    assert.equal(await byTest('trash-prev').isDisabled(), true);
+    const first = await rowsShown();
+    await byTest('trash-next').click();
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=trash-row]').length === n, total - 100);
+    assert.match(await byTest('trash-count').innerText(), new RegExp(`全${total}件中 101〜${total}件目`));
+    assert.equal(await byTest('trash-next').isDisabled(), true);
+    const second = await rowsShown();
+    // Every deleted company is on one of the two pages, once.
+    const all = new Set([...first, ...second]);
+    assert.equal(all.size, total);
+    for (const id of made) assert.ok(all.has(id), id);
+    await byTest('trash-prev').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=trash-row]').length === 100);
+  });
 });

@@ -271,6 +271,11 @@ export async function trash(offset = 0, limit = 200): Promise<TrashItem[]> {
   return expect(await call({ cmd: 'trash', offset, limit }), 'trash');
 }
 
+/** How many records are in the trash (the trash screen pages through them). */
+export async function trashCount(): Promise<number> {
+  return expect(await call({ cmd: 'trash_count' }), 'trash_count');
+}
+
 export async function timeline(owner: TimelineOwner, offset = 0, limit = 100): Promise<TimelineEntry[]> {
   return expect(await call({ cmd: 'timeline', owner, offset, limit }), 'timeline');
 }

@@ -143,6 +143,9 @@ const DICT = {
   // Trash
   trash_title: ['ゴミ箱', 'Trash'],
   trash_empty: ['ゴミ箱は空です', 'The trash is empty'],
+  trash_range: ['全{n}件中 {from}〜{to}件目', '{from}–{to} of {n}'],
+  trash_prev: ['← 前の{k}件', '← Previous {k}'],
+  trash_next: ['次の{k}件 →', 'Next {k} →'],
   deleted_at: ['削除日時', 'Deleted at'],
   kind: ['種類', 'Kind'],
   name: ['名前', 'Name'],

@@ -11,14 +11,26 @@ import { syncConflicts } from '../app/sync';
 import type { SyncConflict } from '../bindings/SyncConflict';
 import { ConflictButtons, ConflictField, ConflictValue } from './Sync';
 
+/** Records a page of the trash shows. */
+export const TRASH_PAGE = 100;
+
 export function TrashScreen() {
   const { t, lang, wareki, kindLabel } = useI18n();
   const toast = useToast();
   const { schema, revision, bump } = useAppData();
   const [items, setItems] = useState<TrashItem[] | null>(null);
+  // Pages of TRASH_PAGE, newest first, with the count of everything in the trash: no cap.
+  const [offset, setOffset] = useState(0);
+  const [total, setTotal] = useState<number | null>(null);
   const load = useCallback(() => {
-    api.trash(0, 500).then(setItems, (e) => toast(describeError(api.toApiError(e), lang), 'error'));
-  }, [toast, lang]);
+    const fail = (e: unknown) => toast(describeError(api.toApiError(e), lang), 'error');
+    api.trashCount().then((n) => {
+      setTotal(n);
+      // Restoring the last record of the last page: show the page before.
+      if (offset > 0 && offset >= n) setOffset(Math.max(0, Math.floor((n - 1) / TRASH_PAGE) * TRASH_PAGE));
+    }, fail);
+    api.trash(offset, TRASH_PAGE).then(setItems, fail);
+  }, [toast, lang, offset]);
   useEffect(load, [load, revision]);
   // Folder sync: edits made on another computer while the record was deleted here.
   const [conflicts, setConflicts] = useState<SyncConflict[]>([]);
@@ -41,7 +53,17 @@ export function TrashScreen() {
       <div className="page-head">
         <div>
           <h1>{t('trash_title')}</h1>
-          <p className="muted">{t('rows', { n: formatNumber(items?.length ?? 0, lang) })}</p>
+          <p className="muted" data-testid="trash-count">
+            {total == null || items == null
+              ? t('loading')
+              : total > TRASH_PAGE
+                ? t('trash_range', {
+                    n: formatNumber(total, lang),
+                    from: formatNumber(offset + 1, lang),
+                    to: formatNumber(offset + items.length, lang),
+                  })
+                : t('rows', { n: formatNumber(total, lang) })}
+          </p>
         </div>
       </div>
       <section className="card">
@@ -93,6 +115,16 @@ export function TrashScreen() {
               ))}
             </tbody>
           </table>
+        )}
+        {total != null && total > TRASH_PAGE && (
+          <div className="pager" data-testid="trash-pager">
+            <button className="btn btn-sm" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - TRASH_PAGE))} data-testid="trash-prev">
+              {t('trash_prev', { k: TRASH_PAGE })}
+            </button>
+            <button className="btn btn-sm" disabled={offset + TRASH_PAGE >= total} onClick={() => setOffset(offset + TRASH_PAGE)} data-testid="trash-next">
+              {t('trash_next', { k: TRASH_PAGE })}
+            </button>
+          </div>
         )}
       </section>
     </div>
