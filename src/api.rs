@@ -133,14 +133,30 @@ pub enum Command {
     /// Sets up the app's folder sync: the shared folder, the workspace
     /// passphrase (absent or null: keep the saved one; "": no encryption) and
     /// this computer's name. Saved in this database only; answers the status.
+    /// With `s3`: an S3-compatible bucket instead of the folder (`folder` is
+    /// then ignored; keys absent: keep the saved ones).
     SyncConfigure {
+        #[serde(default)]
         folder: String,
+        #[serde(default)]
+        #[ts(optional)]
+        s3: Option<crate::sync::S3Settings>,
         #[serde(default)]
         #[ts(optional)]
         passphrase: Option<String>,
         #[serde(default)]
         #[ts(optional)]
         device_name: Option<String>,
+    },
+    /// 「接続をテスト」: opens the folder or bucket (same fields as
+    /// `SyncConfigure`; S3 keys absent: the saved ones) and lists it; writes
+    /// nothing. Answers `sync_tested` or the error. Host-only, like `SyncNow`.
+    SyncTest {
+        #[serde(default)]
+        folder: String,
+        #[serde(default)]
+        #[ts(optional)]
+        s3: Option<crate::sync::S3Settings>,
     },
     /// Stops the app's syncing; what was synced stays.
     SyncDisable,
@@ -289,6 +305,8 @@ pub enum Response {
     Merges(Vec<Merge>),
     Reading(ReadingSuggestion),
     SyncStatus(SyncStatus),
+    /// `SyncTest` reached the folder or bucket: how many files it holds.
+    SyncTested(#[ts(type = "number")] u64),
     SyncConflicts(Vec<SyncConflict>),
     ConflictResolved(SyncConflict),
     ImportPreview(crate::import::ImportPreview),
@@ -361,11 +379,14 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         Command::SyncStatus => Response::SyncStatus(store.sync_status()?),
         Command::SyncConflicts { limit } => Response::SyncConflicts(store.sync_conflicts(limit.unwrap_or(100))?),
         Command::ResolveConflict { id, choice } => Response::ConflictResolved(store.resolve_conflict(ctx, id, choice)?),
-        Command::SyncConfigure { folder, passphrase, device_name } => {
-            Response::SyncStatus(store.sync_configure(&folder, passphrase.as_deref(), device_name.as_deref())?)
-        }
+        Command::SyncConfigure { folder, s3, passphrase, device_name } => Response::SyncStatus(store.sync_configure(
+            &folder,
+            s3.as_ref(),
+            passphrase.as_deref(),
+            device_name.as_deref(),
+        )?),
         Command::SyncDisable => Response::SyncStatus(store.sync_disable()?),
-        Command::SyncNow { .. } => {
+        Command::SyncNow { .. } | Command::SyncTest { .. } => {
             return Err(crate::ApiError::new(
                 "not_available",
                 "syncing needs the desktop app or `daifuku serve` (this front end cannot reach the folder)",

@@ -100,6 +100,45 @@ pub fn open_folder(target: &SyncTarget) -> Result<ObjectSyncFolder> {
     })
 }
 
+/// The bucket as `daifuku-folder` takes it (keys absent: empty).
+pub fn s3_config(s3: &crate::sync::S3Settings) -> S3Config {
+    S3Config {
+        endpoint: s3.endpoint.trim().trim_end_matches('/').to_string(),
+        bucket: s3.bucket.trim().to_string(),
+        prefix: s3.prefix.trim().trim_matches('/').to_string(),
+        region: s3.region.trim().to_string(),
+        access_key_id: s3.access_key_id.as_deref().unwrap_or_default().trim().to_string(),
+        secret_access_key: s3.secret_access_key.clone().unwrap_or_default(),
+    }
+}
+
+/// 「接続をテスト」: opens the folder or bucket and lists it, writing nothing;
+/// answers how many files it holds, or an error the user can act on.
+pub fn test_connection(target: &SyncTarget) -> Result<u64> {
+    let mut folder = open_folder(target)?;
+    let files = folder.0.list("").map_err(|e| {
+        let e = folder_error(e);
+        let s3 = matches!(target, SyncTarget::S3(_));
+        let text = e.to_string();
+        let code = if s3 && (matches!(e, FolderError::NotFound) || text.contains("NoSuchBucket")) {
+            "sync_s3_bucket_missing"
+        } else if s3
+            && (matches!(e, FolderError::ReadOnly)
+                || ["InvalidAccessKeyId", "SignatureDoesNotMatch", "AccessDenied", "403"]
+                    .iter()
+                    .any(|t| text.contains(t)))
+        {
+            "sync_s3_access_denied"
+        } else if matches!(e, FolderError::ReadOnly) {
+            "sync_folder_read_only"
+        } else {
+            "sync_folder_unreachable"
+        };
+        ApiError::new(code, format!("The sync folder cannot be listed: {e}"))
+    })?;
+    Ok(files.len() as u64)
+}
+
 /// This computer's name, the default device name on first sync.
 pub fn host_name() -> Option<String> {
     let from_env = ["HOSTNAME", "COMPUTERNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
@@ -210,8 +249,11 @@ impl SyncHost {
                 "Sync is not set up on this computer: choose the shared folder first.",
             ));
         };
-        let mut req =
-            RoundRequest::new(SyncTarget::Folder { path: PathBuf::from(&setup.folder), create: false }, now_ms);
+        let target = match store.sync_s3()? {
+            Some(s3) => SyncTarget::S3(s3_config(&s3)),
+            None => SyncTarget::Folder { path: PathBuf::from(&setup.folder), create: false },
+        };
+        let mut req = RoundRequest::new(target, now_ms);
         req.passphrase = store.sync_passphrase()?;
         req.retire = retire.to_vec();
         self.round(store, &req)?;
@@ -384,6 +426,25 @@ impl Host {
                 };
                 let status = self.sync_now(now_ms, retire.as_deref().unwrap_or_default())?;
                 return Ok(serde_json::to_value(Response::SyncStatus(status))?);
+            }
+            "sync_test" => {
+                let Command::SyncTest { folder, s3 } = serde_json::from_value::<Command>(cmd)? else {
+                    return Err(ApiError::new("bad_request", "expected sync_test"));
+                };
+                let target = match s3 {
+                    Some(s3) => {
+                        s3.validate()?;
+                        // The form does not hold the saved keys; the network waits outside the lock.
+                        let s3 = self.store()?.sync_s3_with_saved_keys(&s3)?;
+                        s3.require_keys()?;
+                        SyncTarget::S3(s3_config(&s3))
+                    }
+                    None if folder.trim().is_empty() => {
+                        return Err(ApiError::field("required", "folder", "choose the shared folder to sync through"))
+                    }
+                    None => SyncTarget::Folder { path: PathBuf::from(folder.trim()), create: false },
+                };
+                return Ok(serde_json::to_value(Response::SyncTested(test_connection(&target)?))?);
             }
             "restore_backup" => self.restore(cmd, now_ms, tz_offset_min)?,
             "suggest_reading" | "save_file" => {

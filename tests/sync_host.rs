@@ -63,7 +63,7 @@ fn two_databases_converge_through_a_folder_with_a_passphrase() {
     // The core alone cannot sync: SyncNow is the host's.
     assert_eq!(run(&mut a, T0, Command::SyncNow { retire: None }).unwrap_err().code, "not_available");
     // A folder is required.
-    let e = run(&mut a, T0, Command::SyncConfigure { folder: " ".into(), passphrase: None, device_name: None })
+    let e = run(&mut a, T0, Command::SyncConfigure { folder: " ".into(), s3: None, passphrase: None, device_name: None })
         .unwrap_err();
     assert_eq!((e.code.as_str(), e.field.as_deref()), ("required", Some("folder")));
 
@@ -120,20 +120,20 @@ fn two_databases_converge_through_a_folder_with_a_passphrase() {
     let e = run(
         &mut b,
         T0,
-        Command::SyncConfigure { folder: other.to_str().unwrap().into(), passphrase: None, device_name: None },
+        Command::SyncConfigure { folder: other.to_str().unwrap().into(), s3: None, passphrase: None, device_name: None },
     )
     .unwrap_err();
     assert_eq!((e.code.as_str(), e.field.as_deref()), ("sync_folder_change", Some("folder")));
     assert_eq!(status(run(&mut b, T0, Command::SyncStatus).unwrap()).setup.unwrap().folder, folder.to_str().unwrap());
     let slash = format!("{}/", folder.to_str().unwrap());
-    run(&mut b, T0, Command::SyncConfigure { folder: slash, passphrase: None, device_name: None }).unwrap();
+    run(&mut b, T0, Command::SyncConfigure { folder: slash, s3: None, passphrase: None, device_name: None }).unwrap();
 
     // Reconfiguring without a passphrase keeps the saved one.
     let s = status(
         run(
             &mut b,
             T0,
-            Command::SyncConfigure { folder: folder.to_str().unwrap().into(), passphrase: None, device_name: None },
+            Command::SyncConfigure { folder: folder.to_str().unwrap().into(), s3: None, passphrase: None, device_name: None },
         )
         .unwrap(),
     );

@@ -120,3 +120,94 @@ fn two_devices_sync_through_an_s3_compatible_server() {
     assert_eq!(export(&a), export(&b));
     assert_eq!(export(&a), export(&c3));
 }
+
+/// The app's 同期 screen set up with a bucket: `sync_configure` with `s3`,
+/// 「接続をテスト」 (`sync_test`), two hosts syncing a company through it with
+/// `sync_now`, and the secret key never in the status.
+#[test]
+fn the_app_syncs_through_a_bucket_set_up_in_its_sync_screen() {
+    use daifuku::host::Host;
+    use daifuku::store::Store;
+
+    let (_server, port) = start();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let dir = tempfile::tempdir().unwrap();
+    let now = 1_780_000_000_000_i64;
+    let host = |name: &str| Host::new(Store::open(&dir.path().join(name)).unwrap());
+    let (a, b) = (host("a.db"), host("b.db"));
+    let secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY";
+    let s3 = |bucket: &str, secret: Option<&str>| {
+        let mut s = json!({"endpoint": endpoint, "bucket": bucket, "prefix": "osaka-eigyo/", "region": "ap-northeast-1",
+            "access_key_id": "AKIAIOSFODNN7EXAMPLE"});
+        if let Some(k) = secret {
+            s["secret_access_key"] = json!(k);
+        }
+        s
+    };
+
+    // Test connection: the right bucket answers; a wrong one says so; nothing is written.
+    let ok = a.dispatch(json!({"cmd": "sync_test", "s3": s3("daifuku", Some(secret))}), now, 540).unwrap();
+    assert_eq!(ok, json!({"type": "sync_tested", "data": 0}));
+    let e = a.dispatch(json!({"cmd": "sync_test", "s3": s3("no-such-bucket", Some(secret))}), now, 540).unwrap_err();
+    assert_eq!(e.code, "sync_s3_bucket_missing", "{e:?}");
+    let e = a
+        .dispatch(json!({"cmd": "sync_test", "s3": {"endpoint": "127.0.0.1:9000", "bucket": "daifuku"}}), now, 540)
+        .unwrap_err();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("invalid_url", Some("endpoint")), "{e:?}");
+    // Saving needs the secret the first time; errors sit on their fields.
+    let e = a.dispatch(json!({"cmd": "sync_configure", "s3": s3("daifuku", None)}), now, 540).unwrap_err();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("required", Some("secret_access_key")), "{e:?}");
+    let mut japanese_prefix = s3("daifuku", Some(secret));
+    japanese_prefix["prefix"] = json!("大阪営業所");
+    let e = a.dispatch(json!({"cmd": "sync_configure", "s3": japanese_prefix}), now, 540).unwrap_err();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("sync_s3_bad_prefix", Some("prefix")), "{e:?}");
+    let e = a.dispatch(json!({"cmd": "sync_configure", "s3": s3("", Some(secret))}), now, 540).unwrap_err();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("required", Some("bucket")), "{e:?}");
+
+    for (h, name) in [(&a, "営業部 田中PC"), (&b, "営業部 佐藤PC")] {
+        let st = h
+            .dispatch(json!({"cmd": "sync_configure", "s3": s3("daifuku", Some(secret)), "device_name": name}), now, 540)
+            .unwrap();
+        let setup = &st["data"]["setup"];
+        assert_eq!(setup["s3"]["bucket"], json!("daifuku"), "{st}");
+        assert_eq!(setup["s3"]["prefix"], json!("osaka-eigyo"));
+        assert_eq!(setup["s3"]["endpoint"], json!(endpoint));
+        assert_eq!(setup["s3"]["has_secret"], json!(true));
+        assert_eq!(setup["encrypted"], json!(false));
+    }
+    // Testing again after saving uses the saved keys (the form does not hold the secret).
+    let ok = a.dispatch(json!({"cmd": "sync_test", "s3": s3("daifuku", None)}), now, 540).unwrap();
+    assert_eq!(ok["type"], json!("sync_tested"));
+
+    let created = a
+        .dispatch(
+            json!({"cmd": "add", "kind": "company", "fields": {"name": "株式会社 なにわ精機", "phone": "06-6123-4567（代）"}}),
+            now,
+            540,
+        )
+        .unwrap();
+    let id = created["data"]["id"].as_str().unwrap().to_string();
+    let st = a.dispatch(json!({"cmd": "sync_now"}), now + 1_000, 540).unwrap();
+    assert_eq!(st["data"]["last_report"]["changes_written"], json!(1), "{st}");
+    assert!(st["data"]["last_error"].is_null(), "{st}");
+    let st = b.dispatch(json!({"cmd": "sync_now"}), now + 2_000, 540).unwrap();
+    assert_eq!(st["data"]["last_report"]["changes_applied"], json!(1), "{st}");
+    let got = b.dispatch(json!({"cmd": "get", "kind": "company", "id": id}), now + 3_000, 540).unwrap();
+    assert_eq!(got["data"]["display_name"], json!("株式会社 なにわ精機"), "{got}");
+    assert!(got["data"]["data"]["phone"].as_str().is_some_and(|p| p.starts_with("06-6123-4567")), "{got}");
+    // The files landed under the prefix in the bucket.
+    let ok = b.dispatch(json!({"cmd": "sync_test", "s3": s3("daifuku", None)}), now, 540).unwrap();
+    assert!(ok["data"].as_u64().unwrap() >= 2, "{ok}");
+
+    // The secret never leaves the database through the status.
+    for h in [&a, &b] {
+        let st = h.dispatch(json!({"cmd": "sync_status"}), now + 4_000, 540).unwrap().to_string();
+        assert!(!st.contains(secret) && !st.contains("wJalrXUtnFEMI"), "{st}");
+        assert!(st.contains("\"has_secret\":true"), "{st}");
+    }
+    // Stopping forgets the bucket and its keys.
+    let st = a.dispatch(json!({"cmd": "sync_disable"}), now, 540).unwrap();
+    assert!(st["data"]["setup"].is_null(), "{st}");
+    let e = a.dispatch(json!({"cmd": "sync_test", "s3": s3("daifuku", None)}), now, 540).unwrap_err();
+    assert_eq!((e.code.as_str(), e.field.as_deref()), ("required", Some("secret_access_key")), "{e:?}");
+}

@@ -160,6 +160,111 @@ pub struct SyncSetup {
     pub folder: String,
     /// A workspace passphrase is saved (end-to-end encryption).
     pub encrypted: bool,
+    /// The bucket, when the app syncs through S3-compatible storage (then
+    /// `folder` is only its readable location). Absent for a folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub s3: Option<S3Setup>,
+}
+
+/// An S3-compatible bucket as the user gives it (`SyncConfigure`, `SyncTest`).
+/// Keys absent (or empty): keep the saved ones.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+pub struct S3Settings {
+    /// e.g. `https://s3.example.jp`; empty for AWS itself.
+    #[serde(default)]
+    pub endpoint: String,
+    #[serde(default)]
+    pub bucket: String,
+    /// A folder inside the bucket ("" for the root).
+    #[serde(default)]
+    pub prefix: String,
+    /// Empty: `us-east-1`.
+    #[serde(default)]
+    pub region: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub access_key_id: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub secret_access_key: Option<String>,
+}
+
+/// What the sync panel shows of the saved bucket: never the keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct S3Setup {
+    pub endpoint: String,
+    pub bucket: String,
+    pub prefix: String,
+    pub region: String,
+    /// An access key and its secret are saved (in this database only).
+    pub has_secret: bool,
+}
+
+/// The part of [`S3Settings`] saved as JSON (the keys are saved apart).
+#[derive(Serialize, Deserialize)]
+struct S3Place {
+    endpoint: String,
+    bucket: String,
+    prefix: String,
+    region: String,
+}
+
+impl S3Settings {
+    /// Checks the fields, each error on its own field.
+    pub fn validate(&self) -> crate::Result<()> {
+        let endpoint = self.endpoint.trim();
+        if !endpoint.is_empty() && !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+            return Err(crate::ApiError::field(
+                "invalid_url",
+                "endpoint",
+                "the endpoint is a web address starting with https:// (empty for Amazon S3 itself)",
+            ));
+        }
+        let bucket = self.bucket.trim();
+        if bucket.is_empty() {
+            return Err(crate::ApiError::field("required", "bucket", "enter the bucket's name"));
+        }
+        if bucket.contains(['/', ' ']) {
+            return Err(crate::ApiError::field(
+                "invalid_choice",
+                "bucket",
+                "a bucket name has no slashes or spaces (a folder inside the bucket goes into the prefix)",
+            ));
+        }
+        let prefix = self.prefix.trim();
+        if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+            // object_store escapes other characters in names, so listing
+            // would not find what was written under them.
+            return Err(crate::ApiError::field(
+                "sync_s3_bad_prefix",
+                "prefix",
+                "the prefix may hold only ASCII letters, digits, - _ . and /",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Both keys are given (after `sync_s3_with_saved_keys`).
+    pub fn require_keys(&self) -> crate::Result<()> {
+        if self.access_key_id.as_deref().is_none_or(|k| k.trim().is_empty()) {
+            return Err(crate::ApiError::field("required", "access_key_id", "enter the access key ID"));
+        }
+        if self.secret_access_key.as_deref().is_none_or(str::is_empty) {
+            return Err(crate::ApiError::field("required", "secret_access_key", "enter the secret key"));
+        }
+        Ok(())
+    }
+
+    /// Where it points, as the sync panel and the "moved folder" check see it.
+    pub fn location(&self) -> String {
+        let place = format!("s3://{}/{}", self.bucket.trim(), self.prefix.trim().trim_matches('/'));
+        let place = place.trim_end_matches('/').to_string();
+        match self.endpoint.trim().trim_end_matches('/') {
+            "" => place,
+            e => format!("{place} ({e})"),
+        }
+    }
 }
 
 /// A round that could not run.
@@ -244,10 +349,48 @@ impl crate::store::Store {
 
     /// The app's sync setup, if it syncs.
     pub fn sync_setup(&self) -> crate::Result<Option<SyncSetup>> {
-        Ok(self
-            .sync_state_get(SETUP_FOLDER)?
-            .filter(|f| !f.is_empty())
-            .map(|folder| SyncSetup { folder, encrypted: self.sync_passphrase().ok().flatten().is_some() }))
+        Ok(self.sync_state_get(SETUP_FOLDER)?.filter(|f| !f.is_empty()).map(|folder| SyncSetup {
+            folder,
+            encrypted: self.sync_passphrase().ok().flatten().is_some(),
+            s3: self.sync_s3().ok().flatten().map(|s| S3Setup {
+                has_secret: s.access_key_id.is_some() && s.secret_access_key.is_some(),
+                endpoint: s.endpoint,
+                bucket: s.bucket,
+                prefix: s.prefix,
+                region: s.region,
+            }),
+        }))
+    }
+
+    /// The saved bucket with its keys (kept in this database only, like the
+    /// passphrase), if the app syncs through S3-compatible storage.
+    pub fn sync_s3(&self) -> crate::Result<Option<S3Settings>> {
+        let Some(place) = self.sync_state_get(SETUP_S3)?.filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
+        let place: S3Place = serde_json::from_str(&place)?;
+        Ok(Some(S3Settings {
+            endpoint: place.endpoint,
+            bucket: place.bucket,
+            prefix: place.prefix,
+            region: place.region,
+            access_key_id: self.sync_state_get(SETUP_S3_KEY_ID)?.filter(|k| !k.is_empty()),
+            secret_access_key: self.sync_state_get(SETUP_S3_SECRET)?.filter(|k| !k.is_empty()),
+        }))
+    }
+
+    /// `given` with the saved keys where it has none (the form does not
+    /// show the saved secret, so saving or testing again keeps it).
+    pub fn sync_s3_with_saved_keys(&self, given: &S3Settings) -> crate::Result<S3Settings> {
+        let saved = self.sync_s3()?;
+        let keep = |g: &Option<String>, s: Option<&Option<String>>| {
+            g.clone().filter(|k| !k.trim().is_empty()).or_else(|| s.cloned().flatten())
+        };
+        Ok(S3Settings {
+            access_key_id: keep(&given.access_key_id, saved.as_ref().map(|s| &s.access_key_id)),
+            secret_access_key: keep(&given.secret_access_key, saved.as_ref().map(|s| &s.secret_access_key)),
+            ..given.clone()
+        })
     }
 
     /// The saved workspace passphrase (kept in this database only; see ARCHITECTURE.md).
@@ -257,13 +400,25 @@ impl crate::store::Store {
 
     /// Sets up the app's sync: the folder, the passphrase (`None`: keep the
     /// saved one; empty: none) and this computer's name (`None` or empty: keep).
+    /// With `s3`, a bucket instead of the folder (its keys: `None` keeps the saved ones).
     pub fn sync_configure(
         &mut self,
         folder: &str,
+        s3: Option<&S3Settings>,
         passphrase: Option<&str>,
         device_name: Option<&str>,
     ) -> crate::Result<SyncStatus> {
-        let folder = folder.trim();
+        let s3 = match s3 {
+            Some(given) => {
+                given.validate()?;
+                let s3 = self.sync_s3_with_saved_keys(given)?;
+                s3.require_keys()?;
+                Some(s3)
+            }
+            None => None,
+        };
+        let location = s3.as_ref().map(S3Settings::location);
+        let folder = location.as_deref().unwrap_or(folder).trim();
         if folder.is_empty() {
             return Err(crate::ApiError::field("required", "folder", "choose the shared folder to sync through"));
         }
@@ -291,6 +446,20 @@ impl crate::store::Store {
         if let Some(p) = passphrase {
             self.sync_state_set(SETUP_PASSPHRASE, p)?;
         }
+        match &s3 {
+            Some(s3) => {
+                let place = S3Place {
+                    endpoint: s3.endpoint.trim().to_string(),
+                    bucket: s3.bucket.trim().to_string(),
+                    prefix: s3.prefix.trim().trim_matches('/').to_string(),
+                    region: s3.region.trim().to_string(),
+                };
+                self.sync_state_set(SETUP_S3, &serde_json::to_string(&place)?)?;
+                self.sync_state_set(SETUP_S3_KEY_ID, s3.access_key_id.as_deref().unwrap_or_default().trim())?;
+                self.sync_state_set(SETUP_S3_SECRET, s3.secret_access_key.as_deref().unwrap_or_default())?;
+            }
+            None => self.forget_s3()?,
+        }
         self.sync_state_set(SETUP_FOLDER, folder)?;
         self.sync_status()
     }
@@ -304,8 +473,16 @@ impl crate::store::Store {
     pub fn sync_disable(&mut self) -> crate::Result<SyncStatus> {
         self.sync_state_set(SETUP_FOLDER, "")?;
         self.sync_state_set(SETUP_PASSPHRASE, "")?;
+        self.forget_s3()?;
         self.sync_state_set("last_error", "")?;
         self.sync_status()
+    }
+
+    fn forget_s3(&self) -> crate::Result<()> {
+        for key in [SETUP_S3, SETUP_S3_KEY_ID, SETUP_S3_SECRET] {
+            self.sync_state_set(key, "")?;
+        }
+        Ok(())
     }
 }
 
@@ -313,3 +490,7 @@ const SETUP_FOLDER: &str = "app_folder";
 /// The folder the app last synced through successfully.
 pub(crate) const SYNCED_FOLDER: &str = "app_synced_folder";
 const SETUP_PASSPHRASE: &str = "app_passphrase";
+/// The app's bucket (JSON of `S3Place`) and its keys, kept apart so status never reads them.
+const SETUP_S3: &str = "app_s3";
+const SETUP_S3_KEY_ID: &str = "app_s3_key_id";
+const SETUP_S3_SECRET: &str = "app_s3_secret";

@@ -35,6 +35,7 @@ pub fn configure(store: &mut Store, folder: &Path, passphrase: Option<&str>, nam
             T0,
             Command::SyncConfigure {
                 folder: folder.to_str().unwrap().to_string(),
+                s3: None,
                 passphrase: passphrase.map(String::from),
                 device_name: Some(name.into()),
             },

@@ -204,6 +204,18 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     ja: 'このデータベースのコピー(バックアップなど)が同じフォルダーで同期されています。最新のものに戻すか、新しい端末として始めてください。',
     en: 'A copy of this database (a backup?) synced in this folder. Restore the newest copy, or start as a new device.',
   },
+  sync_s3_bucket_missing: {
+    ja: 'バケットが見つかりません。バケット名とエンドポイント、リージョンを確認してください。',
+    en: 'The bucket cannot be found. Check the bucket name, the endpoint and the region.',
+  },
+  sync_s3_bad_prefix: {
+    ja: 'プレフィックスには半角の英数字と - _ . / だけが使えます(例: osaka-eigyo)。',
+    en: 'The prefix may use only ASCII letters, digits and - _ . / (e.g. osaka-sales).',
+  },
+  sync_s3_access_denied: {
+    ja: 'バケットに入れません。アクセスキーIDとシークレットキーが正しいか、このバケットの権限があるか管理者に確認してください。',
+    en: 'The bucket refused access. Check the access key ID and the secret key, or ask whoever manages the bucket for access.',
+  },
   sync_folder_change: {
     ja: 'このパソコンはすでに別のフォルダーで同期しています。別のフォルダーへの引っ越しにはまだ対応していません(全員がやり直す必要があります)。',
     en: 'This computer already syncs through another folder; moving to a different folder is not supported yet.',

@@ -7,6 +7,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import * as api from '../api';
+import type { S3Settings } from '../bindings/S3Settings';
 import type { SyncConflict } from '../bindings/SyncConflict';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import { errorMessage } from '../errors';
@@ -35,9 +36,16 @@ export async function syncNow(retire?: string[]): Promise<SyncStatus> {
   return expectStatus(await api.call({ cmd: 'sync_now', retire }));
 }
 
-/** `passphrase`: undefined keeps the saved one, '' removes it. */
-export async function syncConfigure(folder: string, passphrase: string | undefined, deviceName: string): Promise<SyncStatus> {
-  return expectStatus(await api.call({ cmd: 'sync_configure', folder, passphrase, device_name: deviceName }));
+/** `passphrase`: undefined keeps the saved one, '' removes it. With `s3`, a bucket instead of the folder. */
+export async function syncConfigure(folder: string, passphrase: string | undefined, deviceName: string, s3?: S3Settings): Promise<SyncStatus> {
+  return expectStatus(await api.call({ cmd: 'sync_configure', folder, s3, passphrase, device_name: deviceName }));
+}
+
+/** 「接続をテスト」: opens the folder or bucket and lists it (writes nothing); answers how many files it holds. */
+export async function syncTest(folder: string, s3?: S3Settings): Promise<number> {
+  const r = await api.call({ cmd: 'sync_test', folder, s3 });
+  if (r.type !== 'sync_tested') throw { code: 'bad_response', message: `expected sync_tested, got ${r.type}`, details: [] } satisfies api.ApiError;
+  return r.data;
 }
 
 export async function syncDisable(): Promise<SyncStatus> {

@@ -9,7 +9,8 @@ import type { DeviceStatus } from '../bindings/DeviceStatus';
 import type { SyncConflict } from '../bindings/SyncConflict';
 import type { SyncIssue } from '../bindings/SyncIssue';
 import { useAppData, useToast } from '../app/data';
-import { resolveConflict, syncConfigure, syncConflicts, syncDisable, syncNow as syncRound, syncWords, useSync } from '../app/sync';
+import { resolveConflict, syncConfigure, syncConflicts, syncDisable, syncNow as syncRound, syncTest, syncWords, useSync } from '../app/sync';
+import type { S3Settings } from '../bindings/S3Settings';
 import { FieldValue, isBlank, RefLink } from '../components/RecordView';
 import { formatTimestamp } from '../dates';
 import { formatNumber } from '../format';
@@ -59,6 +60,10 @@ function SyncSetupCard() {
   const { status, setStatus, syncNow } = useSync();
   const setup = status?.setup ?? null;
   const [folder, setFolder] = useState('');
+  const [kind, setKind] = useState<'folder' | 's3'>('folder');
+  const [s3, setS3] = useState({ endpoint: '', bucket: '', prefix: '', region: '', access_key_id: '', secret_access_key: '' });
+  const [testResult, setTestResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [testing, setTesting] = useState(false);
   const [passphrase, setPassphrase] = useState('');
   const [removePassphrase, setRemovePassphrase] = useState(false);
   const [deviceName, setDeviceName] = useState('');
@@ -69,7 +74,11 @@ function SyncSetupCard() {
   // Fill the form once from the saved setup; never overwrite what the user typed.
   useEffect(() => {
     if (!status || loaded) return;
-    setFolder(status.setup?.folder ?? '');
+    const saved = status.setup?.s3;
+    if (saved) {
+      setKind('s3');
+      setS3({ endpoint: saved.endpoint, bucket: saved.bucket, prefix: saved.prefix, region: saved.region, access_key_id: '', secret_access_key: '' });
+    } else setFolder(status.setup?.folder ?? '');
     setDeviceName(status.device_name ?? '');
     setLoaded(true);
   }, [status, loaded]);
@@ -81,12 +90,41 @@ function SyncSetupCard() {
     if (typeof picked === 'string') setFolder(picked);
   };
 
+  // The bucket as typed; empty keys keep the saved ones.
+  const bucket = (): S3Settings | undefined =>
+    kind === 's3'
+      ? { ...s3, access_key_id: s3.access_key_id.trim() || undefined, secret_access_key: s3.secret_access_key || undefined }
+      : undefined;
+  const setS3Field = (name: keyof typeof s3) => (e: { target: { value: string } }) => setS3((v) => ({ ...v, [name]: e.target.value }));
+  const showError = (e: unknown) => {
+    const err = api.toApiError(e);
+    if (err.field) setErrors({ [err.field]: syncWords(err.code, lang, err.message) });
+    return err;
+  };
+
+  const test = async () => {
+    setTesting(true);
+    setErrors({});
+    setTestResult(null);
+    try {
+      const n = await syncTest(kind === 'folder' ? folder : '', bucket());
+      setTestResult({ ok: true, text: t('sync_test_ok', { n: formatNumber(n) }) });
+    } catch (e) {
+      const err = showError(e);
+      setTestResult({ ok: false, text: syncWords(err.code, lang, err.message) });
+    } finally {
+      setTesting(false);
+    }
+  };
+
   const save = async () => {
     setBusy(true);
     setErrors({});
+    setTestResult(null);
     try {
       const pass = removePassphrase ? '' : passphrase ? passphrase : setup ? undefined : '';
-      setStatus(await syncConfigure(folder, pass, deviceName));
+      setStatus(await syncConfigure(kind === 'folder' ? folder : '', pass, deviceName, bucket()));
+      setS3((v) => ({ ...v, access_key_id: '', secret_access_key: '' }));
       setPassphrase('');
       setRemovePassphrase(false);
       try {
@@ -96,9 +134,8 @@ function SyncSetupCard() {
         failed(e);
       }
     } catch (e) {
-      const err = api.toApiError(e);
-      if (err.field) setErrors({ [err.field]: syncWords(err.code, lang, err.message) });
-      else toast(syncWords(err.code, lang, err.message), 'error');
+      const err = showError(e);
+      if (!err.field) toast(syncWords(err.code, lang, err.message), 'error');
     } finally {
       setBusy(false);
     }
@@ -123,19 +160,65 @@ function SyncSetupCard() {
           void save();
         }}
       >
-        <Field label={t('sync_folder')} error={errors.folder} hint={t('sync_folder_hint')} testid="folder">
-          {(id) => (
-            <input
-              id={id}
-              value={folder}
-              onChange={(e) => setFolder(e.target.value)}
-              placeholder={lang === 'ja' ? '例: C:\\Users\\yamada\\Dropbox\\大福帳 または \\\\nas\\share\\daifuku' : 'e.g. /Users/yamada/Dropbox/Daifuku'}
-              data-testid="sync-folder"
-              aria-invalid={!!errors.folder}
-            />
-          )}
-        </Field>
-        {api.inTauri() && (
+        <fieldset className="field field-wide" data-testid="sync-kind">
+          <legend className="field-label">{t('sync_kind')}</legend>
+          {(['folder', 's3'] as const).map((k) => (
+            <label key={k} className="switch">
+              <input type="radio" name="sync-kind" value={k} checked={kind === k} onChange={() => (setKind(k), setErrors({}), setTestResult(null))} data-testid={`sync-kind-${k}`} />
+              {t(k === 'folder' ? 'sync_kind_folder' : 'sync_kind_s3')}
+            </label>
+          ))}
+        </fieldset>
+        {kind === 's3' && (
+          <>
+            <Field label={t('sync_s3_endpoint')} error={errors.endpoint} hint={t('sync_s3_endpoint_hint')} testid="endpoint">
+              {(id) => <input id={id} value={s3.endpoint} onChange={setS3Field('endpoint')} placeholder="https://s3.ap-northeast-1.wasabisys.com" data-testid="sync-s3-endpoint" aria-invalid={!!errors.endpoint} />}
+            </Field>
+            <Field label={t('sync_s3_bucket')} error={errors.bucket} testid="bucket">
+              {(id) => <input id={id} value={s3.bucket} onChange={setS3Field('bucket')} placeholder="daifuku-office" data-testid="sync-s3-bucket" aria-invalid={!!errors.bucket} />}
+            </Field>
+            <Field label={t('sync_s3_prefix')} error={errors.prefix} hint={t('sync_s3_prefix_hint')} testid="prefix">
+              {(id) => <input id={id} value={s3.prefix} onChange={setS3Field('prefix')} placeholder="osaka" data-testid="sync-s3-prefix" aria-invalid={!!errors.prefix} />}
+            </Field>
+            <Field label={t('sync_s3_access_key_id')} error={errors.access_key_id} testid="access-key-id">
+              {(id) => (
+                <input id={id} value={s3.access_key_id} onChange={setS3Field('access_key_id')} autoComplete="off" placeholder={setup?.s3?.has_secret ? t('sync_s3_secret_saved') : ''} data-testid="sync-s3-access-key-id" aria-invalid={!!errors.access_key_id} />
+              )}
+            </Field>
+            <Field label={t('sync_s3_secret')} error={errors.secret_access_key} testid="secret-access-key">
+              {(id) => (
+                <input
+                  id={id}
+                  type="password"
+                  autoComplete="new-password"
+                  value={s3.secret_access_key}
+                  onChange={setS3Field('secret_access_key')}
+                  placeholder={setup?.s3?.has_secret ? t('sync_s3_secret_saved') : ''}
+                  data-testid="sync-s3-secret"
+                  aria-invalid={!!errors.secret_access_key}
+                />
+              )}
+            </Field>
+            <Field label={t('sync_s3_region')} error={errors.region} hint={t('sync_s3_region_hint')} testid="region">
+              {(id) => <input id={id} value={s3.region} onChange={setS3Field('region')} placeholder="ap-northeast-1" data-testid="sync-s3-region" />}
+            </Field>
+          </>
+        )}
+        {kind === 'folder' && (
+          <Field label={t('sync_folder')} error={errors.folder} hint={t('sync_folder_hint')} testid="folder">
+            {(id) => (
+              <input
+                id={id}
+                value={folder}
+                onChange={(e) => setFolder(e.target.value)}
+                placeholder={lang === 'ja' ? '例: C:\\Users\\yamada\\Dropbox\\大福帳 または \\\\nas\\share\\daifuku' : 'e.g. /Users/yamada/Dropbox/Daifuku'}
+                data-testid="sync-folder"
+                aria-invalid={!!errors.folder}
+              />
+            )}
+          </Field>
+        )}
+        {kind === 'folder' && api.inTauri() && (
           <button type="button" className="btn btn-sm" onClick={() => void browse()} data-testid="sync-browse">
             {t('sync_browse')}
           </button>
@@ -165,9 +248,17 @@ function SyncSetupCard() {
             {t('sync_passphrase_remove')}
           </label>
         )}
+        {testResult && (
+          <div className={testResult.ok ? 'muted' : 'field-error'} role={testResult.ok ? 'status' : 'alert'} data-testid="sync-test-result">
+            {testResult.text}
+          </div>
+        )}
         <div className="sync-actions">
           <button type="submit" className="btn btn-primary" disabled={busy} data-testid="sync-save">
             {busy ? t('saving') : t('sync_save')}
+          </button>
+          <button type="button" className="btn" disabled={testing} onClick={() => void test()} data-testid="sync-test">
+            {testing ? t('sync_testing') : t('sync_test')}
           </button>
           {setup && (
             <button type="button" className="btn" onClick={() => void disable()} data-testid="sync-disable">
