@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever is missing, builds Daifuku and starts the desktop app on
-# its local database. On first run (no database yet) it fills the database
-# with generated demo data. DAIFUKU_DB chooses another database file.
+# its local database. On first run the app's welcome screen offers demo data,
+# an empty start or an import. DAIFUKU_DB chooses another database file.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -14,10 +14,6 @@ cargo build --release --bin daifuku -p daifuku -p daifuku-desktop
 
 DB="${DAIFUKU_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/daifuku/daifuku.db}"
 export DAIFUKU_DB="$DB"
-if [ ! -f "$DB" ]; then
-  echo "== first run: demo data into $DB"
-  target/release/daifuku gen --companies "${DAIFUKU_DEMO_COMPANIES:-500}" --seed 1
-fi
 
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   echo "no display: starting under Xvfb (xvfb-run)"

@@ -284,6 +284,27 @@ pub enum Command {
     /// What the About screen (バージョン情報) shows: the app's version, the
     /// schema version, the database file and its size, and record counts.
     AppInfo,
+    // ---- first run (issue 23) ----
+    /// What the welcome screen needs: is this database new (no records, no
+    /// current user), was the welcome closed, how many demo records are live.
+    FirstRunState,
+    /// Loads demo data (`companies`, at most 2,000; default 200), marked as
+    /// demo so `demo_remove` can take it out again. Refused (`demo_loaded`)
+    /// while demo data is loaded. Answers the first-run state.
+    DemoLoad {
+        #[serde(default)]
+        #[ts(optional)]
+        companies: Option<u32>,
+    },
+    /// Moves every demo record to the trash in one step; the user's own
+    /// records stay. Answers the first-run state.
+    DemoRemove,
+    /// Closes the welcome screen for good, with the user's company name.
+    WelcomeDone {
+        #[serde(default)]
+        #[ts(optional)]
+        company_name: Option<String>,
+    },
 }
 
 /// What a command returns.
@@ -322,6 +343,21 @@ pub enum Response {
     AttachmentData(crate::store::AttachmentData),
     BackupSettings(crate::store::BackupSettings),
     AppInfo(AppInfo),
+    FirstRun(FirstRunState),
+}
+
+/// The welcome screen's view of the database.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct FirstRunState {
+    /// No live records and no current user: show the welcome screen.
+    pub new: bool,
+    /// The user closed the welcome screen (any choice there).
+    pub welcome_done: bool,
+    /// Live demo records, every kind (0: no demo data).
+    #[ts(type = "number")]
+    pub demo_records: u64,
+    /// The user's own company, as given on the welcome screen.
+    pub company_name: Option<String>,
 }
 
 /// Per-database settings.
@@ -448,6 +484,19 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
             Response::BackupSettings(store.set_backup_settings(enabled, keep, dir.as_deref())?)
         }
         Command::AppInfo => Response::AppInfo(app_info(store)?),
+        Command::FirstRunState => Response::FirstRun(first_run(store)?),
+        Command::DemoLoad { companies } => {
+            store.demo_load(ctx, companies.unwrap_or(200).clamp(1, 2000) as usize)?;
+            Response::FirstRun(first_run(store)?)
+        }
+        Command::DemoRemove => {
+            store.demo_remove(ctx)?;
+            Response::FirstRun(first_run(store)?)
+        }
+        Command::WelcomeDone { company_name } => {
+            store.set_welcome_done(company_name.as_deref())?;
+            Response::FirstRun(first_run(store)?)
+        }
     })
 }
 
@@ -516,6 +565,15 @@ pub fn execute_without_store(cmd: Command) -> std::result::Result<Result<Respons
 /// An attachment record without its bytes would stay "pending" forever.
 fn attach_with_bytes() -> crate::ApiError {
     crate::ApiError::new("use_attach_file", "attachments are added with their file: use attach_file")
+}
+
+fn first_run(store: &Store) -> Result<FirstRunState> {
+    Ok(FirstRunState {
+        new: store.live_records()? == 0 && store.current_user()?.is_none(),
+        welcome_done: store.welcome_done()?,
+        demo_records: store.demo_records()?,
+        company_name: store.company_name()?,
+    })
 }
 
 fn settings(store: &mut Store) -> Result<Settings> {

@@ -29,6 +29,7 @@ pub const MESSAGE_CODES: &[&str] = &[
     "date_order",
     "deleted",
     "deleted_reference",
+    "demo_loaded",
     "duplicate_target",
     "duplicate_value",
     "empty_file",

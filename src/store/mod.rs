@@ -12,6 +12,7 @@ mod alloc;
 mod attachments;
 mod backup;
 mod changelog;
+mod demo;
 mod derived;
 mod duplicates;
 mod import_apply;
@@ -37,6 +38,7 @@ use crate::model::Record;
 
 pub use attachments::{decode_attachment, guess_mime, AttachmentData, AttachmentItem};
 pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, BackupSettings, RestoreInfo, Rotation};
+pub use demo::DEMO_AUTHOR;
 pub use duplicates::{DuplicateCandidate, DuplicateGroup, DuplicateLink, DuplicateRule};
 pub use import_apply::SqlLookup;
 pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};

@@ -19,6 +19,7 @@ import type { Stored } from './bindings/Stored';
 import type { TimelineEntry } from './bindings/TimelineEntry';
 import type { TimelineOwner } from './bindings/TimelineOwner';
 import type { TrashItem } from './bindings/TrashItem';
+import type { FirstRunState } from './bindings/FirstRunState';
 import type { DuplicateCandidate } from './bindings/DuplicateCandidate';
 import type { DuplicateGroup } from './bindings/DuplicateGroup';
 import type { Merge } from './bindings/Merge';
@@ -120,7 +121,7 @@ async function viaHttp(cmd: Command): Promise<Response> {
 
 // Folder sync (issue 5): commands that change records; after one succeeds,
 // the write listeners run (the sync provider syncs a few seconds later).
-const WRITES = new Set<string>(['create', 'add', 'update', 'patch', 'delete', 'restore', 'merge', 'undo_merge', 'resolve_conflict', 'import_apply', 'restore_backup', 'attach_file', 'delete_attachment']);
+const WRITES = new Set<string>(['create', 'add', 'update', 'patch', 'delete', 'restore', 'merge', 'undo_merge', 'resolve_conflict', 'import_apply', 'restore_backup', 'attach_file', 'delete_attachment', 'demo_load', 'demo_remove']);
 const writeListeners = new Set<() => void>();
 
 /** Runs `fn` after every successful write; returns the unsubscribe function. */
@@ -295,6 +296,28 @@ export async function home(mine = false): Promise<HomeData> {
 
 export async function settings(): Promise<Settings> {
   return expect(await call({ cmd: 'get_settings' }), 'settings');
+}
+
+// ---- first run (issue 23) ----------------------------------------------------
+
+/** Is this database new, was the welcome closed, how many demo records are live. */
+export async function firstRunState(): Promise<FirstRunState> {
+  return expect(await call({ cmd: 'first_run_state' }), 'first_run');
+}
+
+/** Loads demo data (marked as demo; `demoRemove` takes it out in one step). */
+export async function demoLoad(companies = 200): Promise<FirstRunState> {
+  return expect(await call({ cmd: 'demo_load', companies }), 'first_run');
+}
+
+/** Moves every demo record to the trash; the user's own records stay. */
+export async function demoRemove(): Promise<FirstRunState> {
+  return expect(await call({ cmd: 'demo_remove' }), 'first_run');
+}
+
+/** Closes the welcome screen for good, with the user's company name. */
+export async function welcomeDone(companyName: string | null): Promise<FirstRunState> {
+  return expect(await call({ cmd: 'welcome_done', company_name: companyName ?? undefined }), 'first_run');
 }
 
 export async function setCurrentUser(userId: string | null): Promise<Settings> {

@@ -60,6 +60,7 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     en: 'No such user. Tick “Create the missing users” to create them with the import',
   },
   deleted_reference: { ja: '参照先はゴミ箱にあります', en: 'The referenced record is in the trash' },
+  demo_loaded: { ja: 'デモデータはすでに入っています。もう一度入れるには、先にホームの「削除する」で消してください', en: 'Demo data is already loaded; remove it from Home first to load it again' },
   unknown_field: { ja: '不明な項目です', en: 'Unknown field' },
   stale: {
     ja: 'ほかの人がこの内容を更新しました。再読み込みしてから編集してください',

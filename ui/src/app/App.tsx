@@ -6,6 +6,7 @@ import { loadPrefs, PrefsContext, savePrefs, useI18n, type DictKey, type Prefs }
 import { CompaniesScreen, ContactsScreen } from '../screens/Lists';
 import { HomeScreen } from '../screens/Home';
 import { NotFound } from '../screens/NotFound';
+import { FirstRunWelcome } from '../screens/Welcome';
 import { SyncIndicator, SyncProvider } from './sync';
 import { useAppData } from './data';
 import { runNewShortcut, useRoute } from './router';
@@ -91,7 +92,13 @@ function Screen() {
   switch (route.name) {
     case '':
     case 'home':
-      return <HomeScreen />;
+      // First run: the welcome above Home until the user picks how to start.
+      return (
+        <>
+          <FirstRunWelcome />
+          <HomeScreen />
+        </>
+      );
     case 'companies':
       return <CompaniesScreen />;
     case 'company':

@@ -78,6 +78,26 @@ export function HomeScreen() {
     api.home(mine).then(setData, (e) => toast(describeError(api.toApiError(e), lang), 'error'));
   }, [mine, toast, lang]);
   useEffect(load, [load, revision]);
+  // The demo banner: shown while demo records are live.
+  const [demo, setDemo] = useState(0);
+  const [removing, setRemoving] = useState(false);
+  useEffect(() => {
+    api.firstRunState().then((s) => setDemo(s.demo_records), () => setDemo(0));
+  }, [revision]);
+  const removeDemo = async () => {
+    if (!window.confirm(t('demo_remove_confirm', { n: demo.toLocaleString(lang) }))) return;
+    setRemoving(true);
+    try {
+      const s = await api.demoRemove();
+      toast(t('demo_removed', { n: demo.toLocaleString(lang) }), 'ok');
+      setDemo(s.demo_records);
+      bump();
+    } catch (e) {
+      toast(describeError(api.toApiError(e), lang), 'error');
+    } finally {
+      setRemoving(false);
+    }
+  };
   useNewShortcut(useCallback(() => setAdding('company'), []));
   const onDone = async (task: api.StoredOf<'task'>) => {
     try {
@@ -122,6 +142,15 @@ export function HomeScreen() {
           </button>
         </div>
       </div>
+      {demo > 0 && (
+        <div className="banner banner-error" role="status" data-testid="demo-banner" style={{ display: 'flex', gap: 12, alignItems: 'center', marginBottom: 12 }}>
+          <strong>🧪 {t('demo_banner')}</strong>
+          <span className="muted small">{t('demo_banner_hint')}</span>
+          <button type="button" className="btn" style={{ marginLeft: 'auto' }} onClick={() => void removeDemo()} disabled={removing} data-testid="demo-remove">
+            {t('demo_remove')}
+          </button>
+        </div>
+      )}
       <div className="home-grid">
         <section className="card" data-testid="home-tasks">
           <header className="card-head">
