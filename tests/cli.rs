@@ -228,3 +228,19 @@ fn serve_bridges_the_command_api_on_loopback_with_a_token() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+/// A bucket prefix object_store would escape (a round would not find its own
+/// files under it) is refused before anything is opened, as in the app.
+#[test]
+fn cli_sync_refuses_a_bucket_prefix_it_could_not_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.db");
+    let args = ["sync", "--s3-endpoint", "http://127.0.0.1:9", "--bucket", "daifuku", "--s3-prefix"];
+    let out = daifuku(&db, &[&args[..], &["大阪営業所"]].concat());
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("sync_s3_bad_prefix"), "{err}");
+    // An ASCII prefix gets past the check (and fails only on the closed port).
+    let out = daifuku(&db, &[&args[..], &["osaka/eigyo"]].concat());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("sync_s3_bad_prefix"));
+}

@@ -232,17 +232,7 @@ impl S3Settings {
                 "a bucket name has no slashes or spaces (a folder inside the bucket goes into the prefix)",
             ));
         }
-        let prefix = self.prefix.trim();
-        if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
-            // object_store escapes other characters in names, so listing
-            // would not find what was written under them.
-            return Err(crate::ApiError::field(
-                "sync_s3_bad_prefix",
-                "prefix",
-                "the prefix may hold only ASCII letters, digits, - _ . and /",
-            ));
-        }
-        Ok(())
+        check_s3_prefix(&self.prefix)
     }
 
     /// Both keys are given (after `sync_s3_with_saved_keys`).
@@ -494,3 +484,18 @@ const SETUP_PASSPHRASE: &str = "app_passphrase";
 const SETUP_S3: &str = "app_s3";
 const SETUP_S3_KEY_ID: &str = "app_s3_key_id";
 const SETUP_S3_SECRET: &str = "app_s3_secret";
+
+/// A bucket's prefix holds only ASCII letters, digits, `-`, `_`, `.` and `/`
+/// (`sync_s3_bad_prefix`): object_store escapes other characters in names,
+/// so a round would not find the files it wrote under them (the app's 同期
+/// screen and `daifuku sync --s3-prefix` both check it).
+pub fn check_s3_prefix(prefix: &str) -> crate::Result<()> {
+    if prefix.trim().chars().all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) {
+        return Ok(());
+    }
+    Err(crate::ApiError::field(
+        "sync_s3_bad_prefix",
+        "prefix",
+        "the prefix may hold only ASCII letters, digits, - _ . and /",
+    ))
+}

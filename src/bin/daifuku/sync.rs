@@ -134,6 +134,7 @@ pub fn run_sync(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError>
                 .get_one::<String>("bucket")
                 .ok_or_else(|| ApiError::new("usage", "--s3-endpoint needs --bucket"))?;
             let key = |flag: &str| env(sub.get_one::<String>(flag).unwrap()).unwrap_or_default();
+            daifuku::sync::check_s3_prefix(sub.get_one::<String>("s3-prefix").unwrap())?;
             SyncTarget::S3(S3Config {
                 endpoint: endpoint.clone(),
                 bucket: bucket.clone(),
