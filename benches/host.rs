@@ -136,7 +136,11 @@ fn measure(laptop: &Path, folder: &Path, delay: Duration, under_lock: bool) -> F
     let round = started.elapsed();
     // The pulled office is there for the UI afterwards.
     let total = host
-        .dispatch(json!({"cmd": "list", "kind": "company", "query": {"filters": [], "limit": 1, "no_total": false}}), NOW, 540)
+        .dispatch(
+            json!({"cmd": "list", "kind": "company", "query": {"filters": [], "limit": 1, "no_total": false}}),
+            NOW,
+            540,
+        )
         .unwrap()["data"]["total"]
         .as_u64()
         .unwrap();

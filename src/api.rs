@@ -409,9 +409,8 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         }
         Command::UndoMerge { merge_id } => Response::Merge(store.undo_merge(ctx, &merge_id)?),
         Command::Merges { limit } => Response::Merges(store.merges(limit.unwrap_or(50))?),
-        cmd @ (Command::SuggestReading { .. } | Command::SaveFile { .. }) => {
-            execute_without_store(cmd).unwrap_or_else(|_| Err(crate::ApiError::new("internal", "not a storeless command")))?
-        }
+        cmd @ (Command::SuggestReading { .. } | Command::SaveFile { .. }) => execute_without_store(cmd)
+            .unwrap_or_else(|_| Err(crate::ApiError::new("internal", "not a storeless command")))?,
         Command::SyncStatus => Response::SyncStatus(store.sync_status()?),
         Command::SyncConflicts { limit } => Response::SyncConflicts(store.sync_conflicts(limit.unwrap_or(100))?),
         Command::ResolveConflict { id, choice } => Response::ConflictResolved(store.resolve_conflict(ctx, id, choice)?),
@@ -555,9 +554,9 @@ fn app_info(store: &Store) -> Result<AppInfo> {
 pub fn execute_without_store(cmd: Command) -> std::result::Result<Result<Response>, Box<Command>> {
     Ok(match cmd {
         Command::SuggestReading { text } => crate::reading::suggest(&text).map(Response::Reading),
-        Command::SaveFile { path, file } => crate::export::Exported { file, rows: 0, warnings: vec![] }
-            .deliver(Some(&path))
-            .map(Response::Exported),
+        Command::SaveFile { path, file } => {
+            crate::export::Exported { file, rows: 0, warnings: vec![] }.deliver(Some(&path)).map(Response::Exported)
+        }
         other => return Err(Box::new(other)),
     })
 }

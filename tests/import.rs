@@ -723,7 +723,11 @@ fn vcards_21_30_40_become_contacts_and_companies() {
     apply(&mut s, "cards_30.vcf", &fixture("cards_30.vcf"), &ImportOptions::default(), false).unwrap();
     let cs = contacts(&s);
     let saburo = &cs.iter().find(|(_, c)| c.family_name == "鈴木").unwrap().1;
-    assert_eq!((saburo.family_reading.as_deref(), saburo.given_reading.as_deref()), (Some("スズキ"), Some("サブロウ")), "hiragana readings are stored as katakana");
+    assert_eq!(
+        (saburo.family_reading.as_deref(), saburo.given_reading.as_deref()),
+        (Some("スズキ"), Some("サブロウ")),
+        "hiragana readings are stored as katakana"
+    );
     assert_eq!(saburo.department.as_deref(), Some("開発部, 第二課"));
     assert_eq!(saburo.mobile.as_deref(), Some("080-3333-4444"));
     assert_eq!(saburo.address.as_deref(), Some("福岡県福岡市中央区天神1-1"));

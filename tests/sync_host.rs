@@ -63,8 +63,9 @@ fn two_databases_converge_through_a_folder_with_a_passphrase() {
     // The core alone cannot sync: SyncNow is the host's.
     assert_eq!(run(&mut a, T0, Command::SyncNow { retire: None }).unwrap_err().code, "not_available");
     // A folder is required.
-    let e = run(&mut a, T0, Command::SyncConfigure { folder: " ".into(), s3: None, passphrase: None, device_name: None })
-        .unwrap_err();
+    let e =
+        run(&mut a, T0, Command::SyncConfigure { folder: " ".into(), s3: None, passphrase: None, device_name: None })
+            .unwrap_err();
     assert_eq!((e.code.as_str(), e.field.as_deref()), ("required", Some("folder")));
 
     let s = configure(&mut a, &folder, Some("大福の合言葉"), "営業部のPC");
@@ -120,7 +121,12 @@ fn two_databases_converge_through_a_folder_with_a_passphrase() {
     let e = run(
         &mut b,
         T0,
-        Command::SyncConfigure { folder: other.to_str().unwrap().into(), s3: None, passphrase: None, device_name: None },
+        Command::SyncConfigure {
+            folder: other.to_str().unwrap().into(),
+            s3: None,
+            passphrase: None,
+            device_name: None,
+        },
     )
     .unwrap_err();
     assert_eq!((e.code.as_str(), e.field.as_deref()), ("sync_folder_change", Some("folder")));
@@ -133,7 +139,12 @@ fn two_databases_converge_through_a_folder_with_a_passphrase() {
         run(
             &mut b,
             T0,
-            Command::SyncConfigure { folder: folder.to_str().unwrap().into(), s3: None, passphrase: None, device_name: None },
+            Command::SyncConfigure {
+                folder: folder.to_str().unwrap().into(),
+                s3: None,
+                passphrase: None,
+                device_name: None,
+            },
         )
         .unwrap(),
     );

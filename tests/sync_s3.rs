@@ -166,7 +166,11 @@ fn the_app_syncs_through_a_bucket_set_up_in_its_sync_screen() {
 
     for (h, name) in [(&a, "営業部 田中PC"), (&b, "営業部 佐藤PC")] {
         let st = h
-            .dispatch(json!({"cmd": "sync_configure", "s3": s3("daifuku", Some(secret)), "device_name": name}), now, 540)
+            .dispatch(
+                json!({"cmd": "sync_configure", "s3": s3("daifuku", Some(secret)), "device_name": name}),
+                now,
+                540,
+            )
             .unwrap();
         let setup = &st["data"]["setup"];
         assert_eq!(setup["s3"]["bucket"], json!("daifuku"), "{st}");

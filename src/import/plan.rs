@@ -27,8 +27,8 @@ use serde_json::{Map, Value};
 use ts_rs::TS;
 
 use super::mapping::ColumnMap;
-use super::values;
 use super::table::RowIssue;
+use super::values;
 use super::{ImportSummary, OnMatch, Prepared, RawTable};
 use crate::error::{FieldError, Result};
 use crate::keys;
@@ -403,12 +403,14 @@ impl Planner {
                             {
                                 raw.remove(def.name);
                                 raw.insert("product_name".into(), Value::String(v.clone()));
-                                warnings.push(fe(
-                                    "product_not_registered",
-                                    def.name,
-                                    format!("no product named {v} is registered: kept as the product name"),
-                                )
-                                .with_detail(v.clone()));
+                                warnings.push(
+                                    fe(
+                                        "product_not_registered",
+                                        def.name,
+                                        format!("no product named {v} is registered: kept as the product name"),
+                                    )
+                                    .with_detail(v.clone()),
+                                );
                             }
                             Err(e) => {
                                 errors.push(e);
@@ -440,12 +442,14 @@ impl Planner {
             if lookup.fields(kind, id)?.is_some() {
                 db_matches.push(("id".into(), id.clone()));
             } else {
-                warnings.push(fe(
-                    "unknown_id",
-                    "id",
-                    format!("no {} with id {id}: the row is imported as a new record", kind.as_str()),
-                )
-                .with_detail(id.to_string()));
+                warnings.push(
+                    fe(
+                        "unknown_id",
+                        "id",
+                        format!("no {} with id {id}: the row is imported as a new record", kind.as_str()),
+                    )
+                    .with_detail(id.to_string()),
+                );
             }
         }
         let mut file_match: Option<(String, Seen)> = id_cell
@@ -764,12 +768,14 @@ impl Planner {
                     let fields = lookup.fields(Kind::Company, id)?.unwrap_or_default();
                     let theirs = text(&fields, "name").unwrap_or_default();
                     if normalize::company_name_key(&theirs) != normalize::company_name_key(name) && name != id {
-                        warnings.push(fe(
-                            "company_mismatch",
-                            "company_id",
-                            format!("顧客コード {code} is {theirs}, not {name}: the code wins"),
-                        )
-                        .with_detail(format!("{code} = {theirs}")));
+                        warnings.push(
+                            fe(
+                                "company_mismatch",
+                                "company_id",
+                                format!("顧客コード {code} is {theirs}, not {name}: the code wins"),
+                            )
+                            .with_detail(format!("{code} = {theirs}")),
+                        );
                     }
                 }
                 return Ok(Some(CompanyRef::Existing(id.clone())));
@@ -800,12 +806,14 @@ impl Planner {
             return Ok(Some(CompanyRef::Existing(id.clone())));
         }
         if self.kind == Kind::Contact {
-            warnings.push(fe(
-                "new_company",
-                "company_id",
-                format!("no company named {name} yet: it is created with this contact"),
-            )
-            .with_detail(name.to_string()));
+            warnings.push(
+                fe(
+                    "new_company",
+                    "company_id",
+                    format!("no company named {name} yet: it is created with this contact"),
+                )
+                .with_detail(name.to_string()),
+            );
             return Ok(Some(CompanyRef::New(NewCompany {
                 name: name.to_string(),
                 code: code.map(str::to_string),
@@ -1001,24 +1009,28 @@ fn prepare_value(def: &FieldDef, cell: &str, scale: i64, warnings: &mut Vec<Fiel
         FieldType::Enum { values: allowed } => Value::String(values::enum_value(&s, allowed).unwrap_or(s)),
         FieldType::Phone => match values::restore_phone_zero(&s) {
             Some(fixed) => {
-                warnings.push(fe(
-                    "leading_zero_restored",
-                    def.name,
-                    format!("{}: {s} read as {fixed} (Excel drops the leading 0 of numbers)", def.label_en),
-                )
-                .with_detail(format!("{s} → {fixed}")));
+                warnings.push(
+                    fe(
+                        "leading_zero_restored",
+                        def.name,
+                        format!("{}: {s} read as {fixed} (Excel drops the leading 0 of numbers)", def.label_en),
+                    )
+                    .with_detail(format!("{s} → {fixed}")),
+                );
                 Value::String(fixed)
             }
             None => Value::String(s),
         },
         FieldType::Postal => match values::restore_postal_zero(&s) {
             Some(fixed) => {
-                warnings.push(fe(
-                    "leading_zero_restored",
-                    def.name,
-                    format!("{}: {s} read as {fixed} (Excel drops the leading 0 of numbers)", def.label_en),
-                )
-                .with_detail(format!("{s} → {fixed}")));
+                warnings.push(
+                    fe(
+                        "leading_zero_restored",
+                        def.name,
+                        format!("{}: {s} read as {fixed} (Excel drops the leading 0 of numbers)", def.label_en),
+                    )
+                    .with_detail(format!("{s} → {fixed}")),
+                );
                 Value::String(fixed)
             }
             None => Value::String(s),
@@ -1103,12 +1115,14 @@ fn resolve_ref(
         0 => Ok(Err(fe("unknown_reference", def.name, format!("{}: no {} named {v}", def.label_en, target.as_str())))),
         1 => Ok(Ok(found.remove(0))),
         n => {
-            warnings.push(fe(
-                "ambiguous_reference",
-                def.name,
-                format!("{}: {n} records are named {v}; the oldest is used", def.label_en),
-            )
-            .with_detail(format!("{v} ×{n}")));
+            warnings.push(
+                fe(
+                    "ambiguous_reference",
+                    def.name,
+                    format!("{}: {n} records are named {v}; the oldest is used", def.label_en),
+                )
+                .with_detail(format!("{v} ×{n}")),
+            );
             Ok(Ok(found.remove(0)))
         }
     }
@@ -1174,7 +1188,10 @@ mod tests {
         for (cell, want) in [("50%", "50"), ("５０％", "50"), ("80", "80")] {
             let v = prepare_value(probability, cell, 1, &mut warnings);
             assert_eq!(v, Value::String(want.into()), "{cell}");
-            assert_eq!(crate::validate::clean_field(probability, v).unwrap(), Value::from(want.parse::<i64>().unwrap()));
+            assert_eq!(
+                crate::validate::clean_field(probability, v).unwrap(),
+                Value::from(want.parse::<i64>().unwrap())
+            );
         }
         let stage = deal.fields.iter().find(|f| f.name == "stage").unwrap();
         assert_eq!(prepare_value(stage, "商談中", 1, &mut warnings), Value::String("qualified".into()));

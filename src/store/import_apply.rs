@@ -155,11 +155,7 @@ fn data_rows<'a>(raw: &'a RawTable, prepared: &Prepared) -> impl Iterator<Item =
 
 /// Problems of the mapping as a whole, for the preview.
 fn notices(raw: &RawTable, prepared: &Prepared) -> Vec<FieldError> {
-    let mut out: Vec<FieldError> = raw
-        .notices
-        .iter()
-        .map(|n| FieldError::new("file", "", n.clone()))
-        .collect();
+    let mut out: Vec<FieldError> = raw.notices.iter().map(|n| FieldError::new("file", "", n.clone())).collect();
     for c in &prepared.mapping {
         if c.target.is_none() && !c.header.trim().is_empty() {
             out.push(FieldError {
@@ -222,7 +218,7 @@ impl Store {
                 continue;
             };
             plan.clean = None; // only the apply writes them
-            // A user the import creates is shown by name (the apply links its id).
+                               // A user the import creates is shown by name (the apply links its id).
             for u in std::mem::take(&mut plan.new_users) {
                 link_new_user(prepared.kind, &mut plan.fields, &new_user_placeholder(&u.key), &u.name);
             }

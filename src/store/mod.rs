@@ -38,13 +38,13 @@ use crate::model::Record;
 
 pub use attachments::{decode_attachment, guess_mime, AttachmentData, AttachmentItem};
 pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, BackupSettings, RestoreInfo, Rotation};
+pub use changelog::CLOCK_ADVANCE_CAP_MS;
 pub use demo::DEMO_AUTHOR;
 pub use duplicates::{DuplicateCandidate, DuplicateGroup, DuplicateLink, DuplicateRule};
 pub use import_apply::SqlLookup;
 pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
 pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
 pub use search::{MatchKind, SearchHit, Snippet, TIDY_PAGES};
-pub use changelog::CLOCK_ADVANCE_CAP_MS;
 pub use sync_apply::{ApplyStats, Peer};
 
 /// Who acts, when, and from which device. The core never reads the clock:

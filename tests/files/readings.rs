@@ -70,7 +70,12 @@ fn forms_store_every_kana_form_as_full_width_katakana_and_search_finds_any_form(
     // Lists show one form: the sort order is あいうえお order of the katakana.
     let page = s.list(Kind::Company, &ListQuery::default()).unwrap();
     let readings: Vec<Value> = page.items.iter().map(|r| r.record.to_fields()["name_reading"].clone()).collect();
-    assert!(readings.iter().all(|r| r.as_str().is_some_and(|r| !r.chars().any(|c| ('\u{FF61}'..='\u{FF9F}').contains(&c) || ('ぁ'..='ゖ').contains(&c)))), "{readings:?}");
+    assert!(
+        readings.iter().all(|r| r
+            .as_str()
+            .is_some_and(|r| !r.chars().any(|c| ('\u{FF61}'..='\u{FF9F}').contains(&c) || ('ぁ'..='ゖ').contains(&c)))),
+        "{readings:?}"
+    );
 
     // Search by any kana form finds the record.
     for q in ["とうほうあえん", "ﾄｳﾎｳｱｴﾝ", "トウホウアエン", "とうほう", "ﾄｳﾎ"] {
@@ -149,7 +154,8 @@ fn migration_14_rewrites_readings_stored_as_typed_and_search_still_finds_them() 
     let (company, contact) = {
         let mut s = Store::open(&path).unwrap();
         let c = add(&mut s, Kind::Company, json!({"name": "東邦亜鉛株式会社", "name_reading": "トウホウアエン"}));
-        let p = add(&mut s, Kind::Contact, json!({"company_id": c.id, "family_name": "山田", "family_reading": "ヤマダ"}));
+        let p =
+            add(&mut s, Kind::Contact, json!({"company_id": c.id, "family_name": "山田", "family_reading": "ヤマダ"}));
         // As an older version stored them: as typed.
         s.conn()
             .execute_batch(&format!(
