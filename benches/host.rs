@@ -21,6 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+// The slow folder double the tests use (tests/common).
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use daifuku::host::{open_folder, Host, SyncHost};
 use daifuku::sync::folder::SyncFolder;
 use daifuku::{Ctx, Store};
@@ -35,34 +39,9 @@ fn env_usize(name: &str, default: usize) -> usize {
     std::env::var(name).ok().and_then(|s| s.parse().ok()).unwrap_or(default)
 }
 
-/// A folder whose every operation waits `delay` first.
-struct SlowFolder {
-    inner: Box<dyn SyncFolder>,
-    delay: Duration,
-}
-
-impl SyncFolder for SlowFolder {
-    fn list(&mut self, prefix: &str) -> Result<Vec<String>, daifuku::sync::folder::FolderError> {
-        std::thread::sleep(self.delay);
-        self.inner.list(prefix)
-    }
-    fn read(&mut self, name: &str) -> Result<Vec<u8>, daifuku::sync::folder::FolderError> {
-        std::thread::sleep(self.delay);
-        self.inner.read(name)
-    }
-    fn create(&mut self, name: &str, bytes: &[u8]) -> Result<(), daifuku::sync::folder::FolderError> {
-        std::thread::sleep(self.delay);
-        self.inner.create(name, bytes)
-    }
-    fn delete(&mut self, name: &str) -> Result<(), daifuku::sync::folder::FolderError> {
-        std::thread::sleep(self.delay);
-        self.inner.delete(name)
-    }
-}
-
 fn slow_sync(delay: Duration) -> SyncHost {
     SyncHost::with_opener(move |target| {
-        Ok(Box::new(SlowFolder { inner: Box::new(open_folder(target)?), delay }) as Box<dyn SyncFolder>)
+        Ok(Box::new(common::SlowFolder { inner: open_folder(target)?, delay }) as Box<dyn SyncFolder>)
     })
 }
 

@@ -8,7 +8,7 @@
 //! Japanese headers), and the CLI's `--create-missing-users`.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use daifuku::api::{self, Response};
 use daifuku::export::{fetch_all, ExportFormat, ExportOptions, HeaderStyle};
@@ -503,13 +503,7 @@ fn a_handwritten_purchases_sheet_is_guessed_as_purchases() {
 }
 
 fn cli(db: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_daifuku"))
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .env_remove("DAIFUKU_DB")
-        .output()
-        .unwrap()
+    crate::common::cli(db, NOW, args)
 }
 
 #[test]
