@@ -40,10 +40,3 @@ export async function deleteAttachment(id: string): Promise<Stored> {
 export function isImage(mime: string | null | undefined): boolean {
   return !!mime && /^image\/(png|jpeg|gif|webp|bmp|svg\+xml)$/.test(mime);
 }
-
-/** 1.2 MB, 340 KB, 12 B. */
-export function formatSize(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} KB`;
-  return `${n} B`;
-}
