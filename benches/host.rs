@@ -25,9 +25,9 @@ use std::time::{Duration, Instant};
 #[path = "../tests/common/mod.rs"]
 mod common;
 
-use daifuku::host::{open_folder, Host, SyncHost};
 use daifuku::sync::folder::SyncFolder;
 use daifuku::{Ctx, Store};
+use daifuku_host::{open_folder, Host, SyncHost};
 use serde_json::{json, Value};
 
 #[global_allocator]
@@ -48,8 +48,8 @@ fn slow_sync(delay: Duration) -> SyncHost {
 fn generate(path: &Path, companies: usize, seed: u64) -> Store {
     let mut store = Store::open(path).unwrap();
     let ctx: Ctx = store.context(NOW).unwrap();
-    let opts = daifuku::gen::GenOptions { companies, seed, customers_only: false };
-    daifuku::gen::generate(&mut store, &ctx, &opts, &mut |_, _| {}).unwrap();
+    let opts = daifuku_gen::GenOptions { companies, seed, customers_only: false };
+    daifuku_gen::generate(&mut store, &ctx, &opts, &mut |_, _| {}).unwrap();
     store
 }
 

@@ -234,7 +234,7 @@ fn written_rows(n: usize) -> Tables {
     }
     // The full-text tables are contentless: their text is made again from the
     // records. Rowid = column << 44 | document, columns in rank order (as in
-    // src/store/search.rs).
+    // crates/daifuku-core/src/store/search.rs).
     let docs: std::collections::HashMap<String, i64> = conn
         .prepare("SELECT record_id, doc FROM search_docs")
         .unwrap()

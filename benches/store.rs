@@ -1,6 +1,6 @@
 //! `cargo bench --bench store`: the foundation's figures on generated data.
 //!
-//! The database is generated once by `daifuku::gen` (100k companies, ~300k
+//! The database is generated once by `daifuku_gen` (100k companies, ~300k
 //! contacts, ~1M activities by default; `DAIFUKU_BENCH_COMPANIES` changes the
 //! size) and cached in `target/bench-data/`. Goal: each ≤ 5 ms.
 

@@ -47,10 +47,10 @@ fn writer(dir: &std::path::Path) -> (Store, std::path::PathBuf) {
     } else {
         let mut store = Store::open(&path).unwrap();
         let ctx: Ctx = store.context(NOW).unwrap();
-        daifuku::gen::generate(
+        daifuku_gen::generate(
             &mut store,
             &ctx,
-            &daifuku::gen::GenOptions { companies: companies(), seed: 1, customers_only: customers_only() },
+            &daifuku_gen::GenOptions { companies: companies(), seed: 1, customers_only: customers_only() },
             &mut |_, _| {},
         )
         .unwrap();

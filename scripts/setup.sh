@@ -6,7 +6,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_apt=()
-# mecab-ipadic: the IPADIC sources reading suggestions (フリガナ) are built from (src/reading.rs).
+# mecab-ipadic: the IPADIC sources reading suggestions (フリガナ) are built from (crates/daifuku-core/src/reading.rs).
 # fonts-noto-color-emoji: the UI's icons are emoji; without a color emoji font the
 # browsers draw empty boxes in their place (and in the e2e screenshots).
 for pkg in build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk fonts-noto-color-emoji curl mecab-ipadic; do
@@ -47,7 +47,7 @@ if ! command -v moto_server >/dev/null; then
   fi
 fi
 
-# The reading (フリガナ) dictionary pack the app ships (src/reading.rs): built
+# The reading (フリガナ) dictionary pack the app ships (crates/daifuku-core/src/reading.rs): built
 # from mecab-ipadic into the desktop app's resources (src-tauri/tauri.conf.json),
 # so the tests, `daifuku serve` and the desktop app use it as a user's laptop
 # does. Level 3 here (~3 s); a release pack is made at the default level 19

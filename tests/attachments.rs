@@ -2,11 +2,11 @@
 //! carried between devices through the sync folder as `a/<sha256>.dfk`.
 
 use daifuku::api::{Command, Response};
-use daifuku::host::SyncHost;
 use daifuku::store::{AttachmentData, AttachmentItem, Store};
 use daifuku::sync::crypto::Keyring;
 use daifuku::sync::{sync_round, MemoryFolder, SyncOptions};
 use daifuku::{ApiError, Kind};
+use daifuku_host::SyncHost;
 use serde_json::{json, Map, Value};
 
 mod common;

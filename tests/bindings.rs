@@ -26,11 +26,21 @@ fn export_to(dir: &Path) {
     let cfg = ts_rs::Config::new().with_out_dir(dir).with_large_int("number");
     Command::export_all(&cfg).unwrap();
     Response::export_all(&cfg).unwrap();
+    daifuku_host::HostCommand::export_all(&cfg).unwrap();
+    daifuku_host::HostResponse::export_all(&cfg).unwrap();
     daifuku::ApiError::export_all(&cfg).unwrap();
     use daifuku::codes;
     let unions = [
-        ("MessageCode", "Every code the UI words (errors, warnings, sync issues): src/codes.rs.", codes::MESSAGE_CODES),
-        ("MatchReason", "The natural keys an import row can match by: src/codes.rs.", codes::MATCH_REASONS),
+        (
+            "MessageCode",
+            "Every code the UI words (errors, warnings, sync issues): crates/daifuku-core/src/codes.rs.",
+            codes::MESSAGE_CODES,
+        ),
+        (
+            "MatchReason",
+            "The natural keys an import row can match by: crates/daifuku-core/src/codes.rs.",
+            codes::MATCH_REASONS,
+        ),
     ];
     for (name, doc, list) in unions {
         std::fs::write(dir.join(format!("{name}.ts")), codes::ts_union(name, doc, list)).unwrap();

@@ -26,6 +26,12 @@ fn add(s: &mut Store, ctx: &Ctx, kind: Kind, fields: Value) -> daifuku::store::S
     }
 }
 
+/// What the host's `demo_load` does: the generator, then the welcome's state.
+fn demo_load(s: &mut Store, ctx: &Ctx, companies: usize) -> FirstRunState {
+    daifuku_gen::demo_load(s, ctx, companies).unwrap();
+    state(s, ctx)
+}
+
 /// Live rows per table, counted, beside the trigger-kept `live_counts`.
 fn live_counts_true(s: &Store) {
     for kind in Kind::ALL {
@@ -82,17 +88,14 @@ fn welcome_then_demo_loaded_marked_and_removed_leaving_the_users_own_records() {
     // Demo data: every record but the user's own is marked.
     let ctx = s.context(NOW).unwrap();
     assert_eq!(ctx.user_id.as_deref(), Some(me.id.as_str()));
-    let st = match run(&mut s, &ctx, Command::DemoLoad { companies: Some(12) }) {
-        Response::FirstRun(f) => f,
-        other => panic!("{other:?}"),
-    };
+    let st = demo_load(&mut s, &ctx, 12);
     let companies = s.list(Kind::Company, &Default::default()).unwrap();
     assert_eq!(companies.total, Some(12));
     assert!(companies.items.iter().all(|c| c.created_by.as_deref() == Some("demo")));
     assert!(live_total(&s) > 100, "contacts, deals, activities… come with the companies");
     assert_eq!(st.demo_records as i64, live_total(&s) - 1, "all but the user's own user record");
     assert_eq!(s.current_user().unwrap().as_deref(), Some(me.id.as_str()), "the demo keeps the current user");
-    let err = api::execute(&mut s, &ctx, Command::DemoLoad { companies: Some(3) }).unwrap_err();
+    let err = daifuku_gen::demo_load(&mut s, &ctx, 3).unwrap_err();
     assert_eq!(err.code, "demo_loaded");
 
     // The user's own company and a contact of theirs at a demo company.
@@ -141,10 +144,7 @@ fn welcome_then_demo_loaded_marked_and_removed_leaving_the_users_own_records() {
     assert!(s.search("みどり製作所", 20, &[Kind::Company]).unwrap().iter().any(|h| h.id == own.id));
 
     // Demo data can be loaded again after a removal (fresh ids).
-    let again = match run(&mut s, &ctx, Command::DemoLoad { companies: Some(2) }) {
-        Response::FirstRun(f) => f,
-        other => panic!("{other:?}"),
-    };
+    let again = demo_load(&mut s, &ctx, 2);
     assert!(again.demo_records > 0);
 }
 
@@ -152,7 +152,7 @@ fn welcome_then_demo_loaded_marked_and_removed_leaving_the_users_own_records() {
 fn a_demo_user_chosen_as_current_user_goes_with_the_demo() {
     let mut s = Store::open_in_memory().unwrap();
     let ctx = s.context(NOW).unwrap();
-    run(&mut s, &ctx, Command::DemoLoad { companies: Some(2) });
+    demo_load(&mut s, &ctx, 2);
     let users = s.list(Kind::User, &Default::default()).unwrap();
     let demo_user = users.items[0].id.clone();
     s.set_current_user(Some(&demo_user)).unwrap();

@@ -1,4 +1,4 @@
-//! `daifuku::host::Host`, the dispatcher `daifuku serve` and the desktop
+//! `daifuku_host::Host`, the dispatcher `daifuku serve` and the desktop
 //! shell share: a sync round on a slow shared folder (a NAS, a cloud folder
 //! still downloading) runs on its own connection, so the UI's commands keep
 //! answering while it runs, and one round runs at a time.
@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use daifuku::host::{open_folder, Host, SyncHost};
 use daifuku::store::Store;
 use daifuku::sync::folder::SyncFolder;
 use daifuku::sync::SyncStatus;
 use daifuku::ApiError;
+use daifuku_host::{open_folder, Host, SyncHost};
 use serde_json::{json, Value};
 
 mod common;

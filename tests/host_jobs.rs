@@ -1,4 +1,4 @@
-//! Long work off the UI's lock (issue #17): through `daifuku::host::Host`,
+//! Long work off the UI's lock (issue #17): through `daifuku_host::Host`,
 //! exports, the mailing list, backups, the whole-database duplicate scan,
 //! the reading dictionary and saving a file run without the UI's connection,
 //! so lists and searches keep answering while they run; a restore makes
@@ -15,9 +15,9 @@ use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use daifuku::host::Host;
 use daifuku::store::Store;
 use daifuku::ApiError;
+use daifuku_host::Host;
 use serde_json::{json, Value};
 
 const T0: i64 = 1_790_000_000_000;

@@ -1,6 +1,6 @@
 //! One catalog of the words the user reads: every code the sources return
 //! or report (errors, import warnings, export warnings, sync issues) and
-//! every natural key an import row can match by is listed in src/codes.rs,
+//! every natural key an import row can match by is listed in crates/daifuku-core/src/codes.rs,
 //! and the UI's catalog (ui/src/errors.ts) has a Japanese and an English
 //! text for each. The UI's build checks the same through the generated
 //! `MessageCode` type; this test names what is missing.
@@ -133,11 +133,17 @@ fn every_code_the_sources_use_is_listed() {
         assert!(used.contains(known), "the scan missed {known}: {used:?}");
     }
     let unlisted: Vec<&String> = used.iter().filter(|c| !listed.contains(*c)).collect();
-    assert!(unlisted.is_empty(), "codes used in the sources but not listed in src/codes.rs: {unlisted:?}");
+    assert!(
+        unlisted.is_empty(),
+        "codes used in the sources but not listed in crates/daifuku-core/src/codes.rs: {unlisted:?}"
+    );
     let mut sorted = MESSAGE_CODES.to_vec();
     sorted.sort();
     sorted.dedup();
-    assert_eq!(sorted, MESSAGE_CODES, "src/codes.rs: keep MESSAGE_CODES sorted and without repeats");
+    assert_eq!(
+        sorted, MESSAGE_CODES,
+        "crates/daifuku-core/src/codes.rs: keep MESSAGE_CODES sorted and without repeats"
+    );
 }
 
 #[test]
@@ -163,7 +169,9 @@ fn every_listed_code_has_a_japanese_and_an_english_text() {
 
 #[test]
 fn every_natural_key_label_of_the_planner_is_a_match_reason() {
-    let plan = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/import/plan.rs")).unwrap();
+    let plan =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("crates/daifuku-core/src/import/plan.rs"))
+            .unwrap();
     let mut labels = BTreeSet::new();
     for call in ["push(", "label: "] {
         let mut rest = plan.as_str();
@@ -179,5 +187,5 @@ fn every_natural_key_label_of_the_planner_is_a_match_reason() {
     }
     assert!(labels.contains("name+company") && labels.contains("email"), "{labels:?}");
     let unlisted: Vec<&String> = labels.iter().filter(|l| !MATCH_REASONS.contains(&l.as_str())).collect();
-    assert!(unlisted.is_empty(), "natural keys not in src/codes.rs MATCH_REASONS: {unlisted:?}");
+    assert!(unlisted.is_empty(), "natural keys not in crates/daifuku-core/src/codes.rs MATCH_REASONS: {unlisted:?}");
 }

@@ -1,5 +1,5 @@
 //! Readings (フリガナ) on every laptop: the dictionary pack the app ships
-//! (`daifuku reading-dict`, src/reading.rs) gives suggestions on a machine
+//! (`daifuku reading-dict`, crates/daifuku-core/src/reading.rs) gives suggestions on a machine
 //! with no system dictionary and an empty cache; a damaged or foreign pack is
 //! refused and leaves nothing behind; without pack and sources the answer is
 //! `reading_unavailable`.

@@ -1,4 +1,4 @@
-//! SQLite allocates through mimalloc once a store is opened (src/store/alloc.rs).
+//! SQLite allocates through mimalloc once a store is opened (crates/daifuku-core/src/store/alloc.rs).
 //! Its own test binary: the first connection of the process decides.
 
 use daifuku::{Ctx, Kind, Store};

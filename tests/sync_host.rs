@@ -1,4 +1,4 @@
-//! The hosts' shared sync (`daifuku::host`): two databases set up with
+//! The hosts' shared sync (`daifuku_host`): two databases set up with
 //! `SyncConfigure` sync through a real folder on disk via `SyncHost::sync_now`,
 //! what `Host` runs for `SyncNow` in `daifuku serve` and the desktop shell
 //! (`tests/host.rs` drives `Host` itself).
@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use daifuku::api::{Command, Response};
-use daifuku::host::SyncHost;
 use daifuku::store::Store;
 use daifuku::sync::ConflictChoice;
 use daifuku::Kind;
+use daifuku_host::SyncHost;
 use serde_json::{json, Map, Value};
 
 mod common;
@@ -60,8 +60,12 @@ fn two_databases_converge_through_a_folder_with_a_passphrase() {
     // Not set up yet: a clear error, remembered for the panel.
     let e = sync_now(&mut host_a, &mut a, T0).unwrap_err();
     assert_eq!(e.code, "sync_not_configured");
-    // The core alone cannot sync: SyncNow is the host's.
-    assert_eq!(run(&mut a, T0, Command::SyncNow { retire: None }).unwrap_err().code, "not_available");
+    // The core alone cannot sync: sync_now is the host's (a HostCommand).
+    assert!(serde_json::from_value::<Command>(serde_json::json!({"cmd": "sync_now"})).is_err());
+    assert!(matches!(
+        daifuku_host::Request::parse(serde_json::json!({"cmd": "sync_now"})).unwrap(),
+        daifuku_host::Request::Host(daifuku_host::HostCommand::SyncNow { retire: None })
+    ));
     // A folder is required.
     let e =
         run(&mut a, T0, Command::SyncConfigure { folder: " ".into(), s3: None, passphrase: None, device_name: None })

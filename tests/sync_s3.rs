@@ -126,8 +126,8 @@ fn two_devices_sync_through_an_s3_compatible_server() {
 /// `sync_now`, and the secret key never in the status.
 #[test]
 fn the_app_syncs_through_a_bucket_set_up_in_its_sync_screen() {
-    use daifuku::host::Host;
     use daifuku::store::Store;
+    use daifuku_host::Host;
 
     let (_server, port) = start();
     let endpoint = format!("http://127.0.0.1:{port}");

@@ -1,5 +1,5 @@
 //! What the benchmarks share: the generated database, made once by
-//! `daifuku::gen` (100k companies, ~300k contacts, ~1M activities by default;
+//! `daifuku_gen` (100k companies, ~300k contacts, ~1M activities by default;
 //! `DAIFUKU_BENCH_COMPANIES` changes the size) and cached in `target/bench-data/`.
 
 use std::path::PathBuf;
@@ -34,10 +34,10 @@ pub fn db() -> &'static PathBuf {
             let mut store = Store::open(&tmp).unwrap();
             let ctx = Ctx::new(NOW, "bench");
             let started = Instant::now();
-            let stats = daifuku::gen::generate(
+            let stats = daifuku_gen::generate(
                 &mut store,
                 &ctx,
-                &daifuku::gen::GenOptions { companies: n, seed: 1, customers_only: false },
+                &daifuku_gen::GenOptions { companies: n, seed: 1, customers_only: false },
                 &mut |d, t| {
                     if d % 10_000 == 0 {
                         eprintln!("generating {d}/{t}");

@@ -1,5 +1,5 @@
 //! The desktop shell: a Tauri window over the web UI, and one IPC command
-//! that hands every request to `daifuku::host::Host` (the dispatcher it
+//! that hands every request to `daifuku_host::Host` (the dispatcher it
 //! shares with `daifuku serve`). Nothing else lives here: validation and SQL
 //! are in the core.
 
@@ -8,8 +8,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use daifuku::host::Host;
 use daifuku::{ApiError, Store};
+use daifuku_host::Host;
 use tauri::{Manager, State};
 
 /// `DAIFUKU_DB`, else the same default file as the CLI.
@@ -21,7 +21,7 @@ fn db_path() -> PathBuf {
 }
 
 /// The one command: a `Command` in, a `Response` or an `ApiError` out,
-/// answered by the shared `daifuku::host::Host` on a blocking thread, so a
+/// answered by the shared `daifuku_host::Host` on a blocking thread, so a
 /// sync round on a slow folder ties up no async worker (and, running on its
 /// own connection, holds up no other command).
 #[tauri::command]
@@ -72,11 +72,11 @@ fn main() {
             std::process::exit(1);
         }
     };
-    // The daily upkeep (daifuku::jobs): the automatic backup, then the tidy
+    // The daily upkeep (daifuku_host::jobs): the automatic backup, then the tidy
     // of the search index; a minute after start (not competing with the
     // first screen), then checked hourly.
     let today = || chrono::Local::now().format("%Y-%m-%d").to_string();
-    let _ = daifuku::jobs::spawn_auto_backup(path.clone(), std::time::Duration::from_secs(60), today, |e| {
+    let _ = daifuku_host::jobs::spawn_auto_backup(path.clone(), std::time::Duration::from_secs(60), today, |e| {
         eprintln!("daily upkeep: {e}")
     });
     tauri::Builder::default()

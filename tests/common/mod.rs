@@ -6,10 +6,10 @@
 use std::path::Path;
 
 use daifuku::api::{execute, Command, Response};
-use daifuku::host::SyncHost;
 use daifuku::store::Store;
 use daifuku::sync::SyncStatus;
 use daifuku::ApiError;
+use daifuku_host::SyncHost;
 use serde_json::json;
 
 pub const T0: i64 = 1_790_000_000_000;
@@ -45,7 +45,7 @@ pub fn configure(store: &mut Store, folder: &Path, passphrase: Option<&str>, nam
 }
 
 /// `SyncNow` with the app's saved setup, through `SyncHost::sync_now` (what
-/// `daifuku::host::Host` runs on a connection of its own).
+/// `daifuku_host::Host` runs on a connection of its own).
 pub fn sync_now(host: &mut SyncHost, store: &mut Store, now: i64) -> Result<SyncStatus, ApiError> {
     host.sync_now(store, now, &[])
 }

@@ -7,6 +7,8 @@
 
 import type { ApiError } from './bindings/ApiError';
 import type { Command } from './bindings/Command';
+import type { HostCommand } from './bindings/HostCommand';
+import type { HostResponse } from './bindings/HostResponse';
 import type { Home } from './bindings/Home';
 import type { Kind } from './bindings/Kind';
 import type { KindMeta } from './bindings/KindMeta';
@@ -28,6 +30,11 @@ import type { ReadingSuggestion } from './bindings/ReadingSuggestion';
 import type { SearchHit } from './bindings/SearchHit';
 
 export type { ApiError, Kind, Stored, ListQuery, Page };
+
+/** A request on the wire: a core command or a host one (sync, background jobs, demo data). */
+export type Request = Command | HostCommand;
+/** An answer on the wire: the core's or the host's. */
+export type Answer = Response | HostResponse;
 
 /** The data type of one record kind, e.g. `DataOf<'company'>` is `Company`. */
 export type DataOf<K extends Kind> = Extract<AnyRecord, { kind: K }>['data'];
@@ -82,19 +89,19 @@ export function toApiError(e: unknown): ApiError {
 
 let tauriInvoke: ((cmd: string, args: Record<string, unknown>) => Promise<unknown>) | null = null;
 
-async function viaTauri(cmd: Command): Promise<Response> {
+async function viaTauri(cmd: Request): Promise<Answer> {
   if (!tauriInvoke) {
     const core = await import('@tauri-apps/api/core');
     tauriInvoke = core.invoke as unknown as typeof tauriInvoke;
   }
   try {
-    return (await tauriInvoke!('api', { cmd })) as Response;
+    return (await tauriInvoke!('api', { cmd })) as Answer;
   } catch (e) {
     throw toApiError(e);
   }
 }
 
-async function viaHttp(cmd: Command): Promise<Response> {
+async function viaHttp(cmd: Request): Promise<Answer> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   const t = token();
   if (t) headers.Authorization = `Bearer ${t}`;
@@ -116,7 +123,7 @@ async function viaHttp(cmd: Command): Promise<Response> {
     const code = res.status === 401 || res.status === 403 ? 'unauthorized' : 'http_error';
     throw { code, message: `HTTP ${res.status}${text ? `: ${text.slice(0, 200)}` : ''}`, details: [] } satisfies ApiError;
   }
-  return body as Response;
+  return body as Answer;
 }
 
 // Folder sync (issue 5): commands that change records; after one succeeds,
@@ -180,12 +187,12 @@ function pollUntilRestored(): void {
   }, RESTORE_POLL_MS);
 }
 
-function send(cmd: Command): Promise<Response> {
+function send(cmd: Request): Promise<Answer> {
   return inTauri() ? viaTauri(cmd) : viaHttp(cmd);
 }
 
 /** Sends one command to the core. Rejects with an ApiError. */
-export function call(cmd: Command): Promise<Response> {
+export function call(cmd: Request): Promise<Answer> {
   let p = send(cmd);
   if (cmd.cmd === 'restore_backup') {
     setRestoreState('own');
@@ -206,9 +213,9 @@ export function call(cmd: Command): Promise<Response> {
   });
 }
 
-type ResponseData<T extends Response['type']> = Extract<Response, { type: T }> extends { data: infer D } ? D : never;
+type ResponseData<T extends Answer['type']> = Extract<Answer, { type: T }> extends { data: infer D } ? D : never;
 
-function expect<T extends Response['type']>(r: Response, type: T): ResponseData<T> {
+function expect<T extends Answer['type']>(r: Answer, type: T): ResponseData<T> {
   if (!r || r.type !== type) {
     throw { code: 'bad_response', message: `expected ${type}, got ${r?.type}`, details: [] } satisfies ApiError;
   }

@@ -4,7 +4,7 @@
 import { call, type ApiError, type Kind } from './api';
 import type { AttachmentData } from './bindings/AttachmentData';
 import type { AttachmentItem } from './bindings/AttachmentItem';
-import type { Response } from './bindings/Response';
+import type { Answer as Response } from './api';
 import type { Stored } from './bindings/Stored';
 
 export type { AttachmentData, AttachmentItem };

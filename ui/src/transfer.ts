@@ -19,7 +19,7 @@ import type { JobStatus } from './bindings/JobStatus';
 import type { MailingListResult } from './bindings/MailingListResult';
 import type { MailingOptions } from './bindings/MailingOptions';
 import type { MappingTarget } from './bindings/MappingTarget';
-import type { Response } from './bindings/Response';
+import type { Answer as Response } from './api';
 import type { RestoreInfo } from './bindings/RestoreInfo';
 import type { Rotation } from './bindings/Rotation';
 

@@ -31,7 +31,7 @@ setup: SyncSetup | null,
  */
 last_error: SyncFailure | null, 
 /**
- * A round is running now (set by the host, `daifuku::host::Host`; the
+ * A round is running now (set by the host, `daifuku_host::Host`; the
  * database alone always says `false`).
  */
 running: boolean, };

@@ -17,10 +17,10 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Map, Value};
 
-use crate::error::ApiError;
-use crate::model::{self, Kind};
-use crate::normalize::corporate_check_digit;
-use crate::store::{Ctx, Store};
+use daifuku::error::ApiError;
+use daifuku::model::{self, Kind};
+use daifuku::normalize::corporate_check_digit;
+use daifuku::store::{Ctx, Store};
 
 #[derive(Debug, Clone)]
 pub struct GenOptions {
@@ -74,7 +74,7 @@ pub fn generate(
     ctx: &Ctx,
     opts: &GenOptions,
     progress: &mut dyn FnMut(usize, usize),
-) -> crate::Result<GenStats> {
+) -> daifuku::Result<GenStats> {
     store.seed_ids(opts.seed);
     let today = NaiveDate::parse_from_str(&ctx.today(), "%Y-%m-%d")
         .map_err(|e| ApiError::new("invalid_date", format!("today: {e}")))?;
@@ -1326,7 +1326,7 @@ impl Gen {
             let exchange = format!("{first}{rest:0width$}", width = exchange_len.saturating_sub(1));
             let line = self.range(0, 9999);
             let written = format!("{area}-{exchange}-{line:04}");
-            if crate::phone::parse_number(&written).is_ok_and(|n| n.formatted == written) {
+            if daifuku::phone::parse_number(&written).is_ok_and(|n| n.formatted == written) {
                 return (exchange, format!("{line:04}"));
             }
         }
@@ -1341,7 +1341,7 @@ impl Gen {
     }
 
     /// Writes a batch; returns each record's slot with its new id.
-    fn write(&mut self, store: &mut Store, ctx: &Ctx, batch: Batch) -> crate::Result<Vec<(Slot, String)>> {
+    fn write(&mut self, store: &mut Store, ctx: &Ctx, batch: Batch) -> daifuku::Result<Vec<(Slot, String)>> {
         if batch.records.is_empty() {
             return Ok(Vec::new());
         }
@@ -1354,7 +1354,7 @@ impl Gen {
 
     // --- once: users, templates, products ---
 
-    fn setup(&mut self, store: &mut Store, ctx: &Ctx) -> crate::Result<()> {
+    fn setup(&mut self, store: &mut Store, ctx: &Ctx) -> daifuku::Result<()> {
         let mut b = Batch::default();
         for (family, given, reading, ro, initial, _, active) in USERS {
             let left_on = (!active).then(|| ymd(self.today - Duration::days(120)));
@@ -1466,7 +1466,7 @@ impl Gen {
         start: usize,
         end: usize,
         customers_only: bool,
-    ) -> crate::Result<()> {
+    ) -> daifuku::Result<()> {
         // 1. Companies.
         let mut cos = Vec::with_capacity(end - start);
         let mut b = Batch::default();
@@ -2383,7 +2383,7 @@ impl Gen {
         }
     }
 
-    fn case_studies(&mut self, store: &mut Store, ctx: &Ctx) -> crate::Result<()> {
+    fn case_studies(&mut self, store: &mut Store, ctx: &Ctx) -> daifuku::Result<()> {
         const SIZES: &[&str] = &["micro", "small", "medium", "large", "enterprise"];
         const BEFORE_AFTER: &[(&str, &str)] = &[
             ("紙の出勤簿で、月末の集計に3日かかっていた。", "集計が自動化され、月末の作業が半日に短縮。"),
@@ -2442,10 +2442,30 @@ impl Gen {
     }
 }
 
+/// Loads `companies` demo companies with their contacts, deals, activities…
+/// into `store`, every record stamped as demo (`created_by` =
+/// [`daifuku::store::DEMO_AUTHOR`]) so the core's `demo_remove` can take them
+/// out again in one step. Refused (`demo_loaded`) while demo data is loaded.
+pub fn demo_load(store: &mut Store, ctx: &Ctx, companies: usize) -> daifuku::Result<GenStats> {
+    if store.demo_records()? > 0 {
+        return Err(ApiError::new("demo_loaded", "demo data is already loaded: remove it first"));
+    }
+    let mut demo = ctx.clone();
+    demo.user_id = Some(daifuku::store::DEMO_AUTHOR.to_string());
+    // The generator seeds the store's ids with its seed: a fixed seed would
+    // give the same ids again after a removal (they stay in the trash) and on
+    // every computer. A fresh one each time, and fresh ids for the user's own
+    // records afterwards.
+    let opts = GenOptions { companies, seed: rand::random(), customers_only: false };
+    let stats = generate(store, &demo, &opts, &mut |_, _| {});
+    store.seed_ids(rand::random());
+    stats
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Filter, FilterOp, ListQuery};
+    use daifuku::store::{Filter, FilterOp, ListQuery};
 
     const NOW: i64 = 1_790_000_000_000;
 
@@ -2573,7 +2593,7 @@ mod tests {
         for c in &companies {
             if let Some(n) = c["corporate_number"].as_str() {
                 with_number += 1;
-                assert_eq!(crate::normalize::corporate_number(n).as_deref(), Ok(n));
+                assert_eq!(daifuku::normalize::corporate_number(n).as_deref(), Ok(n));
             }
             let pref = c["prefecture"].as_str().unwrap();
             let city = c["city"].as_str().unwrap();

@@ -143,13 +143,13 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
         }
         "gen" => {
             let ctx = now_ctx(&mut store)?;
-            let opts = daifuku::gen::GenOptions {
+            let opts = daifuku_gen::GenOptions {
                 companies: *sub.get_one::<usize>("companies").unwrap(),
                 seed: *sub.get_one::<u64>("seed").unwrap(),
                 customers_only: sub.get_flag("customers-only"),
             };
             let started = std::time::Instant::now();
-            let stats = daifuku::gen::generate(&mut store, &ctx, &opts, &mut |done, total| {
+            let stats = daifuku_gen::generate(&mut store, &ctx, &opts, &mut |done, total| {
                 eprint!("\r生成中 generating {done}/{total} companies");
             })?;
             eprintln!();

@@ -9,7 +9,7 @@
 //!
 //! Requests are answered concurrently by [`WORKERS`] threads, each taking
 //! requests from the one server and handing commands to the shared
-//! `daifuku::host::Host`: a sync round on a slow folder holds up only the
+//! `daifuku_host::Host`: a sync round on a slow folder holds up only the
 //! request that started it, never the UI's other commands or its files.
 
 use std::io::{Read, Write};
@@ -17,8 +17,8 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
 use clap::ArgMatches;
-use daifuku::host::Host;
 use daifuku::{ApiError, Store};
+use daifuku_host::Host;
 use rand::RngExt;
 use tiny_http::{Header, Method, Request, Response, Server};
 
@@ -45,11 +45,12 @@ pub fn run(store: Store, m: &ArgMatches) -> Result<(), ApiError> {
     std::io::stdout().flush().ok();
     let host = Arc::new(Host::new(store));
     // Background imports and the daily upkeep: the automatic backup, then
-    // the tidy of the search index (daifuku::jobs).
+    // the tidy of the search index (daifuku_host::jobs).
     if let Some(db) = host.db_path() {
-        let _ = daifuku::jobs::spawn_auto_backup(db.to_path_buf(), std::time::Duration::ZERO, now_ctx_today, |e| {
-            eprintln!("daily upkeep: {e}")
-        });
+        let _ =
+            daifuku_host::jobs::spawn_auto_backup(db.to_path_buf(), std::time::Duration::ZERO, now_ctx_today, |e| {
+                eprintln!("daily upkeep: {e}")
+            });
     }
     let server = Arc::new(server);
     let workers: Vec<_> = (0..WORKERS)

@@ -1,5 +1,5 @@
 //! `daifuku reading-dict`: makes the reading dictionary pack the app ships
-//! (src/reading.rs), and where the CLI and `daifuku serve` find it.
+//! (crates/daifuku-core/src/reading.rs), and where the CLI and `daifuku serve` find it.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;

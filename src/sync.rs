@@ -2,14 +2,14 @@
 //! an S3-compatible bucket; `daifuku conflicts`: review and resolve what sync
 //! kept aside. The CLI reads the clock and the environment (passphrase, S3
 //! keys) here; opening the folder and running the round is
-//! `daifuku::host`, shared with the app.
+//! `daifuku_host`, shared with the app.
 
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use daifuku::api;
-use daifuku::host::{RoundRequest, SyncHost, SyncTarget};
 use daifuku::sync::{ConflictChoice, SnapshotPolicy, SyncReport};
 use daifuku::{ApiError, Store};
 use daifuku_folder::S3Config;
+use daifuku_host::{RoundRequest, SyncHost, SyncTarget};
 
 use crate::Output;
 

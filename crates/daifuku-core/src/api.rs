@@ -148,27 +148,8 @@ pub enum Command {
         #[ts(optional)]
         device_name: Option<String>,
     },
-    /// 「接続をテスト」: opens the folder or bucket (same fields as
-    /// `SyncConfigure`; S3 keys absent: the saved ones) and lists it; writes
-    /// nothing. Answers `sync_tested` or the error. Host-only, like `SyncNow`.
-    SyncTest {
-        #[serde(default)]
-        folder: String,
-        #[serde(default)]
-        #[ts(optional)]
-        s3: Option<crate::sync::S3Settings>,
-    },
     /// Stops the app's syncing; what was synced stays.
     SyncDisable,
-    /// Runs one sync round now with the saved setup and answers the status;
-    /// `retire`: devices gone for good, whose acknowledgements compaction
-    /// stops waiting for. Host-only: the desktop app and `daifuku serve` run
-    /// it (`daifuku::host`).
-    SyncNow {
-        #[serde(default)]
-        #[ts(optional)]
-        retire: Option<Vec<String>>,
-    },
     /// Reads a file (CSV in UTF-8/Shift_JIS/UTF-16, Excel, vCard) and shows
     /// what importing it would do, without writing: the mapping (guessed,
     /// saved for this layout, or given), row-level errors and warnings,
@@ -246,26 +227,6 @@ pub enum Command {
     /// Moves an attachment to the trash.
     DeleteAttachment { id: String },
     // ---- import jobs and backup settings (issue 6) ----
-    /// Starts an import on a background thread (same options as
-    /// `import_apply`) and answers at once with the job; poll it with
-    /// `import_progress`, stop it with `import_cancel` (nothing is written).
-    /// Host-only: the desktop app and `daifuku serve` run it (`daifuku::jobs`).
-    /// With `dry_run`, the job makes the preview (`import_preview`) instead.
-    ImportStart {
-        file: crate::import::FileSource,
-        #[serde(default)]
-        options: crate::import::ImportOptions,
-        #[serde(default)]
-        accept_errors: bool,
-        #[serde(default)]
-        #[ts(optional)]
-        dry_run: Option<bool>,
-    },
-    /// Where a background import is: rows done of all, and its report or
-    /// error once it finished. Host-only.
-    ImportProgress { job: String },
-    /// Asks a background import to stop; it rolls back. Host-only.
-    ImportCancel { job: String },
     /// Writes a file the core made (an export's or a mailing list's bytes,
     /// a preview's error CSV) to `path`: how the desktop app saves them,
     /// since its webview does not download.
@@ -288,14 +249,6 @@ pub enum Command {
     /// What the welcome screen needs: is this database new (no records, no
     /// current user), was the welcome closed, how many demo records are live.
     FirstRunState,
-    /// Loads demo data (`companies`, at most 2,000; default 200), marked as
-    /// demo so `demo_remove` can take it out again. Refused (`demo_loaded`)
-    /// while demo data is loaded. Answers the first-run state.
-    DemoLoad {
-        #[serde(default)]
-        #[ts(optional)]
-        companies: Option<u32>,
-    },
     /// Moves every demo record to the trash in one step; the user's own
     /// records stay. Answers the first-run state.
     DemoRemove,
@@ -326,8 +279,6 @@ pub enum Response {
     Merges(Vec<Merge>),
     Reading(ReadingSuggestion),
     SyncStatus(SyncStatus),
-    /// `SyncTest` reached the folder or bucket: how many files it holds.
-    SyncTested(#[ts(type = "number")] u64),
     SyncConflicts(Vec<SyncConflict>),
     ConflictResolved(SyncConflict),
     ImportPreview(crate::import::ImportPreview),
@@ -337,7 +288,6 @@ pub enum Response {
     Backup(crate::store::BackupInfo),
     Rotation(crate::store::Rotation),
     Restored(crate::store::RestoreInfo),
-    ImportJob(crate::jobs::JobStatus),
     Attachment(crate::store::AttachmentItem),
     Attachments(Vec<crate::store::AttachmentItem>),
     AttachmentData(crate::store::AttachmentData),
@@ -421,12 +371,6 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
             device_name.as_deref(),
         )?),
         Command::SyncDisable => Response::SyncStatus(store.sync_disable()?),
-        Command::SyncNow { .. } | Command::SyncTest { .. } => {
-            return Err(crate::ApiError::new(
-                "not_available",
-                "syncing needs the desktop app or `daifuku serve` (this front end cannot reach the folder)",
-            ))
-        }
         cmd @ (Command::ImportPreview { .. } | Command::ImportApply { .. }) => {
             execute_with_progress(store, ctx, cmd, &mut |_| crate::import::Flow::Continue)?
         }
@@ -463,12 +407,6 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
             let keep = std::path::PathBuf::from(format!("{}.before-restore-{stamp}.db", db.display()));
             Response::Restored(store.restore_from(std::path::Path::new(&path), &keep)?)
         }
-        Command::ImportStart { .. } | Command::ImportProgress { .. } | Command::ImportCancel { .. } => {
-            return Err(crate::ApiError::new(
-                "not_available",
-                "background imports run in the desktop app or `daifuku serve` only; use import_apply",
-            ))
-        }
         Command::AttachFile { owner_kind, owner_id, name, mime, base64 } => {
             let bytes = crate::store::decode_attachment(&base64)?;
             Response::Attachment(store.attach_file(ctx, owner_kind, &owner_id, &name, mime.as_deref(), &bytes)?)
@@ -484,10 +422,6 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         }
         Command::AppInfo => Response::AppInfo(app_info(store)?),
         Command::FirstRunState => Response::FirstRun(first_run(store)?),
-        Command::DemoLoad { companies } => {
-            store.demo_load(ctx, companies.unwrap_or(200).clamp(1, 2000) as usize)?;
-            Response::FirstRun(first_run(store)?)
-        }
         Command::DemoRemove => {
             store.demo_remove(ctx)?;
             Response::FirstRun(first_run(store)?)
@@ -566,7 +500,8 @@ fn attach_with_bytes() -> crate::ApiError {
     crate::ApiError::new("use_attach_file", "attachments are added with their file: use attach_file")
 }
 
-fn first_run(store: &Store) -> Result<FirstRunState> {
+/// The welcome screen's state (`first_run_state`).
+pub fn first_run(store: &Store) -> Result<FirstRunState> {
     Ok(FirstRunState {
         new: store.live_records()? == 0 && store.current_user()?.is_none(),
         welcome_done: store.welcome_done()?,

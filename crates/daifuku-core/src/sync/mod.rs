@@ -147,7 +147,7 @@ pub struct SyncStatus {
     /// Why the last round failed as a whole (wrong passphrase, folder
     /// unreachable, newer format…); cleared by the next round that succeeds.
     pub last_error: Option<SyncFailure>,
-    /// A round is running now (set by the host, `daifuku::host::Host`; the
+    /// A round is running now (set by the host, `daifuku_host::Host`; the
     /// database alone always says `false`).
     #[serde(default)]
     pub running: bool,

@@ -1,10 +1,13 @@
-//! What the front ends (the CLI, `daifuku serve`, the desktop shell) share
-//! that reaches beyond the database: folder sync on real storage, and the one
-//! dispatcher of the app's requests. This is the one module of the library
-//! that opens a folder (through `daifuku-folder`) and draws random numbers;
-//! the rest of the core gets both through [`SyncFolder`] and [`SyncOptions`].
-//! Callers still pass the time.
+//! The host layer: what the front ends (the CLI, `daifuku serve`, the
+//! desktop shell) share that reaches beyond the core. It owns the database
+//! path, the UI's connection, sync on real storage (through `daifuku-folder`),
+//! background jobs ([`jobs`]) and demo data (`daifuku-gen`), and reads the
+//! host's name for a first sync; the core gets the folder through
+//! [`SyncFolder`] and randomness through [`SyncOptions`]. Callers still pass
+//! the time.
 //!
+//! - [`Request`]: a wire request parsed once into a [`HostCommand`] or a
+//!   core [`Command`]; answered as a [`HostResponse`] or a core [`Response`].
 //! - [`Host`]: what `daifuku serve` and the desktop shell call for every
 //!   request ([`Host::dispatch`]). It owns the UI's connection, the
 //!   background [`Jobs`] and a [`SyncHost`]; `sync_now` runs the round on a
@@ -25,13 +28,18 @@ use daifuku_folder::{ObjectFolder, S3Config};
 use rand::RngExt;
 use serde_json::Value;
 
-use crate::api::{self, Command, Response};
-use crate::error::{ApiError, Result};
-use crate::jobs::{self, Jobs};
-use crate::store::Store;
-use crate::sync::crypto::Keyring;
-use crate::sync::folder::{FolderError, SyncFolder};
-use crate::sync::{sync_round, SnapshotPolicy, SyncOptions, SyncReport, SyncStatus};
+use daifuku::api::{self, Command, Response};
+use daifuku::error::{ApiError, Result};
+use daifuku::store::{Ctx, Store};
+use daifuku::sync::crypto::Keyring;
+use daifuku::sync::folder::{FolderError, SyncFolder};
+use daifuku::sync::{sync_round, SnapshotPolicy, SyncOptions, SyncReport, SyncStatus};
+
+pub mod jobs;
+mod request;
+
+use jobs::Jobs;
+pub use request::{Answer, HostCommand, HostResponse, Request};
 
 /// Where to sync.
 #[derive(Debug, Clone)]
@@ -47,29 +55,18 @@ pub enum SyncTarget {
 /// A folder on real storage, seen through the core's trait.
 pub struct ObjectSyncFolder(pub ObjectFolder);
 
-fn folder_error(e: daifuku_folder::FolderError) -> FolderError {
-    use daifuku_folder::FolderError as E;
-    match e {
-        E::NotFound => FolderError::NotFound,
-        E::AlreadyExists => FolderError::AlreadyExists,
-        E::ReadOnly => FolderError::ReadOnly,
-        E::Full => FolderError::Full,
-        E::Other(s) => FolderError::Other(s),
-    }
-}
-
 impl SyncFolder for ObjectSyncFolder {
     fn list(&mut self, prefix: &str) -> std::result::Result<Vec<String>, FolderError> {
-        self.0.list(prefix).map_err(folder_error)
+        self.0.list(prefix)
     }
     fn read(&mut self, name: &str) -> std::result::Result<Vec<u8>, FolderError> {
-        self.0.read(name).map_err(folder_error)
+        self.0.read(name)
     }
     fn create(&mut self, name: &str, bytes: &[u8]) -> std::result::Result<(), FolderError> {
-        self.0.create(name, bytes).map_err(folder_error)
+        self.0.create(name, bytes)
     }
     fn delete(&mut self, name: &str) -> std::result::Result<(), FolderError> {
-        self.0.delete(name).map_err(folder_error)
+        self.0.delete(name)
     }
 }
 
@@ -91,7 +88,6 @@ pub fn open_folder(target: &SyncTarget) -> Result<ObjectSyncFolder> {
         SyncTarget::S3(cfg) => ObjectFolder::s3(cfg),
     };
     folder.map(ObjectSyncFolder).map_err(|e| {
-        let e = folder_error(e);
         let code = match e {
             FolderError::ReadOnly => "sync_folder_read_only",
             _ => "sync_folder_unreachable",
@@ -101,7 +97,7 @@ pub fn open_folder(target: &SyncTarget) -> Result<ObjectSyncFolder> {
 }
 
 /// The bucket as `daifuku-folder` takes it (keys absent: empty).
-pub fn s3_config(s3: &crate::sync::S3Settings) -> S3Config {
+pub fn s3_config(s3: &daifuku::sync::S3Settings) -> S3Config {
     S3Config {
         endpoint: s3.endpoint.trim().trim_end_matches('/').to_string(),
         bucket: s3.bucket.trim().to_string(),
@@ -117,7 +113,6 @@ pub fn s3_config(s3: &crate::sync::S3Settings) -> S3Config {
 pub fn test_connection(target: &SyncTarget) -> Result<u64> {
     let mut folder = open_folder(target)?;
     let files = folder.0.list("").map_err(|e| {
-        let e = folder_error(e);
         let s3 = matches!(target, SyncTarget::S3(_));
         let text = e.to_string();
         let code = if s3 && (matches!(e, FolderError::NotFound) || text.contains("NoSuchBucket")) {
@@ -277,7 +272,7 @@ impl SyncHost {
 ///   at most for one apply). One round at a time: a `sync_now` while one runs
 ///   answers the status at once with `running: true`. For a database in
 ///   memory (tests) the round runs on the UI's connection.
-/// - The long reads ([`LONG_READS`]: exports, the mailing list, backups, the
+/// - The long reads ([`is_long_read`]: exports, the mailing list, backups, the
 ///   whole-database duplicate scan) run each on a connection of their own,
 ///   opened for the command; the commands that need no database
 ///   ([`api::execute_without_store`]: a reading suggestion, whose first call
@@ -306,13 +301,38 @@ pub struct Host {
 pub type LongWorkHook = dyn Fn(&str) + Send + Sync;
 
 /// Commands that read the whole database (or copy it) and take seconds on a
-/// large one: each runs on a connection of its own, off the UI's lock.
-pub const LONG_READS: &[&str] = &["export", "mailing_list", "backup", "rolling_backup", "find_duplicates"];
+/// large one (exports, the mailing list, backups, the whole-database
+/// duplicate scan): each runs on a connection of its own, off the UI's lock.
+pub fn is_long_read(cmd: &Command) -> bool {
+    matches!(
+        cmd,
+        Command::Export { .. }
+            | Command::MailingList { .. }
+            | Command::Backup { .. }
+            | Command::RollingBackup { .. }
+            | Command::FindDuplicates { .. }
+    )
+}
+
+/// A command's `cmd` name on the wire (for [`Host::on_long_work`]).
+fn command_name(cmd: &Command) -> &'static str {
+    match cmd {
+        Command::Export { .. } => "export",
+        Command::MailingList { .. } => "mailing_list",
+        Command::Backup { .. } => "backup",
+        Command::RollingBackup { .. } => "rolling_backup",
+        Command::FindDuplicates { .. } => "find_duplicates",
+        Command::SuggestReading { .. } => "suggest_reading",
+        Command::SaveFile { .. } => "save_file",
+        Command::RestoreBackup { .. } => "restore_backup",
+        _ => "command",
+    }
+}
 
 /// How long a UI write waits while an import holds the database for its
 /// write: an import writes in one transaction that can last minutes, so the
 /// write is refused (`busy`) almost at once rather than after the full
-/// [`crate::store::BUSY_TIMEOUT`], during which every UI command would wait
+/// [`daifuku::store::BUSY_TIMEOUT`], during which every UI command would wait
 /// for the UI's connection.
 const WAIT_DURING_IMPORT: std::time::Duration = std::time::Duration::from_millis(200);
 
@@ -384,7 +404,7 @@ impl Host {
     }
 
     /// Tests only: `hook` is called with the command's name when a long
-    /// command ([`LONG_READS`], `suggest_reading`, `save_file`,
+    /// command ([`is_long_read`], `suggest_reading`, `save_file`,
     /// `restore_backup`) has its connection and is about to start, on the
     /// thread that runs it. A test blocks there to see what answers while the
     /// command is still running. Set once; later calls are ignored.
@@ -409,28 +429,52 @@ impl Host {
     }
 
     /// Answers one request: a `Command` as JSON in, a `Response` as JSON
-    /// out. `now_ms` and `tz_offset_min` are the caller's clock. Every
-    /// `sync_status` answer (also of `sync_now`, `sync_configure`…) says
-    /// whether a round is running. `restore_backup` is refused while a round
-    /// or an import runs (`sync_running`, `import_running`); while a restore
-    /// runs, every command answers `restoring`.
+    /// out (see [`Host::answer`]).
     pub fn dispatch(&self, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
         if self.restoring() {
             return Err(restoring_error());
         }
-        let name = cmd.get("cmd").and_then(Value::as_str).unwrap_or_default().to_string();
-        let mut v = match name.as_str() {
-            "sync_now" => {
-                let Command::SyncNow { retire } = serde_json::from_value::<Command>(cmd)? else {
-                    return Err(ApiError::new("bad_request", "expected sync_now"));
-                };
-                let status = self.sync_now(now_ms, retire.as_deref().unwrap_or_default())?;
-                return Ok(serde_json::to_value(Response::SyncStatus(status))?);
+        self.answer(Request::parse(cmd)?, now_ms, tz_offset_min)?.to_json()
+    }
+
+    /// Answers one parsed request. `now_ms` and `tz_offset_min` are the
+    /// caller's clock. Every `sync_status` answer (also of `sync_now`,
+    /// `sync_configure`…) says whether a round is running. `restore_backup`
+    /// is refused while a round or an import runs (`sync_running`,
+    /// `import_running`); while a restore runs, every command answers
+    /// `restoring`.
+    pub fn answer(&self, request: Request, now_ms: i64, tz_offset_min: i32) -> Result<Answer> {
+        if self.restoring() {
+            return Err(restoring_error());
+        }
+        let answer = match request {
+            Request::Host(cmd) => self.host_command(cmd, now_ms, tz_offset_min)?,
+            Request::Core(cmd) => Answer::Core(match cmd {
+                cmd @ Command::RestoreBackup { .. } => self.restore(cmd, now_ms, tz_offset_min)?,
+                cmd @ (Command::SuggestReading { .. } | Command::SaveFile { .. }) => {
+                    self.long_work_starts(command_name(&cmd));
+                    api::execute_without_store(cmd)
+                        .unwrap_or_else(|_| Err(ApiError::new("internal", "not a storeless command")))?
+                }
+                cmd if is_long_read(&cmd) => self.long_read(cmd, now_ms, tz_offset_min)?,
+                cmd => self.on_ui_connection(now_ms, tz_offset_min, |store, ctx| api::execute(store, ctx, cmd))?,
+            }),
+        };
+        Ok(match answer {
+            Answer::Core(Response::SyncStatus(mut status)) => {
+                status.running = self.round_running();
+                Answer::Core(Response::SyncStatus(status))
             }
-            "sync_test" => {
-                let Command::SyncTest { folder, s3 } = serde_json::from_value::<Command>(cmd)? else {
-                    return Err(ApiError::new("bad_request", "expected sync_test"));
-                };
+            other => other,
+        })
+    }
+
+    fn host_command(&self, cmd: HostCommand, now_ms: i64, tz_offset_min: i32) -> Result<Answer> {
+        Ok(match cmd {
+            HostCommand::SyncNow { retire } => {
+                Response::SyncStatus(self.sync_now(now_ms, retire.as_deref().unwrap_or_default())?).into()
+            }
+            HostCommand::SyncTest { folder, s3 } => {
                 let target = match s3 {
                     Some(s3) => {
                         s3.validate()?;
@@ -444,34 +488,39 @@ impl Host {
                     }
                     None => SyncTarget::Folder { path: PathBuf::from(folder.trim()), create: false },
                 };
-                return Ok(serde_json::to_value(Response::SyncTested(test_connection(&target)?))?);
+                HostResponse::SyncTested(test_connection(&target)?).into()
             }
-            "restore_backup" => self.restore(cmd, now_ms, tz_offset_min)?,
-            "suggest_reading" | "save_file" => {
-                let cmd = serde_json::from_value::<Command>(cmd)?;
-                self.long_work_starts(&name);
-                let response = api::execute_without_store(cmd)
-                    .unwrap_or_else(|_| Err(ApiError::new("internal", "not a storeless command")))?;
-                serde_json::to_value(response)?
+            HostCommand::DemoLoad { companies } => self
+                .on_ui_connection(now_ms, tz_offset_min, |store, ctx| {
+                    daifuku_gen::demo_load(store, ctx, companies.unwrap_or(200).clamp(1, 2000) as usize)?;
+                    Ok(Response::FirstRun(api::first_run(store)?))
+                })?
+                .into(),
+            cmd @ (HostCommand::ImportStart { .. }
+            | HostCommand::ImportProgress { .. }
+            | HostCommand::ImportCancel { .. }) => {
+                // An import starts only when no restore does (see `restore`).
+                let _starting = matches!(cmd, HostCommand::ImportStart { .. }).then(|| self.starting());
+                if self.restoring() {
+                    return Err(restoring_error());
+                }
+                let mut store = self.store()?;
+                let mut ctx = store.context(now_ms)?;
+                ctx.tz_offset_min = tz_offset_min;
+                HostResponse::ImportJob(self.jobs.handle(&store, &ctx, cmd)?).into()
             }
-            n if LONG_READS.contains(&n) => self.long_read(n, cmd, now_ms, tz_offset_min)?,
-            _ => self.on_ui_connection(&name, cmd, now_ms, tz_offset_min)?,
-        };
-        if v.get("type").and_then(Value::as_str) == Some("sync_status") {
-            if let Some(data) = v.get_mut("data").and_then(Value::as_object_mut) {
-                data.insert("running".into(), Value::Bool(self.round_running()));
-            }
-        }
-        Ok(v)
+        })
     }
 
-    /// A command on the UI's connection (the job commands through [`jobs::intercept`]).
-    fn on_ui_connection(&self, name: &str, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
-        // An import starts only when no restore does (see `restore`).
-        let _starting = (name == "import_start").then(|| self.starting());
-        if self.restoring() {
-            return Err(restoring_error());
-        }
+    /// Runs `f` on the UI's connection. During an import a UI write is
+    /// refused at once with `busy` rather than holding every UI command for
+    /// the busy timeout.
+    fn on_ui_connection<T>(
+        &self,
+        now_ms: i64,
+        tz_offset_min: i32,
+        f: impl FnOnce(&mut Store, &Ctx) -> Result<T>,
+    ) -> Result<T> {
         let mut store = self.store()?;
         let mut ctx = store.context(now_ms)?;
         ctx.tz_offset_min = tz_offset_min;
@@ -479,23 +528,20 @@ impl Host {
         if importing {
             store.conn().busy_timeout(WAIT_DURING_IMPORT)?;
         }
-        let result = match jobs::intercept(&self.jobs, &store, &ctx, &cmd) {
-            Some(r) => r,
-            None => api::execute_json(&mut store, &ctx, cmd),
-        };
+        let result = f(&mut store, &ctx);
         if importing {
-            store.conn().busy_timeout(crate::store::BUSY_TIMEOUT)?;
+            store.conn().busy_timeout(daifuku::store::BUSY_TIMEOUT)?;
         }
         result.map_err(|e| if e.code == "busy" { busy_error() } else { e })
     }
 
     /// A long read on a connection of its own (in memory: the UI's).
-    fn long_read(&self, name: &str, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
+    fn long_read(&self, cmd: Command, now_ms: i64, tz_offset_min: i32) -> Result<Response> {
         let run = |store: &mut Store| {
             let mut ctx = store.context(now_ms)?;
             ctx.tz_offset_min = tz_offset_min;
-            self.long_work_starts(name);
-            api::execute_json(store, &ctx, cmd)
+            self.long_work_starts(command_name(&cmd));
+            api::execute(store, &ctx, cmd)
         };
         match &self.db {
             Some(db) => run(&mut Store::open(db)?),
@@ -510,7 +556,7 @@ impl Host {
     /// the UI's connection needs no reopening: its next read sees the new
     /// pages (WAL) and SQLite prepares its statements again on the changed
     /// schema.
-    fn restore(&self, cmd: Value, now_ms: i64, tz_offset_min: i32) -> Result<Value> {
+    fn restore(&self, cmd: Command, now_ms: i64, tz_offset_min: i32) -> Result<Response> {
         let (_restoring, _no_round) = {
             let _starting = self.starting();
             if self.restoring.swap(true, Ordering::SeqCst) {
@@ -531,13 +577,13 @@ impl Host {
             let mut store = self.store()?;
             let mut ctx = store.context(now_ms)?;
             ctx.tz_offset_min = tz_offset_min;
-            return api::execute_json(&mut store, &ctx, cmd);
+            return api::execute(&mut store, &ctx, cmd);
         };
         let mut store = Store::open(db)?;
         let mut ctx = store.context(now_ms)?;
         ctx.tz_offset_min = tz_offset_min;
         self.long_work_starts("restore_backup");
-        api::execute_json(&mut store, &ctx, cmd)
+        api::execute(&mut store, &ctx, cmd)
     }
 
     /// One round with the app's saved setup, answering the sync panel's

@@ -838,7 +838,7 @@ impl Store {
     /// One step of merging the search index into one segment, at most
     /// `pages` pages ([`TIDY_PAGES`]) in one short write transaction. True
     /// while there was work: call again (the daily upkeep in
-    /// `jobs::tidy_search_daily` steps until false).
+    /// `daifuku_host::jobs::tidy_search_daily` steps until false).
     pub fn tidy_search_index(&mut self, pages: u32) -> Result<bool> {
         let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let worked = tidy_step(&tx, pages)?;

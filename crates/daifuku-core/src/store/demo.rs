@@ -1,4 +1,5 @@
-//! Demo data: loaded from the welcome screen, removed in one step.
+//! Demo data: loaded from the welcome screen (the generator, `daifuku-gen`,
+//! through the host's `demo_load`), removed in one step.
 //!
 //! Demo records are told apart by their author: the generator writes them
 //! with `created_by` = [`DEMO_AUTHOR`] (no user record has that id: ids are
@@ -61,24 +62,6 @@ impl Store {
 
     pub fn company_name(&self) -> Result<Option<String>> {
         self.setting(COMPANY_NAME)
-    }
-
-    /// Generates `companies` demo companies with their contacts, deals,
-    /// activities… stamped as demo. Refused while demo data is loaded.
-    pub fn demo_load(&mut self, ctx: &Ctx, companies: usize) -> Result<crate::gen::GenStats> {
-        if self.demo_records()? > 0 {
-            return Err(ApiError::new("demo_loaded", "demo data is already loaded: remove it first"));
-        }
-        let mut demo = ctx.clone();
-        demo.user_id = Some(DEMO_AUTHOR.to_string());
-        // The generator seeds the store's ids with its seed: a fixed seed
-        // would give the same ids again after a removal (they stay in the
-        // trash) and on every computer. A fresh one each time, and fresh ids
-        // for the user's own records afterwards.
-        let opts = crate::gen::GenOptions { companies, seed: rand::random(), customers_only: false };
-        let stats = crate::gen::generate(self, &demo, &opts, &mut |_, _| {});
-        self.seed_ids(rand::random());
-        stats
     }
 
     /// Moves every live demo record to the trash in one transaction (the

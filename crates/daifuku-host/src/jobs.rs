@@ -8,10 +8,10 @@
 //! one-transaction `import_apply`: a cancelled or failed job leaves the
 //! database as it was.
 //!
-//! The hosts' dispatcher ([`crate::host::Host::dispatch`]) routes the job
-//! commands here with [`intercept`] before handing everything else to
-//! [`api::execute_json`]; [`api::execute`] itself refuses them, since a
-//! one-shot caller (the CLI) has no thread to run them on.
+//! The host's dispatcher ([`crate::Host::answer`]) hands the job commands
+//! ([`HostCommand`]: `import_start`, `import_progress`, `import_cancel`) to
+//! [`Jobs::handle`]; the core does not know them, since a one-shot caller
+//! (the CLI) has no thread to run them on.
 //!
 //! Nothing here reads the clock: the caller passes the [`Ctx`] of the import
 //! and, for backups, a function giving today's date.
@@ -23,13 +23,14 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use ts_rs::TS;
 
-use crate::api::{self, Command, Response};
-use crate::error::{ApiError, Result};
-use crate::import::{FileSource, Flow, ImportOptions, ImportPreview, ImportReport, Phase, Progress};
-use crate::store::{Ctx, Store};
+use daifuku::api::{self, Command, Response};
+use daifuku::error::{ApiError, Result};
+use daifuku::import::{FileSource, Flow, ImportOptions, ImportPreview, ImportReport, Phase, Progress};
+use daifuku::store::{Ctx, Store};
+
+use crate::HostCommand;
 
 /// Where a job is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -277,41 +278,21 @@ impl Jobs {
         Ok(job.status())
     }
 
-    /// Answers the job commands; `None` for every other command.
-    pub fn handle(&self, store: &Store, ctx: &Ctx, cmd: &Command) -> Option<Result<Response>> {
-        Some(match cmd {
-            Command::ImportStart { file, options, accept_errors, dry_run } => match store.path() {
+    /// Answers the job commands (any other host command is `internal`).
+    pub fn handle(&self, store: &Store, ctx: &Ctx, cmd: HostCommand) -> Result<JobStatus> {
+        match cmd {
+            HostCommand::ImportStart { file, options, accept_errors, dry_run } => match store.path() {
                 Some(db) => {
-                    let accept = if dry_run.unwrap_or(false) { None } else { Some(*accept_errors) };
-                    self.start(&db, ctx.clone(), file.clone(), options.clone(), accept, None).map(Response::ImportJob)
+                    let accept = if dry_run.unwrap_or(false) { None } else { Some(accept_errors) };
+                    self.start(&db, ctx.clone(), file, options, accept, None)
                 }
                 None => Err(ApiError::new("not_available", "an in-memory database cannot run background imports")),
             },
-            Command::ImportProgress { job } => self.progress(job).map(Response::ImportJob),
-            Command::ImportCancel { job } => self.cancel(job).map(Response::ImportJob),
-            _ => return None,
-        })
+            HostCommand::ImportProgress { job } => self.progress(&job),
+            HostCommand::ImportCancel { job } => self.cancel(&job),
+            _ => Err(ApiError::new("internal", "not a job command")),
+        }
     }
-}
-
-/// Answers the host-only job commands (`import_start`, `import_progress`,
-/// `import_cancel`) given as JSON; `None` for every other command, which the
-/// host hands on to `api::execute_json`.
-pub fn intercept(jobs: &Jobs, store: &Store, ctx: &Ctx, cmd: &Value) -> Option<Result<Value>> {
-    let name = cmd.get("cmd").and_then(Value::as_str)?;
-    // A restore under a running import would mix the two databases.
-    if name == "restore_backup" && jobs.running() {
-        return Some(Err(running_error()));
-    }
-    if !matches!(name, "import_start" | "import_progress" | "import_cancel") {
-        return None;
-    }
-    Some((|| {
-        let cmd: Command = serde_json::from_value(cmd.clone())?;
-        let response =
-            jobs.handle(store, ctx, &cmd).unwrap_or_else(|| Err(ApiError::new("internal", "not a job command")))?;
-        Ok(serde_json::to_value(response)?)
-    })())
 }
 
 /// How often the automatic backup looks whether today's backup exists.
@@ -323,14 +304,14 @@ pub const TIDY_PAUSE: std::time::Duration = std::time::Duration::from_millis(20)
 
 /// The daily tidy of the search index of the database at `db`: when
 /// [`Store::search_tidy_due`] on `today`, merges each full-text index into
-/// one segment, [`TIDY_PAGES`](crate::store::TIDY_PAGES) at a time with
+/// one segment, [`TIDY_PAGES`](daifuku::store::TIDY_PAGES) at a time with
 /// `pause` between the steps, and notes the day. True when it tidied.
 pub fn tidy_search_daily(db: &Path, today: &str, pause: std::time::Duration) -> Result<bool> {
     let mut store = Store::open(db)?;
     if !store.search_tidy_due(today)? {
         return Ok(false);
     }
-    while store.tidy_search_index(crate::store::TIDY_PAGES)? {
+    while store.tidy_search_index(daifuku::store::TIDY_PAGES)? {
         std::thread::sleep(pause);
     }
     store.mark_search_tidied(today)?;
@@ -368,8 +349,9 @@ pub fn spawn_auto_backup(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::Kind;
-    use crate::store::ListQuery;
+    use daifuku::model::Kind;
+    use daifuku::store::ListQuery;
+    use serde_json::Value;
 
     fn csv(rows: usize, bad_every: Option<usize>) -> FileSource {
         let mut s = String::from("会社名,電話番号,メール\n");
@@ -378,7 +360,7 @@ mod tests {
             let mail = if bad { "not-an-email".to_string() } else { format!("info{i}@example.co.jp") };
             s.push_str(&format!("テスト商事{i}株式会社,03-1234-{:04},{mail}\n", i % 10000));
         }
-        FileSource::Data { name: "companies.csv".into(), base64: crate::import::encode_base64(s.as_bytes()) }
+        FileSource::Data { name: "companies.csv".into(), base64: daifuku::import::encode_base64(s.as_bytes()) }
     }
 
     fn setup() -> (tempfile::TempDir, PathBuf, Store, Ctx) {
@@ -395,9 +377,11 @@ mod tests {
 
     /// What a host does with a request.
     fn run(jobs: &Jobs, store: &mut Store, ctx: &Ctx, cmd: Value) -> Result<Value> {
-        match intercept(jobs, store, ctx, &cmd) {
-            Some(r) => r,
-            None => api::execute_json(store, ctx, cmd),
+        match crate::Request::parse(cmd)? {
+            crate::Request::Host(cmd) => {
+                Ok(serde_json::to_value(crate::HostResponse::ImportJob(jobs.handle(store, ctx, cmd)?))?)
+            }
+            crate::Request::Core(cmd) => Ok(serde_json::to_value(api::execute(store, ctx, cmd)?)?),
         }
     }
 
@@ -484,11 +468,9 @@ mod tests {
         assert!(jobs.running());
         let seen = jobs.progress(&id).unwrap();
         assert_eq!((seen.state, seen.phase, seen.done, seen.total), (JobState::Running, Some(Phase::Write), 250, 1000));
-        // While it runs, a second import and a restore are refused.
+        // While it runs, a second import is refused (and a restore: tests/host_jobs.rs).
         let second = jobs.start_import(&db, ctx.clone(), csv(2, None), opts(), false);
         assert_eq!(second.unwrap_err().code, "import_running");
-        let restore = serde_json::json!({"cmd": "restore_backup", "path": "x.db", "confirm": true});
-        assert_eq!(intercept(&jobs, &store, &ctx, &restore).unwrap().unwrap_err().code, "import_running");
         // A dry run may still run beside it (it only reads).
         let dry = jobs.start_preview(&db, ctx.clone(), csv(2, None), opts()).unwrap();
         let dry = jobs.wait(&dry.id).unwrap();
@@ -553,9 +535,11 @@ mod tests {
         assert_eq!(v["data"]["state"], "done");
         let v = run(&jobs, &mut store, &ctx, serde_json::json!({"cmd": "import_cancel", "job": "import-99"}));
         assert_eq!(v.unwrap_err().code, "not_found");
-        assert!(intercept(&jobs, &store, &ctx, &serde_json::json!({"cmd": "get_settings"})).is_none());
-        // Without a host, the API refuses job commands.
-        let e = api::execute(&mut store, &ctx, Command::ImportProgress { job: id }).unwrap_err();
-        assert_eq!(e.code, "not_available");
+        assert_eq!(
+            run(&jobs, &mut store, &ctx, serde_json::json!({"cmd": "get_settings"})).unwrap()["type"],
+            "settings"
+        );
+        // The core does not know the job commands: only a host runs them.
+        assert!(serde_json::from_value::<Command>(serde_json::json!({"cmd": "import_progress", "job": id})).is_err());
     }
 }

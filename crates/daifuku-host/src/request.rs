@@ -1,0 +1,168 @@
+//! The wire request, parsed once: a host command (what needs threads, the
+//! sync folder or the demo-data generator) or a core command
+//! ([`daifuku::api::Command`]). The JSON is the same for both —
+//! `{"cmd": "sync_now"}`, `{"cmd": "search", "q": …}` — so the UI, scripts
+//! and tests speak one protocol; the `cmd` name decides which enum reads it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+use daifuku::api::{Command, Response};
+use daifuku::error::Result;
+use daifuku::import::{FileSource, ImportOptions};
+use daifuku::sync::S3Settings;
+
+use crate::jobs::JobStatus;
+
+/// What only a host can do: the core answers none of these.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "cmd", rename_all = "snake_case")]
+pub enum HostCommand {
+    /// 「接続をテスト」: opens the folder or bucket (same fields as
+    /// `sync_configure`; S3 keys absent: the saved ones) and lists it; writes
+    /// nothing. Answers `sync_tested` or the error.
+    SyncTest {
+        #[serde(default)]
+        folder: String,
+        #[serde(default)]
+        #[ts(optional)]
+        s3: Option<S3Settings>,
+    },
+    /// Runs one sync round now with the saved setup and answers the status
+    /// (`sync_status`, with `running`); `retire`: devices gone for good,
+    /// whose acknowledgements compaction stops waiting for.
+    SyncNow {
+        #[serde(default)]
+        #[ts(optional)]
+        retire: Option<Vec<String>>,
+    },
+    /// Starts an import on a background thread (same options as
+    /// `import_apply`) and answers at once with the job; poll it with
+    /// `import_progress`, stop it with `import_cancel` (nothing is written).
+    /// With `dry_run`, the job makes the preview (`import_preview`) instead.
+    ImportStart {
+        file: FileSource,
+        #[serde(default)]
+        options: ImportOptions,
+        #[serde(default)]
+        accept_errors: bool,
+        #[serde(default)]
+        #[ts(optional)]
+        dry_run: Option<bool>,
+    },
+    /// Where a background import is: rows done of all, and its report or
+    /// error once it finished.
+    ImportProgress { job: String },
+    /// Asks a background import to stop; it rolls back.
+    ImportCancel { job: String },
+    /// Loads demo data (`companies`, at most 2,000; default 200), marked as
+    /// demo so `demo_remove` can take it out again. Refused (`demo_loaded`)
+    /// while demo data is loaded. Answers the first-run state (`first_run`).
+    DemoLoad {
+        #[serde(default)]
+        #[ts(optional)]
+        companies: Option<u32>,
+    },
+}
+
+impl HostCommand {
+    /// The `cmd` names of the host commands (checked against the enum by a test).
+    pub const NAMES: &'static [&'static str] =
+        &["sync_test", "sync_now", "import_start", "import_progress", "import_cancel", "demo_load"];
+}
+
+/// What only a host answers, on the wire beside the core's [`Response`]
+/// (same `{"type", "data"}` shape).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum HostResponse {
+    /// `sync_test` reached the folder or bucket: how many files it holds.
+    SyncTested(#[ts(type = "number")] u64),
+    /// A background import's status.
+    ImportJob(JobStatus),
+}
+
+/// One request off the wire.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Host(HostCommand),
+    Core(Command),
+}
+
+impl Request {
+    /// Reads the request once: its `cmd` names a host command or a core one.
+    pub fn parse(v: Value) -> Result<Request> {
+        let host = v.get("cmd").and_then(Value::as_str).is_some_and(|n| HostCommand::NAMES.contains(&n));
+        Ok(if host { Request::Host(serde_json::from_value(v)?) } else { Request::Core(serde_json::from_value(v)?) })
+    }
+}
+
+/// One answer for the wire.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    Host(HostResponse),
+    Core(Response),
+}
+
+impl Answer {
+    pub fn to_json(&self) -> Result<Value> {
+        Ok(match self {
+            Answer::Host(r) => serde_json::to_value(r)?,
+            Answer::Core(r) => serde_json::to_value(r)?,
+        })
+    }
+}
+
+impl From<Response> for Answer {
+    fn from(r: Response) -> Answer {
+        Answer::Core(r)
+    }
+}
+
+impl From<HostResponse> for Answer {
+    fn from(r: HostResponse) -> Answer {
+        Answer::Host(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// Every host command's name is in `NAMES` (else it would be read as a
+    /// core command and refused as unknown), and no core command's is.
+    #[test]
+    fn the_names_match_the_enum() {
+        let samples = [
+            HostCommand::SyncTest { folder: String::new(), s3: None },
+            HostCommand::SyncNow { retire: None },
+            HostCommand::ImportStart {
+                file: FileSource::Path { path: "a.csv".into() },
+                options: ImportOptions::default(),
+                accept_errors: false,
+                dry_run: None,
+            },
+            HostCommand::ImportProgress { job: "j".into() },
+            HostCommand::ImportCancel { job: "j".into() },
+            HostCommand::DemoLoad { companies: None },
+        ];
+        let names: Vec<String> =
+            samples.iter().map(|c| serde_json::to_value(c).unwrap()["cmd"].as_str().unwrap().to_string()).collect();
+        assert_eq!(names, HostCommand::NAMES);
+        for (c, name) in samples.iter().zip(&names) {
+            assert_eq!(Request::parse(serde_json::to_value(c).unwrap()).unwrap(), Request::Host(c.clone()));
+            // The core does not know it.
+            assert!(serde_json::from_value::<Command>(json!({ "cmd": name })).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn core_commands_parse_as_core() {
+        let r = Request::parse(json!({"cmd": "search", "q": "山田"})).unwrap();
+        assert!(matches!(r, Request::Core(Command::Search { .. })), "{r:?}");
+        assert!(Request::parse(json!({"cmd": "no_such_command"})).is_err());
+        assert!(Request::parse(json!({"cmd": "sync_now", "retire": 3})).is_err());
+    }
+}
