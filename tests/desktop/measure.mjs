@@ -1,14 +1,16 @@
 // Measures the real desktop app (not a test: prints figures).
-//   node tests/desktop/measure.mjs APP_BINARY [--list]
+//   node tests/desktop/measure.mjs APP_BINARY [--list] [--palette]
 // Env: WEBDRIVER_URL (a running tauri-driver), DAIFUKU_DB for the app.
 // Prints: start → first list painted (ms), idle PSS of the app and its
-// WebKit processes (MB), and, with --list, frame times while scrolling the
-// company list.
+// WebKit processes (MB), with --list frame times while scrolling the
+// company list, and with --palette the time from each keystroke in Ctrl+K
+// to its results painted (p50/p95/max over real WebDriver key presses).
 import { readFileSync, readdirSync } from 'node:fs';
 
 const WD = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const [app, ...flags] = process.argv.slice(2);
 const withList = flags.includes('--list');
+const withPalette = flags.includes('--palette');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function wd(method, path, body) {
@@ -101,5 +103,56 @@ if (withList) {
   const ok = times.filter((t) => t >= 0).sort((a, b) => a - b);
   scroll = ok.length ? { jumps: ok.length, p50_ms: +ok[Math.floor(ok.length / 2)].toFixed(1), max_ms: +ok[ok.length - 1].toFixed(1) } : { error: times };
 }
-console.log(JSON.stringify({ app, page_loaded_ms: Math.round(sessionMs), first_list_painted_ms: painted && Math.round(painted), first_list_painted_in_page_ms: markPainted && Math.round(markPainted), idle_pss_mb: Math.round(pss.mb), processes: pss.parts, scroll }, null, 1));
+let palette = null;
+if (withPalette) {
+  // Ctrl+K from the keyboard (WebDriver actions), then each query typed one
+  // key at a time. In the page: the key's event time (keydown, else the
+  // input event) to the frame after the result list answers the box's text
+  // (`data-q`), i.e. after it was painted.
+  await exec("location.hash = '#/'");
+  await sleep(500);
+  await wd('POST', s('/actions'), { actions: [{ type: 'key', id: 'kb', actions: [
+    { type: 'keyDown', value: '\uE009' }, { type: 'keyDown', value: 'k' }, { type: 'keyUp', value: 'k' }, { type: 'keyUp', value: '\uE009' },
+  ] }] });
+  let input = null;
+  for (let i = 0; i < 100 && !input; i++) {
+    input = await wd('POST', s('/element'), { using: 'css selector', value: '[data-testid="palette-input"]' }).catch(() => null);
+    if (!input) await sleep(50);
+  }
+  const el = input && Object.values(input)[0];
+  await exec(`
+    const input = document.querySelector('[data-testid="palette-input"]');
+    const list = document.querySelector('[data-testid="palette-results"]');
+    const kp = window.__kp = { t0: null, waiting: false, times: [] };
+    const start = (e) => { if (!kp.waiting) { kp.t0 = e.timeStamp; kp.waiting = true; } };
+    input.addEventListener('keydown', start, true);
+    input.addEventListener('input', start, true);
+    new MutationObserver(() => {
+      if (kp.waiting && list.dataset.q === input.value) {
+        kp.waiting = false;
+        const t0 = kp.t0;
+        requestAnimationFrame(() => setTimeout(() => kp.times.push(performance.now() - t0), 0));
+      }
+    }).observe(list, { attributes: true, childList: true, subtree: true });`);
+  const queries = ['山田', 'やまだ', 'ヤマダ', '株式会社', '東京', 'tanaka', '03-', '鈴木商事', 'さとう', '大阪'];
+  let keys = 0;
+  for (const q of queries) {
+    await wd('POST', s(`/element/${el}/clear`), {});
+    await sleep(100);
+    await exec('window.__kp.waiting = false; window.__kp.t0 = null;');
+    for (const ch of q) {
+      const before = await exec('return window.__kp.times.length');
+      await wd('POST', s(`/element/${el}/value`), { text: ch });
+      keys++;
+      for (let i = 0; i < 200; i++) {
+        if ((await exec('return window.__kp.times.length')) > before) break;
+        await sleep(5);
+      }
+    }
+  }
+  const times = (await exec('return window.__kp.times')).slice().sort((a, b) => a - b);
+  const at = (p) => +times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
+  palette = times.length ? { keystrokes: keys, measured: times.length, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: +times[times.length - 1].toFixed(1) } : { error: 'no keystroke measured' };
+}
+console.log(JSON.stringify({ app, page_loaded_ms: Math.round(sessionMs), first_list_painted_ms: painted && Math.round(painted), first_list_painted_in_page_ms: markPainted && Math.round(markPainted), idle_pss_mb: Math.round(pss.mb), processes: pss.parts, scroll, palette }, null, 1));
 await wd('DELETE', s(''));

@@ -64,7 +64,6 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
   const [failed, setFailed] = useState<string | null>(null);
   /** The query the hits shown answer. */
   const [answered, setAnswered] = useState('');
-  const seq = useRef(0);
   const inputRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const closeRef = useRef(onClose);
@@ -82,9 +81,22 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
     return () => document.removeEventListener('keydown', onKey, true);
   }, []);
 
+  // Each keystroke searches at once (no debounce: a search answers in a few
+  // milliseconds, and the results must be painted within 50 ms of the key).
+  // While one search is on its way, later keystrokes only note the newest
+  // query, which is sent as soon as the answer arrives: at most one search
+  // in flight, never a queue of stale ones. An answer is shown only when it
+  // answers what the box says now.
+  const latest = useRef(q);
+  const inFlight = useRef(false);
+  const pending = useRef<string | null>(null);
+  const alive = useRef(true);
+  useEffect(() => () => void (alive.current = false), []);
+
   useEffect(() => {
-    const my = ++seq.current;
+    latest.current = q;
     if (!q.trim()) {
+      pending.current = null;
       setHits([]);
       setBusy(false);
       setFailed(null);
@@ -92,26 +104,29 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
       return;
     }
     setBusy(true);
-    const timer = setTimeout(async () => {
-      try {
-        const r = await api.searchAll(q);
-        if (my === seq.current) {
-          setHits(r);
-          setActive(0);
-          setFailed(null);
-          setAnswered(q);
+    pending.current = q;
+    if (inFlight.current) return;
+    inFlight.current = true;
+    void (async () => {
+      while (pending.current !== null && alive.current) {
+        const query = pending.current;
+        pending.current = null;
+        let hitsFor: api.SearchHit[] = [];
+        let error: string | null = null;
+        try {
+          hitsFor = await api.searchAll(query);
+        } catch (e) {
+          error = api.toApiError(e).message;
         }
-      } catch (e) {
-        if (my === seq.current) {
-          setHits([]);
-          setFailed(api.toApiError(e).message);
-          setAnswered(q);
-        }
-      } finally {
-        if (my === seq.current) setBusy(false);
+        if (!alive.current || query !== latest.current) continue;
+        setHits(hitsFor);
+        setActive(0);
+        setFailed(error);
+        setAnswered(query);
+        setBusy(false);
       }
-    }, 120);
-    return () => clearTimeout(timer);
+      inFlight.current = false;
+    })();
   }, [q]);
 
   useEffect(() => {
