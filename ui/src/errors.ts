@@ -345,10 +345,41 @@ export function errorMessage(code: string, lang: Lang, fallback?: string): strin
   return fallback || code;
 }
 
+// Two codes whose detail the core writes with Japanese words in it (crates/daifuku-core/src/import/values.rs,
+// crates/daifuku-core/src/phone.rs): the annotations of a phone number (代表番号, 直通, 内線 123) and the field a
+// second number went to (「06-… → メモ」). Given in English here for the English UI.
+const PHONE_NOTES_EN: [RegExp, string][] = [
+  [/^代表番号$/, 'main number'],
+  [/^直通$/, 'direct line'],
+  [/^内線 ?(.+)$/, 'ext. $1'],
+];
+const TARGET_FIELDS_EN: Record<string, string> = { メモ: 'Notes', 携帯電話: 'Mobile', FAX: 'Fax' };
+
+/** The value an error is about, as the user reads it (`detail` as the core gave it, but in English where it holds words). */
+export function detailText(code: string, detail: string, lang: Lang): string {
+  if (lang === 'ja') return detail;
+  if (code === 'phone_annotation') {
+    return detail
+      .split('・')
+      .map((note) => PHONE_NOTES_EN.reduce((s, [re, en]) => s.replace(re, en), note))
+      .join(', ');
+  }
+  if (code === 'phone_second_number') {
+    const m = /^(.*) → (.+)$/.exec(detail);
+    if (m && TARGET_FIELDS_EN[m[2]]) return `${m[1]} → ${TARGET_FIELDS_EN[m[2]]}`;
+  }
+  return detail;
+}
+
+/** A field error or import warning in the user's language, and the value it is about (`detail`), apart. */
+export function fieldErrorParts(e: { code: string; message: string; detail?: string }, lang: Lang): { text: string; sep: string; detail: string | null } {
+  return { text: errorMessage(e.code, lang, e.message), sep: lang === 'ja' ? '：' : ': ', detail: e.detail ? detailText(e.code, e.detail, lang) : null };
+}
+
 /** A field error or import warning in the user's language, with the value it is about (`detail`). */
 export function fieldErrorText(e: { code: string; message: string; detail?: string }, lang: Lang): string {
-  const text = errorMessage(e.code, lang, e.message);
-  return e.detail ? `${text}${lang === 'ja' ? '：' : ': '}${e.detail}` : text;
+  const { text, sep, detail } = fieldErrorParts(e, lang);
+  return detail ? `${text}${sep}${detail}` : text;
 }
 
 /** Field name → message, for every field error of an ApiError. */

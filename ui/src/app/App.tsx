@@ -2,7 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useMemo, useState, type ReactNo
 import * as api from '../api';
 import { CommandPalette } from '../components/CommandPalette';
 import { isHelpKey, ShortcutsDialog } from '../components/Shortcuts';
-import { loadPrefs, PrefsContext, savePrefs, useI18n, type DictKey, type Prefs } from '../i18n';
+import { loadPrefs, PrefsContext, savePrefs, translate, useI18n, type DictKey, type Prefs } from '../i18n';
 import { CompaniesScreen, ContactsScreen } from '../screens/Lists';
 import { HomeScreen } from '../screens/Home';
 import { NotFound } from '../screens/NotFound';
@@ -59,6 +59,7 @@ export function PrefsProvider({ children }: { children: ReactNode }) {
   }, []);
   useEffect(() => {
     document.documentElement.lang = prefs.lang;
+    document.title = translate(prefs.lang, 'app_name');
   }, [prefs.lang]);
   const value = useMemo(() => ({ ...prefs, setPrefs }), [prefs, setPrefs]);
   return <PrefsContext.Provider value={value}>{children}</PrefsContext.Provider>;
@@ -186,9 +187,10 @@ export function App() {
   return (
     <SyncProvider>
     <div className="shell">
-      <aside className="sidebar" aria-label="main navigation">
+      <aside className="sidebar" aria-label={t('nav_main')}>
         <div className="brand">
-          <span className="brand-mark" aria-hidden>
+          {/* The logo: one character, the same in every language. */}
+          <span className="brand-mark" aria-hidden translate="no">
             福
           </span>
           <span className="brand-name">{t('app_name')}</span>

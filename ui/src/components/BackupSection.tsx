@@ -10,6 +10,7 @@ import { formatSize } from '../format';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 import { Dialog } from './Dialog';
+import { WithCodes, WithValues } from './WithCodes';
 
 export function BackupSection() {
   const { t, lang } = useI18n();
@@ -109,7 +110,9 @@ export function BackupSection() {
             <input type="number" min={1} max={365} value={keep} onChange={(e) => setKeep(e.target.value)} onBlur={() => settings && void saveAuto(settings.enabled)} className="filter-sm" data-testid="backup-keep" />
           </label>
           <label className="bk-field">
-            <span className="small muted">{t('bk_dir')}</span>
+            <span className="small muted">
+              <WithCodes text={t('bk_dir')} />
+            </span>
             <input value={dir} placeholder={settings?.dir} onChange={(e) => setDir(e.target.value)} onBlur={() => settings && void saveAuto(settings.enabled)} data-testid="backup-dir" spellCheck={false} />
           </label>
         </div>
@@ -151,8 +154,12 @@ export function BackupSection() {
       )}
       {confirming && (
         <Dialog title={t('bk_confirm_title')} onClose={() => !busy && setConfirming(null)} testid="dialog-restore">
-          <p>{t('bk_confirm', { file: tr.baseName(confirming) })}</p>
-          <p className="muted small">{t('bk_confirm_keep')}</p>
+          <p>
+            <WithValues template={t('bk_confirm')} values={{ file: tr.baseName(confirming) }} />
+          </p>
+          <p className="muted small">
+            <WithCodes text={t('bk_confirm_keep')} />
+          </p>
           <div className="form-actions">
             <button className="btn" onClick={() => setConfirming(null)} disabled={busy}>
               {t('cancel')}

@@ -15,8 +15,9 @@ import { FieldValue } from './RecordView';
 
 export function useRecords<K extends Kind>(kind: K, filters: Filter[], extra: Partial<api.ListQuery> = {}) {
   const { revision } = useAppData();
+  const { lang } = useI18n();
   const [rows, setRows] = useState<api.StoredOf<K>[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<api.ApiError | null>(null);
   const key = JSON.stringify([kind, filters, extra]);
   const reload = useCallback(() => {
     api.listAll(kind, { filters, ...extra }).then(
@@ -24,12 +25,13 @@ export function useRecords<K extends Kind>(kind: K, filters: Filter[], extra: Pa
         setRows(r);
         setError(null);
       },
-      (e) => setError(api.toApiError(e).message),
+      (e) => setError(api.toApiError(e)),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   useEffect(reload, [reload, revision]);
-  return { rows, error, reload };
+  // Worded by its code in the current language, never the core's English message.
+  return { rows, error: error ? describeError(error, lang) : null, reload };
 }
 
 export function ChildTable<K extends Kind>({

@@ -9,6 +9,7 @@ import type { MatchKind } from '../bindings/MatchKind';
 import type { Snippet } from '../bindings/Snippet';
 import { useAppData } from '../app/data';
 import { recordHref } from '../app/router';
+import { describeError } from '../errors';
 import { useI18n, type DictKey } from '../i18n';
 
 /** The active row after a navigation key (`null`: the key is not one). */
@@ -55,13 +56,13 @@ export function SnippetText({ snippet }: { snippet: Snippet }) {
 }
 
 export function CommandPalette({ onClose, initial = '' }: { onClose: () => void; initial?: string }) {
-  const { t, kindLabel } = useI18n();
+  const { t, kindLabel, lang } = useI18n();
   const { schema } = useAppData();
   const [q, setQ] = useState(initial);
   const [hits, setHits] = useState<api.SearchHit[]>([]);
   const [active, setActive] = useState(0);
   const [busy, setBusy] = useState(false);
-  const [failed, setFailed] = useState<string | null>(null);
+  const [failed, setFailed] = useState<api.ApiError | null>(null);
   /** The query the hits shown answer. */
   const [answered, setAnswered] = useState('');
   const inputRef = useRef<HTMLInputElement>(null);
@@ -112,11 +113,11 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
         const query = pending.current;
         pending.current = null;
         let hitsFor: api.SearchHit[] = [];
-        let error: string | null = null;
+        let error: api.ApiError | null = null;
         try {
           hitsFor = await api.searchAll(query);
         } catch (e) {
-          error = api.toApiError(e).message;
+          error = api.toApiError(e);
         }
         if (!alive.current || query !== latest.current) continue;
         setHits(hitsFor);
@@ -177,7 +178,7 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
           {!q.trim() && <li className="palette-hint">{t('search_type')}</li>}
           {q.trim() && !busy && hits.length === 0 && (
             <li className="palette-hint" data-testid="palette-none">
-              {failed ?? t('search_none')}
+              {failed ? describeError(failed, lang) : t('search_none')}
             </li>
           )}
           {hits.map((h, i) => (

@@ -7,6 +7,7 @@ import { useId, useState, type ReactNode } from 'react';
 import * as api from '../api';
 import type { FieldDef } from '../bindings/FieldDef';
 import type { Kind } from '../bindings/Kind';
+import { describeError } from '../errors';
 import { useI18n } from '../i18n';
 import { FieldInput, type FormValues } from './fields';
 
@@ -26,10 +27,10 @@ export function resetReadingAvailability(): void {
   dictionaryMissing = false;
 }
 
-type Note = 'incomplete' | 'unavailable' | { error: string } | null;
+type Note = 'incomplete' | 'unavailable' | { error: api.ApiError } | null;
 
 export function ReadingField({ def, value, onChange, source }: { def: FieldDef; value: unknown; onChange: (v: unknown) => void; source: string }) {
-  const { t, label } = useI18n();
+  const { t, label, lang } = useI18n();
   const id = useId();
   const [busy, setBusy] = useState(false);
   const [note, setNote] = useState<Note>(null);
@@ -48,7 +49,7 @@ export function ReadingField({ def, value, onChange, source }: { def: FieldDef; 
         dictionaryMissing = true;
         setNote('unavailable');
       } else {
-        setNote({ error: err.message });
+        setNote({ error: err });
       }
     } finally {
       setBusy(false);
@@ -74,7 +75,7 @@ export function ReadingField({ def, value, onChange, source }: { def: FieldDef; 
       </div>
       {note && (
         <small className={note === 'incomplete' ? 'warn' : 'muted'} data-testid={`reading-note-${def.name}`}>
-          {note === 'incomplete' ? t('reading_incomplete') : note === 'unavailable' ? t('reading_unavailable') : note.error}
+          {note === 'incomplete' ? t('reading_incomplete') : note === 'unavailable' ? t('reading_unavailable') : describeError(note.error, lang)}
         </small>
       )}
     </div>

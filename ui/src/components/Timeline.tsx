@@ -5,6 +5,7 @@ import type { TimelineOwner } from '../bindings/TimelineOwner';
 import { useAppData } from '../app/data';
 import { href } from '../app/router';
 import { formatDateTime } from '../dates';
+import { describeError } from '../errors';
 import { useI18n } from '../i18n';
 
 const ICONS: Record<string, string> = {
@@ -38,18 +39,18 @@ export function Timeline({ owner, testid = 'timeline' }: { owner: TimelineOwner;
   const { t, lang, enumLabel, wareki, kindLabel } = useI18n();
   const { revision, schema } = useAppData();
   const [items, setItems] = useState<TimelineEntry[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<api.ApiError | null>(null);
   useEffect(() => {
     let alive = true;
     api.timeline(owner, 0, 300).then(
       (r) => alive && setItems(r),
-      (e) => alive && setError(api.toApiError(e).message),
+      (e) => alive && setError(api.toApiError(e)),
     );
     return () => {
       alive = false;
     };
   }, [owner.kind, owner.id, revision]);
-  if (error) return <div className="banner banner-error">{error}</div>;
+  if (error) return <div className="banner banner-error">{describeError(error, lang)}</div>;
   if (!items) return <p className="muted">{t('loading')}</p>;
   if (items.length === 0) return <p className="empty" data-testid={`${testid}-empty`}>{t('no_timeline')}</p>;
   return (

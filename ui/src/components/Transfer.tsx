@@ -224,7 +224,8 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
                 </li>
               ))}
           </ul>
-          <table className="table small">
+          {/* The first labels as they will be printed (for Japanese post, with 様): data, not words of the UI. */}
+          <table className="table small" translate="no">
             <tbody>
               {result.list.rows.slice(0, 5).map((r) => (
                 <tr key={r.contact_id}>

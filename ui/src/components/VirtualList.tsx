@@ -8,6 +8,7 @@ import * as api from '../api';
 import type { Kind } from '../bindings/Kind';
 import type { ListQuery } from '../bindings/ListQuery';
 import { rememberNames, useAppData } from '../app/data';
+import { describeError } from '../errors';
 import { useI18n } from '../i18n';
 
 export const PAGE_SIZE = 100;
@@ -42,11 +43,11 @@ type PageState<K extends Kind> = api.StoredOf<K>[] | 'loading' | 'error';
 export const LIST_PAINTED = 'daifuku:first-list-painted';
 
 export function VirtualList<K extends Kind>({ kind, query, columns, onOpen, rowHeight = 44, handle, onTotal, testid = 'virtual-list' }: VirtualListProps<K>) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { revision } = useAppData();
   const parentRef = useRef<HTMLDivElement>(null);
   const [total, setTotal] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<api.ApiError | null>(null);
   const [, setTick] = useState(0);
   const [active, setActive] = useState(-1);
   const pages = useRef(new Map<number, PageState<K>>());
@@ -70,7 +71,7 @@ export function VirtualList<K extends Kind>({ kind, query, columns, onOpen, rowH
       } catch (e) {
         if (my !== gen.current) return;
         pages.current.set(p, 'error');
-        setError(api.toApiError(e).message);
+        setError(api.toApiError(e));
       }
       setTick((x) => x + 1);
     },
@@ -183,7 +184,7 @@ export function VirtualList<K extends Kind>({ kind, query, columns, onOpen, rowH
         data-testid={`${testid}-body`}
         data-total={total ?? ''}
       >
-        {error && <div className="banner banner-error">{error}</div>}
+        {error && <div className="banner banner-error">{describeError(error, lang)}</div>}
         {total === 0 && <p className="empty">{t('none')}</p>}
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative', width: '100%' }}>
           {items.map((vi) => {
@@ -248,7 +249,8 @@ export function KanaBar({ kind, query, handle }: { kind: Kind; query: Partial<Li
   return (
     <nav className="kana-bar" aria-label={t('kana_index')} data-testid="kana-bar">
       {KANA_INDEX.map((k) => (
-        <button key={k} type="button" className={current === k ? 'on' : ''} onClick={() => void jump(k)} data-testid={`kana-${k}`}>
+        // The index of the readings (フリガナ), which are katakana in every language.
+        <button key={k} type="button" className={current === k ? 'on' : ''} onClick={() => void jump(k)} data-testid={`kana-${k}`} translate="no">
           {k}
         </button>
       ))}

@@ -8,7 +8,7 @@ import type { FieldDef } from '../bindings/FieldDef';
 import type { Kind } from '../bindings/Kind';
 import { useAppData, useRecordName } from '../app/data';
 import { formatNumber } from '../format';
-import { useI18n } from '../i18n';
+import { enumLabel, useI18n, type Lang } from '../i18n';
 
 export const PREFECTURES = [
   '北海道', '青森県', '岩手県', '宮城県', '秋田県', '山形県', '福島県', '茨城県', '栃木県', '群馬県',
@@ -17,6 +17,21 @@ export const PREFECTURES = [
   '鳥取県', '島根県', '岡山県', '広島県', '山口県', '徳島県', '香川県', '愛媛県', '高知県', '福岡県',
   '佐賀県', '長崎県', '熊本県', '大分県', '宮崎県', '鹿児島県', '沖縄県',
 ];
+
+/** The prefectures' English names, in the order of PREFECTURES (the stored value stays Japanese). */
+const PREFECTURES_EN = [
+  'Hokkaido', 'Aomori', 'Iwate', 'Miyagi', 'Akita', 'Yamagata', 'Fukushima', 'Ibaraki', 'Tochigi', 'Gunma',
+  'Saitama', 'Chiba', 'Tokyo', 'Kanagawa', 'Niigata', 'Toyama', 'Ishikawa', 'Fukui', 'Yamanashi', 'Nagano',
+  'Gifu', 'Shizuoka', 'Aichi', 'Mie', 'Shiga', 'Kyoto', 'Osaka', 'Hyogo', 'Nara', 'Wakayama',
+  'Tottori', 'Shimane', 'Okayama', 'Hiroshima', 'Yamaguchi', 'Tokushima', 'Kagawa', 'Ehime', 'Kochi', 'Fukuoka',
+  'Saga', 'Nagasaki', 'Kumamoto', 'Oita', 'Miyazaki', 'Kagoshima', 'Okinawa',
+];
+
+/** A prefecture as a choice in a list: its Japanese name, or its English one in the English UI. */
+export function prefectureLabel(p: string, lang: Lang): string {
+  const i = PREFECTURES.indexOf(p);
+  return lang === 'en' && i >= 0 ? PREFECTURES_EN[i] : p;
+}
 
 export type FormValues = Record<string, unknown>;
 
@@ -123,7 +138,7 @@ export interface WidgetProps {
 
 export function FieldInput(props: WidgetProps) {
   const { def, value, onChange, id, invalid, disabled } = props;
-  const { enumLabel } = useI18n();
+  const { enumLabel, t, lang } = useI18n();
   const common = {
     id,
     name: def.name,
@@ -148,14 +163,14 @@ export function FieldInput(props: WidgetProps) {
     case 'postal':
       return <input {...common} type="text" inputMode="numeric" value={str} placeholder="123-4567" className="w-postal" onChange={(e) => onChange(e.target.value)} />;
     case 'corporate_number':
-      return <input {...common} type="text" inputMode="numeric" value={str} placeholder="13桁" className="w-corp" onChange={(e) => onChange(e.target.value)} />;
+      return <input {...common} type="text" inputMode="numeric" value={str} placeholder={t('corporate_number_placeholder')} className="w-corp" onChange={(e) => onChange(e.target.value)} />;
     case 'prefecture':
       return (
         <select {...common} value={str} onChange={(e) => onChange(e.target.value)}>
           <option value="">—</option>
           {PREFECTURES.map((p) => (
             <option key={p} value={p}>
-              {p}
+              {prefectureLabel(p, lang)}
             </option>
           ))}
         </select>
@@ -233,6 +248,7 @@ function ScoreInput({ def, value, onChange, id, invalid }: WidgetProps) {
 }
 
 function TagsInput({ def, value, onChange, id, invalid }: WidgetProps) {
+  const { t: tr } = useI18n();
   const tags = Array.isArray(value) ? (value as string[]) : [];
   const [text, setText] = useState('');
   const commit = () => {
@@ -259,7 +275,7 @@ function TagsInput({ def, value, onChange, id, invalid }: WidgetProps) {
       {tags.map((t) => (
         <span className="chip" key={t}>
           {t}
-          <button type="button" className="chip-x" aria-label={`× ${t}`} onClick={() => onChange(tags.filter((x) => x !== t))}>
+          <button type="button" className="chip-x" aria-label={`${tr('remove_item')}: ${t}`} onClick={() => onChange(tags.filter((x) => x !== t))}>
             ×
           </button>
         </span>
@@ -271,7 +287,7 @@ function TagsInput({ def, value, onChange, id, invalid }: WidgetProps) {
         onChange={(e) => setText(e.target.value)}
         onKeyDown={onKey}
         onBlur={commit}
-        placeholder={tags.length ? '' : 'Enter で追加'}
+        placeholder={tags.length ? '' : tr('tags_placeholder')}
       />
     </div>
   );
@@ -300,6 +316,7 @@ export function RecordSearch({
   id?: string;
   autoFocus?: boolean;
 }) {
+  const { t, lang } = useI18n();
   const [q, setQ] = useState('');
   const [items, setItems] = useState<Choice[]>([]);
   const [open, setOpen] = useState(false);
@@ -322,7 +339,7 @@ export function RecordSearch({
             .sort((a, b) => rank(a.id) - rank(b.id))
             .slice(0, 12)
             .filter((s) => !exclude.includes(s.id))
-            .map((s) => ({ id: s.id, label: s.display_name, hint: hintOf(s) })),
+            .map((s) => ({ id: s.id, label: s.display_name, hint: hintOf(s, lang) })),
         );
         setActive(0);
       } catch {
@@ -362,7 +379,7 @@ export function RecordSearch({
         type="text"
         value={q}
         autoFocus={autoFocus}
-        placeholder={placeholder ?? '検索…'}
+        placeholder={placeholder ?? t('search_short')}
         data-testid={testid}
         role="combobox"
         aria-expanded={open}
@@ -400,14 +417,14 @@ export function RecordSearch({
   );
 }
 
-function hintOf(s: api.Stored): string {
+function hintOf(s: api.Stored, lang: Lang): string {
   switch (s.kind) {
     case 'company':
       return [s.data.prefecture, s.data.city].filter(Boolean).join(' ');
     case 'contact':
       return [s.data.department, s.data.title].filter(Boolean).join(' ');
     case 'deal':
-      return s.data.stage;
+      return enumLabel(lang, s.data.stage, 'stage');
     case 'product':
       return s.data.maker ?? '';
     default:
@@ -417,6 +434,7 @@ function hintOf(s: api.Stored): string {
 
 function UserSelect({ def, value, onChange, id, invalid, disabled }: WidgetProps) {
   const { users } = useAppData();
+  const { t } = useI18n();
   const str = typeof value === 'string' ? value : '';
   const shown = users.filter((u) => u.data.active || u.id === str);
   return (
@@ -425,7 +443,7 @@ function UserSelect({ def, value, onChange, id, invalid, disabled }: WidgetProps
       {shown.map((u) => (
         <option key={u.id} value={u.id}>
           {u.display_name}
-          {u.data.active ? '' : '(退職)'}
+          {u.data.active ? '' : t('user_left_suffix')}
         </option>
       ))}
     </select>
@@ -434,6 +452,7 @@ function UserSelect({ def, value, onChange, id, invalid, disabled }: WidgetProps
 
 function RefPicker(props: WidgetProps & { kind: Kind }) {
   const { def, value, onChange, id, kind, choices, refFilters, invalid, disabled } = props;
+  const { t } = useI18n();
   const str = typeof value === 'string' ? value : '';
   const name = useRecordName(kind, str || null);
   if (kind === 'user') return <UserSelect {...props} />;
@@ -455,7 +474,7 @@ function RefPicker(props: WidgetProps & { kind: Kind }) {
         <span className="chip chip-ref">{name || '…'}</span>
         {!disabled && (
           <button type="button" className="btn-link" onClick={() => onChange('')} data-testid={`field-${def.name}-clear`}>
-            変更
+            {t('ref_change')}
           </button>
         )}
       </div>
@@ -472,6 +491,7 @@ function ChipName({ kind, id }: { kind: Kind; id: string }) {
 function RefListPicker(props: WidgetProps & { kind: Kind }) {
   const { def, value, onChange, id, kind, choices, refFilters } = props;
   const { users } = useAppData();
+  const { t } = useI18n();
   const ids = Array.isArray(value) ? (value as string[]) : [];
   const toggle = (x: string) => onChange(ids.includes(x) ? ids.filter((i) => i !== x) : [...ids, x]);
   const options: Choice[] | undefined =
@@ -495,7 +515,7 @@ function RefListPicker(props: WidgetProps & { kind: Kind }) {
       {ids.map((x) => (
         <span className="chip" key={x}>
           <ChipName kind={kind} id={x} />
-          <button type="button" className="chip-x" aria-label="remove" onClick={() => toggle(x)}>
+          <button type="button" className="chip-x" aria-label={t('remove_item')} onClick={() => toggle(x)}>
             ×
           </button>
         </span>
@@ -517,7 +537,7 @@ const JSON_COLUMNS: Record<string, { key: string; ja: string; en: string; number
 };
 
 function JsonRows({ def, value, onChange, id }: WidgetProps) {
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
   const rows = Array.isArray(value) ? (value as Record<string, unknown>[]) : [];
   const cols = JSON_COLUMNS[def.name] ?? [{ key: 'value', ja: '値', en: 'Value' }];
   const set = (i: number, key: string, v: string, number?: boolean) => {
@@ -538,7 +558,7 @@ function JsonRows({ def, value, onChange, id }: WidgetProps) {
               onChange={(e) => set(i, c.key, e.target.value, c.number)}
             />
           ))}
-          <button type="button" className="btn-icon" aria-label="remove" onClick={() => onChange(rows.filter((_, j) => j !== i))}>
+          <button type="button" className="btn-icon" aria-label={t('remove_item')} onClick={() => onChange(rows.filter((_, j) => j !== i))}>
             ×
           </button>
         </div>

@@ -39,7 +39,7 @@ export function supportText(info: AppInfo, os: string, lang: Lang, kindName: (k:
     .filter((c) => c.count > 0)
     .map((c) => `${kindName(c.kind)} ${formatNumber(c.count, lang)}`)
     .join(', ');
-  const size = info.database_bytes == null ? t('about_in_memory') : `${formatBytes(info.database_bytes, lang)} (${info.database_bytes} bytes)`;
+  const size = info.database_bytes == null ? t('about_in_memory') : `${formatBytes(info.database_bytes, lang)} (${translate(lang, 'about_bytes', { n: info.database_bytes })})`;
   return [
     `${t('app_name')} ${t('about_support_text')}`,
     `${t('about_version')}${sep}${info.version}`,
@@ -101,7 +101,10 @@ export function AboutScreen() {
               <dt>{t('about_schema')}</dt>
               <dd>{info.schema_version}</dd>
               <dt>{t('about_os')}</dt>
-              <dd className="small">{os}</dd>
+              {/* The browser's own description of itself: a value, not words of the UI. */}
+              <dd className="small" translate="no">
+                {os}
+              </dd>
               <dt>{t('about_db_path')}</dt>
               <dd>
                 <code data-testid="about-db-path">{info.database_path ?? t('about_in_memory')}</code>

@@ -65,7 +65,12 @@ export function ActivitiesScreen() {
     { key: 'kind', header: L('kind'), width: '100px', render: (s) => <span className={`badge badge-${s.data.kind}`}>{enumLabel(s.data.kind)}</span> },
     { key: 'subject', header: L('subject'), width: 'minmax(180px, 2fr)', render: (s) => <strong>{s.display_name}</strong> },
     { key: 'company', header: L('company_id'), width: 'minmax(160px, 1.5fr)', render: (s) => <RefLink kind="company" id={s.data.company_id} /> },
-    { key: 'content', header: L('content'), width: 'minmax(160px, 2fr)', render: (s) => <span className="muted ellipsis">{s.data.content?.slice(0, 80)}</span> },
+    { key: 'content', header: L('content'), width: 'minmax(160px, 2fr)', render: (s) => (
+        // An excerpt of the record's text: data, not words of the UI.
+        <span className="muted ellipsis" translate="no">
+          {s.data.content?.slice(0, 80)}
+        </span>
+      ) },
   ];
   return (
     <div className="page page-list" data-testid="screen-activities">

@@ -66,7 +66,7 @@ export function Tabs({ tabs, current, onChange, counts }: { tabs: [string, DictK
 }
 
 export function CompanyPage({ id, tab }: { id: string; tab: string }) {
-  const { t, lang, enumLabel } = useI18n();
+  const { t, lang, enumLabel, label } = useI18n();
   const toast = useToast();
   const { bump } = useAppData();
   const meta = useMeta('company');
@@ -312,7 +312,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
             />
             {d.capital != null && (
               <p className="muted small">
-                {meta.fields.find((f) => f.name === 'capital')?.label_ja}: {formatYen(d.capital, lang)}
+                {label(meta.fields.find((f) => f.name === 'capital') ?? { label_ja: '', label_en: '' })}: {formatYen(d.capital, lang)}
               </p>
             )}
           </div>

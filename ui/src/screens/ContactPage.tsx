@@ -165,7 +165,7 @@ function PositionList({ rows }: { rows: api.StoredOf<'contact_position'>[] | nul
         <li key={p.id} className={p.data.to_date ? 'past' : 'current'} data-testid="position-item">
           <span className="pos-title">{[p.data.department, p.data.title].filter(Boolean).join(' ・ ') || '—'}</span>
           <small className="muted">
-            {formatDate(p.data.from_date, wareki, lang) || '?'} 〜 {p.data.to_date ? formatDate(p.data.to_date, wareki, lang) : t('current')}
+            {formatDate(p.data.from_date, wareki, lang) || '?'} {lang === 'ja' ? '〜' : '–'} {p.data.to_date ? formatDate(p.data.to_date, wareki, lang) : t('current')}
           </small>
         </li>
       ))}

@@ -117,7 +117,10 @@ export function DuplicatesScreen({ tab }: { tab: string }) {
                     <span className="chip chip-sm chip-warn" data-rule={l.rule}>
                       {t(RULE_LABEL[l.rule])}
                     </span>{' '}
-                    <span className="muted">{l.value}</span>
+                    {/* The key the records share (a name, a phone number in E.164): a value, not words. */}
+                    <span className="muted" translate="no">
+                      {l.value}
+                    </span>
                   </li>
                 ))}
               </ul>

@@ -12,12 +12,16 @@ import type { RowPlan } from '../bindings/RowPlan';
 import type { TextEncoding } from '../bindings/TextEncoding';
 import { useAppData, useToast } from '../app/data';
 import { href } from '../app/router';
-import { describeError, fieldErrorText, matchReason } from '../errors';
+import { FieldErrorText } from '../components/ErrorText';
+import { WithValues } from '../components/WithCodes';
+import { describeError, matchReason } from '../errors';
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 
 const KINDS: api.Kind[] = ['company', 'contact', 'activity', 'deal', 'purchase', 'product', 'task', 'user'];
+/** The formats by their names (CSV, Excel and vCard are names in both languages). */
+const FORMAT_NAMES: Record<string, string> = { csv: 'CSV', excel: 'Excel', vcard: 'vCard' };
 const LIST_ROUTE: Partial<Record<api.Kind, string>> = { company: 'companies', contact: 'contacts', activity: 'activities', deal: 'deals', product: 'products', task: 'tasks' };
 
 type Picked = { name: string; source: FileSource };
@@ -156,6 +160,10 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
     return preview ? tr.targetLabel(preview.targets, f, lang) || f : f;
   };
   const s = preview?.summary;
+  // A column of the file by its header. A vCard has none: its columns are named
+  // by the fields they fill (family_name …), shown by their labels.
+  const columnName = (header: string, column: number) =>
+    preview && preview.header_row === 0 ? tr.targetLabel(preview.targets, header, lang) || header : header || `#${column + 1}`;
   const kindLabel = (k: string) => schema.get(k as api.Kind)?.[lang === 'ja' ? 'label_ja' : 'label_en'] ?? k;
   const changeKind = (k: string) => {
     setKind(k);
@@ -215,6 +223,7 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
               }}
               disabled={running}
               data-testid="import-sheet"
+              translate="no"
             >
               {preview.sheets.map((x) => (
                 <option key={x} value={x}>
@@ -279,9 +288,15 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
 
           <section className="card" data-testid="import-summary">
             <p className="muted small">
-              {file?.name} · {preview.format.toUpperCase()}
+              {/* The file's name and sheet are the user's: translate="no". */}
+              <span translate="no">{file?.name}</span> · {FORMAT_NAMES[preview.format] ?? preview.format}
               {preview.encoding && ` · ${preview.encoding === 'shift_jis' ? 'Shift_JIS' : preview.encoding.toUpperCase()}`}
-              {preview.sheet && ` · ${t('imp_sheet')}: ${preview.sheet}`}
+              {preview.sheet && (
+                <>
+                  {` · ${t('imp_sheet')}: `}
+                  <span translate="no">{preview.sheet}</span>
+                </>
+              )}
               {preview.header_row > 0 && ` · ${t('imp_header_row', { n: preview.header_row })}`}
             </p>
             <div className="imp-counts">
@@ -299,7 +314,13 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
               <ul className="imp-notices small">
                 {preview.notices.map((n, i) => (
                   <li key={i} className={n.code === 'required_unmapped' ? 'text-bad' : 'muted'}>
-                    {n.code === 'unmapped_column' ? t('imp_unmapped', { h: n.field }) : n.code === 'required_unmapped' ? t('imp_required_unmapped', { f: fieldLabel(preview.kind, n.field) }) : fieldErrorText(n, lang)}
+                    {n.code === 'unmapped_column' ? (
+                      <WithValues template={t('imp_unmapped')} values={{ h: n.field }} />
+                    ) : n.code === 'required_unmapped' ? (
+                      t('imp_required_unmapped', { f: fieldLabel(preview.kind, n.field) })
+                    ) : (
+                      <FieldErrorText e={n} />
+                    )}
                   </li>
                 ))}
               </ul>
@@ -315,7 +336,9 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
               <p className="muted small">{createUsers ? t('imp_create_users_list') : t('imp_create_users_hint')}</p>
               <ul className="small" data-testid="import-missing-user-list">
                 {preview.missing_users.map((u) => (
-                  <li key={u.name}>{t('imp_missing_user', { name: u.name, n: u.rows })}</li>
+                  <li key={u.name}>
+                    <WithValues template={t('imp_missing_user')} values={{ name: u.name, n: formatNumber(u.rows, lang) }} />
+                  </li>
                 ))}
               </ul>
             </section>
@@ -339,7 +362,12 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
                 {preview.mapping.map((c) => (
                   <tr key={c.column}>
                     <td>
-                      <strong>{c.header || `#${c.column + 1}`}</strong>
+                      {preview.header_row === 0 ? (
+                        <strong>{columnName(c.header, c.column)}</strong>
+                      ) : (
+                        // The file's own header: the user's words, not the UI's.
+                        <strong translate="no">{columnName(c.header, c.column)}</strong>
+                      )}
                     </td>
                     <td>
                       <select
@@ -347,13 +375,13 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
                         onChange={(e) => setMapping(tr.assignTarget(preview.mapping, c.column, e.target.value || null))}
                         disabled={running}
                         data-testid={`import-map-${c.column}`}
-                        aria-label={c.header}
+                        aria-label={columnName(c.header, c.column)}
                       >
                         <option value="">{t('imp_ignore')}</option>
                         {tr.targetOptions(preview.targets, preview.mapping, c.column, lang).map((o) => (
                           <option key={o.value} value={o.value}>
                             {o.label}
-                            {o.usedBy ? ` (← ${o.usedBy})` : ''}
+                            {o.usedBy ? ` (← ${preview.header_row === 0 ? columnName(o.usedBy, c.column) : o.usedBy})` : ''}
                           </option>
                         ))}
                       </select>
@@ -482,18 +510,19 @@ function RowLine({ r, kind, fieldLabel }: { r: RowPlan; kind: api.Kind; fieldLab
       <td>
         <span className={`badge ${badge[r.action]}`}>{action[r.action]}</span>
       </td>
-      <td>{r.display_name}</td>
+      {/* The row's name, from the file. */}
+      <td translate="no">{r.display_name}</td>
       <td className="small">
         {r.errors.map((e, i) => (
           <div key={`e${i}`} className="text-bad">
             ✖ {e.field ? `${fieldLabel(kind, e.field)}: ` : ''}
-            {fieldErrorText(e, lang)}
+            <FieldErrorText e={e} />
           </div>
         ))}
         {r.warnings.map((w, i) => (
           <div key={`w${i}`} className="text-warn">
             ⚠ {w.field ? `${fieldLabel(kind, w.field)}: ` : ''}
-            {fieldErrorText(w, lang)}
+            <FieldErrorText e={w} />
           </div>
         ))}
         {r.same_as_row != null && <div className="muted">{t('imp_same_as_row', { n: r.same_as_row })}</div>}
@@ -502,7 +531,11 @@ function RowLine({ r, kind, fieldLabel }: { r: RowPlan; kind: api.Kind; fieldLab
             {t('imp_matches_db')} ({matchReason(r.matched_by, lang)})
           </div>
         )}
-        {r.new_company && <div className="muted">{t('imp_new_company', { name: r.new_company.name })}</div>}
+        {r.new_company && (
+          <div className="muted">
+            <WithValues template={t('imp_new_company')} values={{ name: r.new_company.name }} />
+          </div>
+        )}
       </td>
     </tr>
   );

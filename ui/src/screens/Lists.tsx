@@ -8,7 +8,7 @@ import * as api from '../api';
 import type { Filter } from '../bindings/Filter';
 import { useAppData, useMeta } from '../app/data';
 import { navigate, useNewShortcut } from '../app/router';
-import { PREFECTURES } from '../components/fields';
+import { PREFECTURES, prefectureLabel } from '../components/fields';
 import { RecordDialog } from '../components/RecordDialog';
 import { ListTransferTools } from '../components/Transfer';
 import { RefLink } from '../components/RecordView';
@@ -167,7 +167,7 @@ export function CompaniesScreen() {
           <option value="">{L('prefecture')}: {t('all')}</option>
           {PREFECTURES.map((p) => (
             <option key={p} value={p}>
-              {p}
+              {prefectureLabel(p, lang)}
             </option>
           ))}
         </select>

@@ -77,7 +77,7 @@ export function SettingsScreen() {
           </p>
           {settings && (
             <p className="muted small">
-              {t('device')}: <code>{settings.device_id}</code> · schema v{settings.schema_version}
+              {t('device')}: <code>{settings.device_id}</code> · {t('schema_version', { n: settings.schema_version })}
             </p>
           )}
         </section>
@@ -195,7 +195,7 @@ function TemplatesEditor() {
             <RecordForm
               key={current === 'new' ? 'new' : `${current.id}-${current.version}`}
               defs={defs}
-              initial={current === 'new' ? { body: '## 目的\n\n## 先方の課題\n\n## 提案内容\n\n## 決定事項\n\n## 次のアクション\n' } : (current.data as unknown as Record<string, unknown>)}
+              initial={current === 'new' ? { body: t('template_new_body') } : (current.data as unknown as Record<string, unknown>)}
               omitBlank={current === 'new'}
               testid="template-form"
               onCancel={() => setCurrent(null)}

@@ -12,6 +12,7 @@ import { useAppData, useToast } from '../app/data';
 import { resolveConflict, syncConfigure, syncConflicts, syncDisable, syncNow as syncRound, syncTest, syncWords, useSync } from '../app/sync';
 import type { S3Settings } from '../bindings/S3Settings';
 import { FieldValue, isBlank, RefLink } from '../components/RecordView';
+import { WithCodes } from '../components/WithCodes';
 import { formatTimestamp } from '../dates';
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
@@ -43,7 +44,11 @@ function Field({ label, error, hint, children, testid }: { label: string; error?
         {label}
       </label>
       <div className="field-control">{children(id)}</div>
-      {hint && <div className="muted small">{hint}</div>}
+      {hint && (
+        <div className="muted small">
+          <WithCodes text={hint} />
+        </div>
+      )}
       {error && (
         <div className="field-error" role="alert" data-testid={`error-${testid}`}>
           {error}
@@ -171,14 +176,15 @@ function SyncSetupCard() {
         </fieldset>
         {kind === 's3' && (
           <>
+            {/* The endpoint, bucket, prefix and region (and their examples) are codes: translate="no". */}
             <Field label={t('sync_s3_endpoint')} error={errors.endpoint} hint={t('sync_s3_endpoint_hint')} testid="endpoint">
-              {(id) => <input id={id} value={s3.endpoint} onChange={setS3Field('endpoint')} placeholder="https://s3.ap-northeast-1.wasabisys.com" data-testid="sync-s3-endpoint" aria-invalid={!!errors.endpoint} />}
+              {(id) => <input id={id} value={s3.endpoint} onChange={setS3Field('endpoint')} placeholder="https://s3.ap-northeast-1.wasabisys.com" translate="no" data-testid="sync-s3-endpoint" aria-invalid={!!errors.endpoint} />}
             </Field>
             <Field label={t('sync_s3_bucket')} error={errors.bucket} testid="bucket">
-              {(id) => <input id={id} value={s3.bucket} onChange={setS3Field('bucket')} placeholder="daifuku-office" data-testid="sync-s3-bucket" aria-invalid={!!errors.bucket} />}
+              {(id) => <input id={id} value={s3.bucket} onChange={setS3Field('bucket')} placeholder="daifuku-office" translate="no" data-testid="sync-s3-bucket" aria-invalid={!!errors.bucket} />}
             </Field>
             <Field label={t('sync_s3_prefix')} error={errors.prefix} hint={t('sync_s3_prefix_hint')} testid="prefix">
-              {(id) => <input id={id} value={s3.prefix} onChange={setS3Field('prefix')} placeholder="osaka" data-testid="sync-s3-prefix" aria-invalid={!!errors.prefix} />}
+              {(id) => <input id={id} value={s3.prefix} onChange={setS3Field('prefix')} placeholder="osaka" translate="no" data-testid="sync-s3-prefix" aria-invalid={!!errors.prefix} />}
             </Field>
             <Field label={t('sync_s3_access_key_id')} error={errors.access_key_id} testid="access-key-id">
               {(id) => (
@@ -200,7 +206,7 @@ function SyncSetupCard() {
               )}
             </Field>
             <Field label={t('sync_s3_region')} error={errors.region} hint={t('sync_s3_region_hint')} testid="region">
-              {(id) => <input id={id} value={s3.region} onChange={setS3Field('region')} placeholder="ap-northeast-1" data-testid="sync-s3-region" />}
+              {(id) => <input id={id} value={s3.region} onChange={setS3Field('region')} placeholder="ap-northeast-1" translate="no" data-testid="sync-s3-region" />}
             </Field>
           </>
         )}

@@ -77,7 +77,7 @@ export function WelcomeScreen({ onDone }: { onDone: (choice: WelcomeChoice) => v
   return (
     <section className="card" data-testid="screen-welcome" style={{ maxWidth: 720, margin: '24px auto' }}>
       <h1>
-        <span className="brand-mark" aria-hidden>
+        <span className="brand-mark" aria-hidden translate="no">
           福
         </span>{' '}
         {t('welcome_title')}
