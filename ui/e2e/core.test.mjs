@@ -285,25 +285,121 @@ describe('Daifuku UI end to end', () => {
     await byTest('palette').waitFor({ state: 'detached' });
   });
 
-  test('products: add our product and a competitor, score them', T, async () => {
+  test('products: our product and a competitor added in the UI, scored side by side in the comparison', T, async () => {
+    /** One command through the bridge, with the page's token. */
+    const call = (cmd) =>
+      page.evaluate(async (c) => {
+        const r = await fetch('/api', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('daifuku.token')}` },
+          body: JSON.stringify(c),
+        });
+        return (await r.json()).data;
+      }, cmd);
+    /** Saves the score dialog with `score` (of 5). */
+    const saveScore = async (score) => {
+      const dlg = byTest('dialog-product_score');
+      await dlg.getByTestId(`field-score-${score}`).click();
+      await dlg.getByTestId('form-save').click();
+      await dlg.waitFor({ state: 'detached' });
+    };
+
+    // Our product.
     await go('#/products');
     await byTest('add-product').click();
     let dlg = byTest('dialog-product');
     await fill(dlg, 'name', 'ダイフク勤怠クラウド');
+    await fill(dlg, 'maker', '大福商事株式会社');
     await fill(dlg, 'price', '980');
     await fill(dlg, 'strengths', '導入が早い');
     await dlg.getByTestId('form-save').click();
     await byTest('product-card').filter({ hasText: 'ダイフク勤怠クラウド' }).waitFor();
+
+    // The competitor, on its own tab: who makes it, its price and which of ours it competes with.
+    await go('#/products?tab=competitor');
+    await byTest('tab-competitor').and(page.locator('[aria-selected=true]')).waitFor();
+    await byTest('add-product').click();
+    dlg = byTest('dialog-product');
+    assert.equal(await dlg.getByTestId('field-side').inputValue(), 'competitor', 'a product added on the competitor tab is a competitor');
+    await fill(dlg, 'name', 'キンタイプラス');
+    await fill(dlg, 'maker', '株式会社ネクストワークス');
+    await fill(dlg, 'price', '1,200');
+    await fill(dlg, 'unit', 'ユーザー/月');
+    await fill(dlg, 'strengths', '月額が安い');
+    await fill(dlg, 'weaknesses', 'サポートはメールのみ');
+    // 競合する自社商品: chosen among our products only.
+    assert.deepEqual(await dlg.getByTestId('field-competes_with_id').locator('option').allInnerTexts(), ['—', 'ダイフク勤怠クラウド']);
+    await dlg.getByTestId('field-competes_with_id').selectOption({ label: 'ダイフク勤怠クラウド' });
+    await dlg.getByTestId('form-save').click();
+    await dlg.waitFor({ state: 'detached' });
+    const card = byTest('product-card').filter({ hasText: 'キンタイプラス' });
+    await card.waitFor();
+    const cardText = await card.innerText();
+    for (const part of ['株式会社ネクストワークス', '1,200円 / ユーザー/月', '⚔ ダイフク勤怠クラウド', '月額が安い', 'サポートはメールのみ']) assert.ok(cardText.includes(part), `${part} on the card: ${cardText}`);
+    assert.equal(await byTest('product-card').count(), 1, 'only the competitor on the competitor tab');
+
+    // The comparison: 価格 for ours through 評価を追加, for the competitor through its empty cell,
+    // and サポート for the competitor only.
     await go('#/products?tab=comparison');
     await byTest('add-score').click();
     dlg = byTest('dialog-product_score');
-    await dlg.getByTestId('field-product_id').selectOption({ label: 'ダイフク勤怠クラウド' });
+    await dlg.getByTestId('field-product_id').selectOption({ label: 'ダイフク勤怠クラウド(大福商事株式会社)' });
     await fill(dlg, 'criterion', '価格');
-    await dlg.getByTestId('field-score-4').click();
-    await dlg.getByTestId('form-save').click();
-    await byTest('comparison-table').getByTestId('score-cell').first().waitFor();
-    assert.match(await byTest('comparison-table').textContent(), /4\/5/);
+    await saveScore(4);
+    const table = byTest('comparison-table');
+    await table.waitFor();
+    /** The table as the user reads it: header cells, then each row by its first cell. */
+    const matrix = () =>
+      table.evaluate((t) => ({
+        head: [...t.querySelectorAll('thead th')].map((th) => th.innerText.replace(/\s+/g, ' ').trim()),
+        rows: Object.fromEntries([...t.querySelectorAll('tbody tr')].map((tr) => [tr.querySelector('th').innerText.trim(), [...tr.querySelectorAll('td')].map((td) => td.innerText.replace(/\s+/g, '').trim())])),
+      }));
+    let m = await matrix();
+    assert.deepEqual(m.head, ['評価項目', 'ダイフク勤怠クラウド 大福商事株式会社', 'キンタイプラス 株式会社ネクストワークス']);
+    assert.deepEqual(m.rows['価格'], ['4/5', '+'], 'the competitor has no score yet');
+
+    await table.locator('tbody tr', { hasText: '価格' }).getByTestId('score-cell').nth(1).click();
+    dlg = byTest('dialog-product_score');
+    assert.equal(await dlg.getByTestId('field-criterion').inputValue(), '価格');
+    assert.match(await dlg.getByTestId('field-product_id').locator('option:checked').innerText(), /キンタイプラス/);
+    await saveScore(2);
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=comparison-table] tbody tr')].some((tr) => tr.innerText.includes('2/5')));
+
+    await byTest('add-score').click();
+    dlg = byTest('dialog-product_score');
+    await dlg.getByTestId('field-product_id').selectOption({ label: 'キンタイプラス(株式会社ネクストワークス)' });
+    await fill(dlg, 'criterion', 'サポート');
+    await saveScore(3);
+    await table.locator('tbody tr', { hasText: 'サポート' }).waitFor();
+
+    m = await matrix();
+    assert.deepEqual(m.rows, {
+      価格: ['4/5', '2/5'],
+      サポート: ['+', '3/5'],
+      // Each product's scores on 0–100, averaged: ours (4-1)/4 = 75; the competitor's (25 + 50) / 2 = 37.5 → 38.
+      '総合(100点換算)': ['75', '38'],
+    });
     await shot('products');
+
+    // What was stored: the competitor and its three scores.
+    const products = (await call({ cmd: 'list', kind: 'product', query: { filters: [], no_total: true } })).items;
+    const own = products.find((p) => p.data.name === 'ダイフク勤怠クラウド');
+    const rival = products.find((p) => p.data.name === 'キンタイプラス');
+    assert.deepEqual(
+      { side: rival.data.side, maker: rival.data.maker, price: rival.data.price, unit: rival.data.unit, competes_with_id: rival.data.competes_with_id },
+      { side: 'competitor', maker: '株式会社ネクストワークス', price: 1200, unit: 'ユーザー/月', competes_with_id: own.id },
+    );
+    assert.equal(own.data.side, 'own');
+    const scores = (await call({ cmd: 'list', kind: 'product_score', query: { filters: [], no_total: true } })).items;
+    const name = (id) => products.find((p) => p.id === id)?.data.name;
+    assert.deepEqual(
+      scores.map((x) => [name(x.data.product_id), x.data.criterion, x.data.score, x.data.scale]).sort(),
+      [
+        ['キンタイプラス', 'サポート', 3, '5'],
+        ['キンタイプラス', '価格', 2, '5'],
+        ['ダイフク勤怠クラウド', '価格', 4, '5'],
+      ].sort(),
+    );
   });
 
   test('trash: a deleted company can be restored', T, async () => {

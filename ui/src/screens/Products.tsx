@@ -86,6 +86,8 @@ export function ProductsScreen({ tab }: { tab: string }) {
           kind="product"
           stored={editing === 'new' ? null : editing}
           initial={editing === 'new' ? { side: tab === 'competitor' ? 'competitor' : 'own' } : undefined}
+          // 競合する自社商品: one of our products, chosen from the list of them.
+          choices={{ competes_with_id: own.filter((p) => editing === 'new' || p.id !== editing.id).map((p) => ({ id: p.id, label: p.display_name })) }}
           onClose={() => setEditing(null)}
         />
       )}
