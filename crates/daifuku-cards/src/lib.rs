@@ -1,0 +1,142 @@
+//! Business cards (名刺) in, offline: a photo or scan of a card becomes a
+//! contact.
+//!
+//! - [`load`]: the file's bytes → an image (JPEG/PNG; PDFs, HEIC, huge,
+//!   tiny and corrupt files refused with `card_*` codes).
+//! - [`locate`]: the card found in the photo, flattened (perspective),
+//!   deskewed and cleaned.
+//! - [`ocr`]: Tesseract 5 through its command line (`jpn`, `jpn_vert`).
+//! - [`extract`]: the OCR lines → fields with confidences and boxes.
+//! - [`save`]: the reviewed fields → a contact (and company if new), a
+//!   card-exchange record and the photo as an attachment, dedupe-aware.
+//! - [`batch`]: many photos as a background job with progress and cancel.
+//! - [`corpus`]: generated cards with ground truth (tests, benchmark).
+//!
+//! Not a dependency of the core: the host and the CLI use it.
+
+pub mod batch;
+pub mod corpus;
+pub mod extract;
+pub mod load;
+pub mod locate;
+pub mod ocr;
+pub mod save;
+
+use base64::Engine as _;
+use daifuku::ApiError;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+pub use extract::{CardField, CardFieldName, LOW_CONFIDENCE};
+pub use ocr::{BoxPx, Model, OcrEngine};
+pub use save::{save, CardSave, CardSaved};
+
+/// How the card's text runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Orientation {
+    Horizontal,
+    /// 縦書き.
+    Vertical,
+}
+
+/// What reading one card found (nothing is written).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CardScan {
+    pub fields: Vec<CardField>,
+    pub orientation: Orientation,
+    /// A card outline was found in the photo and straightened (false: the
+    /// image was taken as the card, like a scan).
+    pub found_outline: bool,
+    /// Mean confidence over the characters read (0–100).
+    pub mean_confidence: f32,
+    /// The flattened card the boxes refer to: its size and a PNG in base64.
+    pub width: u32,
+    pub height: u32,
+    pub card_png: String,
+    /// Every line read, in order (for copying what the rules missed).
+    pub lines: Vec<String>,
+}
+
+fn no_card() -> ApiError {
+    ApiError::new(
+        "card_no_card",
+        "No business card was found in the image. Put the card on a darker surface, fill most of the photo with it and try again.",
+    )
+}
+
+/// Confident characters of a reading: the measure its two models compete on.
+fn score(lines: &[ocr::Line]) -> f32 {
+    lines
+        .iter()
+        .flat_map(|l| &l.words)
+        .map(|w| if w.conf >= 50.0 { w.conf / 100.0 * w.text.chars().count() as f32 } else { 0.0 })
+        .sum()
+}
+
+/// Reads one card from a file's bytes. With `with_image`, the flattened
+/// card comes back as a PNG for the review screen.
+pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<CardScan, ApiError> {
+    let img = load::decode(bytes)?;
+    let gray = img.to_luma8();
+    drop(img);
+    let flat = locate::flatten(&gray);
+    drop(gray);
+    let card = flat.card;
+    // Portrait cards are mostly 縦書き, but not always: both models run side
+    // by side (one thread each) and the reading with more confident
+    // characters wins. Landscape cards are read horizontally.
+    let (lines, orientation) = if card.height() > card.width() {
+        let (h, v) = std::thread::scope(|s| {
+            let h = s.spawn(|| engine.read(&card, Model::Horizontal));
+            let v = engine.read(&card, Model::Vertical);
+            (h.join().unwrap_or_else(|_| Err(ApiError::new("internal", "OCR thread panicked"))), v)
+        });
+        let (h, v) = (h?, v?);
+        if score(&v) > score(&h) {
+            (v, Orientation::Vertical)
+        } else {
+            (h, Orientation::Horizontal)
+        }
+    } else {
+        (engine.read(&card, Model::Horizontal)?, Orientation::Horizontal)
+    };
+    if score(&lines) < 4.0 {
+        return Err(no_card());
+    }
+    let chars: usize = lines.iter().flat_map(|l| &l.words).map(|w| w.text.chars().count()).sum();
+    let mean = lines.iter().flat_map(|l| &l.words).map(|w| w.conf * w.text.chars().count() as f32).sum::<f32>()
+        / chars.max(1) as f32;
+    let fields = extract::extract(&lines, orientation == Orientation::Vertical);
+    let card_png = if with_image {
+        let mut png = Vec::new();
+        use image::ImageEncoder;
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(card.as_raw(), card.width(), card.height(), image::ExtendedColorType::L8)
+            .map_err(|e| ApiError::new("internal", format!("cannot encode the card image: {e}")))?;
+        base64::engine::general_purpose::STANDARD.encode(png)
+    } else {
+        String::new()
+    };
+    Ok(CardScan {
+        fields,
+        orientation,
+        found_outline: flat.found_outline,
+        mean_confidence: (mean * 10.0).round() / 10.0,
+        width: card.width(),
+        height: card.height(),
+        card_png,
+        lines: lines.iter().map(|l| extract::tidy(&l.text())).collect(),
+    })
+}
+
+/// Reads one card from a file.
+pub fn scan_file(path: &std::path::Path, engine: &OcrEngine, with_image: bool) -> Result<CardScan, ApiError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
+    if meta.len() > load::MAX_FILE_BYTES as u64 {
+        return Err(load::too_large(format!("{} MB", meta.len() / (1024 * 1024))));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
+    scan_bytes(&bytes, engine, with_image)
+}
