@@ -19,6 +19,7 @@ import { useFormat } from '../format';
 import { describeError, errorMessage } from '../errors';
 import { useI18n } from '../i18n';
 import { base64ToBytes, fileToBase64, saveFile } from '../transfer';
+import { ask } from '../confirm';
 
 /** The list itself (pure): thumbnails for images, name, size, date, actions. */
 export function AttachmentList({
@@ -153,7 +154,7 @@ export function Attachments({ ownerKind, ownerId, testid = 'attachments' }: { ow
   };
 
   const remove = async (a: AttachmentItem) => {
-    if (!window.confirm(`${a.name}: ${t('confirm_delete')}`)) return;
+    if (!(await ask(`${a.name}: ${t('confirm_delete')}`))) return;
     try {
       await deleteAttachment(a.id);
       toast(t('deleted_to_trash'));

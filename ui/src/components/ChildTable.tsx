@@ -12,6 +12,7 @@ import { useI18n } from '../i18n';
 import type { Choice } from './fields';
 import { RecordDialog } from './RecordDialog';
 import { FieldValue } from './RecordView';
+import { ask } from '../confirm';
 
 export function useRecords<K extends Kind>(kind: K, filters: Filter[], extra: Partial<api.ListQuery> = {}) {
   const { revision } = useAppData();
@@ -72,7 +73,7 @@ export function ChildTable<K extends Kind>({
   const [editing, setEditing] = useState<Stored | 'new' | null>(null);
   const defs = columns.map((c) => meta?.fields.find((f) => f.name === c)).filter((d): d is NonNullable<typeof d> => !!d);
   const del = async (s: Stored) => {
-    if (!window.confirm(`${s.display_name}: ${t('confirm_delete')}`)) return;
+    if (!(await ask(`${s.display_name}: ${t('confirm_delete')}`))) return;
     try {
       await api.remove(kind, s.id);
       toast(t('deleted_to_trash'));

@@ -15,6 +15,7 @@ import { useFocusFirstError, useRecordForm } from '../components/RecordForm';
 import { addDays, localDateTime, today } from '../dates';
 import { describeError } from '../errors';
 import { useI18n, type DictKey } from '../i18n';
+import { ask } from '../confirm';
 
 export const ACTIVITY_KINDS = ['meeting', 'inquiry', 'call', 'visit', 'email', 'info_report'] as const;
 
@@ -125,11 +126,11 @@ export function ActivityEditor({ id, params }: { id?: string; params: URLSearchP
   };
   const kindTemplates = (templates.rows ?? []).filter((x) => !x.data.activity_kind || x.data.activity_kind === kind);
 
-  const applyTemplate = (tid: string) => {
+  const applyTemplate = async (tid: string) => {
     const tpl = templates.rows?.find((x) => x.id === tid);
     if (!tpl) return;
     const cur = String(form.values.content ?? '');
-    if (cur.trim() && !window.confirm(lang === 'ja' ? '入力中の内容をテンプレートで置き換えますか?' : 'Replace the content with the template?')) return;
+    if (cur.trim() && !(await ask(lang === 'ja' ? '入力中の内容をテンプレートで置き換えますか?' : 'Replace the content with the template?'))) return;
     form.setMany({ content: tpl.data.body ?? '', template_id: tpl.id });
   };
 

@@ -15,6 +15,7 @@ import { formatNumber, formatYen } from '../format';
 import { useI18n, type DictKey } from '../i18n';
 import { LAYOUTS } from '../layouts';
 import { toggleTask } from './Home';
+import { ask } from '../confirm';
 
 const TABS: [string, DictKey][] = [
   ['overview', 'tab_overview'],
@@ -89,7 +90,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
   if (!rec || !meta) return <p className="muted">{t('loading')}</p>;
   const d = rec.data;
   const del = async () => {
-    if (!window.confirm(`${rec.display_name}: ${t('confirm_delete')}`)) return;
+    if (!(await ask(`${rec.display_name}: ${t('confirm_delete')}`))) return;
     try {
       await api.remove('company', id);
       toast(t('deleted_to_trash'));

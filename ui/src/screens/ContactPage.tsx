@@ -13,6 +13,7 @@ import { describeError } from '../errors';
 import { useI18n, type DictKey } from '../i18n';
 import { LAYOUTS } from '../layouts';
 import { Tabs, useRecord } from './CompanyPage';
+import { ask } from '../confirm';
 
 const TABS: [string, DictKey][] = [
   ['overview', 'tab_overview'],
@@ -38,7 +39,7 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
   if (!rec || !meta) return <p className="muted">{t('loading')}</p>;
   const d = rec.data;
   const del = async () => {
-    if (!window.confirm(`${rec.display_name}: ${t('confirm_delete')}`)) return;
+    if (!(await ask(`${rec.display_name}: ${t('confirm_delete')}`))) return;
     try {
       await api.remove('contact', id);
       toast(t('deleted_to_trash'));

@@ -9,6 +9,7 @@ import { daysBetween, formatDate, formatDateTime, today } from '../dates';
 import { describeError } from '../errors';
 import { formatYen } from '../format';
 import { useI18n } from '../i18n';
+import { ask } from '../confirm';
 
 export function TaskRow({ task, onDone, showCompany = true }: { task: api.StoredOf<'task'>; onDone: (t: api.StoredOf<'task'>) => Promise<void>; showCompany?: boolean }) {
   const { t, lang, wareki } = useI18n();
@@ -85,7 +86,7 @@ export function HomeScreen() {
     api.firstRunState().then((s) => setDemo(s.demo_records), () => setDemo(0));
   }, [revision]);
   const removeDemo = async () => {
-    if (!window.confirm(t('demo_remove_confirm', { n: demo.toLocaleString(lang) }))) return;
+    if (!(await ask(t('demo_remove_confirm', { n: demo.toLocaleString(lang) })))) return;
     setRemoving(true);
     try {
       const s = await api.demoRemove();

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import * as api from '../api';
 import { useAppData, useMeta, useToast } from '../app/data';
 import { useRecords } from '../components/ChildTable';
@@ -9,6 +9,52 @@ import { createRecord, patchRecord, RecordForm } from '../components/RecordForm'
 import { formatDate, today } from '../dates';
 import { describeError } from '../errors';
 import { useI18n } from '../i18n';
+
+/** The user's own company, as given on the welcome screen (first_run_state), changed here. */
+function OwnCompany() {
+  const { t, lang } = useI18n();
+  const toast = useToast();
+  const [saved, setSaved] = useState<string | null>(null);
+  const [name, setName] = useState('');
+  useEffect(() => {
+    let alive = true;
+    api.firstRunState().then(
+      (s) => {
+        if (!alive) return;
+        setSaved(s.company_name ?? '');
+        setName(s.company_name ?? '');
+      },
+      () => alive && setSaved(''),
+    );
+    return () => {
+      alive = false;
+    };
+  }, []);
+  const save = async () => {
+    if (saved == null || name.trim() === saved) return;
+    try {
+      // welcome_done keeps the company name given with it (the welcome is closed already).
+      const s = await api.welcomeDone(name.trim() || null);
+      setSaved(s.company_name ?? '');
+      setName(s.company_name ?? '');
+      toast(t('saved'));
+    } catch (e) {
+      toast(describeError(api.toApiError(e), lang), 'error');
+    }
+  };
+  return (
+    <input
+      value={name}
+      onChange={(e) => setName(e.target.value)}
+      onBlur={() => void save()}
+      onKeyDown={(e) => e.key === 'Enter' && void save()}
+      maxLength={1000}
+      disabled={saved == null}
+      aria-label={t('welcome_company')}
+      data-testid="own-company"
+    />
+  );
+}
 
 export function SettingsScreen() {
   const { t, lang, wareki, setPrefs } = useI18n();
@@ -58,8 +104,10 @@ export function SettingsScreen() {
           <p className="muted small">
             {lang === 'ja' ? '記録の作成者・更新者として残ります。' : 'Your changes are recorded under this name.'}
           </p>
+          <h2>{t('welcome_company')}</h2>
+          <OwnCompany />
           <h2>{t('language')}</h2>
-          <div className="segmented" role="radiogroup">
+          <div className="segmented" role="radiogroup" aria-label={t('language')}>
             <button className={lang === 'ja' ? 'on' : ''} onClick={() => setPrefs({ lang: 'ja' })} data-testid="lang-ja" role="radio" aria-checked={lang === 'ja'}>
               日本語
             </button>

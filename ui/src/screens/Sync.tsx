@@ -16,6 +16,7 @@ import { WithCodes } from '../components/WithCodes';
 import { formatTimestamp } from '../dates';
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
+import { ask } from '../confirm';
 
 export function SyncScreen() {
   const { t } = useI18n();
@@ -305,7 +306,7 @@ function SyncStatusCard() {
   const { status, syncing, error, syncNow, setStatus } = useSync();
   if (!status) return <section className="card">{t('loading')}</section>;
   const retire = async (d: DeviceStatus) => {
-    if (!window.confirm(t('sync_retire_confirm', { name: d.name || d.device_id }))) return;
+    if (!(await ask(t('sync_retire_confirm', { name: d.name || d.device_id })))) return;
     try {
       const s = await syncRound([d.device_id]);
       setStatus(s);
