@@ -49,7 +49,7 @@ const ALLOW_JA = new Set([
   'Daifuku', 'English', // the app's name; the language switch names each language in itself
   'CSV', 'Excel', 'vCard', 'XLSX', 'JSON', 'UTF', 'BOM', 'Shift_JIS', 'Shift', 'JIS', 'SJIS',
   'S3', 'URL', 'ID', 'FAX', 'Web', 'OS', 'DM', 'NAS', 'PC', 'SNS',
-  'Dropbox', 'OneDrive', 'Google', 'Amazon', 'MB', 'KB', 'GB', 'kB',
+  'Dropbox', 'OneDrive', 'Google', 'Amazon', 'MB', 'KB', 'GB', 'kB', 'PDF', 'A4', 'mm',
   'Ctrl', 'Enter', 'Esc', 'Tab', 'Home', 'End', 'PageUp', 'PageDown', 'Backspace', 'Space',
   'https', 'http',
 ]);
