@@ -39,8 +39,10 @@ pub enum Op {
 const NO_LINE_START: &str = "、。，．・：；？！ー）」』】〕］｝〉》’”ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.)]}:;!?%";
 
 /// Breaks `text` into lines no wider than `width` at `size` (hard breaks at
-/// newlines). Japanese breaks between any two characters; a run of Latin
-/// letters and digits breaks at a space when it can.
+/// newlines). Japanese breaks between any two characters, except before
+/// closing punctuation and small kana, which take the character before them
+/// to the next line (追い出し); a run of Latin letters and digits breaks at a
+/// space when it can.
 pub fn wrap(font: &PrintFont, text: &str, size: f32, width: f32) -> Vec<String> {
     let mut out = Vec::new();
     for para in text.replace("\r\n", "\n").split('\n') {
@@ -51,10 +53,23 @@ pub fn wrap(font: &PrintFont, text: &str, size: f32, width: f32) -> Vec<String> 
         while i < chars.len() {
             let c = chars[i];
             let cw = font.char_width(c) * size;
-            if w + cw > width && !line.is_empty() && !NO_LINE_START.contains(c) {
+            if w + cw > width && !line.is_empty() {
                 // Latin word: move it whole to the next line when the line has a space to break at.
                 let mut carry = String::new();
-                if c.is_ascii_alphanumeric() {
+                if NO_LINE_START.contains(c) {
+                    // 追い出し: the character before goes down with it (a line of one character keeps it).
+                    if line.chars().count() > 1 {
+                        if let Some(last) = line.pop() {
+                            carry.push(last);
+                        }
+                    }
+                    if carry.is_empty() {
+                        line.push(c);
+                        w += cw;
+                        i += 1;
+                        continue;
+                    }
+                } else if c.is_ascii_alphanumeric() {
                     if let Some(sp) = line.rfind(' ') {
                         let tail = &line[sp + 1..];
                         if !tail.is_empty() && tail.chars().all(|t| t.is_ascii_graphic()) {

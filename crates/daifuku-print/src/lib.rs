@@ -90,3 +90,63 @@ pub(crate) fn file_part(s: &str) -> String {
         .trim()
         .to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn add(store: &mut Store, ctx: &Ctx, kind: Kind, v: Value) -> String {
+        let Value::Object(m) = v else { unreachable!() };
+        store.create_fields(ctx, kind, m).unwrap().id
+    }
+
+    /// Lines never overflow the width; closing punctuation never starts a line.
+    #[test]
+    fn wrapping_japanese() {
+        let font = PrintFont::find(None).unwrap();
+        let text = "来年春に新社屋を建設する予定のようだ。移転に合わせて、ネットワーク一式を提案する。";
+        for width in [40.0, 55.0, 80.0, 130.0] {
+            let lines = layout::wrap(&font, text, 9.0, width);
+            assert_eq!(lines.concat(), text);
+            for l in &lines[1..] {
+                let first = l.chars().next().unwrap();
+                assert!(!"、。ッ".contains(first), "line starts with {first}: {lines:?}");
+            }
+            for l in &lines {
+                assert!(font.width(l, 9.0) <= width + 0.01, "{l} wider than {width}");
+            }
+        }
+        assert_eq!(layout::wrap(&font, "a\nb", 9.0, 100.0), vec!["a", "b"]);
+        let latin = layout::wrap(&font, "taro.yamada@example.co.jp sales division", 9.0, 90.0);
+        assert!(latin.iter().all(|l| !l.starts_with(' ')), "{latin:?}");
+    }
+
+    /// A card with many contacts: more pages, the footer's user and date.
+    #[test]
+    fn card_pages_grow_with_the_list() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut ctx = store.context(1_775_000_000_000).unwrap();
+        let user = add(&mut store, &ctx, Kind::User, json!({"name": "佐藤 一郎"}));
+        ctx.user_id = Some(user);
+        let co = add(&mut store, &ctx, Kind::Company, json!({"name": "株式会社テスト"}));
+        let printer = Printer::new(&store, &ctx, None).unwrap();
+        assert_eq!(printer.footer_text(), format!("社外秘 — printed by 佐藤 一郎, {}", ctx.today()));
+        let one = company_card(&store, &printer, &co).unwrap();
+        assert_eq!(one.pages, 1);
+        assert!(one.bytes.starts_with(b"%PDF-"));
+        for i in 0..80 {
+            add(&mut store, &ctx, Kind::Contact, json!({"company_id": co, "family_name": format!("山田{i}")}));
+        }
+        let many = company_card(&store, &printer, &co).unwrap();
+        assert!(many.pages >= 2, "{}", many.pages);
+        if let Ok(dir) = std::env::var("DAIFUKU_PRINT_SAMPLES") {
+            std::fs::write(format!("{dir}/card.pdf"), &many.bytes).unwrap();
+        }
+    }
+
+    #[test]
+    fn file_names_are_safe() {
+        assert_eq!(file_part("A/B:C*D"), "A_B_C_D");
+    }
+}
