@@ -28,6 +28,7 @@ fn export_to(dir: &Path) {
     Response::export_all(&cfg).unwrap();
     daifuku_host::HostCommand::export_all(&cfg).unwrap();
     daifuku_host::HostResponse::export_all(&cfg).unwrap();
+    daifuku_host::HostEvent::export_all(&cfg).unwrap();
     daifuku::ApiError::export_all(&cfg).unwrap();
     use daifuku::codes;
     let unions = [

@@ -158,3 +158,36 @@ fn in_memory_the_round_runs_on_the_ui_connection() {
     let got = host.dispatch(json!({"cmd": "get", "kind": "company", "id": theirs[4]}), T0, TZ).unwrap();
     assert_eq!(got["data"]["display_name"], json!("株式会社 東海精機4"));
 }
+
+/// A round's start and end are pushed to the host's listener (the desktop
+/// shell's events), so a window that did not start it needs no polling; a
+/// failed round is pushed with its error.
+#[test]
+fn a_rounds_start_and_end_are_pushed_to_the_listener() {
+    use daifuku_host::HostEvent;
+    use std::sync::Mutex;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir(&folder).unwrap();
+    colleague_wrote(&dir.path().join("colleague.db"), &folder, 2, 3);
+    let host = Host::new(Store::open(&dir.path().join("mine.db")).unwrap());
+    configure(&mut host.store().unwrap(), &folder, None, "PC");
+    let events = Arc::new(Mutex::new(Vec::<SyncStatus>::new()));
+    let sink = events.clone();
+    host.on_event(move |e| {
+        if let HostEvent::SyncStatus(s) = e {
+            sink.lock().unwrap().push(s.clone());
+        }
+    });
+    status(&host.dispatch(json!({"cmd": "sync_now"}), T0 + 60_000, TZ).unwrap());
+    let seen = std::mem::take(&mut *events.lock().unwrap());
+    assert_eq!(seen.iter().map(|s| s.running).collect::<Vec<_>>(), [true, false], "{seen:?}");
+    assert_eq!(seen[1].last_report.as_ref().map(|r| r.changes_applied), Some(6));
+
+    // The share goes away: the end is pushed with the error.
+    std::fs::remove_dir_all(&folder).unwrap();
+    assert!(host.dispatch(json!({"cmd": "sync_now"}), T0 + 120_000, TZ).is_err());
+    let seen = std::mem::take(&mut *events.lock().unwrap());
+    assert_eq!(seen.iter().map(|s| s.running).collect::<Vec<_>>(), [true, false], "{seen:?}");
+    assert_eq!(seen[1].last_error.as_ref().map(|f| f.code.as_str()), Some("sync_folder_missing"));
+}

@@ -389,3 +389,59 @@ fn a_ui_write_during_an_import_is_refused_at_once_and_nothing_is_lost() {
     assert_eq!(row["data"]["data"]["phone"], json!("03-2001-2345 (代表)"));
     assert_eq!(row["data"]["data"]["name_reading"], json!("カントウセイコウ"));
 }
+
+/// The desktop shell gets a job's progress pushed (Tauri events) instead of
+/// polling: the job's start, where it is while it runs (at most every 100 ms),
+/// and its end, each once the host's listener is set.
+#[test]
+fn a_jobs_start_progress_and_end_are_pushed_to_the_listener() {
+    use daifuku_host::jobs::{JobState, JobStatus};
+    use daifuku_host::HostEvent;
+    let o = office();
+    o.gate.release();
+    let events = Arc::new(Mutex::new(Vec::<HostEvent>::new()));
+    let sink = events.clone();
+    o.host.on_event(move |e| sink.lock().unwrap().push(e.clone()));
+    let rows = 20_000;
+    let csv = o.dir.join("取引先.csv");
+    std::fs::write(&csv, company_csv(rows)).unwrap();
+    let started = Instant::now();
+    let job = dispatch(
+        &o.host,
+        json!({"cmd": "import_start", "file": {"path": csv}, "options": {"kind": "company", "encoding": "shift_jis"}}),
+    )
+    .unwrap();
+    let id = job["data"]["id"].as_str().unwrap().to_string();
+    let end = o.host.jobs().wait(&id).unwrap();
+    let took = started.elapsed();
+    assert_eq!(end.state, JobState::Done);
+    let seen: Vec<JobStatus> = events
+        .lock()
+        .unwrap()
+        .iter()
+        .filter_map(|e| match e {
+            HostEvent::ImportJob(s) if s.id == id => Some(s.clone()),
+            _ => None,
+        })
+        .collect();
+    let first = seen.first().expect("the start was pushed");
+    assert_eq!((first.state, first.done), (JobState::Running, 0));
+    let moving: Vec<&JobStatus> = seen.iter().filter(|s| s.state == JobState::Running && s.done > 0).collect();
+    assert!(!moving.is_empty(), "progress while it ran: {seen:?}");
+    // In order: each phase (checking, writing, indexing) once, counting up.
+    let mut phases = Vec::new();
+    for w in moving.windows(2) {
+        if w[0].phase == w[1].phase {
+            assert!(w[0].done <= w[1].done, "counts up: {w:?}");
+        } else {
+            phases.push(w[0].phase);
+        }
+    }
+    phases.push(moving.last().unwrap().phase);
+    let distinct: std::collections::BTreeSet<String> = phases.iter().map(|p| format!("{p:?}")).collect();
+    assert_eq!(distinct.len(), phases.len(), "a phase came back: {phases:?}");
+    assert!(moving.len() as u128 <= took.as_millis() / 100 + 2, "{} updates in {took:?}", moving.len());
+    let last = seen.last().unwrap();
+    assert_eq!(last.state, JobState::Done);
+    assert_eq!(last.report.as_ref().map(|r| r.created), Some(rows as u32), "{last:?}");
+}

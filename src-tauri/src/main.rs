@@ -9,8 +9,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use daifuku::{ApiError, Store};
-use daifuku_host::Host;
-use tauri::{Manager, State};
+use daifuku_host::{Host, HostEvent};
+use tauri::{Emitter, Manager, State};
 
 /// `DAIFUKU_DB`, else the same default file as the CLI.
 fn db_path() -> PathBuf {
@@ -82,10 +82,17 @@ fn main() {
     tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(Arc::new(Host::new(store)))
         .invoke_handler(tauri::generate_handler![api])
         .setup(|app| {
             configure_reading(app.path().resource_dir().ok());
+            // What changes without a request (a job's progress, a round's
+            // start and end) reaches the UI as events instead of polls.
+            let handle = app.handle().clone();
+            app.state::<Arc<Host>>().on_event(move |event| {
+                let _ = handle.emit(HostEvent::NAME, event);
+            });
             if let Some(w) = app.get_webview_window("main") {
                 let _ = w.set_title("大福 Daifuku");
             }

@@ -9,6 +9,7 @@ import type { ApiError } from './bindings/ApiError';
 import type { Command } from './bindings/Command';
 import type { HostCommand } from './bindings/HostCommand';
 import type { HostResponse } from './bindings/HostResponse';
+import type { HostEvent } from './bindings/HostEvent';
 import type { Home } from './bindings/Home';
 import type { Kind } from './bindings/Kind';
 import type { KindMeta } from './bindings/KindMeta';
@@ -128,7 +129,7 @@ async function viaHttp(cmd: Request): Promise<Answer> {
 
 // Folder sync (issue 5): commands that change records; after one succeeds,
 // the write listeners run (the sync provider syncs a few seconds later).
-const WRITES = new Set<string>(['create', 'add', 'update', 'patch', 'delete', 'restore', 'merge', 'undo_merge', 'resolve_conflict', 'import_apply', 'restore_backup', 'attach_file', 'delete_attachment', 'demo_load', 'demo_remove']);
+const WRITES = new Set<string>(['create', 'add', 'update', 'patch', 'delete', 'restore', 'merge', 'undo_merge', 'resolve_conflict', 'import_apply', 'restore_backup', 'attach_file', 'delete_attachment', 'demo_load', 'demo_remove', 'handover_apply', 'handover_undo']);
 const writeListeners = new Set<() => void>();
 
 /** Runs `fn` after every successful write; returns the unsubscribe function. */
@@ -185,6 +186,33 @@ function pollUntilRestored(): void {
       },
     );
   }, RESTORE_POLL_MS);
+}
+
+// ---- host events ------------------------------------------------------------
+// The desktop host pushes what changes without a request (a background job's
+// progress, a sync round's start and end) as the Tauri event
+// `daifuku://host-event`; the browser bridge cannot push, so there the UI polls.
+
+export type { HostEvent };
+const HOST_EVENT = 'daifuku://host-event';
+const hostListeners = new Set<(e: HostEvent) => void>();
+let hostListening = false;
+
+/** Whether the host pushes events (the desktop app); else the UI polls. */
+export function hostPushes(): boolean {
+  return inTauri();
+}
+
+/** Runs `fn` for every host event (desktop only); returns the unsubscribe function. */
+export function onHostEvent(fn: (e: HostEvent) => void): () => void {
+  hostListeners.add(fn);
+  if (inTauri() && !hostListening) {
+    hostListening = true;
+    void import('@tauri-apps/api/event').then(({ listen }) =>
+      listen<HostEvent>(HOST_EVENT, (e) => hostListeners.forEach((l) => l(e.payload))),
+    );
+  }
+  return () => hostListeners.delete(fn);
 }
 
 function send(cmd: Request): Promise<Answer> {

@@ -2,7 +2,7 @@
 // mailing list and backup, the mapping editor's logic, and file helpers
 // (reading a picked file as base64, saving the core's bytes as a download).
 
-import { call, inTauri, notifyWrite, type ApiError, type Kind, type ListQuery } from './api';
+import { call, hostPushes, inTauri, notifyWrite, onHostEvent, type ApiError, type Kind, type ListQuery } from './api';
 import { fieldErrorText } from './errors';
 import type { Lang } from './i18n';
 import type { BackupInfo } from './bindings/BackupInfo';
@@ -52,14 +52,44 @@ export async function importStart(file: FileSource, options: ImportOptions, acce
 
 const announced = new Set<string>();
 
-export async function importProgress(job: string): Promise<JobStatus> {
-  const status = expectType(await call({ cmd: 'import_progress', job }), 'import_job');
-  // A finished import wrote records: let folder sync know, once per job.
+/** A finished import wrote records: let folder sync know, once per job. */
+function announce(status: JobStatus): JobStatus {
   if (status.state === 'done' && !status.dry_run && !announced.has(status.id)) {
     announced.add(status.id);
     notifyWrite();
   }
   return status;
+}
+
+export async function importProgress(job: string): Promise<JobStatus> {
+  return announce(expectType(await call({ cmd: 'import_progress', job }), 'import_job'));
+}
+
+/** In the desktop app, a job that sent no event for this long is asked directly (an event missed while listening began). */
+export const JOB_EVENT_WAIT_MS = 1_000;
+
+/**
+ * The job's next status. The desktop host pushes each change as an event
+ * (every 100 ms while it runs, and at its end): the next one for this job,
+ * else a direct question after JOB_EVENT_WAIT_MS. In a browser, which gets
+ * no events, a poll after `pollMs`.
+ */
+export function nextProgress(job: string, pollMs: number): Promise<JobStatus> {
+  if (!hostPushes()) return new Promise((r) => setTimeout(r, pollMs)).then(() => importProgress(job));
+  return new Promise<JobStatus>((resolve, reject) => {
+    let settled = false;
+    const settle = (p: Promise<JobStatus>) => {
+      if (settled) return;
+      settled = true;
+      off();
+      clearTimeout(timer);
+      p.then(resolve, reject);
+    };
+    const off = onHostEvent((e) => {
+      if (e.type === 'import_job' && e.data.id === job) settle(Promise.resolve(announce(e.data)));
+    });
+    const timer = setTimeout(() => settle(importProgress(job)), JOB_EVENT_WAIT_MS);
+  });
 }
 
 export async function importCancel(job: string): Promise<JobStatus> {
@@ -155,6 +185,7 @@ function mimeOf(name: string): string {
   if (n.endsWith('.xlsx')) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
   if (n.endsWith('.vcf')) return 'text/vcard';
   if (n.endsWith('.json')) return 'application/json';
+  if (n.endsWith('.pdf')) return 'application/pdf';
   return 'application/octet-stream';
 }
 

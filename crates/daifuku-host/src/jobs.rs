@@ -67,10 +67,18 @@ pub struct JobStatus {
     pub error: Option<ApiError>,
 }
 
+/// Told a job's status as it changes (see [`Jobs::on_change`]).
+pub type JobListener = dyn Fn(&JobStatus) + Send + Sync;
+
+/// How often a running job tells its listener where it is.
+const TELL_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
+
 struct Job {
     status: Mutex<JobStatus>,
     cancel: AtomicBool,
     thread: Mutex<Option<JoinHandle<()>>>,
+    listener: Option<Arc<JobListener>>,
+    last_told: Mutex<Option<std::time::Instant>>,
     #[cfg(test)]
     on_progress: Option<fn(&Job)>,
 }
@@ -86,6 +94,19 @@ impl Job {
         f(&mut self.status.lock().unwrap_or_else(|e| e.into_inner()));
     }
 
+    /// Tells the listener the status: always when `now`, else at most every [`TELL_EVERY`].
+    fn tell(&self, now: bool) {
+        let Some(listener) = &self.listener else { return };
+        {
+            let mut last = self.last_told.lock().unwrap_or_else(|e| e.into_inner());
+            if !now && last.is_some_and(|t| t.elapsed() < TELL_EVERY) {
+                return;
+            }
+            *last = Some(std::time::Instant::now());
+        }
+        listener(&self.status());
+    }
+
     /// The progress callback of the import: records where it is, answers
     /// whether to go on.
     fn progress(&self, p: Progress) -> Flow {
@@ -94,6 +115,7 @@ impl Job {
             s.done = p.done;
             s.total = p.total;
         });
+        self.tell(false);
         #[cfg(test)]
         if let Some(hook) = self.on_progress {
             hook(self);
@@ -117,11 +139,20 @@ const KEEP_FINISHED: usize = 16;
 #[derive(Default)]
 pub struct Jobs {
     inner: Mutex<(u64, BTreeMap<u64, Arc<Job>>)>,
+    listener: std::sync::OnceLock<Arc<JobListener>>,
 }
 
 impl Jobs {
     pub fn new() -> Jobs {
         Jobs::default()
+    }
+
+    /// `listener` is told every job's status as it changes: when it starts,
+    /// every 100 ms while it runs, and when it ends (the desktop shell turns
+    /// these into events for the UI instead of polling). Set once; later
+    /// calls are ignored. Jobs started before are not told.
+    pub fn on_change(&self, listener: impl Fn(&JobStatus) + Send + Sync + 'static) {
+        let _ = self.listener.set(Arc::new(listener));
     }
 
     fn get(&self, id: &str) -> Result<Arc<Job>> {
@@ -193,6 +224,8 @@ impl Jobs {
                 }),
                 cancel: AtomicBool::new(false),
                 thread: Mutex::new(None),
+                listener: self.listener.get().cloned(),
+                last_told: Mutex::new(None),
                 #[cfg(test)]
                 on_progress,
             });
@@ -237,9 +270,11 @@ impl Jobs {
                         s.error = Some(e);
                     }
                 });
+                worker.tell(true);
             })
             .map_err(|e| ApiError::new("internal", format!("cannot start the import: {e}")))?;
         *job.thread.lock().unwrap_or_else(|e| e.into_inner()) = Some(handle);
+        job.tell(true);
         Ok(job.status())
     }
 
@@ -264,6 +299,7 @@ impl Jobs {
         let job = self.get(id)?;
         if job.status().state == JobState::Running {
             job.cancel.store(true, Ordering::SeqCst);
+            job.tell(true);
         }
         Ok(job.status())
     }

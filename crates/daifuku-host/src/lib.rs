@@ -39,7 +39,7 @@ pub mod jobs;
 mod request;
 
 use jobs::Jobs;
-pub use request::{Answer, HostCommand, HostResponse, Request};
+pub use request::{Answer, HostCommand, HostEvent, HostResponse, PrintResult, Request};
 
 /// Where to sync.
 #[derive(Debug, Clone)]
@@ -139,6 +139,40 @@ pub fn host_name() -> Option<String> {
     let from_env = ["HOSTNAME", "COMPUTERNAME"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
     from_env.or_else(|| {
         std::fs::read_to_string("/etc/hostname").ok().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    })
+}
+
+/// The font override for prints: `DAIFUKU_PRINT_FONT` (a .ttf/.otf/.ttc
+/// file, `path#index` for a face of a collection); else a system font.
+pub fn print_font_override() -> Option<String> {
+    std::env::var("DAIFUKU_PRINT_FONT").ok().filter(|s| !s.trim().is_empty())
+}
+
+/// Makes the PDF of a print command (`print_company`, `print_report`,
+/// `print_labels`) for the current user and the caller's date, and writes
+/// it to the command's `path` when one is given (else hands the bytes back).
+pub fn print(store: &Store, ctx: &daifuku::Ctx, cmd: HostCommand) -> Result<PrintResult> {
+    let printer = daifuku_print::Printer::new(store, ctx, print_font_override().as_deref())?;
+    let (printed, path) = match cmd {
+        HostCommand::PrintCompany { id, path } => (daifuku_print::company_card(store, &printer, &id)?, path),
+        HostCommand::PrintReport { id, path } => (daifuku_print::info_report(store, &printer, &id)?, path),
+        HostCommand::PrintLabels { options, path } => (daifuku_print::labels(store, &printer, &options)?, path),
+        _ => return Err(ApiError::new("internal", "not a print command")),
+    };
+    let bytes = printed.bytes.len() as u64;
+    let path = path.filter(|p| !p.trim().is_empty());
+    if let Some(p) = &path {
+        if let Some(dir) = Path::new(p).parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| ApiError::new("io", format!("{}: {e}", dir.display())))?;
+        }
+        std::fs::write(p, &printed.bytes).map_err(|e| ApiError::new("io", format!("{p}: {e}")))?;
+    }
+    Ok(PrintResult {
+        name: printed.name,
+        base64: path.is_none().then(|| daifuku::import::encode_base64(&printed.bytes)),
+        path,
+        pages: printed.pages,
+        bytes,
     })
 }
 
@@ -295,7 +329,11 @@ pub struct Host {
     /// that the two never both start.
     starting: Mutex<()>,
     long_work_hook: OnceLock<Box<LongWorkHook>>,
+    events: Arc<OnceLock<Box<EventListener>>>,
 }
+
+/// See [`Host::on_event`].
+pub type EventListener = dyn Fn(&HostEvent) + Send + Sync;
 
 /// See [`Host::on_long_work`].
 pub type LongWorkHook = dyn Fn(&str) + Send + Sync;
@@ -381,6 +419,29 @@ impl Host {
             restoring: AtomicBool::new(false),
             starting: Mutex::new(()),
             long_work_hook: OnceLock::new(),
+            events: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// `listener` is told what changes without a request: a background
+    /// job's progress and end, a sync round's start and end ([`HostEvent`]).
+    /// The desktop shell emits them to the UI as Tauri events. Set once;
+    /// later calls are ignored.
+    pub fn on_event(&self, listener: impl Fn(&HostEvent) + Send + Sync + 'static) {
+        if self.events.set(Box::new(listener)).is_err() {
+            return;
+        }
+        let events = self.events.clone();
+        self.jobs.on_change(move |status| {
+            if let Some(tell) = events.get() {
+                tell(&HostEvent::ImportJob(status.clone()));
+            }
+        });
+    }
+
+    fn tell(&self, event: HostEvent) {
+        if let Some(tell) = self.events.get() {
+            tell(&event);
         }
     }
 
@@ -496,6 +557,26 @@ impl Host {
                     Ok(Response::FirstRun(api::first_run(store)?))
                 })?
                 .into(),
+            cmd @ (HostCommand::PrintCompany { .. } | HostCommand::PrintReport { .. } | HostCommand::PrintLabels { .. }) => {
+                // Its own connection (in memory: the UI's), like a long read: a PDF of
+                // many labels takes a moment and holds up no UI command.
+                let run = |store: &mut Store| {
+                    let mut ctx = store.context(now_ms)?;
+                    ctx.tz_offset_min = tz_offset_min;
+                    print(store, &ctx, cmd)
+                };
+                let printed = match &self.db {
+                    Some(db) => run(&mut Store::open(db)?)?,
+                    None => run(&mut *self.store()?)?,
+                };
+                HostResponse::Printed(printed).into()
+            }
+            HostCommand::CalendarNewToken => self
+                .on_ui_connection(now_ms, tz_offset_min, |store, _| {
+                    store.set_calendar_token(&new_calendar_token())?;
+                    Ok(Response::CalendarFeedInfo(api::CalendarFeedInfo { token: store.calendar_token()? }))
+                })?
+                .into(),
             cmd @ (HostCommand::ImportStart { .. }
             | HostCommand::ImportProgress { .. }
             | HostCommand::ImportCancel { .. }) => {
@@ -596,6 +677,12 @@ impl Host {
             return Ok(status);
         }
         let guard = FlagGuard(&self.round_running);
+        if self.events.get().is_some() {
+            if let Ok(mut status) = self.store().and_then(|mut s| s.sync_status()) {
+                status.running = true;
+                self.tell(HostEvent::SyncStatus(status));
+            }
+        }
         let mut sync = self.sync.lock().map_err(|_| ApiError::new("internal", "the sync lock was poisoned"))?;
         let result = match &self.db {
             // Its own connection, like an import's: the UI's stays free.
@@ -604,8 +691,28 @@ impl Host {
         };
         drop(sync);
         drop(guard);
-        let mut status = result?;
-        status.running = self.round_running();
+        let status = match result {
+            Ok(mut status) => {
+                status.running = self.round_running();
+                status
+            }
+            Err(e) => {
+                // The panel learns of the failure too (`last_error`).
+                if let Ok(mut status) = self.store().and_then(|mut s| s.sync_status()) {
+                    status.running = self.round_running();
+                    self.tell(HostEvent::SyncStatus(status));
+                }
+                return Err(e);
+            }
+        };
+        self.tell(HostEvent::SyncStatus(status.clone()));
         Ok(status)
     }
+}
+
+/// A fresh secret for the calendar feed's address: 40 random letters and digits.
+fn new_calendar_token() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    (0..40).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }

@@ -11,7 +11,7 @@ use ts_rs::TS;
 use daifuku::api::{Command, Response};
 use daifuku::error::Result;
 use daifuku::import::{FileSource, ImportOptions};
-use daifuku::sync::S3Settings;
+use daifuku::sync::{S3Settings, SyncStatus};
 
 use crate::jobs::JobStatus;
 
@@ -64,12 +64,51 @@ pub enum HostCommand {
         #[ts(optional)]
         companies: Option<u32>,
     },
+    /// 印刷: the 顧客カード of a company as an A4 PDF. Answers `printed`
+    /// (the bytes in base64, or written to `path`); `print_font_missing`
+    /// when no Japanese font is installed.
+    PrintCompany {
+        id: String,
+        #[serde(default)]
+        #[ts(optional)]
+        path: Option<String>,
+    },
+    /// 印刷: the 情報報告書 of an activity as an A4 PDF (answers `printed`).
+    PrintReport {
+        id: String,
+        #[serde(default)]
+        #[ts(optional)]
+        path: Option<String>,
+    },
+    /// 印刷: 宛名ラベル of the mailing list, 12 or 24 a sheet (answers
+    /// `printed`; `print_no_labels` when the list is empty).
+    PrintLabels {
+        #[serde(default)]
+        options: daifuku_print::LabelOptions,
+        #[serde(default)]
+        #[ts(optional)]
+        path: Option<String>,
+    },    /// Makes a new secret for the calendar feed's address (`daifuku serve`:
+    /// `/calendar/<token>.ics`); the old address stops working. Answers
+    /// `calendar_feed_info`.
+    CalendarNewToken,
 }
 
 impl HostCommand {
     /// The `cmd` names of the host commands (checked against the enum by a test).
     pub const NAMES: &'static [&'static str] =
-        &["sync_test", "sync_now", "import_start", "import_progress", "import_cancel", "demo_load"];
+        &[
+            "sync_test",
+            "sync_now",
+            "import_start",
+            "import_progress",
+            "import_cancel",
+            "demo_load",
+            "print_company",
+            "print_report",
+            "print_labels",
+            "calendar_new_token",
+        ];
 }
 
 /// What only a host answers, on the wire beside the core's [`Response`]
@@ -81,6 +120,43 @@ pub enum HostResponse {
     SyncTested(#[ts(type = "number")] u64),
     /// A background import's status.
     ImportJob(JobStatus),
+    /// A print's PDF (`print_company`, `print_report`, `print_labels`).
+    Printed(PrintResult),
+}
+
+/// A PDF made by a print command: saved by the UI like an export's file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct PrintResult {
+    /// The file name to save it under (顧客カード_…_2026-12-05.pdf).
+    pub name: String,
+    /// Where it was written (the caller's `path`).
+    #[ts(optional)]
+    pub path: Option<String>,
+    /// The PDF, when it was not written to a path.
+    #[ts(optional)]
+    pub base64: Option<String>,
+    pub pages: u32,
+    /// The PDF's size in bytes.
+    #[ts(type = "number")]
+    pub bytes: u64,
+}
+
+/// What the host tells the UI without being asked, where it can push (the
+/// desktop shell emits each as the Tauri event [`HostEvent::NAME`]; the
+/// browser bridge cannot push, so its UI polls `import_progress` and
+/// `sync_status` instead). Same `{"type", "data"}` shape as the answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(tag = "type", content = "data", rename_all = "snake_case")]
+pub enum HostEvent {
+    /// A background job started, moved on (at most every 100 ms) or ended.
+    ImportJob(JobStatus),
+    /// A sync round started (`running: true`) or ended.
+    SyncStatus(SyncStatus),
+}
+
+impl HostEvent {
+    /// The event's name in the desktop shell.
+    pub const NAME: &'static str = "daifuku://host-event";
 }
 
 /// One request off the wire.
@@ -147,6 +223,10 @@ mod tests {
             HostCommand::ImportProgress { job: "j".into() },
             HostCommand::ImportCancel { job: "j".into() },
             HostCommand::DemoLoad { companies: None },
+            HostCommand::PrintCompany { id: "c".into(), path: None },
+            HostCommand::PrintReport { id: "a".into(), path: None },
+            HostCommand::PrintLabels { options: Default::default(), path: None },
+            HostCommand::CalendarNewToken,
         ];
         let names: Vec<String> =
             samples.iter().map(|c| serde_json::to_value(c).unwrap()["cmd"].as_str().unwrap().to_string()).collect();

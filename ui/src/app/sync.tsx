@@ -3,7 +3,8 @@
 // periodically (every 60 s) while the app is open, and the sidebar indicator.
 // The host runs one round at a time, off the UI's database connection: while
 // its status says `running` (a round this window did not start, e.g. another
-// tab's), the UI shows 「同期中…」, starts no round, and looks again every 2 s.
+// tab's), the UI shows 「同期中…」 and starts no round; the desktop host's
+// events say when a round starts and ends, a browser looks again every 2 s.
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import * as api from '../api';
@@ -161,9 +162,19 @@ export function SyncProvider({ children }: { children: ReactNode }) {
     void refresh();
   }, [refresh]);
 
-  // A round this window did not start: look again until it ends.
+  // A round this window did not start: the desktop host says when it starts
+  // and ends (events); in a browser, look again until it ends.
+  useEffect(
+    () =>
+      api.onHostEvent((e) => {
+        if (e.type !== 'sync_status') return;
+        if (latest.current?.running && !e.data.running && !running.current) bump();
+        setStatus(e.data);
+      }),
+    [bump, setStatus],
+  );
   useEffect(() => {
-    if (!status?.running || ownRound) return;
+    if (!status?.running || ownRound || api.hostPushes()) return;
     const again = setTimeout(() => void refresh(), SYNC_POLL_MS);
     return () => clearTimeout(again);
   }, [status, ownRound, refresh]);

@@ -67,9 +67,8 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
         jobId = s.id;
         while (alive && s.state === 'running') {
           setCheckJob(s);
-          await new Promise((r) => setTimeout(r, s.done === 0 ? 60 : 150));
+          s = await tr.nextProgress(s.id, s.done === 0 ? 60 : 150);
           if (!alive) return;
-          s = await tr.importProgress(s.id);
         }
         if (!alive) return;
         setCheckJob(s.state === 'done' ? null : s);
@@ -94,19 +93,21 @@ export function ImportScreen({ initialKind }: { initialKind?: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [file, kind, encoding, sheet, mapping, onMatch, createUsers]);
 
-  // Poll a running import.
+  // Follow a running import: the host's events in the desktop app, polls in a browser.
   useEffect(() => {
     if (!job || job.state !== 'running') return;
-    const timer = setTimeout(() => {
-      tr.importProgress(job.id).then(
-        (s) => {
-          setJob(s);
-          if (s.state === 'done') bump();
-        },
-        (e) => setJobError(api.toApiError(e)),
-      );
-    }, 150);
-    return () => clearTimeout(timer);
+    let alive = true;
+    tr.nextProgress(job.id, 150).then(
+      (s) => {
+        if (!alive) return;
+        setJob(s);
+        if (s.state === 'done') bump();
+      },
+      (e) => alive && setJobError(api.toApiError(e)),
+    );
+    return () => {
+      alive = false;
+    };
   }, [job, bump]);
 
   const pick = async (f: File | undefined) => {
