@@ -22,10 +22,14 @@ export DAIFUKU_DESKTOP_BIN="$TARGET/debug/daifuku-desktop"
 
 port=$((4444 + RANDOM % 1000))
 export WEBDRIVER_URL="http://127.0.0.1:$port"
-setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" >"$work/driver.log" 2>&1 &
+# The native driver (WebKitWebDriver) on a port of its own too: its default, 4445, is taken
+# when another test run is under way on this machine.
+setsid xvfb-run -a -s "-screen 0 1280x800x24" tauri-driver --port "$port" --native-port "$((port + 1000))" >"$work/driver.log" 2>&1 &
 driver=$!
 for _ in $(seq 1 100); do
   curl -fs "$WEBDRIVER_URL/status" >/dev/null 2>&1 && break
   sleep 0.1
 done
-node --test tests/desktop/ || { cat "$work/driver.log" >&2; exit 1; }
+# One file at a time: tauri-driver drives one app session at a time. first_run.test.mjs
+# starts its own app on a new database of its own (a launcher script sets DAIFUKU_DB).
+node --test --test-concurrency=1 tests/desktop/ || { cat "$work/driver.log" >&2; exit 1; }

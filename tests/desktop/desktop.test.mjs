@@ -8,93 +8,35 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { startApp } from './webdriver.mjs';
 
-const WD = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const APP = process.env.DAIFUKU_DESKTOP_BIN;
 const CLI = process.env.DAIFUKU_BIN;
 const DB = process.env.DAIFUKU_DB;
-const SHOTS = process.env.DAIFUKU_SHOTS ?? 'test-artifacts/desktop';
-let session;
+let app;
 
-async function wd(method, path, body) {
-  const res = await fetch(`${WD}${path}`, {
-    method,
-    headers: { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
-  return json.value;
-}
-const s = (path) => `/session/${session}${path}`;
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function find(css, timeoutMs = 15000) {
-  const end = Date.now() + timeoutMs;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const el = await wd('POST', s('/element'), { using: 'css selector', value: css });
-      return Object.values(el)[0];
-    } catch (e) {
-      last = e;
-      await sleep(200);
-    }
-  }
-  throw new Error(`element ${css} not found: ${last}`);
-}
-// innerText through a script: WebKitWebDriver's element-text command skips
-// parts of CSS-grid rows.
-async function innerText(css) {
-  return wd('POST', s('/execute/sync'), {
-    script: 'const e = document.querySelector(arguments[0]); return e ? e.innerText : null;',
-    args: [css],
-  });
-}
-async function waitForText(css, pred, timeoutMs = 15000) {
-  const end = Date.now() + timeoutMs;
-  let got = '';
-  while (Date.now() < end) {
-    got = (await innerText(css).catch(() => null)) ?? '';
-    if (pred(got)) return got;
-    await sleep(200);
-  }
-  throw new Error(`text of ${css} never matched; last: ${got.slice(0, 300)}`);
-}
-async function click(css) {
-  await wd('POST', s(`/element/${await find(css)}/click`), {});
-}
-async function type(css, value) {
-  const el = await find(css);
-  await wd('POST', s(`/element/${el}/clear`), {});
-  await wd('POST', s(`/element/${el}/value`), { text: value });
-}
-async function shot(name) {
-  await sleep(300); // WebKit screenshots may lag a frame
-  const png = await wd('GET', s('/screenshot'));
-  mkdirSync(SHOTS, { recursive: true });
-  writeFileSync(`${SHOTS}/${name}.png`, Buffer.from(png, 'base64'));
-}
+const find = (css, ms) => app.find(css, ms);
+const waitForText = (css, pred, ms) => app.waitForText(css, pred, ms);
+const click = (css) => app.click(css);
+const type = (css, value) => app.type(css, value);
+const shot = (name) => app.shot(name);
 function cli(...args) {
   return JSON.parse(execFileSync(CLI, ['--db', DB, ...args, '--json'], { encoding: 'utf8' }));
 }
 
 before(async () => {
   assert.ok(APP && CLI && DB, 'DAIFUKU_DESKTOP_BIN, DAIFUKU_BIN and DAIFUKU_DB must be set');
-  const caps = { capabilities: { alwaysMatch: { 'tauri:options': { application: APP } } } };
-  const v = await wd('POST', '/session', caps);
-  session = v.sessionId;
+  app = await startApp(APP, { DAIFUKU_DB: DB });
 });
 
 after(async () => {
-  if (session) await wd('DELETE', s('')).catch(() => {});
+  await app?.end();
 });
 
 test('the app starts and shows the company list from its database', async () => {
   const started = Date.now();
   await find('[data-testid="screen-home"], [data-testid="screen-companies"]', 30000);
-  await wd('POST', s('/execute/sync'), { script: "location.hash = '#/companies'", args: [] });
+  await app.go('#/companies');
   // The first company in あいうえお order, as the CLI sees it.
   const first = cli('company', 'list', '--limit', '1').items[0].display_name;
   const total = cli('company', 'list', '--limit', '1').total;
