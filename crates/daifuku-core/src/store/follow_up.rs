@@ -408,7 +408,10 @@ mod tests {
     fn this_weeks_reminder_is_the_shortest_lead_in_the_window() {
         let leads = RenewalLeadTimes {
             default_days: vec![90, 60, 30],
-            by_category: vec![CategoryLeadTimes { category: "ライセンス".into(), days: vec![120, 14] }],
+            by_category: vec![
+                CategoryLeadTimes { category: "ライセンス".into(), days: vec![120, 14] },
+                CategoryLeadTimes { category: "短期".into(), days: vec![14, 10] },
+            ],
         };
         let cases: &[(&str, Option<&str>, &str, Option<(u32, i64)>)] = &[
             ("2027-03-01", None, "2027-01-01", Some((60, 59))), // milestone yesterday
@@ -418,6 +421,7 @@ mod tests {
             ("2027-03-01", None, "2027-03-02", None), // past
             ("2027-03-01", Some("ライセンス"), "2027-01-01", None),
             ("2027-03-01", Some("ﾗｲｾﾝｽ"), "2027-02-14", Some((14, 15))), // category matched folded
+            ("2027-02-14", Some("短期"), "2027-02-02", Some((10, 12))), // two in the window: the shorter
         ];
         for (date, cat, today, want) in cases {
             let t = d(today);
