@@ -2,6 +2,7 @@
 //! scripts, demos and tests. It reads the clock and the environment so the
 //! core does not have to.
 
+mod handover;
 mod reading_dict;
 mod records;
 mod search;
@@ -79,6 +80,7 @@ fn cli() -> Command {
                 .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32))),
         )
         .subcommands(sync::commands())
+        .subcommands(handover::commands())
         .subcommand(reading_dict::command())
         .subcommand(
             Command::new("trash")
@@ -188,6 +190,7 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
                 .join("\n");
             Ok(Output::Both(text, serde_json::to_value(&items)?))
         }
+        "handover" | "changes" => handover::run(&mut store, name, sub),
         "sync" => sync::run_sync(&mut store, sub),
         "conflicts" => sync::run_conflicts(&mut store, sub),
         "search" | "duplicates" | "merge" | "unmerge" | "merges" | "reading" | "tidy-index" => {

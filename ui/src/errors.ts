@@ -336,6 +336,21 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
   usage: { ja: 'コマンドの指定が正しくありません(--help で使い方を表示します)', en: 'The command is not used correctly (see --help)' },
   bad_response: { ja: 'アプリからの応答が正しくありません。再読み込みしてください', en: 'Unexpected answer from the app; reload' },
   more_warnings: { ja: 'ほかにも同じような注意があります。件数', en: 'More warnings like these. Count' },
+  // issue 21: hand-over and changes
+  handover_same_user: { ja: '引き継ぎ先には別の人を選んでください', en: 'Choose someone else to hand over to' },
+  handover_inactive_user: {
+    ja: '引き継ぎ先は退職済みです。在籍している人を選んでください',
+    en: 'This person has left; choose someone who is in the office',
+  },
+  handover_empty: {
+    ja: 'この条件で引き継ぐデータはありません。担当者や条件を見直してください',
+    en: 'Nothing to hand over with these conditions; check the person and the filters',
+  },
+  handover_already_undone: { ja: 'この引き継ぎはすでに元に戻されています', en: 'This hand-over was already undone' },
+  invalid_since: {
+    ja: '日時は 2026-04-01T09:00 の形で入力してください',
+    en: 'Enter the time as 2026-04-01T09:00',
+  },
 };
 
 /** The message for one error code, localized; `fallback` (the core's English message) when the code is unknown. */

@@ -111,6 +111,56 @@ pub enum Command {
         #[ts(optional)]
         limit: Option<u32>,
     },
+    // ---- hand-over and "what changed since I last looked" (issue 21 items 4, 5) ----
+    /// What handing one user's records over to another would move: their
+    /// companies (optionally only those in a prefecture or of a rank), their
+    /// contacts, open deals and open tasks, and the renewals that follow.
+    HandoverPreview {
+        from_user_id: String,
+        to_user_id: String,
+        #[serde(default)]
+        filter: crate::store::HandoverFilter,
+    },
+    /// Hands them over in one undoable step (each owner change syncs).
+    HandoverApply {
+        from_user_id: String,
+        to_user_id: String,
+        #[serde(default)]
+        filter: crate::store::HandoverFilter,
+    },
+    /// Gives back every owner a hand-over set (records handed on since keep theirs).
+    HandoverUndo { handover_id: String },
+    /// Recent hand-overs made on this computer, newest first.
+    Handovers {
+        #[serde(default)]
+        #[ts(optional)]
+        limit: Option<u32>,
+    },
+    /// What changed on a company and around it: since `since`
+    /// (`YYYY-MM-DDTHH:MM`, local time, everyone's changes) or, without it,
+    /// since the current user last opened it (others' changes). With
+    /// `mark_seen`, notes that the user opened it now.
+    CompanyChanges {
+        company_id: String,
+        #[serde(default)]
+        #[ts(optional)]
+        since: Option<String>,
+        #[serde(default)]
+        mark_seen: bool,
+    },
+    /// The companies the current user opened on this computer that others changed since.
+    ChangedCompanies,
+    /// Who changed what in the office today or this week, newest first,
+    /// optionally by one user.
+    OfficeFeed {
+        period: crate::store::FeedPeriod,
+        #[serde(default)]
+        #[ts(optional)]
+        user_id: Option<String>,
+        #[serde(default)]
+        #[ts(optional)]
+        limit: Option<u32>,
+    },
     /// A katakana reading (フリガナ) suggested for a name written in kanji.
     SuggestReading { text: String },
     /// Folder sync: last round, local changes waiting, other devices and
@@ -277,6 +327,12 @@ pub enum Response {
     DuplicateGroups(Vec<DuplicateGroup>),
     Merge(Merge),
     Merges(Vec<Merge>),
+    HandoverPlan(crate::store::HandoverPlan),
+    Handover(crate::store::Handover),
+    Handovers(Vec<crate::store::Handover>),
+    CompanyChanges(crate::store::CompanyChanges),
+    ChangedCompanies(Vec<crate::store::ChangedCompany>),
+    OfficeFeed(Vec<crate::store::ChangeEntry>),
     Reading(ReadingSuggestion),
     SyncStatus(SyncStatus),
     SyncConflicts(Vec<SyncConflict>),
@@ -359,6 +415,23 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         }
         Command::UndoMerge { merge_id } => Response::Merge(store.undo_merge(ctx, &merge_id)?),
         Command::Merges { limit } => Response::Merges(store.merges(limit.unwrap_or(50))?),
+        Command::HandoverPreview { from_user_id, to_user_id, filter } => {
+            Response::HandoverPlan(store.handover_preview(ctx, &from_user_id, &to_user_id, &filter)?)
+        }
+        Command::HandoverApply { from_user_id, to_user_id, filter } => {
+            Response::Handover(store.handover_apply(ctx, &from_user_id, &to_user_id, &filter)?)
+        }
+        Command::HandoverUndo { handover_id } => Response::Handover(store.handover_undo(ctx, &handover_id)?),
+        Command::Handovers { limit } => Response::Handovers(store.handovers(limit.unwrap_or(20))?),
+        Command::CompanyChanges { company_id, since, mark_seen } => {
+            Response::CompanyChanges(company_changes(store, ctx, &company_id, since.as_deref(), mark_seen)?)
+        }
+        Command::ChangedCompanies => Response::ChangedCompanies(store.changed_companies(ctx.user_id.as_deref())?),
+        Command::OfficeFeed { period, user_id, limit } => Response::OfficeFeed(store.office_feed(
+            crate::store::period_start(ctx, period),
+            user_id.as_deref(),
+            limit.unwrap_or(200),
+        )?),
         cmd @ (Command::SuggestReading { .. } | Command::SaveFile { .. }) => execute_without_store(cmd)
             .unwrap_or_else(|_| Err(crate::ApiError::new("internal", "not a storeless command")))?,
         Command::SyncStatus => Response::SyncStatus(store.sync_status()?),
@@ -498,6 +571,28 @@ pub fn execute_without_store(cmd: Command) -> std::result::Result<Result<Respons
 /// An attachment record without its bytes would stay "pending" forever.
 fn attach_with_bytes() -> crate::ApiError {
     crate::ApiError::new("use_attach_file", "attachments are added with their file: use attach_file")
+}
+
+/// A company's changes since a time, or since the user last opened it
+/// (then without their own changes); notes the visit with `mark_seen`.
+fn company_changes(
+    store: &mut Store,
+    ctx: &Ctx,
+    company_id: &str,
+    since: Option<&str>,
+    mark_seen: bool,
+) -> Result<crate::store::CompanyChanges> {
+    let user = ctx.user_id.as_deref();
+    let seen_at = store.company_seen_at(user, company_id)?;
+    let mut out = match since {
+        Some(t) => store.company_changes(company_id, Some(crate::store::parse_local_time(ctx, t)?), None)?,
+        None => store.company_changes(company_id, seen_at, user)?,
+    };
+    out.seen_at = seen_at;
+    if mark_seen {
+        store.mark_company_seen(ctx, company_id)?;
+    }
+    Ok(out)
 }
 
 /// The welcome screen's state (`first_run_state`).

@@ -25,6 +25,8 @@ const TrashScreen = lazy(() => import('../screens/Trash').then((m) => ({ default
 const DuplicatesScreen = lazy(() => import('../screens/Duplicates').then((m) => ({ default: m.DuplicatesScreen })));
 const ActivitiesScreen = lazy(() => import('../screens/Activities').then((m) => ({ default: m.ActivitiesScreen })));
 const SyncScreen = lazy(() => import('../screens/Sync').then((m) => ({ default: m.SyncScreen })));
+const HandoverScreen = lazy(() => import('../screens/Handover').then((m) => ({ default: m.HandoverScreen })));
+const OfficeFeedScreen = lazy(() => import('../screens/OfficeFeed').then((m) => ({ default: m.OfficeFeedScreen })));
 const AboutScreen = lazy(() => import('../screens/About').then((m) => ({ default: m.AboutScreen })));
 
 interface NavItem {
@@ -39,10 +41,12 @@ const NAV: NavItem[] = [
   { route: 'companies', key: 'nav_companies', icon: '🏢', match: ['companies', 'company'] },
   { route: 'contacts', key: 'nav_contacts', icon: '👤', match: ['contacts', 'contact'] },
   { route: 'activities', key: 'nav_activities', icon: '🗒️', match: ['activities', 'activity'] },
+  { route: 'feed', key: 'nav_feed', icon: '📰', match: ['feed'] },
   { route: 'deals', key: 'nav_deals', icon: '📈', match: ['deals'] },
   { route: 'products', key: 'nav_products', icon: '📦', match: ['products'] },
   { route: 'tasks', key: 'nav_tasks', icon: '✅', match: ['tasks'] },
   { route: 'duplicates', key: 'nav_duplicates', icon: '🔗', match: ['duplicates'] },
+  { route: 'handover', key: 'nav_handover', icon: '🤝', match: ['handover'] },
   { route: 'trash', key: 'nav_trash', icon: '🗑️', match: ['trash'] },
   { route: 'sync', key: 'nav_sync', icon: '🔄', match: ['sync'] },
   { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings', 'about'] },
@@ -140,6 +144,10 @@ function Screen() {
       return <TasksScreen />;
     case 'duplicates':
       return <DuplicatesScreen tab={route.params.get('tab') ?? 'company'} />;
+    case 'handover':
+      return <HandoverScreen />;
+    case 'feed':
+      return <OfficeFeedScreen />;
     case 'trash':
       return <TrashScreen />;
     case 'settings':

@@ -16,6 +16,7 @@ import { useI18n, type DictKey } from '../i18n';
 import { LAYOUTS } from '../layouts';
 import { toggleTask } from './Home';
 import { ask } from '../confirm';
+import { ChangesPanel } from '../components/ChangesPanel';
 
 const TABS: [string, DictKey][] = [
   ['overview', 'tab_overview'],
@@ -141,6 +142,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
           </button>
         </div>
       </div>
+      <ChangesPanel companyId={id} />
       <Tabs
         tabs={TABS}
         current={tab}

@@ -15,6 +15,7 @@ import { RefLink } from '../components/RecordView';
 import { KanaBar, VirtualList, type Column, type ListHandle } from '../components/VirtualList';
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
+import { ChangedBadge, useChangedCompanies } from '../components/ChangesPanel';
 
 export function useDebounced<T>(value: T, ms = 200): T {
   const [v, setV] = useState(value);
@@ -60,6 +61,7 @@ function fieldLabelOf(meta: ReturnType<typeof useMeta>, name: string, lang: 'ja'
 
 export function CompaniesScreen() {
   const { t, lang, enumLabel } = useI18n();
+  const changed = useChangedCompanies();
   const meta = useMeta('company');
   const { users } = useAppData();
   const [q, setQ] = useState('');
@@ -91,7 +93,9 @@ export function CompaniesScreen() {
       width: 'minmax(220px, 2.4fr)',
       render: (s) => (
         <div className="two-line">
-          <strong>{s.data.name}</strong>
+          <strong>
+            {s.data.name} <ChangedBadge n={changed.get(s.id)} />
+          </strong>
           <small className="muted">{s.data.name_reading}</small>
         </div>
       ),

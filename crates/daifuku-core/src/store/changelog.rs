@@ -49,6 +49,8 @@ pub(crate) fn log_change_json(
         "INSERT INTO changes (hlc, device_id, author, kind, record_id, op, fields, prev) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?
     .execute(params![hlc, ctx.device_id, ctx.user_id, kind.as_str(), id, op, json, prev])?;
+    // Per company, for "what changed since I last looked" (issue 21).
+    super::history::note_local(conn, ctx, kind, id, op, fields, &hlc, conn.last_insert_rowid())?;
     Ok(())
 }
 

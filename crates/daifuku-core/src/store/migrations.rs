@@ -26,6 +26,10 @@ const MIGRATIONS: &[&str] = &[
     // 0013: one match key per contact for "same person at the same company".
     include_str!("../../migrations/0013_person_company_keys.sql"),
     READINGS,
+    // 0015: product grades, the revenue index, rank applications and the cross-sell cache (issue 21).
+    include_str!("../../migrations/0015_reports.sql"),
+    // 0016: company history as this device got it, "seen" per user, hand-overs (issue 21).
+    include_str!("../../migrations/0016_changes_seen_handover.sql"),
 ];
 
 /// 0014: stored readings become full-width katakana; the hook rewrites them.

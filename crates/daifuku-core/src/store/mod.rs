@@ -15,6 +15,8 @@ mod changelog;
 mod demo;
 mod derived;
 mod duplicates;
+mod handover;
+mod history;
 mod import_apply;
 mod merge;
 mod migrations;
@@ -41,6 +43,8 @@ pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, B
 pub use changelog::CLOCK_ADVANCE_CAP_MS;
 pub use demo::DEMO_AUTHOR;
 pub use duplicates::{DuplicateCandidate, DuplicateGroup, DuplicateLink, DuplicateRule};
+pub use handover::{Handover, HandoverCounts, HandoverFilter, HandoverItem, HandoverMove, HandoverPlan};
+pub use history::{parse_local_time, period_start, ChangeCounts, ChangeEntry, ChangedCompany, CompanyChanges, FeedPeriod, FieldChange};
 pub use import_apply::SqlLookup;
 pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
 pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};

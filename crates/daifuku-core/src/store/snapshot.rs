@@ -31,6 +31,9 @@ pub(crate) const LOCAL_TABLES: &[&str] = &[
     "sync_bad_files",
     "import_mappings",
     "merges",
+    "company_history",
+    "company_seen",
+    "handovers",
     "blobs",
 ];
 
