@@ -99,7 +99,7 @@ pub struct CardField {
     pub value: String,
     /// 0–100: Tesseract's confidence in the characters used (lowered when
     /// the value does not pass the field's check).
-    pub confidence: f32,
+    pub confidence: f64,
     /// Where it was read, in the pixels of the flattened card image.
     pub boxes: Vec<BoxPx>,
     /// The field's check failed (`invalid_phone`, `invalid_email`…): the
@@ -108,7 +108,7 @@ pub struct CardField {
 }
 
 /// Below this a field is shown for checking.
-pub const LOW_CONFIDENCE: f32 = 75.0;
+pub const LOW_CONFIDENCE: f64 = 75.0;
 
 /// NFKC (full-width ASCII and digits to half-width, ㈱ to (株), half-width
 /// kana to full-width), dash variants to `-` (and `ー` after a digit), runs
@@ -274,7 +274,9 @@ fn fix_domain(d: &str) -> String {
         let head = format!(".{sld}");
         if let Some(pos) = d.rfind(&head) {
             let tail = &d[pos + head.len()..];
-            if tail == "jp" || (tail.chars().count() == 3 && tail.ends_with("jp")) {
+            // `jp` misread: `jjp`, `jjjp`, `jdp`, `jd`, `,jp` (a `.com` stays).
+            let n = tail.chars().count();
+            if (2..=4).contains(&n) && (tail.starts_with('j') || tail.ends_with("jp") || tail.ends_with('p') && tail.contains('j')) {
                 return format!("{}{dotted}", &d[..pos]);
             }
         }
@@ -368,6 +370,19 @@ fn vertical_phone(digits: &str) -> Option<String> {
     None
 }
 
+/// A reading never starts with a small kana: `ョシダ` is `ヨシダ`.
+fn large_first_kana(s: &str) -> String {
+    const SMALL: &[(char, char)] = &[
+        ('ァ', 'ア'), ('ィ', 'イ'), ('ゥ', 'ウ'), ('ェ', 'エ'), ('ォ', 'オ'), ('ッ', 'ツ'), ('ャ', 'ヤ'), ('ュ', 'ユ'), ('ョ', 'ヨ'),
+        ('ぁ', 'あ'), ('ぃ', 'い'), ('ぅ', 'う'), ('ぇ', 'え'), ('ぉ', 'お'), ('っ', 'つ'), ('ゃ', 'や'), ('ゅ', 'ゆ'), ('ょ', 'よ'),
+    ];
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => SMALL.iter().find(|(a, _)| *a == c).map_or(c, |(_, b)| *b).to_string() + chars.as_str(),
+        None => String::new(),
+    }
+}
+
 /// A line as the rules see it.
 struct L<'a> {
     line: &'a Line,
@@ -404,7 +419,7 @@ impl Out {
             Ok(_) => return,
             Err(e) => (raw.to_string(), Some(e.code), conf.min(40.0)),
         };
-        self.fields.push(CardField { name, value, confidence: (conf * 10.0).round() / 10.0, boxes: vec![bbox], problem });
+        self.fields.push(CardField { name, value, confidence: (conf as f64 * 10.0).round() / 10.0, boxes: vec![bbox], problem });
     }
 }
 
@@ -514,15 +529,17 @@ fn looks_like_building(s: &str) -> bool {
 
 /// Strips a title word at the end of `s`: (rest, title).
 fn split_title(s: &str) -> (String, Option<String>) {
-    let compact = compact_cjk(s.trim());
-    let t = compact.as_str();
-    for title in TITLES {
-        if let Some(rest) = t.strip_suffix(title) {
-            return (rest.trim().to_string(), Some(title.to_string()));
+    // The line as read first (keeping a space between department parts),
+    // then with the spaces OCR put inside words removed.
+    for t in [s.trim().to_string(), compact_cjk(s.trim())] {
+        for title in TITLES {
+            if let Some(rest) = t.strip_suffix(title) {
+                return (rest.trim().to_string(), Some(title.to_string()));
+            }
         }
     }
     // "部長 兼 課長" and English titles are left to the user.
-    (t.to_string(), None)
+    (s.trim().to_string(), None)
 }
 
 fn is_department(s: &str) -> bool {
@@ -690,8 +707,8 @@ pub fn extract(lines: &[Line], vertical: bool) -> Vec<CardField> {
         if body.chars().count() >= 3 && body.chars().all(is_kana) {
             let parts: Vec<&str> = l.text.split([' ', '・']).filter(|p| !p.is_empty()).collect();
             if parts.len() == 2 {
-                out.put(CardFieldName::FamilyReading, parts[0], l.line.conf(), l.line.bbox);
-                out.put(CardFieldName::GivenReading, parts[1], l.line.conf(), l.line.bbox);
+                out.put(CardFieldName::FamilyReading, &large_first_kana(parts[0]), l.line.conf(), l.line.bbox);
+                out.put(CardFieldName::GivenReading, &large_first_kana(parts[1]), l.line.conf(), l.line.bbox);
                 l.used = true;
                 break;
             }

@@ -27,6 +27,8 @@ use daifuku::ApiError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+/// The image library, for callers that make test images.
+pub use image;
 pub use extract::{CardField, CardFieldName, LOW_CONFIDENCE};
 pub use ocr::{BoxPx, Model, OcrEngine};
 pub use save::{save, CardSave, CardSaved};
@@ -49,7 +51,7 @@ pub struct CardScan {
     /// image was taken as the card, like a scan).
     pub found_outline: bool,
     /// Mean confidence over the characters read (0–100).
-    pub mean_confidence: f32,
+    pub mean_confidence: f64,
     /// The flattened card the boxes refer to: its size and a PNG in base64.
     pub width: u32,
     pub height: u32,
@@ -74,6 +76,69 @@ fn score(lines: &[ocr::Line]) -> f32 {
         .sum()
 }
 
+/// E-mail and web address lines read again with the English model (the
+/// Japanese one reads `.co.jp` as `cojjp`), side by side; the new reading
+/// is kept when it still looks like one.
+fn reread_latin(card: &image::GrayImage, mut lines: Vec<ocr::Line>, engine: &OcrEngine) -> Vec<ocr::Line> {
+    let is_latin = |l: &ocr::Line| {
+        let t = l.text().to_lowercase();
+        t.contains('@') || t.contains("http") || t.contains("www")
+    };
+    // A reading: mostly kana, short.
+    let is_kana_line = |l: &ocr::Line| {
+        let t: Vec<char> = l.text().chars().filter(|c| !c.is_whitespace()).collect();
+        let kana = t.iter().filter(|c| matches!(**c, '\u{3041}'..='\u{30FF}')).count();
+        (3..=16).contains(&t.len()) && kana * 10 >= t.len() * 7
+    };
+    let wanted: Vec<usize> =
+        (0..lines.len()).filter(|&i| is_latin(&lines[i]) || is_kana_line(&lines[i])).take(6).collect();
+    let crops: Vec<(usize, image::GrayImage, BoxPx)> = wanted
+        .into_iter()
+        .map(|i| {
+            let b = lines[i].bbox;
+            let pad = b.h / 2 + 4;
+            let x = b.x.saturating_sub(pad);
+            let y = b.y.saturating_sub(pad);
+            let w = (b.w + 2 * pad).min(card.width() - x);
+            let h = (b.h + 2 * pad).min(card.height() - y);
+            (i, image::imageops::crop_imm(card, x, y, w, h).to_image(), BoxPx { x, y, w, h })
+        })
+        .collect();
+    let results: Vec<(usize, Option<ocr::Line>, BoxPx)> = std::thread::scope(|s| {
+        let handles: Vec<_> = crops
+            .iter()
+            .map(|(i, crop, at)| {
+                let latin = is_latin(&lines[*i]);
+                (*i, *at, s.spawn(move || if latin { engine.read_latin_line(crop) } else { engine.read_small_line(crop) }))
+            })
+            .collect();
+        handles.into_iter().map(|(i, at, h)| (i, h.join().ok().flatten(), at)).collect()
+    });
+    for (i, line, at) in results {
+        let Some(mut line) = line else { continue };
+        let t = line.text().to_lowercase();
+        let old = lines[i].text().to_lowercase();
+        let kana = |s: &str| {
+            let body: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
+            !body.is_empty() && body.iter().all(|c| matches!(*c, '\u{3041}'..='\u{30FF}'))
+        };
+        let keeps = (old.contains('@') && t.contains('@'))
+            || (!old.contains('@') && (t.contains("http") || t.contains("www")))
+            || (kana(&t) && t.chars().filter(|c| !c.is_whitespace()).count() >= 3);
+        if keeps {
+            // Back to the card's coordinates.
+            for w in &mut line.words {
+                w.bbox.x += at.x;
+                w.bbox.y += at.y;
+            }
+            line.bbox.x += at.x;
+            line.bbox.y += at.y;
+            lines[i] = line;
+        }
+    }
+    lines
+}
+
 /// Reads one card from a file's bytes. With `with_image`, the flattened
 /// card comes back as a PNG for the review screen.
 pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<CardScan, ApiError> {
@@ -93,17 +158,26 @@ pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<
             (h.join().unwrap_or_else(|_| Err(ApiError::new("internal", "OCR thread panicked"))), v)
         });
         let (h, v) = (h?, v?);
-        if score(&v) > score(&h) {
-            (v, Orientation::Vertical)
+        let (lines, orientation, model) = if score(&v) > score(&h) {
+            (v, Orientation::Vertical, Model::Vertical)
         } else {
-            (h, Orientation::Horizontal)
-        }
+            (h, Orientation::Horizontal, Model::Horizontal)
+        };
+        let column = engine.read_column(&card, model)?;
+        (ocr::merge(lines, column, orientation == Orientation::Vertical), orientation)
     } else {
-        (engine.read(&card, Model::Horizontal)?, Orientation::Horizontal)
+        // Modes 3 and 4 side by side: each keeps lines the other drops.
+        let (auto, column) = std::thread::scope(|s| {
+            let c = s.spawn(|| engine.read_column(&card, Model::Horizontal));
+            let a = engine.read(&card, Model::Horizontal);
+            (a, c.join().unwrap_or_else(|_| Err(ApiError::new("internal", "OCR thread panicked"))))
+        });
+        (ocr::merge(auto?, column?, false), Orientation::Horizontal)
     };
     if score(&lines) < 4.0 {
         return Err(no_card());
     }
+    let lines = if orientation == Orientation::Horizontal { reread_latin(&card, lines, engine) } else { lines };
     let chars: usize = lines.iter().flat_map(|l| &l.words).map(|w| w.text.chars().count()).sum();
     let mean = lines.iter().flat_map(|l| &l.words).map(|w| w.conf * w.text.chars().count() as f32).sum::<f32>()
         / chars.max(1) as f32;
@@ -122,7 +196,7 @@ pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<
         fields,
         orientation,
         found_outline: flat.found_outline,
-        mean_confidence: (mean * 10.0).round() / 10.0,
+        mean_confidence: (mean as f64 * 10.0).round() / 10.0,
         width: card.width(),
         height: card.height(),
         card_png,

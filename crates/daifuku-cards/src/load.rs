@@ -111,15 +111,17 @@ mod tests {
 
     #[test]
     fn refuses_huge_and_tiny_images_before_decoding() {
-        // A PNG header claiming 20000×20000 pixels: refused from the header alone.
-        let mut png = Vec::new();
-        let enc = image::codecs::png::PngEncoder::new(&mut png);
+        // A JPEG whose frame header (SOF0, no checksum) claims 20000×20000
+        // pixels: refused from the header alone.
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new(&mut jpeg)
+            .encode(&[255; 300 * 300], 300, 300, image::ExtendedColorType::L8)
+            .unwrap();
+        let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).expect("baseline JPEG");
+        jpeg[sof + 5..sof + 7].copy_from_slice(&20000u16.to_be_bytes());
+        jpeg[sof + 7..sof + 9].copy_from_slice(&20000u16.to_be_bytes());
+        assert_eq!(decode(&jpeg).unwrap_err().code, "card_too_large");
         use image::ImageEncoder;
-        enc.write_image(&[255; 300 * 300], 300, 300, image::ExtendedColorType::L8).unwrap();
-        // Patch the IHDR width/height (bytes 16..24) and keep the rest.
-        png[16..20].copy_from_slice(&20000u32.to_be_bytes());
-        png[20..24].copy_from_slice(&20000u32.to_be_bytes());
-        assert_eq!(decode(&png).unwrap_err().code, "card_too_large");
         let mut small = Vec::new();
         image::codecs::png::PngEncoder::new(&mut small)
             .write_image(&[255; 100 * 60], 100, 60, image::ExtendedColorType::L8)

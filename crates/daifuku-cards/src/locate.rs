@@ -241,7 +241,10 @@ pub fn flatten(gray: &GrayImage) -> Flattened {
     if angle.abs() >= 0.2 {
         card = rotate_about_center(&card, -angle.to_radians(), Interpolation::Bilinear, Luma([255]));
     }
+    // A 3×3 median takes out the sensor noise of a phone photo (and JPEG
+    // speckle) that Tesseract's binarisation turns into broken strokes.
     stretch(&mut card);
+    let card = imageproc::filter::median_filter(&card, 1, 1);
     Flattened { card, found_outline, deskew_deg: angle }
 }
 

@@ -61,22 +61,33 @@ impl Line {
     /// The words joined: CJK words without a space, others with one where
     /// the gap is wider than a third of the line's height.
     pub fn text(&self) -> String {
-        let mut out = String::new();
+        let horizontal = self.bbox.w >= self.bbox.h;
         let unit = self.bbox.h.min(self.bbox.w).max(1) as f32;
-        let mut prev: Option<&Word> = None;
-        for w in &self.words {
-            if let Some(p) = prev {
-                let gap = if self.bbox.w >= self.bbox.h {
-                    w.bbox.x as f32 - (p.bbox.x + p.bbox.w) as f32
+        let gaps: Vec<f32> = self
+            .words
+            .windows(2)
+            .map(|p| {
+                if horizontal {
+                    p[1].bbox.x as f32 - (p[0].bbox.x + p[0].bbox.w) as f32
                 } else {
-                    w.bbox.y as f32 - (p.bbox.y + p.bbox.h) as f32
-                };
-                if gap > unit * 0.45 {
+                    p[1].bbox.y as f32 - (p[0].bbox.y + p[0].bbox.h) as f32
+                }
+            })
+            .collect();
+        // A space where the gap is wide for the font size and, with several
+        // gaps (kana read one by one), clearly wider than the usual one.
+        let mut sorted = gaps.clone();
+        sorted.sort_by(|a, b| a.total_cmp(b));
+        let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
+        let mut out = String::new();
+        for (i, w) in self.words.iter().enumerate() {
+            if i > 0 {
+                let gap = gaps[i - 1];
+                if gap > unit * 0.45 && (gaps.len() < 2 || gap > median * 1.8) {
                     out.push(' ');
                 }
             }
             out.push_str(&w.text);
-            prev = Some(w);
         }
         out
     }
@@ -157,8 +168,43 @@ impl OcrEngine {
         Ok(())
     }
 
-    /// Reads `card` with `model`; the lines in reading order.
+    /// Reads `card` with `model` in page segmentation mode 3 (automatic);
+    /// the lines in reading order.
     pub fn read(&self, card: &GrayImage, model: Model) -> Result<Vec<Line>, ApiError> {
+        self.run(card, model.lang(), "3")
+    }
+
+    /// Reads `card` with `model` in mode 4 (one column of lines of any
+    /// size): it keeps lines mode 3's layout analysis sometimes takes for
+    /// pictures (a large name, a logo-like company name on a photo).
+    pub fn read_column(&self, card: &GrayImage, model: Model) -> Result<Vec<Line>, ApiError> {
+        self.run(card, model.lang(), "4")
+    }
+
+    /// Reads one line of Latin text (an e-mail address, a web address)
+    /// with the English model, which knows `.co.jp` better than the
+    /// Japanese one. `None` when the engine has no English model.
+    pub fn read_latin_line(&self, crop: &GrayImage) -> Option<Line> {
+        let lines = self.run(crop, "eng", "7").ok()?;
+        let words: Vec<Word> = lines.into_iter().flat_map(|l| l.words).collect();
+        let bbox = words.iter().map(|w| w.bbox).reduce(BoxPx::union)?;
+        Some(Line { words, bbox })
+    }
+
+    /// Reads one small line (a kana reading under the name) enlarged 2×
+    /// with the Japanese model as one line.
+    pub fn read_small_line(&self, crop: &GrayImage) -> Option<Line> {
+        let big = image::imageops::resize(crop, crop.width() * 2, crop.height() * 2, image::imageops::FilterType::CatmullRom);
+        let lines = self.run(&big, "jpn", "7").ok()?;
+        let mut words: Vec<Word> = lines.into_iter().flat_map(|l| l.words).collect();
+        for w in &mut words {
+            w.bbox = BoxPx { x: w.bbox.x / 2, y: w.bbox.y / 2, w: w.bbox.w / 2, h: w.bbox.h / 2 };
+        }
+        let bbox = words.iter().map(|w| w.bbox).reduce(BoxPx::union)?;
+        Some(Line { words, bbox })
+    }
+
+    fn run(&self, card: &GrayImage, lang: &str, psm: &str) -> Result<Vec<Line>, ApiError> {
         let mut png = Vec::new();
         image::codecs::png::PngEncoder::new_with_quality(
             &mut png,
@@ -167,7 +213,7 @@ impl OcrEngine {
         )
         .write_image_gray(card)?;
         let mut cmd = Command::new(&self.program);
-        cmd.args(["stdin", "stdout", "-l", model.lang(), "--psm", "3", "-c", "preserve_interword_spaces=1"]);
+        cmd.args(["stdin", "stdout", "-l", lang, "--psm", psm, "-c", "preserve_interword_spaces=1"]);
         // 380 dpi: the flattened card's long side is 1400 px for 91 mm.
         cmd.args(["--dpi", "380"]);
         if let Some(d) = &self.tessdata {
@@ -215,7 +261,7 @@ impl OcrEngine {
         let err = err_reader.join().unwrap_or_default();
         if !status.success() {
             if err.contains("Failed loading language") || err.contains("Error opening data file") {
-                return Err(unavailable(&format!("the model {} is not installed", model.lang())));
+                return Err(unavailable(&format!("the model {lang} is not installed")));
             }
             return Err(ApiError::new("card_unreadable", format!("The OCR engine could not read the image: {}", err.lines().last().unwrap_or(""))));
         }
@@ -233,6 +279,36 @@ impl<W: Write> WriteGray for image::codecs::png::PngEncoder<W> {
         self.write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::L8)
             .map_err(|e| ApiError::new("internal", format!("cannot encode the card for OCR: {e}")))
     }
+}
+
+fn overlap(a: BoxPx, b: BoxPx) -> f32 {
+    let w = ((a.x + a.w).min(b.x + b.w) as i64 - a.x.max(b.x) as i64).max(0);
+    let h = ((a.y + a.h).min(b.y + b.h) as i64 - a.y.max(b.y) as i64).max(0);
+    let inter = (w * h) as f32;
+    let smaller = ((a.w * a.h).min(b.w * b.h)).max(1) as f32;
+    inter / smaller
+}
+
+/// Two readings of one card merged: `extra`'s lines where `base` has none
+/// (or a clearly less confident one), in reading order.
+pub fn merge(base: Vec<Line>, extra: Vec<Line>, vertical: bool) -> Vec<Line> {
+    let mut out = base;
+    for line in extra {
+        let hits: Vec<usize> = (0..out.len()).filter(|&i| overlap(out[i].bbox, line.bbox) > 0.3).collect();
+        match hits.as_slice() {
+            [] => out.push(line),
+            [i] if line.conf() > out[*i].conf() + 8.0 && line.text().chars().count() >= out[*i].text().chars().count() => {
+                out[*i] = line
+            }
+            _ => {}
+        }
+    }
+    if vertical {
+        out.sort_by_key(|l| (std::cmp::Reverse(l.bbox.x + l.bbox.w), l.bbox.y));
+    } else {
+        out.sort_by_key(|l| (l.bbox.y + l.bbox.h / 2, l.bbox.x));
+    }
+    out
 }
 
 /// Tesseract's TSV (level, page, block, par, line, word, left, top, width,
@@ -276,7 +352,7 @@ mod tests {
                    1\t1\t0\t0\t0\t0\t0\t0\t1400\t800\t-1\t\n\
                    5\t1\t1\t1\t1\t1\t100\t50\t60\t60\t96.5\t山田\n\
                    5\t1\t1\t1\t1\t2\t200\t50\t60\t60\t90.1\t太郎\n\
-                   5\t1\t1\t1\t2\t1\t100\t150\t300\t30\t80\tTEL\n\
+                   5\t1\t1\t1\t2\t1\t100\t150\t60\t30\t80\tTEL\n\
                    5\t1\t1\t1\t2\t2\t410\t150\t200\t30\t70\t03-1234-5678\n\
                    5\t1\t2\t1\t1\t1\t100\t300\t20\t20\t-1\t \n";
         let lines = parse_tsv(tsv);
