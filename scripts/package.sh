@@ -8,6 +8,7 @@
 #   bash scripts/package.sh --debug     debug build: reuses the test build
 #                                       (scripts/test-installer.sh)
 #   bash scripts/package.sh --bundles deb   only the .deb
+#   bash scripts/package.sh -- ARGS...      ARGS go to `tauri build` as they are
 #
 # The packages land in target/<profile>/bundle/{deb,rpm}/ (their sizes are
 # printed at the end). They hold the app (usr/bin/daifuku-desktop), its menu
@@ -23,12 +24,14 @@ cd "$ROOT"
 
 profile=release
 bundles=deb,rpm
+extra=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --release) profile=release ;;
     --debug) profile=debug ;;
     --bundles) bundles="${2:?--bundles needs a list, e.g. deb,rpm}"; shift ;;
-    -h | --help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; extra=("$@"); break ;;
+    -h | --help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "package.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -47,7 +50,7 @@ if [ "$profile" = release ] || [ ! -f ui/dist/index.html ]; then
   (cd ui && npm run build --silent)
 fi
 
-tauri_args=(build --ci --no-sign --no-binary-patching --bundles "$bundles")
+tauri_args=(build --ci --no-sign --no-binary-patching --bundles "$bundles" ${extra[@]+"${extra[@]}"})
 if [ "$profile" = debug ]; then
   tauri_args+=(--debug)
   pack="$DAIFUKU_READING_DICT"
@@ -71,6 +74,8 @@ echo "== tauri build ${tauri_args[*]}"
 started=$SECONDS
 # Run from ui/ (where the CLI is installed), pointed at the Tauri project.
 (cd ui && TAURI_APP_PATH=../src-tauri npx --no-install tauri "${tauri_args[@]}")
+# The bundler's work folders (a second copy of the binary, ~0.9 GB for a debug build): only the packages stay.
+for b in ${bundles//,/ }; do find "$TARGET/$profile/bundle/$b" -mindepth 1 -maxdepth 1 -type d -exec rm -rf {} +; done
 mb() { awk -v b="$(stat -c %s "$1")" 'BEGIN { printf "%8.1f MB", b / 1e6 }'; }
 echo "== packages ($profile, $((SECONDS - started)) s)"
 for b in ${bundles//,/ }; do

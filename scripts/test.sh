@@ -36,4 +36,9 @@ if [ -x scripts/test-desktop.sh ]; then
   scripts/test-desktop.sh
 fi
 
+if [ -x scripts/test-installer.sh ]; then
+  echo "== Installers (.deb/.rpm from the test build; the installed app under Xvfb)"
+  scripts/test-installer.sh
+fi
+
 echo "== all tests passed"

@@ -25,6 +25,7 @@ async function wd(method, path, body) {
     method,
     headers: { 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(60000), // a command that hangs fails the test in a minute, not five
   });
   const json = await res.json();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
@@ -101,7 +102,7 @@ test('the installed app opens its window with the built-in UI and the first-run 
   await find('[data-testid="screen-welcome"]', 30000);
   console.log(`# welcome shown ${Date.now() - started} ms after the WebDriver session began`);
   // The UI comes from inside the binary (Tauri's custom protocol), not a dev server.
-  assert.match(await wd('GET', s('/url')), /^tauri:\/\/localhost\//);
+  assert.match(await wd('GET', s('/url')), /^tauri:\/\/localhost(\/|$)/);
   const rect = await wd('GET', s('/window/rect'));
   assert.ok(rect.width >= 900 && rect.height >= 600, `window ${JSON.stringify(rect)}`);
   const welcome = await innerText('[data-testid="screen-welcome"]');
@@ -117,6 +118,10 @@ test('a フリガナ suggestion comes from the dictionary inside the package', a
   await run("location.hash = '#/companies'");
   await click('[data-testid="add-company"]');
   await type('[data-testid="field-name"]', '株式会社山田商事');
+  // (Here, not after the suggestion: WebKitWebDriver's screenshot never
+  // answers in some states of this UI — after the welcome closes, after a
+  // suggestion — with the build's binary as with the installed one.)
+  await shot('new-company');
   await click('[data-testid="suggest-name_reading"]');
   const field = '[data-testid="field-name_reading"]';
   const note = '[data-testid="reading-note-name_reading"]';
@@ -127,7 +132,6 @@ test('a フリガナ suggestion comes from the dictionary inside the package', a
     60000,
   );
   assert.equal(reading, 'ヤマダショウジ');
-  await shot('reading-suggested');
   // The pack was unpacked into the (empty) cache: the only dictionary there was.
   const cached = filesUnder(CACHE);
   assert.ok(cached.length > 0, 'nothing was unpacked into the reading cache');
