@@ -2,8 +2,12 @@
 //! scripts, demos and tests. It reads the clock and the environment so the
 //! core does not have to.
 
+mod card;
+mod follow_up;
+mod print;
 mod handover;
 mod reading_dict;
+mod report;
 mod records;
 mod search;
 mod serve;
@@ -81,6 +85,10 @@ fn cli() -> Command {
         )
         .subcommands(sync::commands())
         .subcommands(handover::commands())
+        .subcommands(follow_up::commands())
+        .subcommand(print::command())
+        .subcommand(card::command())
+        .subcommand(report::command())
         .subcommand(reading_dict::command())
         .subcommand(
             Command::new("trash")
@@ -190,7 +198,11 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
                 .join("\n");
             Ok(Output::Both(text, serde_json::to_value(&items)?))
         }
+        "renewals" | "renewal-leads" | "related" | "calendar-token" => follow_up::run(&mut store, name, sub),
+        "print" => print::run(&mut store, sub),
+        "card" => card::run(&mut store, sub),
         "handover" | "changes" => handover::run(&mut store, name, sub),
+        "report" => report::run(&mut store, sub),
         "sync" => sync::run_sync(&mut store, sub),
         "conflicts" => sync::run_conflicts(&mut store, sub),
         "search" | "duplicates" | "merge" | "unmerge" | "merges" | "reading" | "tidy-index" => {

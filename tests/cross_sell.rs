@@ -119,29 +119,48 @@ fn rules_by_hand_best_first_with_the_reason() {
 
 #[test]
 fn held_products_and_competitors_are_not_suggested() {
-    let Office { mut store, target, others, support, .. } = office();
-    // Bought 保守 long ago, no contract: suggested again, saying when.
+    let Office { mut store, target, others, support, mfp, .. } = office();
+    // Bought 保守 once long ago (no expiry): the company has it, not suggested.
     let old = buy(&mut store, &target, &support, &days_ago(900));
     let r = cross_sell(&mut store, &target);
-    assert_eq!(r.suggestions.len(), 1);
-    assert_eq!(r.suggestions[0].last_bought.as_deref(), Some(days_ago(900).as_str()));
-    // Under a contract that has not ended: not suggested.
-    let fields = json!({"expiry_date": days_ago(-30), "status": "active"}).as_object().unwrap().clone();
-    run(&mut store, T0, Command::Patch { kind: Kind::Purchase, id: old.clone(), version: None, fields }).unwrap();
+    assert!(r.suggestions.is_empty(), "bought once: {:?}", r.suggestions);
+    let mut both = vec![mfp.clone(), support.clone()];
+    both.sort();
+    assert_eq!(r.held, both);
+    // A contract that has not ended: not suggested.
+    let patch =
+        |expiry: String, status: &str| json!({"expiry_date": expiry, "status": status}).as_object().unwrap().clone();
+    run(
+        &mut store,
+        T0,
+        Command::Patch { kind: Kind::Purchase, id: old.clone(), version: None, fields: patch(days_ago(-30), "active") },
+    )
+    .unwrap();
+    assert!(cross_sell(&mut store, &target).suggestions.is_empty(), "under contract");
+    // The contract lapsed 500 days ago: proposed again, saying when it was bought.
+    run(
+        &mut store,
+        T0,
+        Command::Patch { kind: Kind::Purchase, id: old, version: None, fields: patch(days_ago(500), "expired") },
+    )
+    .unwrap();
     let r = cross_sell(&mut store, &target);
-    assert!(r.suggestions.is_empty(), "under contract: {:?}", r.suggestions);
-    assert_eq!(r.held, vec![support.clone()]);
-    // The contract ended: suggested again.
-    let fields = json!({"expiry_date": days_ago(10), "status": "expired"}).as_object().unwrap().clone();
-    run(&mut store, T0, Command::Patch { kind: Kind::Purchase, id: old, version: None, fields }).unwrap();
-    assert_eq!(cross_sell(&mut store, &target).suggestions.len(), 1);
-    // Bought within the suppression window (default 365 days): not suggested…
-    buy(&mut store, &target, &support, &days_ago(100));
-    assert!(cross_sell(&mut store, &target).suggestions.is_empty());
-    // …unless the window is shorter than that.
-    let settings = ReportSettings { suppress_days: 90, ..Default::default() };
+    assert_eq!(r.suggestions.iter().map(|s| s.product_id.as_str()).collect::<Vec<_>>(), vec![support.as_str()]);
+    assert_eq!(r.suggestions[0].last_bought.as_deref(), Some(days_ago(900).as_str()));
+    assert_eq!(r.held, vec![mfp.clone()]);
+    // A second contract, bought 100 days ago and already ended: within the
+    // suppression window (default 365 days), not suggested…
+    let recent = add(
+        &mut store,
+        Kind::Purchase,
+        json!({"company_id": target, "product_id": support, "contract_date": days_ago(100), "expiry_date": days_ago(10), "status": "expired"}),
+    );
+    assert!(cross_sell(&mut store, &target).suggestions.is_empty(), "in the suppression window");
+    // …with a 5-day window it is proposed again.
+    let settings = ReportSettings { suppress_days: 5, ..Default::default() };
     run(&mut store, T0, Command::SetReportSettings { settings }).unwrap();
     assert_eq!(cross_sell(&mut store, &target).suggestions.len(), 1);
+    let _ = recent;
 
     // A competitor's product is never suggested, however strong its rule.
     let rival = product(&mut store, "キンタイプラス", "勤怠管理システム", None, "competitor");
@@ -205,7 +224,7 @@ fn cache_follows_writes_and_an_excel_import() {
     let csv = format!(
         "会社,商品,金額,契約日\r\n株式会社四番,業務用複合機 DF-5000,\"1,200,000\",{}\r\n株式会社四番,電子帳票ソリューション,50000,{}\r\n",
         days_ago(20),
-        days_ago(20)
+        days_ago(21)
     );
     let (bytes, _, bad) = encoding_rs::SHIFT_JIS.encode(&csv);
     assert!(!bad);

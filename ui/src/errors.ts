@@ -13,7 +13,7 @@ type UiCode = 'network' | 'bad_response';
 
 /**
  * The one catalog: every code the core, the hosts and the CLI return or
- * report (src/codes.rs → bindings/MessageCode.ts) in Japanese and English.
+ * report (crates/daifuku-core/src/codes.rs → bindings/MessageCode.ts) in Japanese and English.
  * Typed as a Record of every code, so a code without its texts fails the build.
  */
 const MESSAGES: Record<MessageCode | UiCode, Text> = {
@@ -88,6 +88,27 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
   import_has_errors: { ja: 'エラーのある行があるため取り込みませんでした', en: 'Some rows have errors, so nothing was imported' },
   import_running: { ja: '取り込みの実行中です。終わるまで待つか中止してください', en: 'An import is running; wait for it or cancel it first' },
   sync_running: { ja: '同期の実行中です。終わってからもう一度お試しください', en: 'A sync is running; try again when it has finished' },
+  card_no_card: {
+    ja: '画像の中に名刺が見つかりませんでした。名刺を暗めの机に置き、画面いっぱいに写してもう一度お試しください',
+    en: 'No business card was found in the image. Put the card on a darker surface, fill most of the photo with it and try again',
+  },
+  card_too_large: {
+    ja: '画像が大きすぎて読み取れません。8000万画素・40 MB以下の写真を使ってください',
+    en: 'The image is too large to read. Use a photo of at most 80 megapixels and 40 MB',
+  },
+  card_unreadable: {
+    ja: '画像を読み取れませんでした(壊れているか小さすぎます)。撮り直すかスキャンしてください',
+    en: 'The image cannot be read (damaged or too small). Take the photo again or scan the card',
+  },
+  card_unsupported_format: {
+    ja: 'この形式のファイルは名刺として読み取れません。名刺のJPEGかPNGの写真・スキャンを選んでください(HEICはJPEGで書き出してください)',
+    en: 'This kind of file cannot be read as a business card. Choose a JPEG or PNG photo or scan (export HEIC photos as JPEG)',
+  },
+  ocr_unavailable: {
+    ja: '文字認識エンジン(Tesseract と日本語モデル)が見つかりません。Debian/Ubuntu では sudo apt install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert でインストールしてください',
+    en: 'The OCR engine (Tesseract with its Japanese models) is not available. On Debian/Ubuntu: sudo apt install tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert',
+  },
+  invalid_base64: { ja: 'ファイルの内容が正しく送られませんでした。もう一度選び直してください', en: 'The file did not arrive intact; choose it again' },
   cancelled: { ja: '中止しました。データは変更されていません', en: 'Cancelled; nothing was changed' },
   not_a_backup: { ja: '大福帳のバックアップファイルではありません', en: 'Not a Daifuku backup file' },
   newer_database: { ja: '新しいバージョンで作られたファイルです。先にアプリを更新してください', en: 'Made by a newer version; update the app first' },
@@ -273,6 +294,15 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     ja: 'バックアップから復元しています。終わるまでお待ちください',
     en: 'Restoring from a backup; wait until it finishes',
   },
+  // Printing (PDF)
+  print_font_missing: {
+    ja: '印刷に使う日本語フォントが見つかりません。IPAexゴシック(fonts-ipaexfont)かNoto Sans CJK(fonts-noto-cjk)をインストールするか、DAIFUKU_PRINT_FONT にフォントファイルを指定してください',
+    en: 'No Japanese font was found to print with. Install IPAex Gothic (fonts-ipaexfont) or Noto Sans CJK (fonts-noto-cjk), or set DAIFUKU_PRINT_FONT to a font file',
+  },
+  print_no_labels: {
+    ja: 'この条件では宛名ラベルにする宛先がありません。条件を変えるか、担当者に住所を登録してください',
+    en: 'No addresses to print with these conditions. Change the conditions, or add addresses to the contacts',
+  },
   // Import: the file, its columns and its rows
   file: { ja: 'ファイル全体についての注意', en: 'About the whole file' },
   invalid_csv: {
@@ -290,6 +320,14 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
   unknown_column: { ja: 'ファイルにない列が対応付けに指定されています', en: 'The mapping names a column the file does not have' },
   unknown_target: { ja: 'この種類のデータにない項目が対応付けに指定されています', en: 'The mapping names a field this kind of record does not have' },
   not_importable: { ja: 'この種類のデータは取り込めません', en: 'This kind of record cannot be imported' },
+  nothing_to_apply: {
+    ja: 'どの会社もすでに提案どおりのランクです。適用するものはありません',
+    en: 'Every company already has its suggested rank; there is nothing to apply',
+  },
+  threshold_order: {
+    ja: 'Bランクの境目はAランクの境目より大きくしてください(例: A 70% / B 90%)',
+    en: 'The B boundary must be above the A boundary (e.g. A 70% / B 90%)',
+  },
   unmapped_column: { ja: 'この列は取り込みません(取り込むには項目を選んでください)', en: 'This column is not imported (choose a field to import it)' },
   required_unmapped: {
     ja: '必須項目に対応する列がありません。このままではすべての行がエラーになります',
@@ -414,7 +452,7 @@ export function describeError(e: ApiError, lang: Lang): string {
   return fieldErrorText({ code: e.code, message: e.message, detail }, lang);
 }
 
-/** The natural keys an import row matches an existing record by (src/codes.rs → bindings/MatchReason.ts). */
+/** The natural keys an import row matches an existing record by (crates/daifuku-core/src/codes.rs → bindings/MatchReason.ts). */
 const MATCH_REASONS: Record<MatchReason, Text> = {
   id: { ja: 'IDが一致', en: 'same id' },
   code: { ja: '顧客コードが一致', en: 'same customer code' },

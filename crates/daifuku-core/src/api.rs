@@ -308,6 +308,63 @@ pub enum Command {
         #[ts(optional)]
         company_name: Option<String>,
     },
+    // ---- renewals, calendar feed, related companies (issue 21 items 3, 6, 7) ----
+    /// The renewal reminders' lead times (days before a contract's renewal
+    /// date; default 90, 60 and 30), overall and per product category.
+    RenewalLeadTimes,
+    /// Saves the lead times (each 1–730 days); answers them tidied.
+    SetRenewalLeadTimes { lead_times: crate::store::RenewalLeadTimes },
+    /// This week's renewal reminders (also on Home).
+    RenewalAlerts,
+    /// The reminders for the once-a-day desktop notification: those that fell
+    /// due since the last day this computer was notified; empty when today
+    /// was already notified (the day is remembered).
+    RenewalNotify,
+    /// A company's relations from its side, including those recorded on the
+    /// other company (turned around: 親会社 ↔ 子会社).
+    CompanyRelations { company_id: String },
+    /// Of these companies, the ones merged into or acquired by another.
+    CompanyFates { ids: Vec<String> },
+    /// Tasks with a due date and scheduled visits, meetings and calls as
+    /// iCalendar (RFC 5545) text.
+    CalendarFeed,
+    /// The calendar feed's secret token, if one was made (the host's
+    /// `calendar_new_token` makes one).
+    CalendarFeedInfo,
+    // ---- priorities, cross-sell and up-sell (issue 21 items 1 and 2) ----
+    /// ABC analysis of the purchases' revenue in the last `months` months
+    /// (default: the saved setting, 12): each company's revenue, share,
+    /// cumulative share, suggested and current rank.
+    ReportAbc {
+        #[serde(default)]
+        #[ts(optional)]
+        months: Option<u32>,
+    },
+    /// Sets every company's rank to the suggested one, in one undoable step.
+    ApplyRankSuggestions {
+        #[serde(default)]
+        #[ts(optional)]
+        months: Option<u32>,
+    },
+    /// Undoes an "apply suggestions": each rank back unless changed since.
+    UndoRankSuggestions { id: String },
+    /// Ranked companies overdue for contact (target interval per rank).
+    ContactRhythm,
+    /// Customers without activity for `days` days (default: the setting, 180).
+    Dormant {
+        #[serde(default)]
+        #[ts(optional)]
+        days: Option<u32>,
+    },
+    /// Products to propose to a company: cross-sell (association rules over
+    /// the office's purchases, with their reason) and up-sell.
+    CrossSell { company_id: String },
+    /// Every association rule passing the minimums, best first.
+    CrossSellRules,
+    /// The priorities' and cross-sell's settings.
+    ReportSettings,
+    /// Saves them (every value checked).
+    SetReportSettings { settings: crate::report::ReportSettings },
 }
 
 /// What a command returns.
@@ -350,6 +407,26 @@ pub enum Response {
     BackupSettings(crate::store::BackupSettings),
     AppInfo(AppInfo),
     FirstRun(FirstRunState),
+    RenewalLeadTimes(crate::store::RenewalLeadTimes),
+    RenewalAlerts(Vec<crate::store::RenewalAlert>),
+    CompanyRelations(Vec<crate::store::RelatedCompany>),
+    CompanyFates(Vec<crate::store::CompanyFate>),
+    Calendar(crate::export::ics::CalendarFeed),
+    CalendarFeedInfo(CalendarFeedInfo),
+    Abc(crate::report::AbcReport),
+    RankApplication(crate::report::RankApplication),
+    ContactRhythm(Vec<crate::report::ContactDue>),
+    Dormant(Vec<crate::report::DormantCompany>),
+    CrossSell(crate::report::CrossSellReport),
+    CrossSellRules(Vec<crate::report::crosssell::Rule>),
+    ReportSettings(crate::report::ReportSettings),
+}
+
+/// The calendar feed's address secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CalendarFeedInfo {
+    /// `None`: no feed address made yet.
+    pub token: Option<String>,
 }
 
 /// The welcome screen's view of the database.
@@ -503,6 +580,27 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
             store.set_welcome_done(company_name.as_deref())?;
             Response::FirstRun(first_run(store)?)
         }
+        Command::RenewalLeadTimes => Response::RenewalLeadTimes(store.renewal_lead_times()?),
+        Command::SetRenewalLeadTimes { lead_times } => {
+            Response::RenewalLeadTimes(store.set_renewal_lead_times(lead_times)?)
+        }
+        Command::RenewalAlerts => Response::RenewalAlerts(store.renewal_alerts(&ctx.today())?),
+        Command::RenewalNotify => Response::RenewalAlerts(store.renewal_notify(&ctx.today())?),
+        Command::CompanyRelations { company_id } => Response::CompanyRelations(store.company_relations(&company_id)?),
+        Command::CompanyFates { ids } => Response::CompanyFates(store.company_fates(&ids)?),
+        Command::CalendarFeed => Response::Calendar(store.calendar_feed(&ctx.today())?),
+        Command::CalendarFeedInfo => Response::CalendarFeedInfo(CalendarFeedInfo { token: store.calendar_token()? }),
+        Command::ReportAbc { months } => Response::Abc(store.abc_report(&ctx.today(), months)?),
+        Command::ApplyRankSuggestions { months } => {
+            Response::RankApplication(store.apply_rank_suggestions(ctx, months)?)
+        }
+        Command::UndoRankSuggestions { id } => Response::RankApplication(store.undo_rank_application(ctx, &id)?),
+        Command::ContactRhythm => Response::ContactRhythm(store.contact_rhythm(&ctx.today(), None)?),
+        Command::Dormant { days } => Response::Dormant(store.dormant(&ctx.today(), days, None)?),
+        Command::CrossSell { company_id } => Response::CrossSell(store.cross_sell(&ctx.today(), &company_id)?),
+        Command::CrossSellRules => Response::CrossSellRules(store.cross_sell_rules()?),
+        Command::ReportSettings => Response::ReportSettings(store.report_settings()?),
+        Command::SetReportSettings { settings } => Response::ReportSettings(store.set_report_settings(&settings)?),
     })
 }
 

@@ -17,6 +17,7 @@ pub mod model;
 pub mod normalize;
 pub mod phone;
 pub mod reading;
+pub mod report;
 pub mod schema;
 
 pub use error::{ApiError, Result};

@@ -10,6 +10,8 @@ import { FirstRunWelcome } from '../screens/Welcome';
 import { SyncIndicator, SyncProvider } from './sync';
 import { useAppData } from './data';
 import { runNewShortcut, useRoute } from './router';
+import { CardsScreen } from '../screens/Cards';
+import { PurchaseRedirect, useRenewalNotifications } from '../components/FollowThrough';
 
 // Screens other than the first ones load on first visit: a smaller start
 // bundle, and less JavaScript held by the web process (issue 3's memory goal).
@@ -21,6 +23,7 @@ const ProductsScreen = lazy(() => import('../screens/Products').then((m) => ({ d
 const SettingsScreen = lazy(() => import('../screens/Settings').then((m) => ({ default: m.SettingsScreen })));
 const ImportScreen = lazy(() => import('../screens/Import').then((m) => ({ default: m.ImportScreen })));
 const TasksScreen = lazy(() => import('../screens/Tasks').then((m) => ({ default: m.TasksScreen })));
+const PrioritiesScreen = lazy(() => import('../screens/Priorities').then((m) => ({ default: m.PrioritiesScreen })));
 const TrashScreen = lazy(() => import('../screens/Trash').then((m) => ({ default: m.TrashScreen })));
 const DuplicatesScreen = lazy(() => import('../screens/Duplicates').then((m) => ({ default: m.DuplicatesScreen })));
 const ActivitiesScreen = lazy(() => import('../screens/Activities').then((m) => ({ default: m.ActivitiesScreen })));
@@ -44,8 +47,10 @@ const NAV: NavItem[] = [
   { route: 'feed', key: 'nav_feed', icon: '📰', match: ['feed'] },
   { route: 'deals', key: 'nav_deals', icon: '📈', match: ['deals'] },
   { route: 'products', key: 'nav_products', icon: '📦', match: ['products'] },
+  { route: 'priorities', key: 'nav_priorities', icon: '🏅', match: ['priorities'] },
   { route: 'tasks', key: 'nav_tasks', icon: '✅', match: ['tasks'] },
   { route: 'duplicates', key: 'nav_duplicates', icon: '🔗', match: ['duplicates'] },
+  { route: 'cards', key: 'nav_cards', icon: '📇', match: ['cards'] },
   { route: 'handover', key: 'nav_handover', icon: '🤝', match: ['handover'] },
   { route: 'trash', key: 'nav_trash', icon: '🗑️', match: ['trash'] },
   { route: 'sync', key: 'nav_sync', icon: '🔄', match: ['sync'] },
@@ -142,16 +147,22 @@ function Screen() {
       return <ProductsScreen tab={route.params.get('tab') ?? 'own'} />;
     case 'tasks':
       return <TasksScreen />;
+    case 'priorities':
+      return <PrioritiesScreen />;
     case 'duplicates':
       return <DuplicatesScreen tab={route.params.get('tab') ?? 'company'} />;
     case 'handover':
       return <HandoverScreen />;
+    case 'cards':
+      return <CardsScreen />;
     case 'feed':
       return <OfficeFeedScreen />;
     case 'trash':
       return <TrashScreen />;
     case 'settings':
       return <SettingsScreen />;
+    case 'purchase':
+      return route.id ? <PurchaseRedirect id={route.id} /> : <NotFound />;
     case 'import':
       return <ImportScreen initialKind={route.params.get('kind') ?? undefined} />;
     case 'sync':
@@ -169,6 +180,7 @@ export function App() {
   const { settings, users } = useAppData();
   const [palette, setPalette] = useState<string | null>(null);
   const [shortcuts, setShortcuts] = useState(false);
+  useRenewalNotifications();
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {

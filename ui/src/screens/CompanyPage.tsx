@@ -9,13 +9,16 @@ import { identityFormProps } from '../components/identity';
 import { RecordView, RefLink } from '../components/RecordView';
 import { Timeline } from '../components/Timeline';
 import { Attachments } from '../components/Attachments';
+import { PrintButton } from '../components/PrintButton';
 import { today } from '../dates';
 import { describeError } from '../errors';
 import { formatNumber, formatYen } from '../format';
 import { useI18n, type DictKey } from '../i18n';
 import { LAYOUTS } from '../layouts';
 import { toggleTask } from './Home';
+import { CrossSellPanel } from '../components/PriorityLists';
 import { ask } from '../confirm';
+import { CompanyFateBanner, RelatedCompanies } from '../components/FollowThrough';
 import { ChangesPanel } from '../components/ChangesPanel';
 
 const TABS: [string, DictKey][] = [
@@ -115,6 +118,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
             {d.name_reading && <span className="muted">{d.name_reading}</span>}
             {d.status && <span className={`badge badge-${d.status}`}>{enumLabel(d.status)}</span>}
             {d.rank && <span className={`rank rank-${d.rank}`}>{d.rank}</span>}
+            <CompanyFateBanner companyId={id} />
             {d.owner_id && (
               <span className="muted">
                 👤 <RefLink kind="user" id={d.owner_id} />
@@ -134,6 +138,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
           <a className="btn btn-primary" href={href('activity', 'new', { company: id, kind: 'meeting' })} data-testid="company-log-activity" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             + {t('add_activity')}
           </a>
+          <PrintButton cmd={() => ({ cmd: 'print_company', id })} testid="company-print" />
           <button className="btn" onClick={() => (setTab('overview'), setEditing(true))} data-testid="company-edit">
             ✎ {t('edit')}
           </button>
@@ -197,6 +202,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
                     </ul>
                   )}
                 </section>
+                <CrossSellPanel companyId={id} />
                 <Attachments ownerKind="company" ownerId={id} />
                 <section className="card">
                   <h3>{t('tab_timeline')}</h3>
@@ -320,6 +326,7 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
             )}
           </div>
         )}
+        {tab === 'relations' && <RelatedCompanies companyId={id} />}
         {tab === 'relations' && (
           <div className="card">
             <ChildTable

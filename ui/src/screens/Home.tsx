@@ -9,7 +9,9 @@ import { daysBetween, formatDate, formatDateTime, today } from '../dates';
 import { describeError } from '../errors';
 import { formatYen } from '../format';
 import { useI18n } from '../i18n';
+import { HomePriorities } from '../components/PriorityLists';
 import { ask } from '../confirm';
+import { HomeRenewalAlerts, HomeSharedReports } from '../components/FollowThrough';
 
 export function TaskRow({ task, onDone, showCompany = true }: { task: api.StoredOf<'task'>; onDone: (t: api.StoredOf<'task'>) => Promise<void>; showCompany?: boolean }) {
   const { t, lang, wareki } = useI18n();
@@ -178,6 +180,7 @@ export function HomeScreen() {
           </h3>
           {taskList(data?.upcoming_tasks, 'home-upcoming')}
         </section>
+        <HomeRenewalAlerts alerts={data?.renewal_alerts} />
         <section className="card" data-testid="home-renewals">
           <header className="card-head">
             <h2>{t('home_renewals')}</h2>
@@ -211,6 +214,8 @@ export function HomeScreen() {
             </table>
           )}
         </section>
+        <HomePriorities data={data?.priorities} />
+        <HomeSharedReports reports={data?.shared_reports} />
         <section className="card card-span" data-testid="home-recent">
           <header className="card-head">
             <h2>{t('home_recent')}</h2>

@@ -12,10 +12,11 @@
 //! transactions held in memory.
 //!
 //! Suggested to a company: our own products that a rule from one of its
-//! products points at, unless the company *holds* them — bought within the
-//! suppression window (the DM's "recent buyers" days) or under a contract
-//! that has not ended — best confidence first. A product bought long ago
-//! and not under contract may be suggested again (`last_bought` says when).
+//! products points at, unless the company *holds* them — bought once (no
+//! expiry), under a contract that has not ended, or bought or ended within
+//! the suppression window (the DM's "recent buyers" days) — best confidence
+//! first. A contract that lapsed before the window is proposed again
+//! (`last_bought` says when it was bought).
 //! Up-sell: in each category where the company holds or bought a product
 //! with a grade (`tier`), the next higher own product of that category.
 

@@ -30,7 +30,11 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0015_reports.sql"),
     // 0016: company history as this device got it, "seen" per user, hand-overs (issue 21).
     include_str!("../../migrations/0016_changes_seen_handover.sql"),
+    SEARCH_MORE_KINDS,
 ];
+
+/// 0017: search also finds tasks, purchases and case studies; the hook indexes them.
+const SEARCH_MORE_KINDS: &str = include_str!("../../migrations/0017_search_more_kinds.sql");
 
 /// 0014: stored readings become full-width katakana; the hook rewrites them.
 const READINGS: &str = include_str!("../../migrations/0014_readings_katakana.sql");
@@ -75,6 +79,11 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let readings = MIGRATIONS.iter().position(|m| *m == READINGS).expect("0014 is listed");
     ms[readings] = M::up_with_hook(READINGS, |tx: &rusqlite::Transaction| {
         normalize_readings(tx).map(|_| ()).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+    });
+    let more = MIGRATIONS.iter().position(|m| *m == SEARCH_MORE_KINDS).expect("0017 is listed");
+    ms[more] = M::up_with_hook(SEARCH_MORE_KINDS, |tx: &rusqlite::Transaction| {
+        let kinds = [crate::model::Kind::Task, crate::model::Kind::Purchase, crate::model::Kind::CaseStudy];
+        super::derived::index_kinds(tx, &kinds).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {

@@ -15,7 +15,7 @@ use crate::schema::FieldType;
 const ENVELOPE: &str =
     "id, version, created_at, created_by, updated_at, updated_by, deleted_at, deleted_by, display_name";
 
-fn select_sql(kind: Kind) -> String {
+pub(super) fn select_sql(kind: Kind) -> String {
     let names: Vec<&str> = kind.meta().fields.iter().map(|f| f.name).collect();
     format!("SELECT {ENVELOPE}, {} FROM {}", names.join(", "), kind.meta().table)
 }
@@ -37,7 +37,7 @@ pub(crate) fn field_value(row: &Row, col: usize, ty: &FieldType) -> rusqlite::Re
 }
 
 /// Builds a `Stored` from a row selected by `select_sql`.
-fn from_row(kind: Kind, row: &Row) -> rusqlite::Result<Stored> {
+pub(super) fn from_row(kind: Kind, row: &Row) -> rusqlite::Result<Stored> {
     let mut fields = Map::new();
     for (i, def) in kind.meta().fields.iter().enumerate() {
         let col = i + 9;
@@ -450,6 +450,12 @@ pub struct Home {
     pub renewals: Vec<Stored>,
     /// The newest activities.
     pub recent_activities: Vec<Stored>,
+    /// This week's renewal reminders by lead time (「更新日 2027-03-01 まで60日」).
+    pub renewal_alerts: Vec<super::RenewalAlert>,
+    /// Information reports shared with the current user, newest first.
+    pub shared_reports: Vec<Stored>,
+    /// Ranked companies overdue for contact and dormant customers (issue 21).
+    pub priorities: crate::report::Priorities,
 }
 
 fn add_days(date: &str, days: i64) -> String {
@@ -492,6 +498,12 @@ impl Store {
             upcoming_tasks: tasks("due > ?1 AND due <= ?2", today, &add_days(today, 7))?,
             renewals,
             recent_activities: recent,
+            renewal_alerts: self.renewal_alerts(today)?,
+            priorities: self.priorities(today, user)?,
+            shared_reports: match self.current_user()? {
+                Some(me) => self.shared_reports(&me)?,
+                None => vec![],
+            },
         })
     }
 }

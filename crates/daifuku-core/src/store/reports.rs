@@ -448,7 +448,10 @@ fn load_counts(conn: &Connection) -> Result<Counts> {
 }
 
 /// A company's products: every one bought (with its latest date) and those
-/// it holds (bought within `suppress_days` or under a contract not ended).
+/// it holds. A product is held when one of its purchases is a one-off (no
+/// expiry date), a contract that has not ended, or dated within the last
+/// `suppress_days` days; only a contract that lapsed before the window is
+/// a product to propose again.
 fn company_basket(conn: &Connection, company_id: &str, today: &str, suppress_days: u32) -> Result<CompanyBasket> {
     let since = add_days(today, -(suppress_days as i64));
     let mut bought: HashMap<String, String> = HashMap::new();
@@ -462,13 +465,11 @@ fn company_basket(conn: &Connection, company_id: &str, today: &str, suppress_day
         let when: Option<String> = r.get(1)?;
         let status: Option<String> = r.get(2)?;
         let expiry: Option<String> = r.get(3)?;
-        let recent = suppress_days > 0 && when.as_deref().is_some_and(|d| d >= since.as_str() && d <= today);
-        let contract = status.as_deref() != Some("expired")
-            && match expiry.as_deref() {
-                Some(e) => e >= today,
-                None => status.as_deref() == Some("active"),
-            };
-        if recent || contract {
+        let lapsed = status.as_deref() == Some("expired") || expiry.as_deref().is_some_and(|e| e < today);
+        let one_off = expiry.is_none() && !lapsed;
+        let recent = suppress_days > 0
+            && [when.as_deref(), expiry.as_deref()].into_iter().flatten().any(|d| d >= since.as_str() && d <= today);
+        if one_off || !lapsed || recent {
             held.insert(product.clone());
         }
         let e = bought.entry(product).or_default();
