@@ -14,7 +14,12 @@ pub fn commands() -> Vec<Command> {
             .about("Hand one user's companies, contacts, open deals and open tasks over to another (引き継ぎ)")
             .arg(Arg::new("from").long("from").value_name("USER_ID").required_unless_present_any(["undo", "list"]))
             .arg(Arg::new("to").long("to").value_name("USER_ID").required_unless_present_any(["undo", "list"]))
-            .arg(Arg::new("prefecture").long("prefecture").value_name("都道府県").help("Only companies in this prefecture"))
+            .arg(
+                Arg::new("prefecture")
+                    .long("prefecture")
+                    .value_name("都道府県")
+                    .help("Only companies in this prefecture"),
+            )
             .arg(Arg::new("rank").long("rank").value_parser(["A", "B", "C"]).help("Only companies of this rank"))
             .arg(
                 Arg::new("dry-run")
@@ -126,7 +131,11 @@ pub fn run(store: &mut Store, name: &str, sub: &ArgMatches) -> Result<Output, Ap
                 let Response::Handover(h) = call(store, api::Command::HandoverUndo { handover_id: id })? else {
                     unreachable!("undo answers the hand-over")
                 };
-                let text = format!("元に戻しました / undone: {} 件, {} 件はその後の担当のまま / kept", h.moved.len() as u32 - h.kept, h.kept);
+                let text = format!(
+                    "元に戻しました / undone: {} 件, {} 件はその後の担当のまま / kept",
+                    h.moved.len() as u32 - h.kept,
+                    h.kept
+                );
                 return Ok(Output::Both(text, serde_json::to_value(&h)?));
             }
             let (from, to) = (opt("from").unwrap_or_default(), opt("to").unwrap_or_default());

@@ -82,8 +82,10 @@ fn the_panel_shows_what_others_changed_since_my_last_visit() {
         json!({"name": "株式会社 丸の内商事", "phone": "03-3211-0001（代）", "owner_id": sato, "rank": "B"}),
     );
     let other = add(&mut store, T0, Kind::Company, json!({"name": "㈱ 新宿物産"}));
-    let tanaka = add(&mut store, T0, Kind::Contact, json!({"company_id": company, "family_name": "田中", "title": "課長"}));
-    let deal = add(&mut store, T0, Kind::Deal, json!({"company_id": company, "title": "複合機リプレース", "stage": "lead"}));
+    let tanaka =
+        add(&mut store, T0, Kind::Contact, json!({"company_id": company, "family_name": "田中", "title": "課長"}));
+    let deal =
+        add(&mut store, T0, Kind::Deal, json!({"company_id": company, "title": "複合機リプレース", "stage": "lead"}));
 
     // First visit: nothing to compare with.
     let first = open(&mut store, T0 + MIN, &company);
@@ -101,7 +103,12 @@ fn the_panel_shows_what_others_changed_since_my_last_visit() {
         json!({"kind": "visit", "occurred_at": "2026-09-21T15:00", "company_id": company, "subject": "新製品の説明"}),
     );
     patch(&mut store, T0 + 5 * MIN, Kind::Deal, &deal, json!({"stage": "proposal"}));
-    add(&mut store, T0 + 6 * MIN, Kind::Contact, json!({"company_id": company, "family_name": "山田", "given_name": "太郎"}));
+    add(
+        &mut store,
+        T0 + 6 * MIN,
+        Kind::Contact,
+        json!({"company_id": company, "family_name": "山田", "given_name": "太郎"}),
+    );
     // 田中 moves to another company: he left this one.
     patch(&mut store, T0 + 7 * MIN, Kind::Contact, &tanaka, json!({"company_id": other}));
 
@@ -129,16 +136,14 @@ fn the_panel_shows_what_others_changed_since_my_last_visit() {
     let e = c.entries.last().unwrap();
     assert_eq!((e.author_name.as_deref(), e.at, e.origin.as_str()), (Some("鈴木 花子"), T0 + 3 * MIN, "local"));
     assert_eq!(e.fields[0].label_ja, "ランク");
-    assert_eq!(
-        (c.counts.company_fields, c.counts.activities_added, c.counts.deals_moved),
-        (1, 1, 1)
-    );
+    assert_eq!((c.counts.company_fields, c.counts.activities_added, c.counts.deals_moved), (1, 1, 1));
     assert_eq!((c.counts.contacts_added, c.counts.contacts_left), (1, 1));
     // Seen now: no badge, an empty panel next time.
     assert!(badge(&mut store, T0 + 9 * MIN).is_empty());
     assert!(open(&mut store, T0 + 9 * MIN, &company).entries.is_empty());
     // 田中 joined the other company: it shows there (to whoever looked at it before).
-    let since = Command::CompanyChanges { company_id: other.clone(), since: Some("2026-09-21T23:15".into()), mark_seen: false };
+    let since =
+        Command::CompanyChanges { company_id: other.clone(), since: Some("2026-09-21T23:15".into()), mark_seen: false };
     let Response::CompanyChanges(o) = run(&mut store, T0 + 9 * MIN, since).unwrap() else { panic!() };
     assert_eq!(
         o.entries.iter().map(|e| (e.category.as_str(), e.movement.as_deref())).collect::<Vec<_>>(),
@@ -199,7 +204,10 @@ fn a_change_made_on_another_laptop_shows_when_it_arrives() {
     }
     // The office feed of today shows them, filtered by who made them.
     let today = feed(&mut a, T0 + 32 * MIN, FeedPeriod::Today, Some(&suzuki));
-    assert_eq!(today.iter().map(|e| e.record_name.as_str()).collect::<Vec<_>>(), vec!["値上げの相談", "浪速工業 株式会社"]);
+    assert_eq!(
+        today.iter().map(|e| e.record_name.as_str()).collect::<Vec<_>>(),
+        vec!["値上げの相談", "浪速工業 株式会社"]
+    );
     let mine = feed(&mut a, T0 + 32 * MIN, FeedPeriod::Today, Some(&sato));
     assert!(mine.iter().all(|e| e.author.as_deref() == Some(sato.as_str())) && !mine.is_empty());
     // "Seen" stays on this laptop: noting a visit writes nothing to the change log, so it never syncs.
@@ -244,14 +252,23 @@ fn cli_changes_since_a_time() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let entries = v["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 1);
-    assert_eq!(entries[0]["fields"], json!([{"field": "rank", "label_ja": "ランク", "label_en": "Rank", "old": "B", "new": "A"}]));
+    assert_eq!(
+        entries[0]["fields"],
+        json!([{"field": "rank", "label_ja": "ランク", "label_en": "Rank", "old": "B", "new": "A"}])
+    );
     assert_eq!(entries[0]["author_name"], "佐藤 一郎");
     let out = cli(&db, T0 + 20 * MIN, &["changes", "--company", &company, "--since", "2026-09-21T23:24"]);
     assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "変更はありません / no changes");
     let out = cli(&db, T0 + 20 * MIN, &["changes", "--company", &company, "--since", "2026/09/21 23:20", "--json"]);
     assert!(!out.status.success());
     let e: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((e["code"].as_str(), e["details"][0]["detail"].as_str()), (Some("invalid_since"), Some("2026/09/21 23:20")));
-    let text = String::from_utf8(cli(&db, T0 + 20 * MIN, &["changes", "--company", &company, "--since", "2026-09-21T23:00"]).stdout).unwrap();
+    assert_eq!(
+        (e["code"].as_str(), e["details"][0]["detail"].as_str()),
+        (Some("invalid_since"), Some("2026/09/21 23:20"))
+    );
+    let text = String::from_utf8(
+        cli(&db, T0 + 20 * MIN, &["changes", "--company", &company, "--since", "2026-09-21T23:00"]).stdout,
+    )
+    .unwrap();
     assert!(text.contains("ランク: B → A") && text.contains("佐藤 一郎"), "{text}");
 }

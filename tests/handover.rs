@@ -72,8 +72,16 @@ fn office(store: &mut Store) -> Office {
         Kind::Company,
         json!({"name": "株式会社 丸の内商事", "prefecture": "東京都", "rank": "A", "owner_id": sato, "phone": "03-3211-0001（代）"}),
     );
-    let tokyo_b = add(store, Kind::Company, json!({"name": "㈱ 新宿物産", "prefecture": "東京都", "rank": "B", "owner_id": sato}));
-    let osaka = add(store, Kind::Company, json!({"name": "浪速工業 株式会社", "prefecture": "大阪府", "rank": "A", "owner_id": sato}));
+    let tokyo_b = add(
+        store,
+        Kind::Company,
+        json!({"name": "㈱ 新宿物産", "prefecture": "東京都", "rank": "B", "owner_id": sato}),
+    );
+    let osaka = add(
+        store,
+        Kind::Company,
+        json!({"name": "浪速工業 株式会社", "prefecture": "大阪府", "rank": "A", "owner_id": sato}),
+    );
     let yamada = add(
         store,
         Kind::Contact,

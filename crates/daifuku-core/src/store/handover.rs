@@ -122,7 +122,8 @@ pub struct Handover {
 fn user_name(conn: &Connection, field: &str, id: &str, today: &str) -> Result<(String, bool)> {
     match read::get(conn, Kind::User, id) {
         Ok(s) if s.deleted_at.is_none() => {
-            let left = matches!(&s.record, crate::model::Record::User(u) if u.left_on.as_deref().is_some_and(|d| d <= today));
+            let left =
+                matches!(&s.record, crate::model::Record::User(u) if u.left_on.as_deref().is_some_and(|d| d <= today));
             Ok((s.display_name, left))
         }
         _ => Err(ApiError::validation(vec![FieldError::new(
@@ -149,7 +150,13 @@ fn company_where(from: &str, filter: &HandoverFilter) -> (String, Vec<String>) {
     (sql, values)
 }
 
-fn items(conn: &Connection, sql: &str, values: &[String], kind: Kind, field: Option<&str>) -> Result<Vec<HandoverItem>> {
+fn items(
+    conn: &Connection,
+    sql: &str,
+    values: &[String],
+    kind: Kind,
+    field: Option<&str>,
+) -> Result<Vec<HandoverItem>> {
     Ok(conn
         .prepare(sql)?
         .query_map(params_from_iter(values), |r| {
@@ -175,8 +182,12 @@ fn plan(conn: &Connection, today: &str, from: &str, to: &str, filter: &HandoverF
     let (to_name, to_left) = user_name(conn, "to_user_id", to, today)?;
     if to_left {
         errors.push(
-            FieldError::new("handover_inactive_user", "to_user_id", format!("{to_name} has left: choose someone in the office"))
-                .with_detail(to_name.clone()),
+            FieldError::new(
+                "handover_inactive_user",
+                "to_user_id",
+                format!("{to_name} has left: choose someone in the office"),
+            )
+            .with_detail(to_name.clone()),
         );
     }
     if let Some(r) = filter.rank.as_deref().filter(|r| !r.is_empty() && !crate::model::RANKS.contains(r)) {
@@ -331,8 +342,7 @@ impl Store {
     pub fn handover_apply(&mut self, ctx: &Ctx, from: &str, to: &str, filter: &HandoverFilter) -> Result<Handover> {
         let tx = self.conn.transaction()?;
         let p = plan(&tx, &ctx.today(), from, to, filter)?;
-        let all: Vec<&HandoverItem> =
-            p.companies.iter().chain(&p.contacts).chain(&p.deals).chain(&p.tasks).collect();
+        let all: Vec<&HandoverItem> = p.companies.iter().chain(&p.contacts).chain(&p.deals).chain(&p.tasks).collect();
         if all.is_empty() {
             let message = format!("{} has nothing to hand over with these conditions", p.from_name);
             let mut e = ApiError::validation(vec![
@@ -383,9 +393,8 @@ impl Store {
             }
             update_with(&tx, &mut self.ids, ctx, m.kind, &m.id, None, &one(&m.field, &h.from_user_id), true)?;
         }
-        tx.prepare_cached("UPDATE handovers SET undone_at = ?2, undone_by = ?3, moved = ?4 WHERE id = ?1")?.execute(
-            params![id, ctx.now_ms, ctx.user_id, serde_json::to_string(&(&h.moved, &h.counts, kept))?],
-        )?;
+        tx.prepare_cached("UPDATE handovers SET undone_at = ?2, undone_by = ?3, moved = ?4 WHERE id = ?1")?
+            .execute(params![id, ctx.now_ms, ctx.user_id, serde_json::to_string(&(&h.moved, &h.counts, kept))?])?;
         let h = load(&tx, id)?;
         tx.commit()?;
         Ok(h)

@@ -298,7 +298,8 @@ struct Row {
     fields: Option<String>,
 }
 
-const ROW_SQL: &str = "SELECT h.seq, h.company_id, h.arrived_at, h.hlc, h.author, h.origin, h.kind, h.record_id, h.op, h.movement,
+const ROW_SQL: &str =
+    "SELECT h.seq, h.company_id, h.arrived_at, h.hlc, h.author, h.origin, h.kind, h.record_id, h.op, h.movement,
         COALESCE(h.fields, c.fields)
    FROM company_history h LEFT JOIN changes c ON c.seq = h.change_seq";
 
@@ -523,7 +524,9 @@ pub fn parse_local_time(ctx: &Ctx, text: &str) -> Result<i64> {
     let t = text.trim();
     let parsed = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M")
         .or_else(|_| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M"))
-        .or_else(|_| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default()))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map(|d| d.and_hms_opt(0, 0, 0).unwrap_or_default())
+        })
         .map_err(|_| {
             ApiError::validation(vec![crate::error::FieldError::new(
                 "invalid_since",
