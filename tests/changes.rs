@@ -272,3 +272,15 @@ fn cli_changes_since_a_time() {
     .unwrap();
     assert!(text.contains("ランク: B → A") && text.contains("佐藤 一郎"), "{text}");
 }
+
+#[test]
+fn without_a_chosen_user_every_change_shows() {
+    let mut store = Store::open_in_memory().unwrap();
+    let company = add(&mut store, T0, Kind::Company, json!({"name": "株式会社 丸の内商事", "rank": "B"}));
+    assert!(open(&mut store, T0 + MIN, &company).entries.is_empty());
+    patch(&mut store, T0 + 2 * MIN, Kind::Company, &company, json!({"rank": "A"}));
+    assert_eq!(badge(&mut store, T0 + 3 * MIN), vec![(company.clone(), 1)]);
+    let c = open(&mut store, T0 + 3 * MIN, &company);
+    assert_eq!(summary(&c), vec![(s("company"), s("株式会社 丸の内商事"), vec![(s("rank"), json!("B"), json!("A"))])]);
+    assert_eq!(c.entries[0].author, None);
+}

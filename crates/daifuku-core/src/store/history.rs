@@ -449,7 +449,7 @@ impl Store {
 
     /// What changed on a company and the records around it after `since`
     /// (ms, as this computer got it), newest first. `except_author`: leave
-    /// out that user's own changes.
+    /// out that user's own changes (none: everyone's, also those of no user).
     pub fn company_changes(
         &self,
         company_id: &str,
@@ -470,7 +470,7 @@ impl Store {
             let rows: Vec<Row> = self
                 .conn
                 .prepare_cached(&format!(
-                    "{ROW_SQL} WHERE h.company_id = ?1 AND h.arrived_at > ?2 AND h.author IS NOT ?3
+                    "{ROW_SQL} WHERE h.company_id = ?1 AND h.arrived_at > ?2 AND (?3 IS NULL OR h.author IS NOT ?3)
                       ORDER BY h.seq DESC LIMIT {}",
                     PANEL_LIMIT + 1
                 ))?
@@ -494,7 +494,7 @@ impl Store {
             .prepare_cached(
                 "SELECT s.company_id, s.seen_at, COUNT(*) FROM company_seen s
                    JOIN company_history h ON h.company_id = s.company_id AND h.arrived_at > s.seen_at
-                  WHERE s.user_id = ?1 AND h.author IS NOT ?2
+                  WHERE s.user_id = ?1 AND (?2 IS NULL OR h.author IS NOT ?2)
                   GROUP BY s.company_id ORDER BY s.company_id",
             )?
             .query_map(params![user.unwrap_or(NO_USER), user], |r| {
