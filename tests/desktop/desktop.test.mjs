@@ -60,3 +60,30 @@ test('creating a company in the app writes it to the database', async () => {
   const found = cli('company', 'list', '--q', name).items.map((r) => r.display_name);
   assert.deepEqual(found, [name]);
 });
+
+test('顧客ランク: the Pareto chart and the ranked table agree with the CLI; a cross-sell suggestion on the company page', async () => {
+  const abc = cli('report', 'abc');
+  const ranked = abc.companies.filter((c) => c.revenue > 0);
+  await app.go('#/priorities');
+  await find('[data-testid="screen-priorities"]', 30000);
+  if (ranked.length === 0) {
+    await waitForText('[data-testid="screen-priorities"]', (t) => t.includes('この期間の購入・契約の金額がありません'));
+    return;
+  }
+  // Drawn by ECharts as SVG.
+  await find('[data-testid="pareto-chart"] svg path', 30000);
+  const table = await waitForText('[data-testid="prio-table"]', (t) => t.includes(ranked[0].name));
+  assert.ok(table.includes(ranked[0].name));
+  await shot('priorities');
+  // The best customer's page: the suggestions the CLI gives, best first.
+  const top = ranked[0].company_id;
+  const cs = cli('report', 'cross-sell', '--company', top);
+  await app.go(`#/company/${encodeURIComponent(top)}`);
+  if (cs.suggestions.length > 0) {
+    const text = await waitForText('[data-testid="cross-sell"]', (t) => t.includes(cs.suggestions[0].name));
+    assert.ok(text.includes('を買った会社の'), text);
+  } else {
+    await waitForText('[data-testid="cross-sell"]', (t) => t.includes('この会社に提案できる商品'));
+  }
+  await shot('cross-sell');
+});

@@ -232,33 +232,41 @@ fn abc_in(conn: &Connection, today: &str, months: Option<u32>, s: &ReportSetting
         .with_detail(months.to_string())]));
     }
     let from = period_from(today, months);
+    // Summed here rather than by GROUP BY: SQLite would sort the period's
+    // rows in a temporary B-tree; the index range is read once, in order.
+    let mut revenue: HashMap<String, i64> = HashMap::new();
     let sql = format!(
-        "SELECT c.id, c.display_name, c.rank, r.revenue FROM (
-             SELECT company_id, SUM(COALESCE(amount, CAST(ROUND(unit_price * quantity) AS INTEGER), 0)) AS revenue
-               FROM purchases
-              WHERE deleted_at IS NULL AND {PURCHASE_DATE} >= ?1 AND {PURCHASE_DATE} <= ?2
-                AND (status IS NULL OR status <> 'cancelled')
-              GROUP BY company_id) r
-           JOIN companies c ON c.id = r.company_id AND c.deleted_at IS NULL"
+        "SELECT company_id, COALESCE(amount, CAST(ROUND(unit_price * quantity) AS INTEGER), 0)
+           FROM purchases INDEXED BY purchases_revenue
+          WHERE deleted_at IS NULL AND {PURCHASE_DATE} >= ?1 AND {PURCHASE_DATE} <= ?2
+            AND (status IS NULL OR status <> 'cancelled')"
     );
-    let mut rows: Vec<(String, String, i64, Option<String>)> = Vec::new();
-    let mut seen: HashSet<String> = HashSet::new();
-    for row in conn.prepare_cached(&sql)?.query_map(params![from, today], |r| {
-        Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<i64>>(3)?.unwrap_or(0), r.get(2)?))
-    })? {
-        let row = row?;
-        seen.insert(row.0.clone());
-        rows.push(row);
-    }
-    // Ranked companies without revenue in the period: suggested C.
-    for row in conn
-        .prepare_cached("SELECT id, display_name, rank FROM companies WHERE deleted_at IS NULL AND rank IS NOT NULL")?
-        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)))?
-    {
-        let (id, name, rank) = row?;
-        if !seen.contains(&id) {
-            rows.push((id, name, 0, rank));
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut q = stmt.query(params![from, today])?;
+    while let Some(r) = q.next()? {
+        let amount: i64 = r.get(1)?;
+        let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        match revenue.get_mut(id) {
+            Some(sum) => *sum = sum.saturating_add(amount),
+            None => {
+                revenue.insert(id.to_string(), amount);
+            }
         }
+    }
+    // Names and ranks in one pass over the companies (ranked companies
+    // without revenue are listed too, suggested C): cheaper than a lookup
+    // per company with revenue.
+    let mut rows: Vec<(String, String, i64, Option<String>)> = Vec::with_capacity(revenue.len());
+    let mut stmt = conn.prepare_cached("SELECT id, display_name, rank FROM companies WHERE deleted_at IS NULL")?;
+    let mut q = stmt.query([])?;
+    while let Some(r) = q.next()? {
+        let rank: Option<String> = r.get(2)?;
+        let id = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let sum = revenue.get(id).copied();
+        if sum.is_none() && rank.is_none() {
+            continue;
+        }
+        rows.push((id.to_string(), r.get(1)?, sum.unwrap_or(0), rank));
     }
     let (total, companies) = abc::rank(rows, s.abc_a, s.abc_b);
     let changes = companies.iter().filter(|r| r.rank.as_deref() != Some(r.suggested_rank.as_str())).count() as u32;
