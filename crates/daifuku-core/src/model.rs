@@ -333,11 +333,12 @@ record! {
         price: Option<i64> = of(FieldType::Money, "価格", "Price"),
         unit: Option<String> = text("単位", "Unit"),
         competes_with_id: Option<String> = refers(Kind::Product, "競合する自社商品", "Competes with"),
-        tier: Option<i32> = int(1, 100, "グレード(上位ほど大きい)", "Grade (higher is better)"),
         description: Option<String> = long("説明", "Description"),
         strengths: Option<String> = long("強み", "Strengths"),
         weaknesses: Option<String> = long("弱み", "Weaknesses"),
         website: Option<String> = of(FieldType::Url, "Webサイト", "Website"),
+        // Added by migration 0015 (a column appended to the table): last.
+        tier: Option<i32> = int(1, 100, "グレード(上位ほど大きい)", "Grade (higher is better)"),
     }
 }
 

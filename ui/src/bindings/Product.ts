@@ -3,4 +3,4 @@
 /**
  * 商品: our own product or a competitor's (seed 001).
  */
-export type Product = { name: string, name_reading: string | null, side: string, maker: string | null, category: string | null, price: number | null, unit: string | null, competes_with_id: string | null, tier: number | null, description: string | null, strengths: string | null, weaknesses: string | null, website: string | null, };
+export type Product = { name: string, name_reading: string | null, side: string, maker: string | null, category: string | null, price: number | null, unit: string | null, competes_with_id: string | null, description: string | null, strengths: string | null, weaknesses: string | null, website: string | null, tier: number | null, };

@@ -35,6 +35,8 @@ pub(crate) const LOCAL_TABLES: &[&str] = &[
     "company_seen",
     "handovers",
     "blobs",
+    // Undo of "apply suggested ranks" (issue 21): this device's steps.
+    "rank_applications",
 ];
 
 /// Records merged per transaction when an image meets local records.
@@ -204,6 +206,10 @@ mod tests {
         "record_clocks",
         "sync_conflicts",
         "sync_resolved",
+        // The cross-sell cache: made from the purchases the image carries.
+        "cross_sell_baskets",
+        "cross_sell_pairs",
+        "cross_sell_dirty",
     ];
 
     /// Every table of the schema is either the device's own or shared, so a
