@@ -36,7 +36,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { BIN, REPO, startBridge, startBrowser, tempDir } from './harness.mjs';
@@ -49,7 +49,8 @@ const ALLOW_JA = new Set([
   'Daifuku', 'English', // the app's name; the language switch names each language in itself
   'CSV', 'Excel', 'vCard', 'XLSX', 'JSON', 'UTF', 'BOM', 'Shift_JIS', 'Shift', 'JIS', 'SJIS',
   'S3', 'URL', 'ID', 'FAX', 'Web', 'OS', 'DM', 'NAS', 'PC', 'SNS',
-  'Dropbox', 'OneDrive', 'Google', 'Amazon', 'MB', 'KB', 'GB', 'kB', 'PDF', 'A4', 'mm',
+  'Dropbox', 'OneDrive', 'Google', 'Amazon', 'Outlook', 'Thunderbird', 'iCalendar',
+  'MB', 'KB', 'GB', 'kB', 'PDF', 'A4', 'mm', 'JPEG', 'PNG', 'ABC', // ABC分析: the analysis's name in Japanese too
   'Ctrl', 'Enter', 'Esc', 'Tab', 'Home', 'End', 'PageUp', 'PageDown', 'Backspace', 'Space',
   'https', 'http',
 ]);
@@ -187,7 +188,10 @@ describe('every screen in Japanese and in English', () => {
     return body.data;
   };
   const api = (cmd) => call(main, cmd);
+  /** The routes (first path segment) the walk went to. */
+  const visited = new Set();
   const go = async (hash) => {
+    visited.add(hash.replace(/^#\/?/, '').split(/[/?]/)[0]);
     await page.evaluate((h) => (window.location.hash = h), hash);
   };
   const closeDialogs = async () => {
@@ -356,6 +360,11 @@ describe('every screen in Japanese and in English', () => {
     ['products: new product', async () => (await closeDialogs(), await go('#/products'), await byTest('add-product').click(), await byTest('dialog-product').waitFor())],
     ['tasks', async () => (await closeDialogs(), await go('#/tasks'), await byTest('screen-tasks').waitFor())],
     ['tasks: new task', async () => (await byTest('add-task').click(), await byTest('dialog-task').waitFor())],
+    ['customer ranks', async () => (await closeDialogs(), await go('#/priorities'), await byTest('screen-priorities').waitFor())],
+    ['hand-over', async () => (await go('#/handover'), await byTest('screen-handover').waitFor())],
+    ['business cards', async () => (await go('#/cards'), await byTest('screen-cards').waitFor())],
+    ['office feed', async () => (await go('#/feed'), await byTest('screen-feed').waitFor())],
+    ['a purchase (its company)', async () => (await go(`#/purchase/${ids.purchase}`), await byTest('screen-company').waitFor())],
     ['import', async () => (await closeDialogs(), await go('#/import'), await byTest('screen-import').waitFor())],
     ['import: CP932 company list preview', async () => {
       await go('#/import?kind=company');
@@ -435,6 +444,7 @@ describe('every screen in Japanese and in English', () => {
     ids.companyPhone = company.data.phone ?? '03-1234-5678';
     const contacts = await api({ cmd: 'list', kind: 'contact', query: { filters: [{ field: 'company_id', op: 'eq', value: ids.company }], limit: 10, no_total: true } });
     ids.contact = contacts.items[0].id;
+    ids.purchase = (await api({ cmd: 'list', kind: 'purchase', query: { filters: [], limit: 1, no_total: true } })).items[0].id;
     const meetings = await api({ cmd: 'list', kind: 'activity', query: { filters: [{ field: 'kind', op: 'eq', value: 'meeting' }], limit: 1, no_total: true } });
     ids.meeting = meetings.items[0].id;
     const others = (await api({ cmd: 'list', kind: 'company', query: { filters: [], limit: 10, no_total: true } })).items.filter((c) => c.id !== ids.company);
@@ -513,6 +523,14 @@ describe('every screen in Japanese and in English', () => {
       await open(fresh, lang, 'screen-welcome');
       await check('first-run welcome');
 
+      if (lang === 'ja') {
+        // Every route of the router (the cases of App.tsx's Screen) was walked: a new screen needs its entry above.
+        const app = readFileSync(join(REPO, 'ui', 'src', 'app', 'App.tsx'), 'utf8');
+        const screen = app.slice(app.indexOf('function Screen()'), app.indexOf('export function App('));
+        const routes = [...screen.matchAll(/case '([^']*)':/g)].map((m) => m[1]).filter((r) => r !== 'home');
+        assert.ok(routes.length > 15, `routes read from App.tsx: ${routes}`);
+        assert.deepEqual(routes.filter((r) => !visited.has(r)), [], 'routes the walk did not visit');
+      }
       const report = [...seen].map(([s, screens]) => `  ${JSON.stringify(s)}  — ${[...new Set(screens)].join(', ')}`).join('\n');
       assert.equal(seen.size, 0, `${lang === 'ja' ? 'English words in the Japanese UI' : 'Japanese in the English UI'} (${seen.size}):\n${report}`);
     });

@@ -444,7 +444,7 @@ const DICT = {
   print_layout: ['ラベル用紙', 'Label sheet'],
   print_layout_12: ['A4 12面(86.4×42.3mm)', 'A4, 12 labels (86.4×42.3 mm)'],
   print_layout_24: ['A4 24面(66.0×33.9mm)', 'A4, 24 labels (66.0×33.9 mm)'],
-  print_companies_onchu: ['担当者のいない会社も「御中」で印刷', 'Also companies without contacts (御中)'],
+  print_companies_onchu: ['担当者のいない会社も「御中」で印刷', 'Also companies without contacts (addressed to the company, “Onchu”)'],
   exp_warnings: ['書き出したファイルに注意が{n}件あります。送る前に確かめてください', 'The file has {n} warnings; check them before you send it'],
   dm_short: ['DM宛名', 'Mailing list'],
   dm_title: ['DM(郵送)宛名リスト', 'Mailing list (DM)'],
