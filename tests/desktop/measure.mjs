@@ -123,7 +123,20 @@ if (withPalette) {
   await exec(`
     const input = document.querySelector('[data-testid="palette-input"]');
     const list = document.querySelector('[data-testid="palette-results"]');
-    const kp = window.__kp = { t0: null, waiting: false, times: [] };
+    const kp = window.__kp = { t0: null, waiting: false, times: [], ipc: [], each: [] };
+    // The IPC round trip of each search (host + core + serialisation), to
+    // tell it from the UI's own share.
+    const inner = window.__TAURI_INTERNALS__;
+    if (inner && !inner.__timed) {
+      const invoke = inner.invoke.bind(inner);
+      inner.invoke = (cmd, args, opts) => {
+        const t = performance.now();
+        const p = invoke(cmd, args, opts);
+        if (args?.cmd?.cmd === 'search') p.then(() => kp.ipc.push(performance.now() - t), () => {});
+        return p;
+      };
+      inner.__timed = true;
+    }
     const start = (e) => { if (!kp.waiting) { kp.t0 = e.timeStamp; kp.waiting = true; } };
     input.addEventListener('keydown', start, true);
     input.addEventListener('input', start, true);
@@ -131,7 +144,9 @@ if (withPalette) {
       if (kp.waiting && list.dataset.q === input.value) {
         kp.waiting = false;
         const t0 = kp.t0;
-        requestAnimationFrame(() => setTimeout(() => kp.times.push(performance.now() - t0), 0));
+        const q = input.value;
+        const dom = performance.now();
+        requestAnimationFrame(() => setTimeout(() => { kp.times.push(performance.now() - t0); kp.each.push([q, Math.round(dom - t0), Math.round(performance.now() - t0)]); }, 0));
       }
     }).observe(list, { attributes: true, childList: true, subtree: true });`);
   const queries = ['山田', 'やまだ', 'ヤマダ', '株式会社', '東京', 'tanaka', '03-', '鈴木商事', 'さとう', '大阪'];
@@ -150,9 +165,35 @@ if (withPalette) {
       }
     }
   }
+  // The IPC round trip alone (host + core + serialisation, no rendering):
+  // the same queries asked directly, each three times, the median kept.
+  const ipcEach = await wd('POST', s('/execute/async'), {
+    script: `const done = arguments[arguments.length - 1];
+      (async () => {
+        const out = [];
+        for (const q of arguments[0]) {
+          const ts = [];
+          for (let i = 0; i < 3; i++) {
+            const t = performance.now();
+            await window.__TAURI_INTERNALS__.invoke('api', { cmd: { cmd: 'search', q, limit: 12 } });
+            ts.push(performance.now() - t);
+          }
+          ts.sort((a, b) => a - b);
+          out.push(ts[1]);
+        }
+        done(out);
+      })().catch((e) => done(String(e)));`,
+    args: [queries.flatMap((q) => [...q].map((_, i) => q.slice(0, i + 1)))],
+  });
+  await exec('window.__kp.ipc = arguments[0]', [Array.isArray(ipcEach) ? ipcEach : []]);
   const times = (await exec('return window.__kp.times')).slice().sort((a, b) => a - b);
-  const at = (p) => +times[Math.min(times.length - 1, Math.floor(p * times.length))].toFixed(1);
-  palette = times.length ? { keystrokes: keys, measured: times.length, p50_ms: at(0.5), p95_ms: at(0.95), max_ms: +times[times.length - 1].toFixed(1) } : { error: 'no keystroke measured' };
+  const ipc = (await exec('return window.__kp.ipc')).slice().sort((a, b) => a - b);
+  const at = (xs, p) => +xs[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1);
+  palette = times.length
+    ? { keystrokes: keys, measured: times.length, p50_ms: at(times, 0.5), p95_ms: at(times, 0.95), max_ms: +times[times.length - 1].toFixed(1),
+        search_ipc: ipc.length ? { calls: ipc.length, p50_ms: at(ipc, 0.5), p95_ms: at(ipc, 0.95) } : null,
+        each: process.env.MEASURE_EACH ? await exec('return window.__kp.each') : undefined }
+    : { error: 'no keystroke measured' };
 }
 console.log(JSON.stringify({ app, page_loaded_ms: Math.round(sessionMs), first_list_painted_ms: painted && Math.round(painted), first_list_painted_in_page_ms: markPainted && Math.round(markPainted), idle_pss_mb: Math.round(pss.mb), processes: pss.parts, scroll, palette }, null, 1));
 await wd('DELETE', s(''));
