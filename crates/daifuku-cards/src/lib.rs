@@ -181,7 +181,17 @@ pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<
     let chars: usize = lines.iter().flat_map(|l| &l.words).map(|w| w.text.chars().count()).sum();
     let mean = lines.iter().flat_map(|l| &l.words).map(|w| w.conf * w.text.chars().count() as f32).sum::<f32>()
         / chars.max(1) as f32;
-    let fields = extract::extract(&lines, orientation == Orientation::Vertical);
+    let vertical = orientation == Orientation::Vertical;
+    let mut fields = extract::extract(&lines, vertical);
+    let mut lines = lines;
+    if !fields.iter().any(|f| f.name == CardFieldName::FamilyName) {
+        // No name line read: sparse mode finds text the layout analysis took for a picture.
+        let model = if vertical { Model::Vertical } else { Model::Horizontal };
+        if let Ok(sparse) = engine.read_sparse(&card, model) {
+            lines = ocr::merge(lines, sparse, vertical);
+            fields = extract::extract(&lines, vertical);
+        }
+    }
     let card_png = if with_image {
         let mut png = Vec::new();
         use image::ImageEncoder;

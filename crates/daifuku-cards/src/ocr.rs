@@ -181,6 +181,12 @@ impl OcrEngine {
         self.run(card, model.lang(), "4")
     }
 
+    /// Reads `card` in mode 11 (sparse text, no layout): the last resort
+    /// for a name line both other modes dropped.
+    pub fn read_sparse(&self, card: &GrayImage, model: Model) -> Result<Vec<Line>, ApiError> {
+        self.run(card, model.lang(), "11")
+    }
+
     /// Reads one line of Latin text (an e-mail address, a web address)
     /// with the English model, which knows `.co.jp` better than the
     /// Japanese one. `None` when the engine has no English model.

@@ -32,7 +32,6 @@ pub struct CardImage {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, TS)]
 pub struct CardSave {
     /// The values as the user left them (absent or empty: not on the card).
-    #[ts(type = "Partial<Record<CardFieldName, string>>")]
     pub fields: BTreeMap<CardFieldName, String>,
     /// Link the contact to this existing company (else a new company is made
     /// from the company field, or none).
@@ -177,7 +176,10 @@ pub fn offers(store: &Store, fields: &BTreeMap<CardFieldName, String>) -> Result
     let companies =
         if company.contains_key("name") { store.check_duplicates(Kind::Company, &company, None)? } else { vec![] };
     let mut contacts = Vec::new();
-    if get(fields, CardFieldName::FamilyName).is_some() {
+    // By name at the offered companies, by phone or e-mail anywhere (also
+    // when the name was not read).
+    let keys = [CardFieldName::FamilyName, CardFieldName::Email, CardFieldName::Phone, CardFieldName::Mobile];
+    if keys.iter().any(|k| get(fields, *k).is_some()) {
         let mut seen = std::collections::BTreeSet::new();
         // The person at each offered company, and by phone/e-mail anywhere.
         let mut company_ids: Vec<Option<String>> = companies.iter().map(|c| Some(c.id.clone())).collect();

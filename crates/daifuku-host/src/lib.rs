@@ -35,6 +35,7 @@ use daifuku::sync::crypto::Keyring;
 use daifuku::sync::folder::{FolderError, SyncFolder};
 use daifuku::sync::{sync_round, SnapshotPolicy, SyncOptions, SyncReport, SyncStatus};
 
+mod cards;
 pub mod jobs;
 mod request;
 
@@ -330,6 +331,9 @@ pub struct Host {
     starting: Mutex<()>,
     long_work_hook: OnceLock<Box<LongWorkHook>>,
     events: Arc<OnceLock<Box<EventListener>>>,
+    /// 名刺取り込み: background card batches and the OCR engine (`cards.rs`).
+    card_jobs: daifuku_cards::batch::CardJobs,
+    pub ocr: daifuku_cards::OcrEngine,
 }
 
 /// See [`Host::on_event`].
@@ -420,6 +424,8 @@ impl Host {
             starting: Mutex::new(()),
             long_work_hook: OnceLock::new(),
             events: Arc::new(OnceLock::new()),
+            card_jobs: daifuku_cards::batch::CardJobs::new(),
+            ocr: daifuku_cards::OcrEngine::default(),
         }
     }
 
@@ -571,6 +577,12 @@ impl Host {
                 };
                 HostResponse::Printed(printed).into()
             }
+            cmd @ (HostCommand::CardScan { .. }
+            | HostCommand::CardOffers { .. }
+            | HostCommand::CardSave { .. }
+            | HostCommand::CardBatchStart { .. }
+            | HostCommand::CardBatchProgress { .. }
+            | HostCommand::CardBatchCancel { .. }) => self.card_command(cmd, now_ms, tz_offset_min)?,
             HostCommand::CalendarNewToken => self
                 .on_ui_connection(now_ms, tz_offset_min, |store, _| {
                     store.set_calendar_token(&new_calendar_token())?;

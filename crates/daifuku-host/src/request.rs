@@ -92,6 +92,27 @@ pub enum HostCommand {
     /// `/calendar/<token>.ics`); the old address stops working. Answers
     /// `calendar_feed_info`.
     CalendarNewToken,
+    /// 名刺取り込み: reads one card image (JPEG/PNG, base64 or a path) and
+    /// answers the fields with confidences and boxes, the flattened card
+    /// image, and the existing companies and contacts it may be
+    /// (`card_scanned`). Writes nothing.
+    CardScan { file: daifuku_cards::batch::CardFile },
+    /// The existing companies and contacts reviewed card fields may be (`card_offers`).
+    CardOffers {
+        fields: std::collections::BTreeMap<daifuku_cards::CardFieldName, String>,
+    },
+    /// Saves a reviewed card: contact (and company if new, or linked), card
+    /// exchange, the image as attachment (`card_saved`).
+    CardSave { card: daifuku_cards::CardSave },
+    /// Reads many card images in the background (`card_job`); poll with
+    /// `card_batch_progress` (results from `since` on), stop with `card_batch_cancel`.
+    CardBatchStart { files: Vec<daifuku_cards::batch::CardFile> },
+    CardBatchProgress {
+        job: String,
+        #[serde(default)]
+        since: u32,
+    },
+    CardBatchCancel { job: String },
 }
 
 impl HostCommand {
@@ -108,6 +129,12 @@ impl HostCommand {
             "print_report",
             "print_labels",
             "calendar_new_token",
+            "card_scan",
+            "card_offers",
+            "card_save",
+            "card_batch_start",
+            "card_batch_progress",
+            "card_batch_cancel",
         ];
 }
 
@@ -122,6 +149,19 @@ pub enum HostResponse {
     ImportJob(JobStatus),
     /// A print's PDF (`print_company`, `print_report`, `print_labels`).
     Printed(PrintResult),
+    /// `card_scan`: what was read, and who it may be.
+    CardScanned(CardScanned),
+    CardOffers(daifuku_cards::save::CardOffers),
+    CardSaved(daifuku_cards::CardSaved),
+    /// A card batch's status.
+    CardJob(daifuku_cards::batch::CardJobStatus),
+}
+
+/// One card read, and the existing records it may be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct CardScanned {
+    pub scan: daifuku_cards::CardScan,
+    pub offers: daifuku_cards::save::CardOffers,
 }
 
 /// A PDF made by a print command: saved by the UI like an export's file.
@@ -227,6 +267,12 @@ mod tests {
             HostCommand::PrintReport { id: "a".into(), path: None },
             HostCommand::PrintLabels { options: Default::default(), path: None },
             HostCommand::CalendarNewToken,
+            HostCommand::CardScan { file: daifuku_cards::batch::CardFile { name: "a.jpg".into(), base64: None, path: None } },
+            HostCommand::CardOffers { fields: Default::default() },
+            HostCommand::CardSave { card: Default::default() },
+            HostCommand::CardBatchStart { files: vec![] },
+            HostCommand::CardBatchProgress { job: "j".into(), since: 0 },
+            HostCommand::CardBatchCancel { job: "j".into() },
         ];
         let names: Vec<String> =
             samples.iter().map(|c| serde_json::to_value(c).unwrap()["cmd"].as_str().unwrap().to_string()).collect();
