@@ -9,6 +9,9 @@ import { useToast } from '../app/data';
 import { href } from '../app/router';
 import { describeError } from '../errors';
 import { formatNumber } from '../format';
+import { PrintButton } from './PrintButton';
+import type { LabelLayout } from '../bindings/LabelLayout';
+import type { MailingOptions } from '../bindings/MailingOptions';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 import { Dialog } from './Dialog';
@@ -256,6 +259,31 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
           {busy ? t('exp_running') : t('exp_download')}
         </button>
       </div>
+      <LabelPrint options={options} />
     </Dialog>
+  );
+}
+
+/** 宛名ラベル (#22): the same list on A4 label sheets, as a PDF. */
+function LabelPrint({ options }: { options: () => MailingOptions }) {
+  const { t } = useI18n();
+  const [layout, setLayout] = useState<LabelLayout>('12');
+  const [companies, setCompanies] = useState(false);
+  return (
+    <div className="form-actions" data-testid="mailing-print">
+      <strong>{t('print_labels')}</strong>
+      <label>
+        {t('print_layout')}{' '}
+        <select value={layout} onChange={(e) => setLayout(e.target.value as LabelLayout)} data-testid="labels-layout">
+          <option value="12">{t('print_layout_12')}</option>
+          <option value="24">{t('print_layout_24')}</option>
+        </select>
+      </label>
+      <label className="switch">
+        <input type="checkbox" checked={companies} onChange={(e) => setCompanies(e.target.checked)} data-testid="labels-companies" />
+        {t('print_companies_onchu')}
+      </label>
+      <PrintButton cmd={() => ({ cmd: 'print_labels', options: { mailing: options(), layout, companies_without_contacts: companies } })} testid="labels-print" />
+    </div>
   );
 }

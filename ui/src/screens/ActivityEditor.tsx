@@ -11,6 +11,7 @@ import { ChildTable, useRecords } from '../components/ChildTable';
 import { Attachments } from '../components/Attachments';
 import { FieldRow, fromFormValues, toFormValues, type Choice } from '../components/fields';
 import { Markdown } from '../components/Markdown';
+import { PrintButton } from '../components/PrintButton';
 import { useFocusFirstError, useRecordForm } from '../components/RecordForm';
 import { addDays, localDateTime, today } from '../dates';
 import { describeError } from '../errors';
@@ -247,6 +248,12 @@ export function ActivityEditor({ id, params }: { id?: string; params: URLSearchP
           </div>
           <h1>{stored ? t('activity_edit') : t('activity_new')}</h1>
         </div>
+        {stored && (
+          <div className="record-actions">
+            {/* 情報報告書 of the saved activity (seed 001's form). */}
+            <PrintButton cmd={() => ({ cmd: 'print_report', id: stored.id })} testid="activity-print" />
+          </div>
+        )}
       </div>
       <form className="record-form activity-form" onSubmit={onSubmit} noValidate data-testid="activity-form" ref={formRef}>
         <div className="kind-tabs segmented" role="radiogroup" aria-label={t('kind')}>
