@@ -24,10 +24,8 @@ struct Subjects {
 
 fn subjects(store: &Store) -> Subjects {
     let one = |sql: &str| -> String { store.conn().query_row(sql, [], |r| r.get(0)).unwrap() };
-    let company = one(
-        "SELECT company_id FROM contacts WHERE deleted_at IS NULL AND company_id IS NOT NULL \
-         GROUP BY company_id ORDER BY count(*) DESC LIMIT 1",
-    );
+    let company = one("SELECT company_id FROM contacts WHERE deleted_at IS NULL AND company_id IS NOT NULL \
+         GROUP BY company_id ORDER BY count(*) DESC LIMIT 1");
     let report = one("SELECT id FROM activities WHERE kind = 'info_report' AND deleted_at IS NULL LIMIT 1");
     let mut stmt = store.conn().prepare("SELECT id FROM companies WHERE deleted_at IS NULL LIMIT 50").unwrap();
     let ids: Vec<String> = stmt.query_map([], |r| r.get(0)).unwrap().map(Result::unwrap).collect();

@@ -69,7 +69,11 @@ fn office(contacts: usize) -> Office {
         json!({"company_id": company, "product_name": "大福クラウド 年間保守", "amount": 1200000,
                "contract_date": "2025-04-01", "expiry_date": "2026-03-31", "renewal_date": "2026-04-01", "status": "active"}),
     );
-    add(&mut store, Kind::Deal, json!({"company_id": company, "title": "倉庫システム更新", "stage": "proposal", "amount": 5000000, "probability": 60}));
+    add(
+        &mut store,
+        Kind::Deal,
+        json!({"company_id": company, "title": "倉庫システム更新", "stage": "proposal", "amount": 5000000, "probability": 60}),
+    );
     add(&mut store, Kind::Deal, json!({"company_id": company, "title": "受注済みの旧案件", "stage": "won"}));
     add(
         &mut store,
@@ -159,7 +163,12 @@ fn ink(pdf: &str, dir: &Path, page: u32) -> f64 {
     let channels = info.color_type.samples();
     let px = &buf[..info.buffer_size()];
     // A4 at 50 dpi: 413 × 585.
-    assert!((info.width as i32 - 413).abs() <= 1 && (info.height as i32 - 585).abs() <= 1, "{}x{}", info.width, info.height);
+    assert!(
+        (info.width as i32 - 413).abs() <= 1 && (info.height as i32 - 585).abs() <= 1,
+        "{}x{}",
+        info.width,
+        info.height
+    );
     let total = px.len() / channels;
     let dark = px.chunks(channels).filter(|c| c.iter().take(3.min(channels)).any(|v| *v < 200)).count();
     dark as f64 / total as f64
@@ -321,7 +330,10 @@ fn labels_on_sheets_of_12_and_24_with_sama_and_onchu() {
         // 30 people + 1 company.
         assert_eq!(page_count(&file), sheets, "layout {layout}");
         assert_eq!(data["pages"].as_u64().unwrap(), sheets as u64);
-        assert_eq!(data["name"], format!("宛名ラベル_{layout}面_{}.pdf", ctx(&mut Store::open(&path).unwrap()).today()));
+        assert_eq!(
+            data["name"],
+            format!("宛名ラベル_{layout}面_{}.pdf", ctx(&mut Store::open(&path).unwrap()).today())
+        );
         let t = text(&file, None);
         assert_eq!(t.matches("様").count(), 30, "one 様 per person:\n{t}");
         assert_eq!(t.matches("御中").count(), 1, "one 御中 for the company without people:\n{t}");
@@ -378,7 +390,16 @@ fn cli_prints_to_a_file_and_refuses_without_a_font() {
     // No font: a clear code, no file.
     let missing = dir.path().join("missing.pdf");
     let out = Proc::new(env!("CARGO_BIN_EXE_daifuku"))
-        .args(["--db", db.to_str().unwrap(), "--json", "print", "company", &o.company, "--out", missing.to_str().unwrap()])
+        .args([
+            "--db",
+            db.to_str().unwrap(),
+            "--json",
+            "print",
+            "company",
+            &o.company,
+            "--out",
+            missing.to_str().unwrap(),
+        ])
         .env_remove("DAIFUKU_DB")
         .env("DAIFUKU_NOW", NOW.to_string())
         .env("DAIFUKU_PRINT_FONT", dir.path().join("no-such-font.ttf"))

@@ -100,7 +100,8 @@ impl PrintFont {
         if let Some(f) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(source) {
             return Ok(f.clone());
         }
-        let bytes = std::fs::read(&source.path).map_err(|e| missing(Some(format!("{}: {e}", source.path.display()))))?;
+        let bytes =
+            std::fs::read(&source.path).map_err(|e| missing(Some(format!("{}: {e}", source.path.display()))))?;
         let data = Arc::new(bytes);
         skrifa::FontRef::from_index(&data, source.index)
             .map_err(|_| missing(Some(format!("{} is not a font", source.path.display()))))?;

@@ -204,10 +204,22 @@ pub fn company_card(store: &Store, printer: &Printer, company_id: &str) -> Resul
         .iter()
         .map(|c| {
             let phones = [opt(&c.phone), opt(&c.mobile)].into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>();
-            vec![person(c), opt(&c.department), opt(&c.title), label(&c.decision_role), phones.join("\n"), opt(&c.email)]
+            vec![
+                person(c),
+                opt(&c.department),
+                opt(&c.title),
+                label(&c.decision_role),
+                phones.join("\n"),
+                opt(&c.email),
+            ]
         })
         .collect();
-    flow.table(&["氏名", "部署", "役職", "決裁での役割", "電話・携帯", "メール"], &[20.0, 18.0, 14.0, 12.0, 16.0, 20.0], &rows, "登録された担当者はいません");
+    flow.table(
+        &["氏名", "部署", "役職", "決裁での役割", "電話・携帯", "メール"],
+        &[18.0, 16.0, 12.0, 11.0, 21.0, 22.0],
+        &rows,
+        "登録された担当者はいません",
+    );
 
     // Purchases and contracts.
     let mut products: HashMap<String, String> = HashMap::new();
@@ -243,7 +255,12 @@ pub fn company_card(store: &Store, printer: &Printer, company_id: &str) -> Resul
             ]
         })
         .collect();
-    flow.table(&["商品", "金額", "契約日", "満了日", "更新日", "状態"], &[30.0, 16.0, 14.0, 14.0, 14.0, 12.0], &rows, "購入・契約の記録はありません");
+    flow.table(
+        &["商品", "金額", "契約日", "満了日", "更新日", "状態"],
+        &[30.0, 16.0, 14.0, 14.0, 14.0, 12.0],
+        &rows,
+        "購入・契約の記録はありません",
+    );
 
     // Open deals.
     let deals: Vec<Deal> = fetch_all(store, Kind::Deal, &by("company_id", company_id))?
@@ -268,7 +285,12 @@ pub fn company_card(store: &Store, printer: &Printer, company_id: &str) -> Resul
             ]
         })
         .collect();
-    flow.table(&["案件名", "ステージ", "金額", "確度", "受注予定日", "担当"], &[32.0, 12.0, 16.0, 8.0, 14.0, 18.0], &rows, "進行中の案件はありません");
+    flow.table(
+        &["案件名", "ステージ", "金額", "確度", "受注予定日", "担当"],
+        &[32.0, 12.0, 16.0, 8.0, 14.0, 18.0],
+        &rows,
+        "進行中の案件はありません",
+    );
 
     // Recent activities.
     let q = ListQuery {
@@ -429,8 +451,11 @@ pub fn info_report(store: &Store, printer: &Printer, activity_id: &str) -> Resul
     flow.gap(6.0);
     let readers: Vec<String> = a.shared_with_ids.iter().map(|id| users.name(&Some(id.clone()))).collect();
     flow.section(&format!("回覧（{}名）", readers.len()), 30.0);
-    let rows: Vec<Vec<String>> =
-        readers.iter().enumerate().map(|(i, n)| vec![(i + 1).to_string(), n.clone(), String::new(), "\n\n".into()]).collect();
+    let rows: Vec<Vec<String>> = readers
+        .iter()
+        .enumerate()
+        .map(|(i, n)| vec![(i + 1).to_string(), n.clone(), String::new(), "\n\n".into()])
+        .collect();
     flow.table(&["No.", "回覧先", "確認日", "確認印"], &[8.0, 40.0, 26.0, 26.0], &rows, "回覧先の指定はありません");
 
     record_print(store, printer, "info_report", Some(activity_id));
@@ -444,7 +469,9 @@ mod tests {
 
     #[test]
     fn formats() {
-        for (v, want) in [(Some(0), "0円"), (Some(999), "999円"), (Some(1000), "1,000円"), (Some(-1234567), "-1,234,567円")] {
+        for (v, want) in
+            [(Some(0), "0円"), (Some(999), "999円"), (Some(1000), "1,000円"), (Some(-1234567), "-1,234,567円")]
+        {
             assert_eq!(yen(v), want);
         }
         assert_eq!(yen(None), "");

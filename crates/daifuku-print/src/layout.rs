@@ -29,10 +29,28 @@ pub const A4_H: f32 = 297.0 * MM;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Op {
     /// Text with its baseline at `y`.
-    Text { x: f32, y: f32, size: f32, text: String },
-    Line { x1: f32, y1: f32, x2: f32, y2: f32, width: f32 },
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        text: String,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+    },
     /// A rectangle, filled with a grey (0 black … 255 white) and/or stroked with a width.
-    Rect { x: f32, y: f32, w: f32, h: f32, fill: Option<u8>, stroke: Option<f32> },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        fill: Option<u8>,
+        stroke: Option<f32>,
+    },
 }
 
 /// Characters a line must not start with (行頭禁則, the common subset).
@@ -235,7 +253,8 @@ impl<'a> Flow<'a> {
                 continue;
             }
             // Taller than a page: what fits here, the rest on the next page.
-            let fit = cells.iter().map(|c| ((self.room() - 2.0 * PAD) / (c.size * 1.35)).floor() as usize).min().unwrap_or(0);
+            let fit =
+                cells.iter().map(|c| ((self.room() - 2.0 * PAD) / (c.size * 1.35)).floor() as usize).min().unwrap_or(0);
             if fit == 0 {
                 self.new_page();
                 continue;
@@ -323,14 +342,11 @@ pub struct Footer {
     pub right: f32,
 }
 
-/// Writes the pages as an A4 PDF, the footer and 「n / N」 on every page.
+/// Writes the pages as an A4 PDF, the footer and 「n/N」 on every page.
 pub fn render(pages: &[Vec<Op>], font: &PrintFont, footer: &Footer, title: &str) -> Result<Vec<u8>, ApiError> {
     let mut doc = Document::new();
     doc.set_metadata(
-        krilla::metadata::Metadata::new()
-            .title(title.to_string())
-            .language("ja".into())
-            .creator("Daifuku".into()),
+        krilla::metadata::Metadata::new().title(title.to_string()).language("ja".into()).creator("Daifuku".into()),
     );
     let n = pages.len();
     for (i, ops) in pages.iter().enumerate() {
@@ -339,7 +355,7 @@ pub fn render(pages: &[Vec<Op>], font: &PrintFont, footer: &Footer, title: &str)
         let mut s = page.surface();
         let mut all = ops.clone();
         all.push(Op::Text { x: footer.left, y: footer.y, size: 7.5, text: footer.text.clone() });
-        let num = format!("{} / {}", i + 1, n);
+        let num = format!("{}/{}", i + 1, n);
         let nw = font.width(&num, 7.5);
         all.push(Op::Text { x: footer.right - nw, y: footer.y, size: 7.5, text: num });
         for op in &all {

@@ -52,11 +52,8 @@ impl Printer {
     /// The current user (`ctx.user_id`) and the caller's date; `font`: the
     /// override (a file, `path#index`), else a system font.
     pub fn new(store: &Store, ctx: &Ctx, font: Option<&str>) -> Result<Printer, ApiError> {
-        let user = ctx
-            .user_id
-            .as_deref()
-            .and_then(|id| user_name(store, id))
-            .unwrap_or_else(|| "ユーザー未設定".to_string());
+        let user =
+            ctx.user_id.as_deref().and_then(|id| user_name(store, id)).unwrap_or_else(|| "ユーザー未設定".to_string());
         Ok(Printer { user, date: ctx.today(), font: PrintFont::find(font)? })
     }
 
