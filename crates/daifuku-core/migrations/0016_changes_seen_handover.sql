@@ -8,7 +8,7 @@
 -- `change_seq`) or applied by folder sync (`sync`, the values applied are in
 -- `fields`). `hlc` is when the author made it; `arrived_at` when this device
 -- got it (its own clock), which is what "since I last looked" compares.
-CREATE TABLE company_history (
+CREATE TABLE IF NOT EXISTS company_history (
     seq INTEGER PRIMARY KEY,
     company_id TEXT NOT NULL,
     arrived_at INTEGER NOT NULL,
@@ -23,12 +23,12 @@ CREATE TABLE company_history (
     change_seq INTEGER,
     fields TEXT
 ) STRICT;
-CREATE INDEX company_history_by_company ON company_history (company_id, arrived_at);
-CREATE INDEX company_history_by_time ON company_history (arrived_at);
-CREATE INDEX company_history_by_record ON company_history (record_id, seq);
+CREATE INDEX IF NOT EXISTS company_history_by_company ON company_history (company_id, arrived_at);
+CREATE INDEX IF NOT EXISTS company_history_by_time ON company_history (arrived_at);
+CREATE INDEX IF NOT EXISTS company_history_by_record ON company_history (record_id, seq);
 
 -- When each user of this computer last opened each company page.
-CREATE TABLE company_seen (
+CREATE TABLE IF NOT EXISTS company_seen (
     user_id TEXT NOT NULL,
     company_id TEXT NOT NULL,
     seen_at INTEGER NOT NULL,
@@ -36,7 +36,7 @@ CREATE TABLE company_seen (
 ) STRICT, WITHOUT ROWID;
 
 -- One hand-over (引き継ぎ), for its undo: every owner field it set (JSON).
-CREATE TABLE handovers (
+CREATE TABLE IF NOT EXISTS handovers (
     id TEXT PRIMARY KEY NOT NULL,
     from_user TEXT NOT NULL,
     to_user TEXT NOT NULL,
