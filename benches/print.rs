@@ -9,7 +9,7 @@ mod common;
 
 use daifuku::export::mailing::MailingOptions;
 use daifuku::store::{Filter, FilterOp, ListQuery};
-use daifuku::{Kind, Store};
+use daifuku::Store;
 use daifuku_print::{LabelLayout, LabelOptions, Printer};
 use serde_json::Value;
 
