@@ -15,12 +15,11 @@
 use std::collections::HashSet;
 
 use daifuku::export::fetch_all;
-use daifuku::export::mailing::{mailing_list, MailingOptions, CLOSING_RELATIONS};
+use daifuku::export::mailing::{closed_companies, mailing_list, MailingOptions};
 use daifuku::model::Company;
-use daifuku::store::{Filter, FilterOp, ListQuery};
+use daifuku::store::ListQuery;
 use daifuku::{ApiError, Kind, Record, Store};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use ts_rs::TS;
 
 use crate::layout::{render, wrap, Footer, Op, A4_H, A4_W, MM};
@@ -140,24 +139,7 @@ pub fn label_list(store: &Store, today: &str, opts: &LabelOptions) -> Result<Vec
                 _ => None,
             })
             .collect();
-        let closed: HashSet<String> = fetch_all(
-            store,
-            Kind::CompanyRelation,
-            &ListQuery {
-                filters: vec![Filter {
-                    field: "relation".into(),
-                    op: FilterOp::In,
-                    value: Value::from(CLOSING_RELATIONS.to_vec()),
-                }],
-                ..Default::default()
-            },
-        )?
-        .into_iter()
-        .filter_map(|s| match s.record {
-            Record::CompanyRelation(r) => Some(r.company_id),
-            _ => None,
-        })
-        .collect();
+        let closed = closed_companies(store)?;
         for s in fetch_all(store, Kind::Company, &ListQuery::default())? {
             let Record::Company(c) = s.record else { continue };
             if with_contacts.contains(&s.id)

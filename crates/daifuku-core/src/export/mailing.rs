@@ -93,9 +93,10 @@ fn days_before(today: &str, days: u32) -> String {
         .unwrap_or_else(|_| today.to_string())
 }
 
-/// The mailing list for `today` (the caller's local date).
-pub fn mailing_list(store: &Store, today: &str, opts: &MailingOptions) -> Result<MailingList> {
-    let closed: HashSet<String> = fetch_all(
+/// The companies that merged into, were acquired by or moved to another
+/// (a closing relation): nobody there to write to.
+pub fn closed_companies(store: &Store) -> Result<HashSet<String>> {
+    Ok(fetch_all(
         store,
         Kind::CompanyRelation,
         &ListQuery {
@@ -112,7 +113,12 @@ pub fn mailing_list(store: &Store, today: &str, opts: &MailingOptions) -> Result
         Record::CompanyRelation(r) => Some(r.company_id),
         _ => None,
     })
-    .collect();
+    .collect())
+}
+
+/// The mailing list for `today` (the caller's local date).
+pub fn mailing_list(store: &Store, today: &str, opts: &MailingOptions) -> Result<MailingList> {
+    let closed = closed_companies(store)?;
     let mut bought: HashSet<String> = HashSet::new();
     if let Some(days) = opts.exclude_bought_within_days {
         let since = days_before(today, days);
