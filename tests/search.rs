@@ -600,3 +600,23 @@ fn tidying_the_index_merges_it_into_one_segment_and_finds_the_same() {
         s.conn().execute(&format!("INSERT INTO {table} ({table}) VALUES ('integrity-check')"), []).unwrap();
     }
 }
+
+/// A search limited to some kinds (the product picker, `daifuku search
+/// --kind product`) binds only the parameters of the lookups it makes: a
+/// lookup of kinds not searched, last in line, once left a bound value no
+/// statement named ("wrong number of parameters").
+#[test]
+fn a_search_limited_to_some_kinds_answers_for_every_kind() {
+    let mut s = Store::open_in_memory().unwrap();
+    let product = add(&mut s, Kind::Product, json!({"name": "ダイフク勤怠", "side": "own"}));
+    let company = add(&mut s, Kind::Company, json!({"name": "株式会社ダイフク勤怠", "phone": "03-1234-5678"}));
+    let hits = s.search("ダイフク勤怠", 20, &[Kind::Product]).unwrap();
+    assert_eq!(hits.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), [product.id.as_str()]);
+    for kind in Kind::ALL {
+        for q in ["ダイフク勤怠", "03-1234-5678", "DK-01", "info@example.co.jp"] {
+            s.search(q, 20, &[*kind]).unwrap_or_else(|e| panic!("{kind:?} {q}: {e}"));
+        }
+    }
+    let hits = s.search("03-1234-5678", 20, &[Kind::Company]).unwrap();
+    assert_eq!(hits.first().map(|h| h.id.as_str()), Some(company.id.as_str()));
+}

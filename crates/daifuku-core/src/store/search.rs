@@ -415,6 +415,12 @@ impl Search<'_> {
         let mut values: Vec<SqlValue> = Vec::new();
         let mut parts: Vec<String> = Vec::new();
         for (i, l) in lookups.iter().enumerate() {
+            let kinds: Vec<&Kind> = keys::key_kinds(l.key_type).iter().filter(|k| self.kinds.contains(k)).collect();
+            // A lookup of kinds not searched binds nothing: SQLite counts
+            // the parameters up to the highest one the statement names.
+            if kinds.is_empty() {
+                continue;
+            }
             values.push(l.key_type.to_string().into());
             let key_type = values.len();
             values.push(l.key.clone().into());
@@ -426,7 +432,7 @@ impl Search<'_> {
                 }
                 None => format!("key = ?{key}"),
             };
-            for kind in keys::key_kinds(l.key_type).iter().filter(|k| self.kinds.contains(k)) {
+            for kind in kinds {
                 parts.push(format!(
                     "SELECT * FROM (SELECT {i}, kind, record_id, key FROM match_keys
                       WHERE key_type = ?{key_type} AND kind = '{}' AND {cond} LIMIT {})",
