@@ -312,7 +312,7 @@ const DICT = {
   shortcuts: ['Ctrl+K 検索 · Ctrl+N 新規 · ? ショートカット一覧', 'Ctrl+K search · Ctrl+N new · ? shortcuts'],
   // ---- issue 4: search, duplicates, merge, readings ----
   nav_duplicates: ['重複', 'Duplicates'],
-  search_everything: ['会社・担当者・案件・商品・活動を検索', 'Search companies, contacts, deals, products and activities'],
+  search_everything: ['会社・担当者・案件・商品・活動・タスク・契約・導入事例を検索', 'Search companies, contacts, deals, products, activities, tasks, contracts and case studies'],
   match_exact_name: ['名前が一致', 'Exact name'],
   match_name_prefix: ['名前の先頭', 'Name starts with'],
   match_reading: ['読み', 'Reading'],

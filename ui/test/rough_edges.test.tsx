@@ -96,7 +96,7 @@ describe('the not-found page', () => {
 
 describe('the search box says what it searches', () => {
   it('names exactly the kinds of the core’s SEARCH_KINDS, in both languages', () => {
-    const keys = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../src/keys.rs'), 'utf8');
+    const keys = readFileSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../crates/daifuku-core/src/keys.rs'), 'utf8');
     const m = /pub const SEARCH_KINDS: &\[Kind\] = &\[([^\]]*)\]/.exec(keys);
     expect(m).not.toBeNull();
     const kinds = m![1].split(',').map((s) => s.trim().replace('Kind::', '')).filter(Boolean);
@@ -106,6 +106,9 @@ describe('the search box says what it searches', () => {
       Deal: ['案件', /deal/i],
       Product: ['商品', /product/i],
       Activity: ['活動', /activit/i],
+      Task: ['タスク', /task/i],
+      Purchase: ['契約', /contract/i],
+      CaseStudy: ['導入事例', /case stud/i],
     };
     expect(kinds.sort()).toEqual(Object.keys(words).sort());
     for (const key of ['search_placeholder', 'search_everything'] as const) {
