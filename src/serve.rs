@@ -154,8 +154,36 @@ fn handle(host: &Host, ui_dir: &Path, token: &str, port: u16, mut req: Request) 
                 Err(e) => req.respond(json_response(error_status(&e), serde_json::to_string(&e).unwrap())),
             }
         }
+        (Method::Get | Method::Head, path) if path.starts_with("/calendar/") => calendar_feed(host, path, req),
         (Method::Get | Method::Head, path) => serve_file(ui_dir, path, req),
         _ => req.respond(Response::from_string("method not allowed").with_status_code(405)),
+    }
+}
+
+/// `GET /calendar/<token>.ics`: the calendar feed for a calendar app to
+/// subscribe to. Its own secret (settings; made and renewed in the app), not
+/// the UI's bearer token: a calendar app cannot send a header. A wrong or
+/// missing token is answered as an unknown path.
+fn calendar_feed(host: &Host, path: &str, req: Request) -> std::io::Result<()> {
+    let not_found = || Response::from_string("not found").with_status_code(404);
+    let given = path.strip_prefix("/calendar/").and_then(|t| t.strip_suffix(".ics")).unwrap_or("");
+    let (now_ms, tz_offset_min) = clock();
+    let info = host.dispatch(serde_json::json!({"cmd": "calendar_feed_info"}), now_ms, tz_offset_min);
+    let token = info.ok().and_then(|v| v["data"]["token"].as_str().map(str::to_string));
+    let matches = token.is_some_and(|t| {
+        // Compared in constant time: the answer's timing does not tell the secret.
+        t.len() == given.len() && t.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
+    });
+    if !matches {
+        return req.respond(not_found());
+    }
+    match host.dispatch(serde_json::json!({"cmd": "calendar_feed"}), now_ms, tz_offset_min) {
+        Ok(v) => req.respond(
+            Response::from_string(v["data"]["ics"].as_str().unwrap_or_default())
+                .with_header(header("Content-Type", "text/calendar; charset=utf-8"))
+                .with_header(header("Cache-Control", "no-store")),
+        ),
+        Err(e) => req.respond(json_response(error_status(&e), serde_json::to_string(&e).unwrap())),
     }
 }
 

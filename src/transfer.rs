@@ -43,7 +43,7 @@ pub fn export_command() -> Command {
                     .value_name("KIND")
                     .help("companies, contacts, activities, purchases … (any list)"),
             )
-            .arg(Arg::new("format").long("format").default_value("json").value_parser(["json", "csv", "xlsx", "vcf"]))
+            .arg(Arg::new("format").long("format").default_value("json").value_parser(["json", "csv", "xlsx", "vcf", "ics"]))
             .arg(encoding_arg())
             .arg(
                 Arg::new("headers")
@@ -341,6 +341,10 @@ fn deliver(r: ExportResult, out: Option<&String>, json: bool) -> Result<Output, 
 }
 
 fn export(store: &mut Store, m: &ArgMatches, json: bool) -> Result<Output, ApiError> {
+    if m.get_one::<String>("format").map(String::as_str) == Some("ics") {
+        // The calendar feed: tasks and scheduled activities, not a list of one kind.
+        return crate::follow_up::export_ics(store, m.get_one::<String>("out"));
+    }
     let kind = parse_kind(m.get_one::<String>("kind").ok_or_else(|| {
         ApiError::field(
             "usage",

@@ -132,6 +132,8 @@ describe('renewals, related companies, shared reports, search and the calendar f
   test('Ctrl+K finds a task, shown as a task', T, async () => {
     const task = await add('task', { title: '見積書を再送する', due: '2027-01-10' });
     await reload('#/');
+    await byTest('screen-home').waitFor();
+    await byTest('home-tasks').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+k');
     await byTest('palette').waitFor();
     await byTest('palette-input').fill('見積書');

@@ -129,7 +129,18 @@ pub fn key_kinds(key_type: &str) -> &'static [Kind] {
 }
 
 /// Kinds the search box looks in, in the order hits of equal rank are listed.
-pub const SEARCH_KINDS: &[Kind] = &[Kind::Company, Kind::Contact, Kind::Deal, Kind::Product, Kind::Activity];
+/// Tasks, purchases and case studies came later (migration 0017): a kind's
+/// place here is its rank in document ids, so new kinds go at the end.
+pub const SEARCH_KINDS: &[Kind] = &[
+    Kind::Company,
+    Kind::Contact,
+    Kind::Deal,
+    Kind::Product,
+    Kind::Activity,
+    Kind::Task,
+    Kind::Purchase,
+    Kind::CaseStudy,
+];
 
 /// What the search index holds for one record (see `store::search`):
 /// normalized text per column, never shown to the user. Several values of a
@@ -179,6 +190,9 @@ pub fn search_body_fields(kind: Kind) -> &'static [&'static str] {
             "to_find_out",
             "supervisor_decision",
         ],
+        Kind::Task => &["notes"],
+        Kind::Purchase => &["notes"],
+        Kind::CaseStudy => &["customer_name", "industry", "before", "after"],
         _ => &[],
     }
 }
@@ -211,7 +225,12 @@ pub fn search_doc(kind: Kind, m: &Map<String, Value>) -> Option<SearchDoc> {
     }
     let display = display_name(kind, m);
     let mut doc = SearchDoc::default();
-    let title = if kind == Kind::Activity { s(m, "subject").to_string() } else { display };
+    let title = match kind {
+        Kind::Activity => s(m, "subject").to_string(),
+        // Not the kind's label that stands in for an empty product name.
+        Kind::Purchase => s(m, "product_name").to_string(),
+        _ => display,
+    };
     let names = distinct(vec![normalize::to_katakana(&normalize::fold(&title)), search_name_key(kind, m, &title)]);
     let readings: Vec<String> = match kind {
         Kind::Company => {
@@ -338,7 +357,7 @@ mod tests {
         // Activities: content, but no grams (short queries look at names only).
         let a = doc(Kind::Activity, json!({"subject": "定例", "content": "価格の件"}));
         assert_eq!((a.name.as_str(), a.body.as_str(), a.name_grams.as_str()), ("定例", "価格の件", ""));
-        assert!(search_doc(Kind::Task, &Map::new()).is_none());
+        assert!(search_doc(Kind::User, &Map::new()).is_none());
     }
 
     /// `key_kinds` lists exactly the kinds `match_keys` makes keys of each

@@ -56,6 +56,10 @@ export function recordHref(kind: string, id: string): string | null {
       return href('tasks', undefined, { open: id });
     case 'product':
       return href('products', undefined, { open: id });
+    case 'purchase':
+      return href('purchase', id);
+    case 'case_study':
+      return href('products', undefined, { tab: 'cases' });
     default:
       return null;
   }

@@ -16,6 +16,7 @@ import { KanaBar, VirtualList, type Column, type ListHandle } from '../component
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import { ChangedBadge, useChangedCompanies } from '../components/ChangesPanel';
+import { ListFate } from '../components/FollowThrough';
 
 export function useDebounced<T>(value: T, ms = 200): T {
   const [v, setV] = useState(value);
@@ -94,7 +95,7 @@ export function CompaniesScreen() {
       render: (s) => (
         <div className="two-line">
           <strong>
-            {s.data.name} <ChangedBadge n={changed.get(s.id)} />
+            {s.data.name} <ChangedBadge n={changed.get(s.id)} /> <ListFate companyId={s.id} />
           </strong>
           <small className="muted">{s.data.name_reading}</small>
         </div>

@@ -9,6 +9,7 @@ import { createRecord, patchRecord, RecordForm } from '../components/RecordForm'
 import { formatDate, today } from '../dates';
 import { describeError } from '../errors';
 import { useI18n } from '../i18n';
+import { CalendarFeedSection, LeadTimesSection } from '../components/FollowThrough';
 
 /** The user's own company, as given on the welcome screen (first_run_state), changed here. */
 function OwnCompany() {
@@ -183,6 +184,8 @@ export function SettingsScreen() {
           </header>
           <p className="muted small">{t('imp_lead')}</p>
         </section>
+        <LeadTimesSection />
+        <CalendarFeedSection />
         <BackupSection />
         <section className="card card-span" data-testid="about-section">
           <header className="card-head">

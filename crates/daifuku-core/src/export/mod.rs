@@ -8,6 +8,7 @@
 //! file exported here imports back into the same records (import matches
 //! the `ID` column, else the natural keys).
 
+pub mod ics;
 pub mod mailing;
 pub mod vcard;
 

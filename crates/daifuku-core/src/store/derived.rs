@@ -520,6 +520,29 @@ pub(crate) fn reindex(conn: &Connection) -> Result<()> {
     Ok(())
 }
 
+/// Indexes the live records of `kinds` that have no search document yet
+/// (migration 0017: kinds added to the search), a batch at a time.
+pub(crate) fn index_kinds(conn: &Connection, kinds: &[Kind]) -> Result<()> {
+    for kind in kinds {
+        let ids: Vec<String> = conn
+            .prepare(&format!(
+                "SELECT id FROM {} WHERE deleted_at IS NULL AND id NOT IN (SELECT record_id FROM search_docs) ORDER BY rowid",
+                kind.meta().table
+            ))?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for batch in ids.chunks(REINDEX_BATCH) {
+            let mut records = Vec::with_capacity(batch.len());
+            for id in batch {
+                let fields = read::get(conn, *kind, id)?.record.to_fields();
+                records.push((*kind, id.clone(), fields, None));
+            }
+            derive_and_write(conn, records, &mut |_| true)?;
+        }
+    }
+    Ok(())
+}
+
 impl Drop for Deferred {
     fn drop(&mut self) {
         PENDING.with(|p| *p.borrow_mut() = None);
