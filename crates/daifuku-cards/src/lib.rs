@@ -124,7 +124,8 @@ fn reread_latin(card: &image::GrayImage, mut lines: Vec<ocr::Line>, engine: &Ocr
         };
         let keeps = (old.contains('@') && t.contains('@'))
             || (!old.contains('@') && (t.contains("http") || t.contains("www")))
-            || (kana(&t) && t.chars().filter(|c| !c.is_whitespace()).count() >= 3);
+            // A reading read again only where the first reading was not all kana.
+            || (kana(&t) && !kana(&old) && t.chars().filter(|c| !c.is_whitespace()).count() >= 3);
         if keeps {
             // Back to the card's coordinates.
             for w in &mut line.words {
@@ -137,6 +138,70 @@ fn reread_latin(card: &image::GrayImage, mut lines: Vec<ocr::Line>, engine: &Ocr
         }
     }
     lines
+}
+
+/// A kana line read without its space (`シミズケイコ`: Tesseract's word
+/// boxes on kana are unreliable) is split where the card shows the widest
+/// blank between characters, if it is about a character wide: the
+/// family and the given reading.
+fn split_reading_at_gap(card: &image::GrayImage, line: &mut ocr::Line) {
+    let text = line.text();
+    let chars: Vec<char> = text.chars().collect();
+    let all_kana = chars.iter().all(|c| matches!(*c, '\u{30A1}'..='\u{30FC}' | '\u{3041}'..='\u{3096}'));
+    if !(4..=14).contains(&chars.len()) || !all_kana {
+        return;
+    }
+    let b = line.bbox;
+    if b.w < b.h * 2 || b.x + b.w > card.width() || b.y + b.h > card.height() {
+        return;
+    }
+    let level = imageproc::contrast::otsu_level(&image::imageops::crop_imm(card, b.x, b.y, b.w, b.h).to_image());
+    let ink: Vec<bool> = (b.x..b.x + b.w).map(|x| (b.y..b.y + b.h).any(|y| card.get_pixel(x, y).0[0] < level)).collect();
+    // Blank runs inside the line.
+    let (mut best, mut run_start) = ((0usize, 0usize), None);
+    for (i, &dark) in ink.iter().enumerate() {
+        match (dark, run_start) {
+            (false, None) => run_start = Some(i),
+            (true, Some(s)) => {
+                if s > 0 && i - s > best.1 - best.0 {
+                    best = (s, i);
+                }
+                run_start = None;
+            }
+            _ => {}
+        }
+    }
+    let gap = (best.1 - best.0) as f32;
+    // The widest blank must stand out: clearly wider than every other one.
+    let mut second = 0usize;
+    let mut run = 0usize;
+    for (i, &dark) in ink.iter().enumerate() {
+        if !dark {
+            run += 1;
+        } else {
+            if run > 0 && i - run != best.0 {
+                second = second.max(run);
+            }
+            run = 0;
+        }
+    }
+    let em = b.w as f32 / (chars.len() as f32 + 0.5);
+    if gap < second as f32 * 1.6 || gap < em * 0.25 {
+        return;
+    }
+    // Kana are about one em each (a space about half): the blank's centre says after how many.
+    let centre = (best.0 + best.1) as f32 / 2.0;
+    let k = (centre / em - 0.25).round() as usize;
+    if k == 0 || k >= chars.len() {
+        return;
+    }
+    let conf = line.conf();
+    let left: String = chars[..k].iter().collect();
+    let right: String = chars[k..].iter().collect();
+    line.words = vec![
+        ocr::Word { text: left, conf, bbox: BoxPx { x: b.x, y: b.y, w: best.0 as u32, h: b.h } },
+        ocr::Word { text: right, conf, bbox: BoxPx { x: b.x + best.1 as u32, y: b.y, w: b.w - best.1 as u32, h: b.h } },
+    ];
 }
 
 /// Reads one card from a file's bytes. With `with_image`, the flattened
@@ -177,7 +242,15 @@ pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<
     if score(&lines) < 4.0 {
         return Err(no_card());
     }
-    let lines = if orientation == Orientation::Horizontal { reread_latin(&card, lines, engine) } else { lines };
+    let lines = if orientation == Orientation::Horizontal {
+        let mut lines = reread_latin(&card, lines, engine);
+        for l in lines.iter_mut() {
+            split_reading_at_gap(&card, l);
+        }
+        lines
+    } else {
+        lines
+    };
     let chars: usize = lines.iter().flat_map(|l| &l.words).map(|w| w.text.chars().count()).sum();
     let mean = lines.iter().flat_map(|l| &l.words).map(|w| w.conf * w.text.chars().count() as f32).sum::<f32>()
         / chars.max(1) as f32;
