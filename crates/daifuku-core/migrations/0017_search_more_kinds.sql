@@ -5,7 +5,7 @@
 -- indexes their live records (src/store/derived.rs `index_kinds`). As in
 -- 0004, a record moved to the trash leaves the index by trigger, whichever
 -- code path trashed it.
-CREATE TRIGGER tasks_leave_search AFTER UPDATE OF deleted_at ON tasks
+CREATE TRIGGER IF NOT EXISTS tasks_leave_search AFTER UPDATE OF deleted_at ON tasks
 WHEN new.deleted_at IS NOT NULL
 BEGIN
     DELETE FROM search_text WHERE rowid IN
@@ -14,7 +14,7 @@ BEGIN
         (SELECT d.doc | (c.value << 44) FROM search_docs d, json_each('[0,1,2]') c WHERE d.record_id = new.id);
     DELETE FROM search_docs WHERE record_id = new.id;
 END;
-CREATE TRIGGER purchases_leave_search AFTER UPDATE OF deleted_at ON purchases
+CREATE TRIGGER IF NOT EXISTS purchases_leave_search AFTER UPDATE OF deleted_at ON purchases
 WHEN new.deleted_at IS NOT NULL
 BEGIN
     DELETE FROM search_text WHERE rowid IN
@@ -23,7 +23,7 @@ BEGIN
         (SELECT d.doc | (c.value << 44) FROM search_docs d, json_each('[0,1,2]') c WHERE d.record_id = new.id);
     DELETE FROM search_docs WHERE record_id = new.id;
 END;
-CREATE TRIGGER case_studies_leave_search AFTER UPDATE OF deleted_at ON case_studies
+CREATE TRIGGER IF NOT EXISTS case_studies_leave_search AFTER UPDATE OF deleted_at ON case_studies
 WHEN new.deleted_at IS NOT NULL
 BEGIN
     DELETE FROM search_text WHERE rowid IN

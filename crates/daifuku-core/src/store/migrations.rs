@@ -26,12 +26,15 @@ const MIGRATIONS: &[&str] = &[
     // 0013: one match key per contact for "same person at the same company".
     include_str!("../../migrations/0013_person_company_keys.sql"),
     READINGS,
-    // 0015: product grades, the revenue index, rank applications and the cross-sell cache (issue 21).
-    include_str!("../../migrations/0015_reports.sql"),
+    REPORTS,
     // 0016: company history as this device got it, "seen" per user, hand-overs (issue 21).
     include_str!("../../migrations/0016_changes_seen_handover.sql"),
     SEARCH_MORE_KINDS,
 ];
+
+/// 0015: product grades, the revenue index, rank applications and the
+/// cross-sell cache (issue 21); the hook adds the grade column.
+const REPORTS: &str = include_str!("../../migrations/0015_reports.sql");
 
 /// 0017: search also finds tasks, purchases and case studies; the hook indexes them.
 const SEARCH_MORE_KINDS: &str = include_str!("../../migrations/0017_search_more_kinds.sql");
@@ -79,6 +82,18 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     let readings = MIGRATIONS.iter().position(|m| *m == READINGS).expect("0014 is listed");
     ms[readings] = M::up_with_hook(READINGS, |tx: &rusqlite::Transaction| {
         normalize_readings(tx).map(|_| ()).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+    });
+    // 0015 adds products.tier where it is missing (ALTER TABLE has no IF NOT EXISTS).
+    let reports = MIGRATIONS.iter().position(|m| *m == REPORTS).expect("0015 is listed");
+    ms[reports] = M::up_with_hook(REPORTS, |tx: &rusqlite::Transaction| {
+        let has: bool = tx
+            .query_row("SELECT COUNT(*) FROM pragma_table_info('products') WHERE name = 'tier'", [], |r| r.get(0))
+            .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))?;
+        if !has {
+            tx.execute_batch("ALTER TABLE products ADD COLUMN tier INTEGER;")
+                .map_err(|e| rusqlite_migration::HookError::Hook(e.to_string()))?;
+        }
+        Ok(())
     });
     let more = MIGRATIONS.iter().position(|m| *m == SEARCH_MORE_KINDS).expect("0017 is listed");
     ms[more] = M::up_with_hook(SEARCH_MORE_KINDS, |tx: &rusqlite::Transaction| {
