@@ -10,7 +10,13 @@ import * as tr from '../src/transfer';
 
 vi.mock('../src/transfer', async (importOriginal) => {
   const real = await importOriginal<typeof import('../src/transfer')>();
-  return { ...real, previewStart: vi.fn(), importStart: vi.fn(), importProgress: vi.fn(), importCancel: vi.fn() };
+  const mocks = { previewStart: vi.fn(), importStart: vi.fn(), importProgress: vi.fn(), importCancel: vi.fn() };
+  // In a browser (no host events) the next status is a poll after the wait: the mocked poll.
+  const nextProgress = async (job: string, ms: number) => {
+    await new Promise((r) => setTimeout(r, ms));
+    return mocks.importProgress(job);
+  };
+  return { ...real, ...mocks, nextProgress };
 });
 const mocked = vi.mocked(tr);
 
