@@ -39,9 +39,15 @@ pub fn command() -> Command {
         )
 }
 
-fn scan_one(store: &mut Store, path: &Path, sub: &ArgMatches, create: bool, engine: &OcrEngine) -> Result<Value, ApiError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
+fn scan_one(
+    store: &mut Store,
+    path: &Path,
+    sub: &ArgMatches,
+    create: bool,
+    engine: &OcrEngine,
+) -> Result<Value, ApiError> {
+    let bytes =
+        std::fs::read(path).map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
     let scan = daifuku_cards::scan_bytes(&bytes, engine, false)?;
     let mut out = json!({
         "file": path.display().to_string(),
@@ -81,11 +87,20 @@ fn text_of(v: &Value) -> String {
     for f in v["fields"].as_array().into_iter().flatten() {
         let conf = f["confidence"].as_f64().unwrap_or(0.0);
         let flag = if conf < LOW_CONFIDENCE || !f["problem"].is_null() { "  ← check" } else { "" };
-        s += &format!("  {:15} {:5.1}  {}{flag}\n", f["name"].as_str().unwrap_or(""), conf, f["value"].as_str().unwrap_or(""));
+        s += &format!(
+            "  {:15} {:5.1}  {}{flag}\n",
+            f["name"].as_str().unwrap_or(""),
+            conf,
+            f["value"].as_str().unwrap_or("")
+        );
     }
     if let Some(saved) = v.get("saved") {
         let verb = |created: &Value| if created == true { "created" } else { "linked" };
-        s += &format!("  → contact {} ({})", saved["contact_id"].as_str().unwrap_or(""), verb(&saved["contact_created"]));
+        s += &format!(
+            "  → contact {} ({})",
+            saved["contact_id"].as_str().unwrap_or(""),
+            verb(&saved["contact_created"])
+        );
         if let Some(c) = saved["company_id"].as_str() {
             s += &format!(", company {c} ({})", verb(&saved["company_created"]));
         }
@@ -129,7 +144,8 @@ pub fn run(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
             let count = *m.get_one::<usize>("count").expect("default");
             let seed = *m.get_one::<u64>("seed").expect("default");
             let fonts = daifuku_cards::corpus::Fonts::system().map_err(|e| ApiError::new("not_available", e))?;
-            std::fs::create_dir_all(&out).map_err(|e| ApiError::new("invalid_path", format!("{}: {e}", out.display())))?;
+            std::fs::create_dir_all(&out)
+                .map_err(|e| ApiError::new("invalid_path", format!("{}: {e}", out.display())))?;
             let mut truth = serde_json::Map::new();
             let items = daifuku_cards::corpus::corpus(&fonts, seed, count);
             for item in &items {
@@ -142,7 +158,10 @@ pub fn run(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
             }
             std::fs::write(out.join("truth.json"), serde_json::to_string_pretty(&truth)?)
                 .map_err(|e| ApiError::new("invalid_path", format!("{}: {e}", out.display())))?;
-            Ok(Output::Both(format!("{} images and truth.json in {}", items.len(), out.display()), json!({ "images": items.len() })))
+            Ok(Output::Both(
+                format!("{} images and truth.json in {}", items.len(), out.display()),
+                json!({ "images": items.len() }),
+            ))
         }
         _ => Err(ApiError::new("usage", "daifuku card scan|corpus")),
     }

@@ -34,7 +34,9 @@ pub fn commands() -> Vec<Command> {
 fn days(s: &str, field: &str) -> Result<Vec<u32>, ApiError> {
     s.split([',', '、', ' '])
         .filter(|d| !d.trim().is_empty())
-        .map(|d| d.trim().parse::<u32>().map_err(|_| ApiError::field("invalid_number", field, "days are whole numbers")))
+        .map(|d| {
+            d.trim().parse::<u32>().map_err(|_| ApiError::field("invalid_number", field, "days are whole numbers"))
+        })
         .collect()
 }
 

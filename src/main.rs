@@ -4,11 +4,11 @@
 
 mod card;
 mod follow_up;
-mod print;
 mod handover;
+mod print;
 mod reading_dict;
-mod report;
 mod records;
+mod report;
 mod search;
 mod serve;
 mod sync;

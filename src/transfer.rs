@@ -43,7 +43,12 @@ pub fn export_command() -> Command {
                     .value_name("KIND")
                     .help("companies, contacts, activities, purchases … (any list)"),
             )
-            .arg(Arg::new("format").long("format").default_value("json").value_parser(["json", "csv", "xlsx", "vcf", "ics"]))
+            .arg(
+                Arg::new("format")
+                    .long("format")
+                    .default_value("json")
+                    .value_parser(["json", "csv", "xlsx", "vcf", "ics"]),
+            )
             .arg(encoding_arg())
             .arg(
                 Arg::new("headers")

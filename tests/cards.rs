@@ -31,7 +31,11 @@ fn value(scan: &CardScan, name: CardFieldName) -> Option<String> {
 }
 
 /// The fields among `names` read differently from the truth.
-fn misses(scan: &CardScan, truth: &std::collections::BTreeMap<CardFieldName, String>, names: &[CardFieldName]) -> Vec<String> {
+fn misses(
+    scan: &CardScan,
+    truth: &std::collections::BTreeMap<CardFieldName, String>,
+    names: &[CardFieldName],
+) -> Vec<String> {
     names
         .iter()
         .filter(|n| !corpus::same(&value(scan, **n).unwrap_or_default(), &truth[n]))
@@ -46,7 +50,11 @@ fn a_clean_horizontal_card_is_read_field_by_field() {
     let card = corpus::card(&fonts(), 11, false);
     let scan = daifuku_cards::scan_bytes(&corpus::png(&card.image), &OcrEngine::default(), true).unwrap();
     assert_eq!(scan.orientation, daifuku_cards::Orientation::Horizontal);
-    let m = misses(&scan, &card.truth, &[Company, Department, Title, FamilyName, GivenName, PostalCode, Phone, Fax, Email, Url]);
+    let m = misses(
+        &scan,
+        &card.truth,
+        &[Company, Department, Title, FamilyName, GivenName, PostalCode, Phone, Fax, Email, Url],
+    );
     assert!(m.is_empty(), "{m:#?}\nlines: {:#?}", scan.lines);
     // Stored forms: the phone as the core formats it, the postal code with its dash.
     let phone = value(&scan, Phone).unwrap();
@@ -115,15 +123,16 @@ fn bad_inputs_are_refused_with_their_codes_and_nothing_is_written() {
     for (path, code) in &cases {
         let out = common::cli(&db, NOW, &["card", "scan", "--create", "--json", path.to_str().unwrap()]);
         assert!(!out.status.success(), "{path:?}");
-        let err: Value = serde_json::from_slice(&out.stdout).or_else(|_| serde_json::from_slice(&out.stderr)).unwrap_or_else(|_| {
-            json!({"code": String::from_utf8_lossy(&out.stderr).to_string()})
-        });
+        let err: Value = serde_json::from_slice(&out.stdout)
+            .or_else(|_| serde_json::from_slice(&out.stderr))
+            .unwrap_or_else(|_| json!({"code": String::from_utf8_lossy(&out.stderr).to_string()}));
         let text = err.to_string();
         assert!(text.contains(code), "{path:?}: expected {code}, got {text}");
     }
     // A huge image is refused from its header (the library would allocate gigabytes).
     // A JPEG whose frame header (SOF0: no checksum) says 30000×30000.
-    let mut jpeg = corpus::jpeg(&daifuku_cards::image::RgbImage::from_pixel(400, 300, daifuku_cards::image::Rgb([255, 255, 255])));
+    let mut jpeg =
+        corpus::jpeg(&daifuku_cards::image::RgbImage::from_pixel(400, 300, daifuku_cards::image::Rgb([255, 255, 255])));
     let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).expect("baseline JPEG");
     jpeg[sof + 5..sof + 7].copy_from_slice(&30000u16.to_be_bytes());
     jpeg[sof + 7..sof + 9].copy_from_slice(&30000u16.to_be_bytes());
@@ -154,7 +163,11 @@ fn cli_create_saves_contact_company_exchange_and_image_then_links_on_a_second_ca
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(count(&db, Kind::Contact), 0);
 
-    let out = common::cli(&db, NOW, &["card", "scan", "--create", "--json", "--place", "展示会", scan_path.to_str().unwrap()]);
+    let out = common::cli(
+        &db,
+        NOW,
+        &["card", "scan", "--create", "--json", "--place", "展示会", scan_path.to_str().unwrap()],
+    );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     let saved = &v[0]["saved"];
@@ -225,7 +238,11 @@ fn host_scan_offers_the_existing_company_and_a_batch_runs_in_the_background() {
         .unwrap();
     let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
     let scanned = host
-        .dispatch(json!({"cmd": "card_scan", "file": {"name": "a.png", "base64": b64(&corpus::png(&card.image))}}), NOW, TZ)
+        .dispatch(
+            json!({"cmd": "card_scan", "file": {"name": "a.png", "base64": b64(&corpus::png(&card.image))}}),
+            NOW,
+            TZ,
+        )
         .unwrap();
     assert_eq!(scanned["type"], "card_scanned");
     let offers = &scanned["data"]["offers"]["companies"];

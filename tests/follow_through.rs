@@ -70,9 +70,17 @@ fn renewals_by_lead_time_on_home_and_notified_once_a_day() {
         json!({"company_id": yamada.id, "product_id": hoshu.id, "renewal_date": "2027-03-01", "status": "cancelled"}),
     );
     // Expiry only (no renewal date), 33 days ahead: the 30-day reminder is in 3 days.
-    let p3 = add(&mut s, Kind::Purchase, json!({"company_id": yamada.id, "product_id": lic.id, "expiry_date": "2027-02-03"}));
+    let p3 = add(
+        &mut s,
+        Kind::Purchase,
+        json!({"company_id": yamada.id, "product_id": lic.id, "expiry_date": "2027-02-03"}),
+    );
     // Far away: nothing this week.
-    add(&mut s, Kind::Purchase, json!({"company_id": yamada.id, "product_name": "年間サポート", "renewal_date": "2027-06-01"}));
+    add(
+        &mut s,
+        Kind::Purchase,
+        json!({"company_id": yamada.id, "product_name": "年間サポート", "renewal_date": "2027-06-01"}),
+    );
 
     let h = home(&mut s, JAN1);
     assert_eq!(
@@ -93,7 +101,8 @@ fn renewals_by_lead_time_on_home_and_notified_once_a_day() {
         default_days: vec![30, 60, 90],
         by_category: vec![CategoryLeadTimes { category: "保守".into(), days: vec![14, 45] }],
     };
-    let Response::RenewalLeadTimes(saved) = run(&mut s, JAN1, Command::SetRenewalLeadTimes { lead_times: leads }) else {
+    let Response::RenewalLeadTimes(saved) = run(&mut s, JAN1, Command::SetRenewalLeadTimes { lead_times: leads })
+    else {
         panic!()
     };
     assert_eq!((saved.default_days.clone(), saved.by_category[0].days.clone()), (vec![90, 60, 30], vec![45, 14]));
@@ -111,7 +120,11 @@ fn renewals_by_lead_time_on_home_and_notified_once_a_day() {
     assert_eq!(brief(&notify(&mut s, JAN1)), [(p1.id.clone(), 60, 59, "renewal".to_string())]);
     assert!(notify(&mut s, JAN1 + 3_600_000).is_empty(), "the same day again");
     // Next day: a contract whose 30-day reminder is due that day; p1 is not repeated.
-    let p5 = add(&mut s, Kind::Purchase, json!({"company_id": yamada.id, "product_name": "リース", "renewal_date": "2027-02-01"}));
+    let p5 = add(
+        &mut s,
+        Kind::Purchase,
+        json!({"company_id": yamada.id, "product_name": "リース", "renewal_date": "2027-02-01"}),
+    );
     assert_eq!(brief(&notify(&mut s, JAN1 + DAY)), [(p5.id.clone(), 30, 30, "renewal".to_string())]);
     // Three days on (the app not opened in between): p3's reminder of 2027-01-04.
     assert_eq!(brief(&notify(&mut s, JAN1 + 4 * DAY)), [(p3.id.clone(), 30, 29, "expiry".to_string())]);
@@ -124,7 +137,11 @@ fn renewals_on_the_command_line() {
     {
         let mut s = Store::open(&db).unwrap();
         let c = add(&mut s, Kind::Company, json!({"name": "有限会社佐藤工務店"}));
-        add(&mut s, Kind::Purchase, json!({"company_id": c.id, "product_name": "保守契約 X", "renewal_date": "2027-03-01"}));
+        add(
+            &mut s,
+            Kind::Purchase,
+            json!({"company_id": c.id, "product_name": "保守契約 X", "renewal_date": "2027-03-01"}),
+        );
     }
     let out = common::cli(&db, JAN1, &["renewals"]);
     let text = String::from_utf8_lossy(&out.stdout);
@@ -162,8 +179,10 @@ fn shared_information_reports_reach_the_listed_users_home() {
         JAN1,
         Command::Add {
             kind: Kind::Activity,
-            fields: serde_json::from_value(json!({"kind": "info_report", "occurred_at": "2026-12-28 16:30", "credibility": 6}))
-                .unwrap(),
+            fields: serde_json::from_value(
+                json!({"kind": "info_report", "occurred_at": "2026-12-28 16:30", "credibility": 6}),
+            )
+            .unwrap(),
         },
     )
     .unwrap_err();
@@ -192,7 +211,9 @@ fn shared_information_reports_reach_the_listed_users_home() {
 
 fn relations(s: &mut Store, company: &str) -> Vec<(String, String, bool, Option<String>)> {
     match run(s, JAN1, Command::CompanyRelations { company_id: company.into() }) {
-        Response::CompanyRelations(r) => r.into_iter().map(|r| (r.relation, r.name, r.recorded_here, r.since)).collect(),
+        Response::CompanyRelations(r) => {
+            r.into_iter().map(|r| (r.relation, r.name, r.recorded_here, r.since)).collect()
+        }
         other => panic!("{other:?}"),
     }
 }
@@ -206,7 +227,11 @@ fn related_companies_show_on_both_sides_and_mergers_in_lists() {
     let old = add(&mut s, Kind::Company, json!({"name": "旧・丸山印刷株式会社"}));
     let new = add(&mut s, Kind::Company, json!({"name": "丸山ホールディングス株式会社"}));
     let rel = |s: &mut Store, on: &str, relation: &str, to: &str, since: Option<&str>| {
-        add(s, Kind::CompanyRelation, json!({"company_id": on, "relation": relation, "related_company_id": to, "since": since}))
+        add(
+            s,
+            Kind::CompanyRelation,
+            json!({"company_id": on, "relation": relation, "related_company_id": to, "since": since}),
+        )
     };
     rel(&mut s, &sub.id, "parent", &hd.id, None);
     rel(&mut s, &aff.id, "affiliate", &hd.id, None);
@@ -237,7 +262,10 @@ fn related_companies_show_on_both_sides_and_mergers_in_lists() {
         (fates[0].company_id.as_str(), fates[0].relation.as_str(), fates[0].other_name.as_str()),
         (old.id.as_str(), "merged_into", "丸山ホールディングス株式会社")
     );
-    assert_eq!((fates[0].other_company_id.as_deref(), fates[0].since.as_deref()), (Some(new.id.as_str()), Some("2026-10-01")));
+    assert_eq!(
+        (fates[0].other_company_id.as_deref(), fates[0].since.as_deref()),
+        (Some(new.id.as_str()), Some("2026-10-01"))
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crm.db");
@@ -257,11 +285,18 @@ fn case_studies_by_industry_and_size() {
         ("地域スーパーの顧客台帳", "小売業", "medium"),
     ];
     for (title, industry, size) in cases {
-        add(&mut s, Kind::CaseStudy, json!({"title": title, "industry": industry, "company_size": size,
-            "before": "Excelの顧客台帳が営業ごとにばらばら", "after": "引き継ぎが1日で完了"}));
+        add(
+            &mut s,
+            Kind::CaseStudy,
+            json!({"title": title, "industry": industry, "company_size": size,
+            "before": "Excelの顧客台帳が営業ごとにばらばら", "after": "引き継ぎが1日で完了"}),
+        );
     }
     let filter = |field: &str, v: &str| Filter { field: field.into(), op: FilterOp::Eq, value: json!(v) };
-    let query = ListQuery { filters: vec![filter("industry", "製造業"), filter("company_size", "medium")], ..Default::default() };
+    let query = ListQuery {
+        filters: vec![filter("industry", "製造業"), filter("company_size", "medium")],
+        ..Default::default()
+    };
     let Response::Page(page) = run(&mut s, JAN1, Command::List { kind: Kind::CaseStudy, query }) else { panic!() };
     let titles: Vec<&str> = page.items.iter().map(|r| r.display_name.as_str()).collect();
     assert_eq!(titles, ["金型工場の在庫削減"]);
@@ -290,8 +325,12 @@ fn search_finds_tasks_purchases_case_studies_and_reports_with_their_kind() {
     let task = add(&mut s, Kind::Task, json!({"title": "見積書を再送する", "company_id": c.id, "due": "2027-01-10"}));
     add(&mut s, Kind::Purchase, json!({"company_id": c.id, "product_name": "クラウド会計 年間保守", "amount": 240000}));
     add(&mut s, Kind::CaseStudy, json!({"title": "税理士事務所の紙台帳を一元化", "industry": "士業"}));
-    add(&mut s, Kind::Activity, json!({"kind": "info_report", "occurred_at": "2026-12-28 16:30",
-        "subject": "競合が値下げの噂", "company_id": c.id}));
+    add(
+        &mut s,
+        Kind::Activity,
+        json!({"kind": "info_report", "occurred_at": "2026-12-28 16:30",
+        "subject": "競合が値下げの噂", "company_id": c.id}),
+    );
     assert_eq!(search(&mut s, "見積書"), [(Kind::Task, "見積書を再送する".to_string())]);
     assert_eq!(search(&mut s, "年間保守"), [(Kind::Purchase, "クラウド会計 年間保守".to_string())]);
     assert_eq!(search(&mut s, "紙台帳"), [(Kind::CaseStudy, "税理士事務所の紙台帳を一元化".to_string())]);
@@ -398,7 +437,10 @@ fn check_feed(ics: &str, task: &str, done: &str, visit: &str) {
     assert_eq!(param(prop(t, "DUE"), "VALUE").as_deref(), Some("DATE"));
     assert_eq!(value(t, "STATUS"), "NEEDS-ACTION");
     let description = unescape(&value(t, "DESCRIPTION"));
-    assert!(description.starts_with("会社: 株式会社山田商事\n担当者: 山田 太郎\n\n価格は,保守込み;年額で。\n"), "{description}");
+    assert!(
+        description.starts_with("会社: 株式会社山田商事\n担当者: 山田 太郎\n\n価格は,保守込み;年額で。\n"),
+        "{description}"
+    );
     assert!(description.contains("03-1234-5678（代）内線 123"), "{description}");
     assert_eq!(value(&cal.todos[0].properties, "STATUS"), "COMPLETED");
 
@@ -409,7 +451,10 @@ fn check_feed(ics: &str, task: &str, done: &str, visit: &str) {
     assert_eq!(param(prop(e, "DTSTART"), "TZID").as_deref(), Some("Asia/Tokyo"));
     assert_eq!(value(e, "DTEND"), "20270112T150000");
     assert_eq!(unescape(&value(e, "SUMMARY")), "訪問: 定例訪問(株式会社山田商事)");
-    assert_eq!(unescape(&value(e, "DESCRIPTION")), "会社: 株式会社山田商事\n担当者: 佐藤 花子、山田 太郎\n\n新製品のデモ");
+    assert_eq!(
+        unescape(&value(e, "DESCRIPTION")),
+        "会社: 株式会社山田商事\n担当者: 佐藤 花子、山田 太郎\n\n新製品のデモ"
+    );
 }
 
 #[test]

@@ -16,7 +16,14 @@ fn main() {
         println!("{m}");
     }
     for (label, a) in [("clean", &clean), ("photo", &photos)] {
-        println!("{label}: {}/{} = {:.1}% exact, {:.2} s/card, {} failed", a.exact(), a.total(), a.ratio() * 100.0, a.seconds_per_card(), a.failed);
+        println!(
+            "{label}: {}/{} = {:.1}% exact, {:.2} s/card, {} failed",
+            a.exact(),
+            a.total(),
+            a.ratio() * 100.0,
+            a.seconds_per_card(),
+            a.failed
+        );
         for (f, (e, t)) in &a.per_field {
             println!("  {:15} {e}/{t}", f.as_str());
         }

@@ -154,8 +154,12 @@ impl CardJobs {
                 running_workers: AtomicUsize::new(0),
                 items: Mutex::new(Vec::new()),
             });
-            let finished: Vec<u64> =
-                inner.1.iter().filter(|(_, j)| j.running_workers.load(Ordering::SeqCst) == 0).map(|(n, _)| *n).collect();
+            let finished: Vec<u64> = inner
+                .1
+                .iter()
+                .filter(|(_, j)| j.running_workers.load(Ordering::SeqCst) == 0)
+                .map(|(n, _)| *n)
+                .collect();
             for n in finished.iter().take(finished.len().saturating_sub(KEEP_FINISHED)) {
                 inner.1.remove(n);
             }

@@ -64,26 +64,74 @@ pub struct GeneratedCard {
 }
 
 const COMPANY_CORES: &[&str] = &[
-    "サンプル商事", "北斗技研", "東和システム", "みなと物産", "青葉電機", "大和精工", "日本ソリューションズ", "丸福食品",
-    "中央ロジテック", "さくら建設", "富士見メディカル", "東邦化学工業", "アシスト", "光洋ネットワーク", "三葉不動産",
-    "緑川製作所", "ひかり通信", "関東エンジニアリング", "瑞穂フーズ", "新星デザイン",
+    "サンプル商事",
+    "北斗技研",
+    "東和システム",
+    "みなと物産",
+    "青葉電機",
+    "大和精工",
+    "日本ソリューションズ",
+    "丸福食品",
+    "中央ロジテック",
+    "さくら建設",
+    "富士見メディカル",
+    "東邦化学工業",
+    "アシスト",
+    "光洋ネットワーク",
+    "三葉不動産",
+    "緑川製作所",
+    "ひかり通信",
+    "関東エンジニアリング",
+    "瑞穂フーズ",
+    "新星デザイン",
 ];
 const DEPARTMENTS: &[&str] = &[
-    "営業部", "営業本部 第一営業部", "総務部", "経営企画室", "情報システム部", "購買部", "技術開発部", "人事部",
-    "東京支店", "法人営業課", "マーケティング部", "品質保証部",
+    "営業部",
+    "営業本部 第一営業部",
+    "総務部",
+    "経営企画室",
+    "情報システム部",
+    "購買部",
+    "技術開発部",
+    "人事部",
+    "東京支店",
+    "法人営業課",
+    "マーケティング部",
+    "品質保証部",
 ];
 const TITLES: &[&str] = &["部長", "課長", "係長", "主任", "代表取締役社長", "取締役", "マネージャー", "室長", "支店長"];
 /// (family, reading, romaji)
 const FAMILIES: &[(&str, &str, &str)] = &[
-    ("山田", "ヤマダ", "yamada"), ("佐藤", "サトウ", "sato"), ("鈴木", "スズキ", "suzuki"), ("高橋", "タカハシ", "takahashi"),
-    ("田中", "タナカ", "tanaka"), ("伊藤", "イトウ", "ito"), ("渡辺", "ワタナベ", "watanabe"), ("中村", "ナカムラ", "nakamura"),
-    ("小林", "コバヤシ", "kobayashi"), ("加藤", "カトウ", "kato"), ("吉田", "ヨシダ", "yoshida"), ("松本", "マツモト", "matsumoto"),
-    ("井上", "イノウエ", "inoue"), ("木村", "キムラ", "kimura"), ("清水", "シミズ", "shimizu"), ("森田", "モリタ", "morita"),
+    ("山田", "ヤマダ", "yamada"),
+    ("佐藤", "サトウ", "sato"),
+    ("鈴木", "スズキ", "suzuki"),
+    ("高橋", "タカハシ", "takahashi"),
+    ("田中", "タナカ", "tanaka"),
+    ("伊藤", "イトウ", "ito"),
+    ("渡辺", "ワタナベ", "watanabe"),
+    ("中村", "ナカムラ", "nakamura"),
+    ("小林", "コバヤシ", "kobayashi"),
+    ("加藤", "カトウ", "kato"),
+    ("吉田", "ヨシダ", "yoshida"),
+    ("松本", "マツモト", "matsumoto"),
+    ("井上", "イノウエ", "inoue"),
+    ("木村", "キムラ", "kimura"),
+    ("清水", "シミズ", "shimizu"),
+    ("森田", "モリタ", "morita"),
 ];
 const GIVENS: &[(&str, &str, &str)] = &[
-    ("太郎", "タロウ", "taro"), ("花子", "ハナコ", "hanako"), ("健一", "ケンイチ", "kenichi"), ("美咲", "ミサキ", "misaki"),
-    ("翔太", "ショウタ", "shota"), ("由美", "ユミ", "yumi"), ("大輔", "ダイスケ", "daisuke"), ("直樹", "ナオキ", "naoki"),
-    ("恵子", "ケイコ", "keiko"), ("浩二", "コウジ", "koji"), ("陽子", "ヨウコ", "yoko"), ("誠", "マコト", "makoto"),
+    ("太郎", "タロウ", "taro"),
+    ("花子", "ハナコ", "hanako"),
+    ("健一", "ケンイチ", "kenichi"),
+    ("美咲", "ミサキ", "misaki"),
+    ("翔太", "ショウタ", "shota"),
+    ("由美", "ユミ", "yumi"),
+    ("大輔", "ダイスケ", "daisuke"),
+    ("直樹", "ナオキ", "naoki"),
+    ("恵子", "ケイコ", "keiko"),
+    ("浩二", "コウジ", "koji"),
+    ("陽子", "ヨウコ", "yoko"),
+    ("誠", "マコト", "makoto"),
 ];
 /// (postal prefix, address start, area code) — real postal areas and their phone areas.
 const PLACES: &[(&str, &str, &str)] = &[
@@ -172,7 +220,10 @@ fn content(rng: &mut ChaCha8Rng) -> Content {
     // 縦書き cards write the numbers with 丁目・番・号 (a dash would stand on end).
     let address_vertical = format!("{street}{chome}丁目{ban}番{go}号");
     let building = rng.random_bool(0.5).then(|| pick(rng, BUILDINGS).to_string());
-    let domain = format!("{}.co.jp", ["sample", "hokuto", "towa", "minato", "aoba", "yamato", "nippon-sol"][rng.random_range(0..7)]);
+    let domain = format!(
+        "{}.co.jp",
+        ["sample", "hokuto", "towa", "minato", "aoba", "yamato", "nippon-sol"][rng.random_range(0..7)]
+    );
     Content {
         address_vertical,
         company,
@@ -187,7 +238,12 @@ fn content(rng: &mut ChaCha8Rng) -> Content {
         phone_note: rng.random_bool(0.3),
         fax: phone(rng, area),
         mobile: rng.random_bool(0.6).then(|| {
-            format!("{}-{}-{:04}", ["090", "080", "070"][rng.random_range(0..3)], rng.random_range(1000..10000), rng.random_range(0..10000))
+            format!(
+                "{}-{}-{:04}",
+                ["090", "080", "070"][rng.random_range(0..3)],
+                rng.random_range(1000..10000),
+                rng.random_range(0..10000)
+            )
         }),
         email: format!("{}.{}@{domain}", given.2, family.2),
         url: format!("https://www.{domain}"),
@@ -385,7 +441,11 @@ pub fn photo(card: &GrayImage, seed: u64) -> RgbImage {
     for (x, y, p) in desk.enumerate_pixels_mut() {
         let streak = ((y as f32 * 0.05 + (x as f32 * 0.003).sin() * 6.0).sin() * 10.0) + base;
         let v = streak + (x as f32 / pw as f32) * 25.0;
-        *p = Rgb([(v * tint[0]).clamp(0.0, 255.0) as u8, (v * tint[1]).clamp(0.0, 255.0) as u8, (v * tint[2]).clamp(0.0, 255.0) as u8]);
+        *p = Rgb([
+            (v * tint[0]).clamp(0.0, 255.0) as u8,
+            (v * tint[1]).clamp(0.0, 255.0) as u8,
+            (v * tint[2]).clamp(0.0, 255.0) as u8,
+        ]);
     }
     let Some(projection) =
         Projection::from_control_points([(0.0, 0.0), (cw, 0.0), (cw, ch), (0.0, ch)], corners).and_then(|p| Some(p))
@@ -437,9 +497,7 @@ pub fn png(img: &GrayImage) -> Vec<u8> {
 /// A JPEG (quality 85, as phones save) of a photo.
 pub fn jpeg(img: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode_image(img)
-        .expect("JPEG encodes to memory");
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85).encode_image(img).expect("JPEG encodes to memory");
     out
 }
 

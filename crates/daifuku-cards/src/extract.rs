@@ -243,20 +243,129 @@ const TITLES: &[&str] = &[
 ];
 
 const DEPARTMENT_WORDS: &[&str] = &[
-    "本部", "事業部", "部", "課", "室", "局", "グループ", "センター", "支店", "支社", "営業所", "チーム", "部門", "工場",
-    "研究所", "オフィス", "ユニット", "係",
+    "本部",
+    "事業部",
+    "部",
+    "課",
+    "室",
+    "局",
+    "グループ",
+    "センター",
+    "支店",
+    "支社",
+    "営業所",
+    "チーム",
+    "部門",
+    "工場",
+    "研究所",
+    "オフィス",
+    "ユニット",
+    "係",
 ];
 
 /// Common family names of two characters or more (for a name printed
 /// without a space); the rest splits by length.
 const FAMILY_NAMES: &[&str] = &[
-    "佐藤", "鈴木", "高橋", "田中", "伊藤", "渡辺", "山本", "中村", "小林", "加藤", "吉田", "山田", "佐々木", "山口",
-    "松本", "井上", "木村", "林", "斎藤", "清水", "山崎", "森", "池田", "橋本", "阿部", "石川", "山下", "中島", "石井",
-    "小川", "前田", "岡田", "長谷川", "藤田", "後藤", "近藤", "村上", "遠藤", "青木", "坂本", "斉藤", "福田", "太田",
-    "西村", "藤井", "金子", "岡本", "藤原", "中野", "三浦", "原田", "中川", "松田", "竹内", "小野", "田村", "中山",
-    "和田", "石田", "森田", "上田", "原", "内田", "柴田", "酒井", "宮崎", "横山", "高木", "安藤", "宮本", "大野", "小島",
-    "谷口", "今井", "工藤", "高田", "増田", "丸山", "杉山", "村田", "大塚", "新井", "小山", "平野", "藤本", "河野",
-    "上野", "野口", "武田", "松井", "千葉", "岩崎", "菅原", "木下", "久保", "佐野", "野村", "松尾", "菊地", "市川",
+    "佐藤",
+    "鈴木",
+    "高橋",
+    "田中",
+    "伊藤",
+    "渡辺",
+    "山本",
+    "中村",
+    "小林",
+    "加藤",
+    "吉田",
+    "山田",
+    "佐々木",
+    "山口",
+    "松本",
+    "井上",
+    "木村",
+    "林",
+    "斎藤",
+    "清水",
+    "山崎",
+    "森",
+    "池田",
+    "橋本",
+    "阿部",
+    "石川",
+    "山下",
+    "中島",
+    "石井",
+    "小川",
+    "前田",
+    "岡田",
+    "長谷川",
+    "藤田",
+    "後藤",
+    "近藤",
+    "村上",
+    "遠藤",
+    "青木",
+    "坂本",
+    "斉藤",
+    "福田",
+    "太田",
+    "西村",
+    "藤井",
+    "金子",
+    "岡本",
+    "藤原",
+    "中野",
+    "三浦",
+    "原田",
+    "中川",
+    "松田",
+    "竹内",
+    "小野",
+    "田村",
+    "中山",
+    "和田",
+    "石田",
+    "森田",
+    "上田",
+    "原",
+    "内田",
+    "柴田",
+    "酒井",
+    "宮崎",
+    "横山",
+    "高木",
+    "安藤",
+    "宮本",
+    "大野",
+    "小島",
+    "谷口",
+    "今井",
+    "工藤",
+    "高田",
+    "増田",
+    "丸山",
+    "杉山",
+    "村田",
+    "大塚",
+    "新井",
+    "小山",
+    "平野",
+    "藤本",
+    "河野",
+    "上野",
+    "野口",
+    "武田",
+    "松井",
+    "千葉",
+    "岩崎",
+    "菅原",
+    "木下",
+    "久保",
+    "佐野",
+    "野村",
+    "松尾",
+    "菊地",
+    "市川",
 ];
 
 /// Second-level labels of Japanese domains (`.co.jp`).
@@ -276,7 +385,9 @@ fn fix_domain(d: &str) -> String {
             let tail = &d[pos + head.len()..];
             // `jp` misread: `jjp`, `jjjp`, `jdp`, `jd`, `,jp` (a `.com` stays).
             let n = tail.chars().count();
-            if (2..=4).contains(&n) && (tail.starts_with('j') || tail.ends_with("jp") || tail.ends_with('p') && tail.contains('j')) {
+            if (2..=4).contains(&n)
+                && (tail.starts_with('j') || tail.ends_with("jp") || tail.ends_with('p') && tail.contains('j'))
+            {
                 return format!("{}{dotted}", &d[..pos]);
             }
         }
@@ -326,10 +437,19 @@ fn reconcile_domains(out: &mut Out) {
     let email = out.fields.iter().position(|f| f.name == CardFieldName::Email && f.problem.is_none());
     let url = out.fields.iter().position(|f| f.name == CardFieldName::Url && f.problem.is_none());
     let (Some(e), Some(u)) = (email, url) else { return };
-    let Some((local, edomain)) = out.fields[e].value.split_once('@').map(|(a, b)| (a.to_string(), b.to_string())) else {
+    let Some((local, edomain)) = out.fields[e].value.split_once('@').map(|(a, b)| (a.to_string(), b.to_string()))
+    else {
         return;
     };
-    let uhost_full = out.fields[u].value.split("://").nth(1).unwrap_or(&out.fields[u].value).split('/').next().unwrap_or("").to_string();
+    let uhost_full = out.fields[u]
+        .value
+        .split("://")
+        .nth(1)
+        .unwrap_or(&out.fields[u].value)
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .to_string();
     let uhost = uhost_full.strip_prefix("www.").unwrap_or(&uhost_full).to_string();
     if edomain == uhost || edit_distance(&edomain, &uhost) > 2 {
         return;
@@ -373,8 +493,24 @@ fn vertical_phone(digits: &str) -> Option<String> {
 /// A reading never starts with a small kana: `ョシダ` is `ヨシダ`.
 fn large_first_kana(s: &str) -> String {
     const SMALL: &[(char, char)] = &[
-        ('ァ', 'ア'), ('ィ', 'イ'), ('ゥ', 'ウ'), ('ェ', 'エ'), ('ォ', 'オ'), ('ッ', 'ツ'), ('ャ', 'ヤ'), ('ュ', 'ユ'), ('ョ', 'ヨ'),
-        ('ぁ', 'あ'), ('ぃ', 'い'), ('ぅ', 'う'), ('ぇ', 'え'), ('ぉ', 'お'), ('っ', 'つ'), ('ゃ', 'や'), ('ゅ', 'ゆ'), ('ょ', 'よ'),
+        ('ァ', 'ア'),
+        ('ィ', 'イ'),
+        ('ゥ', 'ウ'),
+        ('ェ', 'エ'),
+        ('ォ', 'オ'),
+        ('ッ', 'ツ'),
+        ('ャ', 'ヤ'),
+        ('ュ', 'ユ'),
+        ('ョ', 'ヨ'),
+        ('ぁ', 'あ'),
+        ('ぃ', 'い'),
+        ('ぅ', 'う'),
+        ('ぇ', 'え'),
+        ('ぉ', 'お'),
+        ('っ', 'つ'),
+        ('ゃ', 'や'),
+        ('ゅ', 'ゆ'),
+        ('ょ', 'よ'),
     ];
     let mut chars = s.chars();
     match chars.next() {
@@ -419,7 +555,13 @@ impl Out {
             Ok(_) => return,
             Err(e) => (raw.to_string(), Some(e.code), conf.min(40.0)),
         };
-        self.fields.push(CardField { name, value, confidence: (conf as f64 * 10.0).round() / 10.0, boxes: vec![bbox], problem });
+        self.fields.push(CardField {
+            name,
+            value,
+            confidence: (conf as f64 * 10.0).round() / 10.0,
+            boxes: vec![bbox],
+            problem,
+        });
     }
 }
 
@@ -433,7 +575,8 @@ fn label_of(before: &str) -> Option<CardFieldName> {
     let b = before.to_lowercase();
     let b = b.trim().trim_end_matches([':', '.', ' ', '/', '|']).trim();
     let tail: String = b.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
-    if tail.contains("fax") || tail.contains("ファクス") || tail.contains("ファックス") || tail.ends_with('f') {
+    if tail.contains("fax") || tail.contains("ファクス") || tail.contains("ファックス") || tail.ends_with('f')
+    {
         Some(CardFieldName::Fax)
     } else if tail.contains("携帯")
         || tail.contains("mobile")
@@ -456,7 +599,9 @@ fn phone_hits(text: &str) -> Vec<PhoneHit> {
     let mut i = 0;
     let mut last_end = 0;
     while i < chars.len() {
-        let starts = chars[i].is_ascii_digit() || (chars[i] == '(' && chars.get(i + 1).is_some_and(char::is_ascii_digit)) || chars[i] == '+';
+        let starts = chars[i].is_ascii_digit()
+            || (chars[i] == '(' && chars.get(i + 1).is_some_and(char::is_ascii_digit))
+            || chars[i] == '+';
         if !starts {
             i += 1;
             continue;
@@ -479,11 +624,14 @@ fn phone_hits(text: &str) -> Vec<PhoneHit> {
             let before: String = chars[last_end..i].iter().collect();
             // An annotation right after the number: (代), (代表).
             let after: String = chars[end..].iter().take(8).collect::<String>().trim_start().to_string();
-            let note = ["(代表)", "(代)"].iter().find(|a| after.starts_with(*a)).map(|a| a.to_string()).unwrap_or_default();
+            let note =
+                ["(代表)", "(代)"].iter().find(|a| after.starts_with(*a)).map(|a| a.to_string()).unwrap_or_default();
             hits.push(PhoneHit { label: label_of(&before), number: format!("{}{note}", number.trim()) });
             last_end = (end + note.chars().count()).max(j).min(chars.len());
             if !note.is_empty() {
-                last_end = chars.len().min(end + (chars[end..].iter().take_while(|c| **c == ' ').count()) + note.chars().count());
+                last_end = chars
+                    .len()
+                    .min(end + (chars[end..].iter().take_while(|c| **c == ' ').count()) + note.chars().count());
             }
             i = last_end.max(i + 1);
         } else {
@@ -523,7 +671,9 @@ fn looks_like_address(s: &str) -> bool {
 fn looks_like_building(s: &str) -> bool {
     !s.contains('@')
         && !s.to_lowercase().contains("tel")
-        && ["ビル", "階", "号館", "タワー", "ハイツ", "マンション", "プラザ", "センター", "F", "棟"].iter().any(|w| s.contains(w))
+        && ["ビル", "階", "号館", "タワー", "ハイツ", "マンション", "プラザ", "センター", "F", "棟"]
+            .iter()
+            .any(|w| s.contains(w))
         && s.chars().count() <= 30
 }
 
@@ -610,7 +760,8 @@ pub fn extract(lines: &[Line], vertical: bool) -> Vec<CardField> {
                 l.line.bbox,
             );
             l.used = true;
-        } else if let Some(start) = compact.to_lowercase().find("http").or_else(|| compact.to_lowercase().find("www.")) {
+        } else if let Some(start) = compact.to_lowercase().find("http").or_else(|| compact.to_lowercase().find("www."))
+        {
             let url: String = compact[start..]
                 .chars()
                 .take_while(|c| c.is_ascii_alphanumeric() || "./:_-~?=&%#".contains(*c))
@@ -679,7 +830,9 @@ pub fn extract(lines: &[Line], vertical: bool) -> Vec<CardField> {
             let mut address = rest[start..].trim().to_string();
             let mut bbox = ls[i].line.bbox;
             let mut conf = ls[i].line.conf();
-            if let Some(next) = ls.get(i + 1).filter(|n| !n.used && looks_like_building(&n.text) && !looks_like_address(&n.text)) {
+            if let Some(next) =
+                ls.get(i + 1).filter(|n| !n.used && looks_like_building(&n.text) && !looks_like_address(&n.text))
+            {
                 address = format!("{address} {}", next.text);
                 bbox = bbox.union(next.line.bbox);
                 conf = (conf + next.line.conf()) / 2.0;
@@ -835,13 +988,19 @@ mod tests {
 
     #[test]
     fn designators_anywhere_and_names_without_a_space() {
-        let f = extract(&[line("(株)アシスト", 10, 30), line("佐々木健一", 60, 60), line("代表取締役社長", 130, 20)], false);
+        let f = extract(
+            &[line("(株)アシスト", 10, 30), line("佐々木健一", 60, 60), line("代表取締役社長", 130, 20)],
+            false,
+        );
         assert_eq!(get(&f, CardFieldName::Company), Some("(株)アシスト"));
         assert_eq!(get(&f, CardFieldName::FamilyName), Some("佐々木"));
         assert_eq!(get(&f, CardFieldName::GivenName), Some("健一"));
         assert_eq!(get(&f, CardFieldName::Title), Some("代表取締役社長"));
         assert_eq!(get(&f, CardFieldName::Department), None);
-        let f = extract(&[line("株式会社 北 斗 技 研", 10, 30), line("〶530-0001 大阪府大阪市北区梅田2-4-9", 60, 20)], false);
+        let f = extract(
+            &[line("株式会社 北 斗 技 研", 10, 30), line("〶530-0001 大阪府大阪市北区梅田2-4-9", 60, 20)],
+            false,
+        );
         assert_eq!(get(&f, CardFieldName::Company), Some("株式会社北斗技研"));
         assert_eq!(get(&f, CardFieldName::PostalCode), Some("530-0001"));
         assert_eq!(get(&f, CardFieldName::Address), Some("大阪府大阪市北区梅田2-4-9"));

@@ -27,9 +27,9 @@ use daifuku::ApiError;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use extract::{CardField, CardFieldName, LOW_CONFIDENCE};
 /// The image library, for callers that make test images.
 pub use image;
-pub use extract::{CardField, CardFieldName, LOW_CONFIDENCE};
 pub use ocr::{BoxPx, Model, OcrEngine};
 pub use save::{save, CardSave, CardSaved};
 
@@ -109,7 +109,11 @@ fn reread_latin(card: &image::GrayImage, mut lines: Vec<ocr::Line>, engine: &Ocr
             .iter()
             .map(|(i, crop, at)| {
                 let latin = is_latin(&lines[*i]);
-                (*i, *at, s.spawn(move || if latin { engine.read_latin_line(crop) } else { engine.read_small_line(crop) }))
+                (
+                    *i,
+                    *at,
+                    s.spawn(move || if latin { engine.read_latin_line(crop) } else { engine.read_small_line(crop) }),
+                )
             })
             .collect();
         handles.into_iter().map(|(i, at, h)| (i, h.join().ok().flatten(), at)).collect()
@@ -156,7 +160,8 @@ fn split_reading_at_gap(card: &image::GrayImage, line: &mut ocr::Line) {
         return;
     }
     let level = imageproc::contrast::otsu_level(&image::imageops::crop_imm(card, b.x, b.y, b.w, b.h).to_image());
-    let ink: Vec<bool> = (b.x..b.x + b.w).map(|x| (b.y..b.y + b.h).any(|y| card.get_pixel(x, y).0[0] < level)).collect();
+    let ink: Vec<bool> =
+        (b.x..b.x + b.w).map(|x| (b.y..b.y + b.h).any(|y| card.get_pixel(x, y).0[0] < level)).collect();
     // Blank runs inside the line.
     let (mut best, mut run_start) = ((0usize, 0usize), None);
     for (i, &dark) in ink.iter().enumerate() {
@@ -289,11 +294,12 @@ pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<
 
 /// Reads one card from a file.
 pub fn scan_file(path: &std::path::Path, engine: &OcrEngine, with_image: bool) -> Result<CardScan, ApiError> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
     if meta.len() > load::MAX_FILE_BYTES as u64 {
         return Err(load::too_large(format!("{} MB", meta.len() / (1024 * 1024))));
     }
-    let bytes = std::fs::read(path).map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
     scan_bytes(&bytes, engine, with_image)
 }

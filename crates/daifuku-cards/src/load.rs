@@ -14,11 +14,17 @@ pub const MAX_PIXELS: u64 = 80_000_000;
 pub const MIN_SIDE: u32 = 200;
 
 pub fn too_large(what: String) -> ApiError {
-    ApiError::new("card_too_large", format!("The image is too large to read ({what}). Use a photo of at most 80 megapixels and 40 MB."))
+    ApiError::new(
+        "card_too_large",
+        format!("The image is too large to read ({what}). Use a photo of at most 80 megapixels and 40 MB."),
+    )
 }
 
 pub fn unreadable(why: impl std::fmt::Display) -> ApiError {
-    ApiError::new("card_unreadable", format!("The image cannot be read ({why}). Take the photo again or scan the card."))
+    ApiError::new(
+        "card_unreadable",
+        format!("The image cannot be read ({why}). Take the photo again or scan the card."),
+    )
 }
 
 pub fn unsupported(what: &str) -> ApiError {
@@ -44,7 +50,9 @@ fn sniff(bytes: &[u8]) -> Result<ImageFormat, ApiError> {
     }
     match image::guess_format(bytes) {
         Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png)) => Ok(f),
-        Ok(other) => Err(unsupported(other.extensions_str().first().copied().unwrap_or("This").to_uppercase().as_str())),
+        Ok(other) => {
+            Err(unsupported(other.extensions_str().first().copied().unwrap_or("This").to_uppercase().as_str()))
+        }
         Err(_) if bytes.is_empty() => Err(unreadable("the file is empty")),
         Err(_) => Err(unsupported("This kind of")),
     }
@@ -77,9 +85,9 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, ApiError> {
 fn apply_exif_orientation(bytes: &[u8], format: ImageFormat, img: DynamicImage) -> DynamicImage {
     use image::ImageDecoder;
     let orientation = match format {
-        ImageFormat::Jpeg => image::codecs::jpeg::JpegDecoder::new(Cursor::new(bytes))
-            .ok()
-            .and_then(|mut d| d.orientation().ok()),
+        ImageFormat::Jpeg => {
+            image::codecs::jpeg::JpegDecoder::new(Cursor::new(bytes)).ok().and_then(|mut d| d.orientation().ok())
+        }
         _ => None,
     };
     let mut img = img;

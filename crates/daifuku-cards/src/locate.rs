@@ -161,11 +161,8 @@ pub fn skew_angle(card: &GrayImage) -> f32 {
         imageops::FilterType::Triangle,
     );
     let level = otsu_level(&small);
-    let dark: Vec<(f32, f32)> = small
-        .enumerate_pixels()
-        .filter(|(_, _, p)| p.0[0] < level)
-        .map(|(x, y, _)| (x as f32, y as f32))
-        .collect();
+    let dark: Vec<(f32, f32)> =
+        small.enumerate_pixels().filter(|(_, _, p)| p.0[0] < level).map(|(x, y, _)| (x as f32, y as f32)).collect();
     if dark.len() < 50 {
         return 0.0;
     }

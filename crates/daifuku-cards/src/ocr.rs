@@ -200,7 +200,8 @@ impl OcrEngine {
     /// Reads one small line (a kana reading under the name) enlarged 2×
     /// with the Japanese model as one line.
     pub fn read_small_line(&self, crop: &GrayImage) -> Option<Line> {
-        let big = image::imageops::resize(crop, crop.width() * 2, crop.height() * 2, image::imageops::FilterType::CatmullRom);
+        let big =
+            image::imageops::resize(crop, crop.width() * 2, crop.height() * 2, image::imageops::FilterType::CatmullRom);
         let lines = self.run(&big, "jpn", "7").ok()?;
         let mut words: Vec<Word> = lines.into_iter().flat_map(|l| l.words).collect();
         for w in &mut words {
@@ -258,7 +259,10 @@ impl OcrEngine {
             if start.elapsed() > self.timeout {
                 let _ = child.kill();
                 let _ = child.wait();
-                return Err(ApiError::new("card_unreadable", "Reading the card took too long. Take the photo again closer to the card."));
+                return Err(ApiError::new(
+                    "card_unreadable",
+                    "Reading the card took too long. Take the photo again closer to the card.",
+                ));
             }
             std::thread::sleep(Duration::from_millis(10));
         };
@@ -269,7 +273,10 @@ impl OcrEngine {
             if err.contains("Failed loading language") || err.contains("Error opening data file") {
                 return Err(unavailable(&format!("the model {lang} is not installed")));
             }
-            return Err(ApiError::new("card_unreadable", format!("The OCR engine could not read the image: {}", err.lines().last().unwrap_or(""))));
+            return Err(ApiError::new(
+                "card_unreadable",
+                format!("The OCR engine could not read the image: {}", err.lines().last().unwrap_or("")),
+            ));
         }
         Ok(parse_tsv(&tsv))
     }
@@ -303,7 +310,9 @@ pub fn merge(base: Vec<Line>, extra: Vec<Line>, vertical: bool) -> Vec<Line> {
         let hits: Vec<usize> = (0..out.len()).filter(|&i| overlap(out[i].bbox, line.bbox) > 0.3).collect();
         match hits.as_slice() {
             [] => out.push(line),
-            [i] if line.conf() > out[*i].conf() + 8.0 && line.text().chars().count() >= out[*i].text().chars().count() => {
+            [i] if line.conf() > out[*i].conf() + 8.0
+                && line.text().chars().count() >= out[*i].text().chars().count() =>
+            {
                 out[*i] = line
             }
             _ => {}

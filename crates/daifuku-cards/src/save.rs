@@ -103,7 +103,8 @@ pub fn split_address(address: &str) -> (Option<String>, Option<String>, Option<S
         let first = rest.char_indices().find(|(_, c)| matches!(c, '市' | '区' | '郡')).map(|(i, c)| i + c.len_utf8());
         match first {
             Some(f) if f < end => {
-                let second = rest[f..before_digit].char_indices().find(|(_, c)| *c == '区').map(|(i, c)| f + i + c.len_utf8());
+                let second =
+                    rest[f..before_digit].char_indices().find(|(_, c)| *c == '区').map(|(i, c)| f + i + c.len_utf8());
                 second.unwrap_or(f)
             }
             _ => end,
@@ -227,7 +228,8 @@ pub fn link_offers(store: &Store, save: &mut CardSave) -> Result<(), ApiError> {
 pub fn save(store: &mut Store, ctx: &Ctx, card: &CardSave) -> Result<CardSaved, ApiError> {
     let f = &card.fields;
     // Check everything before the first write.
-    let new_company = card.company_id.is_none() && card.contact_id.is_none() && get(f, CardFieldName::Company).is_some();
+    let new_company =
+        card.company_id.is_none() && card.contact_id.is_none() && get(f, CardFieldName::Company).is_some();
     let company_in = if new_company { Some(check(Kind::Company, &company_fields(f))?) } else { None };
     if let Some(id) = &card.company_id {
         store.get(Kind::Company, id)?;

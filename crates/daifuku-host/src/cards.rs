@@ -22,7 +22,8 @@ impl Host {
                 HostResponse::CardOffers(daifuku_cards::save::offers(&*self.store()?, &fields)?).into()
             }
             HostCommand::CardSave { card } => {
-                let saved = self.on_ui_connection(now_ms, tz_offset_min, |store, ctx| daifuku_cards::save(store, ctx, &card))?;
+                let saved =
+                    self.on_ui_connection(now_ms, tz_offset_min, |store, ctx| daifuku_cards::save(store, ctx, &card))?;
                 HostResponse::CardSaved(saved).into()
             }
             HostCommand::CardBatchStart { files } => {

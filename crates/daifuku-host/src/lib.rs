@@ -563,7 +563,9 @@ impl Host {
                     Ok(Response::FirstRun(api::first_run(store)?))
                 })?
                 .into(),
-            cmd @ (HostCommand::PrintCompany { .. } | HostCommand::PrintReport { .. } | HostCommand::PrintLabels { .. }) => {
+            cmd @ (HostCommand::PrintCompany { .. }
+            | HostCommand::PrintReport { .. }
+            | HostCommand::PrintLabels { .. }) => {
                 // Its own connection (in memory: the UI's), like a long read: a PDF of
                 // many labels takes a moment and holds up no UI command.
                 let run = |store: &mut Store| {

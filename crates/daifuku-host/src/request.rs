@@ -53,9 +53,13 @@ pub enum HostCommand {
     },
     /// Where a background import is: rows done of all, and its report or
     /// error once it finished.
-    ImportProgress { job: String },
+    ImportProgress {
+        job: String,
+    },
     /// Asks a background import to stop; it rolls back.
-    ImportCancel { job: String },
+    ImportCancel {
+        job: String,
+    },
     /// Loads demo data (`companies`, at most 2,000; default 200), marked as
     /// demo so `demo_remove` can take it out again. Refused (`demo_loaded`)
     /// while demo data is loaded. Answers the first-run state (`first_run`).
@@ -88,7 +92,8 @@ pub enum HostCommand {
         #[serde(default)]
         #[ts(optional)]
         path: Option<String>,
-    },    /// Makes a new secret for the calendar feed's address (`daifuku serve`:
+    },
+    /// Makes a new secret for the calendar feed's address (`daifuku serve`:
     /// `/calendar/<token>.ics`); the old address stops working. Answers
     /// `calendar_feed_info`.
     CalendarNewToken,
@@ -96,46 +101,53 @@ pub enum HostCommand {
     /// answers the fields with confidences and boxes, the flattened card
     /// image, and the existing companies and contacts it may be
     /// (`card_scanned`). Writes nothing.
-    CardScan { file: daifuku_cards::batch::CardFile },
+    CardScan {
+        file: daifuku_cards::batch::CardFile,
+    },
     /// The existing companies and contacts reviewed card fields may be (`card_offers`).
     CardOffers {
         fields: std::collections::BTreeMap<daifuku_cards::CardFieldName, String>,
     },
     /// Saves a reviewed card: contact (and company if new, or linked), card
     /// exchange, the image as attachment (`card_saved`).
-    CardSave { card: daifuku_cards::CardSave },
+    CardSave {
+        card: daifuku_cards::CardSave,
+    },
     /// Reads many card images in the background (`card_job`); poll with
     /// `card_batch_progress` (results from `since` on), stop with `card_batch_cancel`.
-    CardBatchStart { files: Vec<daifuku_cards::batch::CardFile> },
+    CardBatchStart {
+        files: Vec<daifuku_cards::batch::CardFile>,
+    },
     CardBatchProgress {
         job: String,
         #[serde(default)]
         since: u32,
     },
-    CardBatchCancel { job: String },
+    CardBatchCancel {
+        job: String,
+    },
 }
 
 impl HostCommand {
     /// The `cmd` names of the host commands (checked against the enum by a test).
-    pub const NAMES: &'static [&'static str] =
-        &[
-            "sync_test",
-            "sync_now",
-            "import_start",
-            "import_progress",
-            "import_cancel",
-            "demo_load",
-            "print_company",
-            "print_report",
-            "print_labels",
-            "calendar_new_token",
-            "card_scan",
-            "card_offers",
-            "card_save",
-            "card_batch_start",
-            "card_batch_progress",
-            "card_batch_cancel",
-        ];
+    pub const NAMES: &'static [&'static str] = &[
+        "sync_test",
+        "sync_now",
+        "import_start",
+        "import_progress",
+        "import_cancel",
+        "demo_load",
+        "print_company",
+        "print_report",
+        "print_labels",
+        "calendar_new_token",
+        "card_scan",
+        "card_offers",
+        "card_save",
+        "card_batch_start",
+        "card_batch_progress",
+        "card_batch_cancel",
+    ];
 }
 
 /// What only a host answers, on the wire beside the core's [`Response`]
@@ -267,7 +279,9 @@ mod tests {
             HostCommand::PrintReport { id: "a".into(), path: None },
             HostCommand::PrintLabels { options: Default::default(), path: None },
             HostCommand::CalendarNewToken,
-            HostCommand::CardScan { file: daifuku_cards::batch::CardFile { name: "a.jpg".into(), base64: None, path: None } },
+            HostCommand::CardScan {
+                file: daifuku_cards::batch::CardFile { name: "a.jpg".into(), base64: None, path: None },
+            },
             HostCommand::CardOffers { fields: Default::default() },
             HostCommand::CardSave { card: Default::default() },
             HostCommand::CardBatchStart { files: vec![] },

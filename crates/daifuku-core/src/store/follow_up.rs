@@ -303,7 +303,8 @@ impl Store {
         })?;
         for row in rows {
             let row = row?;
-            let twin = out.iter().any(|o| o.recorded_here && o.company_id == row.company_id && o.relation == row.relation);
+            let twin =
+                out.iter().any(|o| o.recorded_here && o.company_id == row.company_id && o.relation == row.relation);
             if !twin {
                 out.push(row);
             }
@@ -421,7 +422,7 @@ mod tests {
             ("2027-03-01", None, "2027-03-02", None), // past
             ("2027-03-01", Some("ライセンス"), "2027-01-01", None),
             ("2027-03-01", Some("ﾗｲｾﾝｽ"), "2027-02-14", Some((14, 15))), // category matched folded
-            ("2027-02-14", Some("短期"), "2027-02-02", Some((10, 12))), // two in the window: the shorter
+            ("2027-02-14", Some("短期"), "2027-02-02", Some((10, 12))),  // two in the window: the shorter
         ];
         for (date, cat, today, want) in cases {
             let t = d(today);

@@ -16,9 +16,9 @@ mod changelog;
 mod demo;
 mod derived;
 mod duplicates;
+mod follow_up;
 mod handover;
 mod history;
-mod follow_up;
 mod import_apply;
 mod merge;
 mod migrations;
@@ -45,10 +45,12 @@ pub use attachments::{decode_attachment, guess_mime, AttachmentData, AttachmentI
 pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, BackupSettings, RestoreInfo, Rotation};
 pub use changelog::CLOCK_ADVANCE_CAP_MS;
 pub use demo::DEMO_AUTHOR;
-pub use follow_up::{inverse_relation, CategoryLeadTimes, CompanyFate, RelatedCompany, RenewalAlert, RenewalLeadTimes};
 pub use duplicates::{DuplicateCandidate, DuplicateGroup, DuplicateLink, DuplicateRule};
+pub use follow_up::{inverse_relation, CategoryLeadTimes, CompanyFate, RelatedCompany, RenewalAlert, RenewalLeadTimes};
 pub use handover::{Handover, HandoverCounts, HandoverFilter, HandoverItem, HandoverMove, HandoverPlan};
-pub use history::{parse_local_time, period_start, ChangeCounts, ChangeEntry, ChangedCompany, CompanyChanges, FeedPeriod, FieldChange};
+pub use history::{
+    parse_local_time, period_start, ChangeCounts, ChangeEntry, ChangedCompany, CompanyChanges, FeedPeriod, FieldChange,
+};
 pub use import_apply::SqlLookup;
 pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
 pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};

@@ -260,7 +260,8 @@ fn apply_change(conn: &Connection, ch: &Change, now_ms: i64, stats: &mut ApplySt
     }
     stats.conflicts += record_conflicts(conn, kind, &ch.id, &plan, now_ms)?;
     // Per company, for "what changed since I last looked" (issue 21).
-    let old_company = loaded.as_ref().map(|(s, _)| s.fields.get("company_id").and_then(Value::as_str).map(String::from));
+    let old_company =
+        loaded.as_ref().map(|(s, _)| s.fields.get("company_id").and_then(Value::as_str).map(String::from));
     super::history::note_remote(conn, kind, &ch.id, &ch.op, &plan.set, old_company, &ch.hlc, by, now_ms)?;
     stats.fields_applied += plan.applied as u64;
     stats.fields_lost += plan.lost as u64;
