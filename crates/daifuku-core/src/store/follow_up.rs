@@ -268,7 +268,7 @@ impl Store {
         let mut own = self.conn.prepare_cached(
             "SELECT r.id, r.relation, r.related_company_id, COALESCE(c.display_name, r.related_name, ''), r.since, r.notes
              FROM company_relations r LEFT JOIN companies c ON c.id = r.related_company_id AND c.deleted_at IS NULL
-             WHERE r.company_id = ?1 AND r.deleted_at IS NULL ORDER BY r.since, r.created_at, r.id",
+             WHERE r.company_id = ?1 AND r.deleted_at IS NULL ORDER BY r.since, r.created_at, r.rowid",
         )?;
         let rows = own.query_map([company_id], |r| {
             Ok(RelatedCompany {
@@ -288,7 +288,7 @@ impl Store {
             "SELECT r.id, r.relation, r.company_id, c.display_name, r.since, r.notes
              FROM company_relations r JOIN companies c ON c.id = r.company_id AND c.deleted_at IS NULL
              WHERE r.related_company_id = ?1 AND r.deleted_at IS NULL AND r.company_id <> ?1
-             ORDER BY r.since, r.created_at, r.id",
+             ORDER BY r.since, r.created_at, r.rowid",
         )?;
         let rows = other.query_map([company_id], |r| {
             Ok(RelatedCompany {
