@@ -108,7 +108,10 @@ describe('名刺取り込み end to end', () => {
     await page.screenshot({ path: join(SHOTS, 'cards-batch.png'), fullPage: true });
     await byTest('cards-contact-offer').first().check();
     await byTest('cards-save').click();
-    await byTest('cards-saved').waitFor();
+    // Saved; the review moves on to the next card read (the other one of the batch).
+    await page.locator('[data-testid="cards-item"][data-name="card-000-horizontal-photo.jpg"][data-state="saved"]').waitFor();
+    await page.locator('[data-testid="cards-item"][data-name="card-001-horizontal-scan.png"]').click();
+    await byTest('cards-review').waitFor();
     const companies = await api({ cmd: 'list', kind: 'company', query: { filters: [], no_total: false } });
     assert.equal(companies.data.total, 1, 'no second company');
     const contacts = await api({ cmd: 'list', kind: 'contact', query: { filters: [], no_total: false } });

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, openApp } from './harness.mjs';
+import { REPO, openApp, apiData } from './harness.mjs';
 
 const SHOTS = join(REPO, 'test-artifacts', 'screenshots');
 const T = { timeout: 120_000 };
@@ -25,17 +25,7 @@ describe('renewals, related companies, shared reports, search and the calendar f
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   };
-  const call = (cmd) =>
-    page.evaluate(async (cmd) => {
-      const r = await fetch('/api', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('daifuku.token')}` },
-        body: JSON.stringify(cmd),
-      });
-      const body = await r.json();
-      if (!r.ok) throw new Error(JSON.stringify(body));
-      return body.data;
-    }, cmd);
+  const call = (cmd) => apiData(page, cmd);
   const add = (kind, fields) => call({ cmd: 'add', kind, fields });
   /** Reloads the app on a route so it reads what the test wrote through the API. */
   const reload = async (hash) => {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, openApp } from './harness.mjs';
+import { REPO, openApp, apiData } from './harness.mjs';
 
 const SHOTS = join(REPO, 'test-artifacts', 'screenshots');
 const T = { timeout: 120_000 };
@@ -18,17 +18,7 @@ describe('hand-over (引き継ぎ)', () => {
   let app;
   let page;
   const byTest = (id) => page.getByTestId(id);
-  const call = (cmd) =>
-    page.evaluate(async (cmd) => {
-      const r = await fetch('/api', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('daifuku.token')}` },
-        body: JSON.stringify(cmd),
-      });
-      const body = await r.json();
-      if (!r.ok) throw new Error(JSON.stringify(body));
-      return body.data;
-    }, cmd);
+  const call = (cmd) => apiData(page, cmd);
   const add = async (kind, fields) => (await call({ cmd: 'add', kind, fields })).id;
   const owner = async (kind, id, field = 'owner_id') => (await call({ cmd: 'get', kind, id })).data[field];
   const o = {};

@@ -79,6 +79,20 @@ export function apiCall(page, cmd) {
   }, cmd);
 }
 
+/** `apiCall`, answering the response's `data` and throwing the error body when the command fails. */
+export async function apiData(page, cmd) {
+  return page.evaluate(async (c) => {
+    const r = await fetch('/api', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('daifuku.token')}` },
+      body: JSON.stringify(c),
+    });
+    const body = await r.json();
+    if (!r.ok) throw new Error(JSON.stringify(body));
+    return body.data;
+  }, cmd);
+}
+
 /**
  * A bridge on a fresh database `dbName` in a temp dir and a browser page on
  * Home; script errors are collected in `pageErrors`. `close()` ends it all.

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { REPO, startBridge, startBrowser, tempDir } from './harness.mjs';
+import { REPO, startBridge, startBrowser, tempDir, apiData } from './harness.mjs';
 
 const SHOTS = join(REPO, 'test-artifacts', 'screenshots');
 const T = { timeout: 120_000 };
@@ -33,17 +33,7 @@ describe('search, duplicates and merge end to end', () => {
     await page.screenshot({ path: join(SHOTS, `${name}.png`) });
   };
   /** One command through the HTTP bridge, with the page's token. */
-  const call = (cmd) =>
-    page.evaluate(async (cmd) => {
-      const r = await fetch('/api', {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${sessionStorage.getItem('daifuku.token')}` },
-        body: JSON.stringify(cmd),
-      });
-      const body = await r.json();
-      if (!r.ok) throw new Error(JSON.stringify(body));
-      return body.data;
-    }, cmd);
+  const call = (cmd) => apiData(page, cmd);
   const get = (kind, id) => call({ cmd: 'get', kind, id });
   /** Opens the palette, types `q`, and returns the hits shown (kind, id, why). */
   const palette = async (q, expectId) => {
