@@ -152,7 +152,8 @@ pub fn run(store: &mut Store, kind_name: &str, m: &ArgMatches) -> Result<Output,
     })
 }
 
-fn list_query(m: &ArgMatches) -> Result<ListQuery, ApiError> {
+/// The `--filter FIELD=VALUE` / `FIELD~TEXT` flags of a list (also the exports').
+pub(crate) fn filters(m: &ArgMatches) -> Result<Vec<Filter>, ApiError> {
     let mut filters = Vec::new();
     for f in m.get_many::<String>("filter").into_iter().flatten() {
         let (field, op, value) = if let Some((a, b)) = f.split_once('~') {
@@ -165,6 +166,11 @@ fn list_query(m: &ArgMatches) -> Result<ListQuery, ApiError> {
         let value = value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(value.to_string()));
         filters.push(Filter { field: field.replace('-', "_"), op, value });
     }
+    Ok(filters)
+}
+
+fn list_query(m: &ArgMatches) -> Result<ListQuery, ApiError> {
+    let filters = filters(m)?;
     Ok(ListQuery {
         filters,
         q: m.get_one::<String>("q").cloned(),

@@ -8,7 +8,7 @@ use daifuku::api::{self, Response};
 use daifuku::export::mailing::MailingOptions;
 use daifuku::export::{ExportFormat, ExportOptions, ExportResult, HeaderStyle};
 use daifuku::import::{ColumnMap, FileSource, Flow, ImportOptions, OnMatch, Progress, TextEncoding};
-use daifuku::store::{Filter, FilterOp, ListQuery};
+use daifuku::store::ListQuery;
 use daifuku::{ApiError, Kind, Store};
 use serde_json::Value;
 
@@ -137,18 +137,7 @@ fn encoding(m: &ArgMatches) -> Result<Option<TextEncoding>, ApiError> {
 }
 
 fn list_query(m: &ArgMatches) -> Result<ListQuery, ApiError> {
-    let mut filters = Vec::new();
-    for f in m.get_many::<String>("filter").into_iter().flatten() {
-        let (field, op, value) = if let Some((a, b)) = f.split_once('~') {
-            (a, FilterOp::Contains, b)
-        } else if let Some((a, b)) = f.split_once('=') {
-            (a, FilterOp::Eq, b)
-        } else {
-            return Err(ApiError::field("usage", "filter", format!("--filter {f}: write FIELD=VALUE or FIELD~TEXT")));
-        };
-        let value = value.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::String(value.to_string()));
-        filters.push(Filter { field: field.replace('-', "_"), op, value });
-    }
+    let filters = crate::records::filters(m)?;
     Ok(ListQuery { filters, q: m.get_one::<String>("q").cloned(), ..Default::default() })
 }
 
