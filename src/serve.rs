@@ -7,33 +7,49 @@
 //!   <token>`, a random token printed at start, and a loopback `Host` header
 //!   (no DNS rebinding).
 //!
-//! Requests are answered concurrently by [`WORKERS`] threads, each taking
-//! requests from the one server and handing commands to the shared
-//! `daifuku_host::Host`: a sync round on a slow folder holds up only the
-//! request that started it, never the UI's other commands or its files.
+//! Requests are answered concurrently: hyper's HTTP/1 server on a small
+//! tokio runtime serves every connection on its own task, and each command
+//! runs on a blocking thread against the shared `daifuku_host::Host`, so a
+//! sync round on a slow folder holds up only the request that started it,
+//! never the UI's other commands or its files.
 
-use std::io::{Read, Write};
+use std::convert::Infallible;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use clap::ArgMatches;
 use daifuku::{ApiError, Store};
 use daifuku_host::Host;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, HOST};
+use hyper::{Method, Request, Response, StatusCode};
 use rand::RngExt;
-use tiny_http::{Header, Method, Request, Response, Server};
 
-const MAX_BODY: u64 = 32 * 1024 * 1024;
+const MAX_BODY: usize = 32 * 1024 * 1024;
 
-/// Threads answering requests. A round blocks the one that asked for it; the
-/// UI rarely has more than a command or two and a few files in flight.
-const WORKERS: usize = 4;
+/// Threads running commands (tokio's blocking pool): a round blocks the one
+/// that asked for it; the UI rarely has more than a command or two in flight.
+const COMMAND_THREADS: usize = 8;
+
+type Reply = Response<Full<Bytes>>;
+
+struct State {
+    host: Host,
+    ui_dir: PathBuf,
+    token: String,
+    port: u16,
+}
 
 pub fn run(store: Store, m: &ArgMatches) -> Result<(), ApiError> {
     let port = *m.get_one::<u16>("port").unwrap();
     let ui_dir = PathBuf::from(m.get_one::<String>("ui-dir").cloned().unwrap_or_else(|| "ui/dist".into()));
-    let server = Server::http(("127.0.0.1", port))
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| ApiError::new("io", format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
-    let port = server.server_addr().to_ip().map(|a| a.port()).unwrap_or(port);
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(port);
+    let io_err = |e: std::io::Error| ApiError::new("io", format!("cannot start the server: {e}"));
+    listener.set_nonblocking(true).map_err(io_err)?;
     let token: String = {
         let bytes: [u8; 24] = rand::rng().random();
         bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -41,9 +57,7 @@ pub fn run(store: Store, m: &ArgMatches) -> Result<(), ApiError> {
     if !ui_dir.join("index.html").exists() {
         eprintln!("warning: no built UI in {} (run `npm run build` in ui/); the API still works", ui_dir.display());
     }
-    println!("DAIFUKU_URL=http://127.0.0.1:{port}/#token={token}");
-    std::io::stdout().flush().ok();
-    let host = Arc::new(Host::new(store));
+    let host = Host::new(store);
     // Background imports and the daily upkeep: the automatic backup, then
     // the tidy of the search index (daifuku_host::jobs).
     if let Some(db) = host.db_path() {
@@ -52,30 +66,42 @@ pub fn run(store: Store, m: &ArgMatches) -> Result<(), ApiError> {
                 eprintln!("daily upkeep: {e}")
             });
     }
-    let server = Arc::new(server);
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|i| {
-            let (server, host, ui_dir, token) = (server.clone(), host.clone(), ui_dir.clone(), token.clone());
-            std::thread::Builder::new().name(format!("serve-{i}")).spawn(move || loop {
-                let request = match server.recv() {
-                    Ok(r) => r,
-                    // The listener failed (as `incoming_requests` ends): stop this worker.
-                    Err(e) => {
-                        eprintln!("serve: {e}");
-                        break;
-                    }
-                };
-                if let Err(e) = handle(&host, &ui_dir, &token, port, request) {
+    let state = Arc::new(State { host, ui_dir, token, port });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(COMMAND_THREADS)
+        .thread_name("serve")
+        .enable_io()
+        .build()
+        .map_err(io_err)?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(io_err)?;
+        // Printed once the listener is ready: tests wait for this line.
+        println!("DAIFUKU_URL=http://127.0.0.1:{port}/#token={}", state.token);
+        std::io::Write::flush(&mut std::io::stdout()).ok();
+        loop {
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors and the like: try the next one.
+                Err(e) => {
                     eprintln!("serve: {e}");
+                    continue;
                 }
-            })
-        })
-        .collect::<std::io::Result<_>>()
-        .map_err(|e| ApiError::new("io", format!("cannot start the server threads: {e}")))?;
-    for w in workers {
-        let _ = w.join();
-    }
-    Ok(())
+            };
+            let _ = stream.set_nodelay(true);
+            let state = state.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |req| {
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(handle(state, req).await) }
+                });
+                // A client that goes away mid-request is not an error worth a line.
+                let _ = hyper::server::conn::http1::Builder::new()
+                    .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                    .await;
+            });
+        }
+    })
 }
 
 /// The commands' clock: `DAIFUKU_NOW` (ms, UTC) when set, as every CLI
@@ -97,15 +123,25 @@ fn now_ctx_today() -> String {
     ctx.today()
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header")
+fn reply(status: u16, content_type: &'static str, body: impl Into<Bytes>) -> Reply {
+    let mut resp = Response::new(Full::new(body.into()));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    resp.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    resp
 }
 
-fn json_response(status: u16, body: String) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_string(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", "application/json; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
+fn json_response(status: u16, body: String) -> Reply {
+    let mut resp = reply(status, "application/json; charset=utf-8", body);
+    resp.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+fn error_response(e: &ApiError) -> Reply {
+    json_response(error_status(e), serde_json::to_string(e).unwrap())
+}
+
+fn not_found() -> Reply {
+    reply(404, "text/plain; charset=utf-8", "not found")
 }
 
 fn error_status(e: &ApiError) -> u16 {
@@ -120,43 +156,55 @@ fn error_status(e: &ApiError) -> u16 {
     }
 }
 
-fn handle(host: &Host, ui_dir: &Path, token: &str, port: u16, mut req: Request) -> std::io::Result<()> {
-    let host_ok = req.headers().iter().find(|h| h.field.equiv("Host")).is_some_and(|h| {
-        let host = h.value.as_str();
-        host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}")
-    });
+/// Runs blocking work (a command, a file read) on the blocking pool.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| ApiError::new("io", format!("the request failed: {e}")))
+}
+
+async fn handle(state: Arc<State>, req: Request<Incoming>) -> Reply {
+    let port = state.port;
+    let host_ok = req
+        .headers()
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .is_some_and(|host| host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}"));
     if !host_ok {
-        return req.respond(json_response(
-            403,
-            serde_json::to_string(&ApiError::new("forbidden", "bad Host header")).unwrap(),
-        ));
+        return error_response(&ApiError::new("forbidden", "bad Host header"));
     }
-    let url = req.url().split('?').next().unwrap_or("/").to_string();
-    match (req.method(), url.as_str()) {
-        (Method::Post, "/api") => {
-            let auth =
-                req.headers().iter().find(|h| h.field.equiv("Authorization")).map(|h| h.value.as_str().to_string());
-            if auth.as_deref() != Some(&format!("Bearer {token}")) {
-                let e = ApiError::new("unauthorized", "missing or wrong token");
-                return req.respond(json_response(401, serde_json::to_string(&e).unwrap()));
+    let path = req.uri().path().to_string();
+    match (req.method().clone(), path.as_str()) {
+        (Method::POST, "/api") => {
+            let auth = req.headers().get(AUTHORIZATION).and_then(|h| h.to_str().ok());
+            if auth != Some(&format!("Bearer {}", state.token)) {
+                return error_response(&ApiError::new("unauthorized", "missing or wrong token"));
             }
-            let mut body = String::new();
-            if let Err(e) = req.as_reader().take(MAX_BODY).read_to_string(&mut body) {
-                let e = ApiError::new("bad_request", format!("cannot read the request: {e}"));
-                return req.respond(json_response(400, serde_json::to_string(&e).unwrap()));
-            }
-            let result = serde_json::from_str::<serde_json::Value>(&body).map_err(ApiError::from).and_then(|cmd| {
-                let (now_ms, tz_offset_min) = clock();
-                host.dispatch(cmd, now_ms, tz_offset_min)
-            });
+            let body = match Limited::new(req.into_body(), MAX_BODY).collect().await {
+                Ok(b) => b.to_bytes(),
+                Err(e) => {
+                    return error_response(&ApiError::new("bad_request", format!("cannot read the request: {e}")))
+                }
+            };
+            let result = blocking(move || {
+                serde_json::from_slice::<serde_json::Value>(&body).map_err(ApiError::from).and_then(|cmd| {
+                    let (now_ms, tz_offset_min) = clock();
+                    state.host.dispatch(cmd, now_ms, tz_offset_min)
+                })
+            })
+            .await
+            .and_then(|r| r);
             match result {
-                Ok(v) => req.respond(json_response(200, v.to_string())),
-                Err(e) => req.respond(json_response(error_status(&e), serde_json::to_string(&e).unwrap())),
+                Ok(v) => json_response(200, v.to_string()),
+                Err(e) => error_response(&e),
             }
         }
-        (Method::Get | Method::Head, path) if path.starts_with("/calendar/") => calendar_feed(host, path, req),
-        (Method::Get | Method::Head, path) => serve_file(ui_dir, path, req),
-        _ => req.respond(Response::from_string("method not allowed").with_status_code(405)),
+        (Method::GET | Method::HEAD, p) if p.starts_with("/calendar/") => {
+            let p = p.to_string();
+            blocking(move || calendar_feed(&state.host, &p)).await.unwrap_or_else(|e| error_response(&e))
+        }
+        (Method::GET | Method::HEAD, _) => {
+            blocking(move || serve_file(&state.ui_dir, &path)).await.unwrap_or_else(|e| error_response(&e))
+        }
+        _ => reply(405, "text/plain; charset=utf-8", "method not allowed"),
     }
 }
 
@@ -164,8 +212,7 @@ fn handle(host: &Host, ui_dir: &Path, token: &str, port: u16, mut req: Request) 
 /// subscribe to. Its own secret (settings; made and renewed in the app), not
 /// the UI's bearer token: a calendar app cannot send a header. A wrong or
 /// missing token is answered as an unknown path.
-fn calendar_feed(host: &Host, path: &str, req: Request) -> std::io::Result<()> {
-    let not_found = || Response::from_string("not found").with_status_code(404);
+fn calendar_feed(host: &Host, path: &str) -> Reply {
     let given = path.strip_prefix("/calendar/").and_then(|t| t.strip_suffix(".ics")).unwrap_or("");
     let (now_ms, tz_offset_min) = clock();
     let info = host.dispatch(serde_json::json!({"cmd": "calendar_feed_info"}), now_ms, tz_offset_min);
@@ -175,15 +222,16 @@ fn calendar_feed(host: &Host, path: &str, req: Request) -> std::io::Result<()> {
         t.len() == given.len() && t.bytes().zip(given.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0
     });
     if !matches {
-        return req.respond(not_found());
+        return not_found();
     }
     match host.dispatch(serde_json::json!({"cmd": "calendar_feed"}), now_ms, tz_offset_min) {
-        Ok(v) => req.respond(
-            Response::from_string(v["data"]["ics"].as_str().unwrap_or_default())
-                .with_header(header("Content-Type", "text/calendar; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store")),
-        ),
-        Err(e) => req.respond(json_response(error_status(&e), serde_json::to_string(&e).unwrap())),
+        Ok(v) => {
+            let mut resp =
+                reply(200, "text/calendar; charset=utf-8", v["data"]["ics"].as_str().unwrap_or_default().to_string());
+            resp.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(e) => error_response(&e),
     }
 }
 
@@ -201,11 +249,11 @@ fn content_type(path: &Path) -> &'static str {
     }
 }
 
-fn serve_file(ui_dir: &Path, url_path: &str, req: Request) -> std::io::Result<()> {
+fn serve_file(ui_dir: &Path, url_path: &str) -> Reply {
     let rel = Path::new(url_path.trim_start_matches('/'));
     // Only plain path segments: no `..`, no absolute paths.
     if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-        return req.respond(Response::from_string("not found").with_status_code(404));
+        return not_found();
     }
     let mut path = ui_dir.join(rel);
     if url_path == "/" || path.is_dir() {
@@ -213,15 +261,17 @@ fn serve_file(ui_dir: &Path, url_path: &str, req: Request) -> std::io::Result<()
     }
     match std::fs::read(&path) {
         Ok(bytes) => {
-            let mut resp = Response::from_data(bytes).with_header(header("Content-Type", content_type(&path)));
+            let mut resp = reply(200, content_type(&path), bytes);
             if path.extension().is_some_and(|e| e == "html") {
-                resp = resp.with_header(header(
-                    "Content-Security-Policy",
-                    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
-                ));
+                resp.headers_mut().insert(
+                    "content-security-policy",
+                    HeaderValue::from_static(
+                        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
+                    ),
+                );
             }
-            req.respond(resp)
+            resp
         }
-        Err(_) => req.respond(Response::from_string("not found").with_status_code(404)),
+        Err(_) => not_found(),
     }
 }

@@ -175,17 +175,13 @@ fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: &str) ->
     (status, body)
 }
 
-#[test]
-fn serve_bridges_the_command_api_on_loopback_with_a_token() {
-    let dir = tempfile::tempdir().unwrap();
-    let ui = dir.path().join("ui");
-    std::fs::create_dir_all(&ui).unwrap();
-    std::fs::write(ui.join("index.html"), "<!doctype html><title>大福</title>").unwrap();
+/// Starts `daifuku serve` on a free port over `ui`; returns (child, port, token).
+fn start_serve(db: &Path, ui: &Path) -> (std::process::Child, u16, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_daifuku"))
         .arg("--db")
-        .arg(dir.path().join("s.db"))
+        .arg(db)
         .args(["serve", "--port", "0", "--ui-dir"])
-        .arg(&ui)
+        .arg(ui)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -196,6 +192,16 @@ fn serve_bridges_the_command_api_on_loopback_with_a_token() {
     assert!(url.starts_with("http://127.0.0.1:"), "{url}");
     let port: u16 = url["http://127.0.0.1:".len()..].split('/').next().unwrap().parse().unwrap();
     let token = url.split("#token=").nth(1).unwrap().to_string();
+    (child, port, token)
+}
+
+#[test]
+fn serve_bridges_the_command_api_on_loopback_with_a_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = dir.path().join("ui");
+    std::fs::create_dir_all(&ui).unwrap();
+    std::fs::write(ui.join("index.html"), "<!doctype html><title>大福</title>").unwrap();
+    let (mut child, port, token) = start_serve(&dir.path().join("s.db"), &ui);
     assert!(token.len() >= 32);
 
     let (status, body) = http(port, "GET", "/", None, "");
@@ -243,4 +249,88 @@ fn cli_sync_refuses_a_bucket_prefix_it_could_not_list() {
     // An ASCII prefix gets past the check (and fails only on the closed port).
     let out = daifuku(&db, &[&args[..], &["osaka/eigyo"]].concat());
     assert!(!String::from_utf8_lossy(&out.stderr).contains("sync_s3_bad_prefix"));
+}
+
+/// Reads one HTTP/1.1 response (with Content-Length) from a kept-alive
+/// connection: (status, body).
+fn read_response(r: &mut BufReader<TcpStream>) -> (u16, Vec<u8>) {
+    let mut status_line = String::new();
+    r.read_line(&mut status_line).unwrap();
+    let status: u16 = status_line.split(' ').nth(1).unwrap_or_else(|| panic!("{status_line:?}")).parse().unwrap();
+    let mut len = 0usize;
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).unwrap();
+        if h == "\r\n" {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.eq_ignore_ascii_case("content-length") {
+                len = v.trim().parse().unwrap();
+            }
+        }
+    }
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).unwrap();
+    (status, body)
+}
+
+/// A browser opens many kept-alive connections at once while loading the
+/// app: every file must arrive, whole, on each of them, also while a command
+/// is running. (tiny_http, the bridge's former server, left a transfer
+/// pending forever now and then under this load.)
+#[test]
+fn serve_answers_every_file_on_many_kept_alive_connections_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ui = dir.path().join("ui");
+    std::fs::create_dir_all(ui.join("assets")).unwrap();
+    std::fs::write(ui.join("index.html"), "<!doctype html><title>大福</title>").unwrap();
+    let files: Vec<(String, Vec<u8>)> = (0..40)
+        .map(|i| {
+            // Sizes from a few bytes to ~600 kB, as a built UI's chunks.
+            let len = 7 + (i * i * 397) % 600_000;
+            let bytes: Vec<u8> = (0..len).map(|j| (j * 31 + i) as u8).collect();
+            (format!("/assets/chunk-{i}.js"), bytes)
+        })
+        .collect();
+    for (path, bytes) in &files {
+        std::fs::write(ui.join(path.trim_start_matches('/')), bytes).unwrap();
+    }
+    let (mut child, port, token) = start_serve(&dir.path().join("s.db"), &ui);
+    let files = std::sync::Arc::new(files);
+    let threads: Vec<_> = (0..32)
+        .map(|t| {
+            let (files, token) = (files.clone(), token.clone());
+            std::thread::spawn(move || {
+                let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                // A hang fails the test instead of blocking it forever.
+                s.set_read_timeout(Some(std::time::Duration::from_secs(60))).unwrap();
+                let mut w = s.try_clone().unwrap();
+                let mut r = BufReader::new(s);
+                for k in 0..6 {
+                    if (t + k) % 5 == 0 {
+                        let cmd = r#"{"cmd":"list","kind":"company","query":{}}"#;
+                        write!(
+                            w,
+                            "POST /api HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {token}\r\nContent-Length: {}\r\n\r\n{cmd}",
+                            cmd.len()
+                        )
+                        .unwrap();
+                        let (status, body) = read_response(&mut r);
+                        assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+                        continue;
+                    }
+                    let (path, bytes) = &files[(t * 7 + k * 13) % files.len()];
+                    write!(w, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: keep-alive\r\n\r\n").unwrap();
+                    let (status, body) = read_response(&mut r);
+                    assert_eq!(status, 200, "{path}");
+                    assert!(body == *bytes, "{path}: {} bytes instead of {}", body.len(), bytes.len());
+                }
+            })
+        })
+        .collect();
+    let results: Vec<_> = threads.into_iter().map(|t| t.join()).collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(results.iter().all(|r| r.is_ok()), "a connection failed");
 }
