@@ -6,13 +6,15 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 need_apt=()
+# dunst, dbus (dbus-daemon, dbus-send): a real notification daemon on a private session bus for the
+# desktop test of the renewal notification (tests/desktop/renewal_notification.test.mjs).
 # tesseract-ocr(-jpn, -jpn-vert): 名刺取り込み reads cards with Tesseract 5's Japanese models (crates/daifuku-cards).
 # mecab-ipadic: the IPADIC sources reading suggestions (フリガナ) are built from (crates/daifuku-core/src/reading.rs).
 # fonts-noto-color-emoji: the UI's icons are emoji; without a color emoji font the
 # browsers draw empty boxes in their place (and in the e2e screenshots).
 # rpm: scripts/test-installer.sh reads the .rpm that scripts/package.sh makes (rpm -qlp).
 # fonts-ipaexfont: the font printed PDFs embed (daifuku-print; Noto CJK is the fallback); poppler-utils: tests/print reads the PDFs back.
-for pkg in build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk fonts-noto-color-emoji curl mecab-ipadic rpm fonts-ipaexfont poppler-utils tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert; do
+for pkg in build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev xvfb xauth webkit2gtk-driver chromium fonts-noto-cjk fonts-noto-color-emoji curl mecab-ipadic rpm fonts-ipaexfont poppler-utils tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert dunst dbus dbus-bin; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need_apt+=("$pkg")
 done
 if [ ${#need_apt[@]} -gt 0 ]; then
