@@ -2,6 +2,7 @@
 //! scripts, demos and tests. It reads the clock and the environment so the
 //! core does not have to.
 
+mod audit;
 mod card;
 mod follow_up;
 mod handover;
@@ -85,6 +86,7 @@ fn cli() -> Command {
         )
         .subcommands(sync::commands())
         .subcommands(handover::commands())
+        .subcommand(audit::command())
         .subcommands(follow_up::commands())
         .subcommand(print::command())
         .subcommand(card::command())
@@ -202,6 +204,7 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
         "print" => print::run(&mut store, sub),
         "card" => card::run(&mut store, sub),
         "handover" | "changes" => handover::run(&mut store, name, sub),
+        "audit" => audit::run(&mut store, sub),
         "report" => report::run(&mut store, sub),
         "sync" => sync::run_sync(&mut store, sub),
         "conflicts" => sync::run_conflicts(&mut store, sub),

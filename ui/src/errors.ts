@@ -18,6 +18,10 @@ type UiCode = 'network' | 'bad_response';
  */
 const MESSAGES: Record<MessageCode | UiCode, Text> = {
   required: { ja: '必須項目です', en: 'This field is required' },
+  audit_chain_broken: {
+    ja: '監査ログが書き換えられています(または削除された記録があります)。管理者に連絡し、この端末のデータベースとバックアップを保全してください。',
+    en: 'The audit trail was altered (or entries were removed). Tell your administrator and keep this computer’s database and backups as they are.',
+  },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_corporate_number: {
     ja: '法人番号が正しくありません(13桁・チェックデジットを確認してください)',

@@ -51,6 +51,13 @@ pub enum Command {
     },
     /// Moves a record to the trash.
     Delete { kind: Kind, id: String },
+    /// 監査ログ: entries of the audit trail, newest first (issue 18).
+    AuditList {
+        #[serde(default)]
+        query: crate::store::audit::AuditQuery,
+    },
+    /// Checks the audit trail's hash chains.
+    AuditVerify,
     /// Brings a record back from the trash.
     Restore { kind: Kind, id: String },
     /// A page of live records of one kind.
@@ -375,6 +382,8 @@ pub enum Response {
     Record(Stored),
     Page(Page),
     Trash(Vec<TrashItem>),
+    AuditEntries(Vec<crate::store::audit::AuditRecord>),
+    AuditVerification(crate::store::audit::AuditVerification),
     TrashCount(#[ts(type = "number")] u64),
     Timeline(Vec<TimelineEntry>),
     Settings(Settings),
@@ -452,8 +461,18 @@ pub struct Settings {
     pub schema_version: i64,
 }
 
-/// Runs one command.
+/// Runs one command; the audit trail records it when it is one of those it
+/// keeps (exports, backups, deletes…: `store::audit`).
 pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
+    let audit = crate::store::audit::AuditEntry::planned(&cmd);
+    let response = execute_command(store, ctx, cmd)?;
+    if let Some(entry) = audit {
+        store.audit_response(ctx, entry, &response)?;
+    }
+    Ok(response)
+}
+
+fn execute_command(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
     Ok(match cmd {
         Command::Schema => Response::Schema(Kind::ALL.iter().map(|k| *k.meta()).collect()),
         Command::Create { record } if record.kind() == Kind::Attachment => return Err(attach_with_bytes()),
@@ -467,6 +486,8 @@ pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
         }
         Command::Delete { kind, id } => Response::Record(store.delete(ctx, kind, &id)?),
         Command::Restore { kind, id } => Response::Record(store.restore(ctx, kind, &id)?),
+        Command::AuditList { query } => Response::AuditEntries(store.audit_list(&query)?),
+        Command::AuditVerify => Response::AuditVerification(store.audit_verify()?),
         Command::List { kind, query } => Response::Page(store.list(kind, &query)?),
         Command::Trash { offset, limit } => Response::Trash(store.trash(offset, limit)?),
         Command::TrashCount => Response::TrashCount(store.trash_count()?),
@@ -741,8 +762,11 @@ pub fn execute_with_progress(
             Ok(Response::ImportPreview(store.import_preview(&raw, &options, progress)?))
         }
         Command::ImportApply { file, options, accept_errors } => {
+            let audit = crate::store::audit::AuditEntry::new("import");
             let raw = file.read(&options)?;
-            Ok(Response::ImportReport(store.import_apply(ctx, &raw, &options, accept_errors, progress)?))
+            let response = Response::ImportReport(store.import_apply(ctx, &raw, &options, accept_errors, progress)?);
+            store.audit_response(ctx, audit, &response)?;
+            Ok(response)
         }
         other => execute(store, ctx, other),
     }

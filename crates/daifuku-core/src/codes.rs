@@ -14,6 +14,7 @@ pub const MESSAGE_CODES: &[&str] = &[
     "ambiguous_company",
     "ambiguous_reference",
     "attachment_pending",
+    "audit_chain_broken",
     "bad_filter",
     "bad_request",
     "busy",

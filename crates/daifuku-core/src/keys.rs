@@ -223,6 +223,18 @@ pub fn search_doc(kind: Kind, m: &Map<String, Value>) -> Option<SearchDoc> {
     if !SEARCH_KINDS.contains(&kind) {
         return None;
     }
+    // A private activity's texts stay out of the index, which snapshots share (issue 18).
+    let redacted;
+    let m = if crate::store::privacy::is_private_activity(kind, m) {
+        redacted = {
+            let mut r = m.clone();
+            crate::store::privacy::redact(kind, &mut r);
+            r
+        };
+        &redacted
+    } else {
+        m
+    };
     let display = display_name(kind, m);
     let mut doc = SearchDoc::default();
     let title = match kind {

@@ -170,6 +170,8 @@ record! {
         credit_source: Option<String> = text("評点の出典", "Credit score source").section("credit"),
         credit_date: Option<String> = of(FieldType::Date, "評点の日付", "Credit score date").section("credit"),
         notes: Option<String> = long("メモ", "Notes"),
+        // Local-only (issue 18): never synced nor exported; see store/privacy.rs.
+        private_memo: Option<String> = long("自分用メモ", "Private memo").section("private"),
     }
 }
 
@@ -226,6 +228,8 @@ record! {
         family: Option<String> = long("家族", "Family").section("personal"),
         relationships: Option<String> = long("人脈", "Relationships").section("personal"),
         memos: Option<String> = long("メモ", "Memos"),
+        // Local-only (issue 18): never synced nor exported; see store/privacy.rs.
+        private_memo: Option<String> = long("自分用メモ", "Private memo").section("private"),
     }
 }
 
@@ -283,6 +287,8 @@ record! {
         to_find_out: Option<String> = long("次に集める情報", "What to find out next").section("report"),
         supervisor_decision: Option<String> = long("上司の判断", "Supervisor's decision").section("report"),
         shared_with_ids: Vec<String> = refs(Kind::User, "共有先", "Shared with").section("report"),
+        // Issue 18: a private activity's texts never leave this device (store/privacy.rs).
+        private: bool = of(FieldType::Bool, "自分用(非公開)", "Private (this device only)"),
     }
 }
 
@@ -318,6 +324,8 @@ record! {
         product_id: Option<String> = refers(Kind::Product, "商品", "Product"),
         lost_reason: Option<String> = long("失注理由", "Lost reason"),
         notes: Option<String> = long("メモ", "Notes"),
+        // Local-only (issue 18): never synced nor exported; see store/privacy.rs.
+        private_memo: Option<String> = long("自分用メモ", "Private memo").section("private"),
     }
 }
 

@@ -27,7 +27,11 @@ fn by(field: &str, id: &str) -> ListQuery {
 /// A live record, or `not_found`.
 fn live(store: &Store, kind: Kind, id: &str) -> Result<Record, ApiError> {
     match store.get(kind, id)? {
-        Stored { deleted_at: None, record, .. } => Ok(record),
+        Stored { deleted_at: None, mut record, .. } => {
+            // Private memos and private activities' texts are never printed (issue 18).
+            daifuku::store::privacy::redact_record(&mut record);
+            Ok(record)
+        }
         _ => Err(ApiError::not_found(kind.as_str(), id)),
     }
 }
@@ -304,7 +308,10 @@ pub fn company_card(store: &Store, printer: &Printer, company_id: &str) -> Resul
     let acts: Vec<Activity> = page
         .items
         .into_iter()
-        .filter_map(|st| match st.record {
+        .filter_map(|mut st| match {
+            daifuku::store::privacy::redact_record(&mut st.record);
+            st.record
+        } {
             Record::Activity(a) => Some(a),
             _ => None,
         })

@@ -46,6 +46,8 @@ pub struct Printer {
     /// The caller's local date, `YYYY-MM-DD`.
     pub date: String,
     pub font: PrintFont,
+    /// Who and which device, for the audit trail's entry of each print.
+    pub ctx: Ctx,
 }
 
 impl Printer {
@@ -54,7 +56,7 @@ impl Printer {
     pub fn new(store: &Store, ctx: &Ctx, font: Option<&str>) -> Result<Printer, ApiError> {
         let user =
             ctx.user_id.as_deref().and_then(|id| user_name(store, id)).unwrap_or_else(|| "ユーザー未設定".to_string());
-        Ok(Printer { user, date: ctx.today(), font: PrintFont::find(font)? })
+        Ok(Printer { user, date: ctx.today(), font: PrintFont::find(font)?, ctx: ctx.clone() })
     }
 
     /// 「社外秘 — printed by USER, DATE」
@@ -71,11 +73,22 @@ pub(crate) fn user_name(store: &Store, id: &str) -> Option<String> {
     }
 }
 
-/// Where a print is recorded. The audit trail (issue #18) does not exist
-/// yet: when it does, write an entry here (who, what record, which form,
-/// when). Every print calls this with the form and the record printed.
-// TODO(#18): record the print in the audit trail.
-pub(crate) fn record_print(_store: &Store, _printer: &Printer, _form: &str, _record: Option<&str>) {}
+/// Records a print in the audit trail (issue 18): who, which device, which
+/// form, which record. Every print calls this with the form and the record
+/// printed. A print whose entry cannot be written is not refused: the PDF
+/// is already made, and failing here would only hide that it was.
+pub(crate) fn record_print(store: &Store, printer: &Printer, form: &str, record: Option<&str>) {
+    let entry = daifuku::store::audit::AuditEntry {
+        kind: Some(form.to_string()),
+        format: Some("pdf".into()),
+        count: record.map(|_| 1),
+        detail: record.map(String::from),
+        ..daifuku::store::audit::AuditEntry::new("print")
+    };
+    if let Err(e) = store.audit(&printer.ctx, &entry) {
+        eprintln!("daifuku: the print was not recorded in the audit trail: {}", e.code);
+    }
+}
 
 /// A file-name-safe version of `s` (no path separators or characters
 /// Windows refuses), at most 40 characters.

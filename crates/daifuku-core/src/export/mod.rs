@@ -230,7 +230,11 @@ pub fn fetch_all(store: &Store, kind: Kind, query: &ListQuery) -> Result<Vec<Sto
         q.offset = Some(offset);
         let page = store.list(kind, &q)?;
         let n = page.items.len() as u32;
-        out.extend(page.items);
+        // Private memos and private activities' texts never leave this device (issue 18).
+        out.extend(page.items.into_iter().map(|mut s| {
+            crate::store::privacy::redact_record(&mut s.record);
+            s
+        }));
         if n < 1000 {
             return Ok(out);
         }
@@ -286,7 +290,9 @@ fn has_company_code(kind: Kind) -> bool {
 pub fn records_sheet(kind: Kind, records: &[Stored], refs: &mut RefNames, style: HeaderStyle) -> Sheet {
     let meta = kind.meta();
     let mut headers = vec![header(style, "id", "ID", "ID")];
-    for f in meta.fields {
+    let shared: Vec<&crate::schema::FieldDef> =
+        meta.fields.iter().filter(|f| !crate::store::privacy::is_local_only(kind, f.name)).collect();
+    for f in shared.iter().copied() {
         headers.push(header(style, f.name, f.label_ja, f.label_en));
         if f.name == "company_id" && has_company_code(kind) {
             headers.push(header(style, "company_code", "顧客コード", "Company's customer code"));
@@ -297,7 +303,7 @@ pub fn records_sheet(kind: Kind, records: &[Stored], refs: &mut RefNames, style:
     for r in records {
         let fields = r.record.to_fields();
         let mut row = vec![Cell::Text(r.id.clone())];
-        for f in meta.fields {
+        for f in shared.iter().copied() {
             let v = fields.get(f.name).unwrap_or(&Value::Null);
             let cell = match (f.ty, v) {
                 (_, Value::Null) => Cell::Empty,
@@ -663,7 +669,13 @@ pub fn export(store: &Store, kind: Kind, query: &ListQuery, opts: &ExportOptions
                 .map(|s| {
                     serde_json::json!({
                         "id": s.id,
-                        "fields": Value::Object(s.record.to_fields()),
+                        "fields": Value::Object(
+                            s.record
+                                .to_fields()
+                                .into_iter()
+                                .filter(|(k, _)| !crate::store::privacy::is_local_only(kind, k))
+                                .collect()
+                        ),
                     })
                 })
                 .collect();

@@ -42,6 +42,12 @@ pub(crate) fn log_change_json(
     fields: &Map<String, Value>,
     json: String,
 ) -> Result<()> {
+    // Issue 18: a private memo (a private activity's texts) never enters the shipped change.
+    let shared = super::privacy::shareable(conn, kind, id, fields)?;
+    let (fields, json) = match &shared {
+        Some(f) => (f, serde_json::to_string(f)?),
+        None => (fields, json),
+    };
     let hlc = next_hlc(conn, ctx)?;
     // Per-field versions for folder sync, and what this write replaced.
     let prev = log_local_clocks(conn, ctx, kind, id, op, &hlc, fields)?;

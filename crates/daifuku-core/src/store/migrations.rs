@@ -30,7 +30,11 @@ const MIGRATIONS: &[&str] = &[
     // 0016: company history as this device got it, "seen" per user, hand-overs (issue 21).
     include_str!("../../migrations/0016_changes_seen_handover.sql"),
     SEARCH_MORE_KINDS,
+    PRIVACY_AUDIT,
 ];
+
+/// 0019: private memos (the hook adds the columns) and the audit trail (issue 18).
+const PRIVACY_AUDIT: &str = include_str!("../../migrations/0019_privacy_audit.sql");
 
 /// 0015: product grades, the revenue index, rank applications and the
 /// cross-sell cache (issue 21); the hook adds the grade column.
@@ -99,6 +103,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     ms[more] = M::up_with_hook(SEARCH_MORE_KINDS, |tx: &rusqlite::Transaction| {
         let kinds = [crate::model::Kind::Task, crate::model::Kind::Purchase, crate::model::Kind::CaseStudy];
         super::derived::index_kinds(tx, &kinds).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+    });
+    let privacy = MIGRATIONS.iter().position(|m| *m == PRIVACY_AUDIT).expect("0019 is listed");
+    ms[privacy] = M::up_with_hook(PRIVACY_AUDIT, |tx: &rusqlite::Transaction| {
+        super::privacy::add_columns(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
     let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {

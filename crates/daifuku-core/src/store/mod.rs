@@ -10,6 +10,7 @@
 
 mod alloc;
 mod attachments;
+pub mod audit;
 mod backup;
 mod calendar;
 mod changelog;
@@ -22,6 +23,7 @@ mod history;
 mod import_apply;
 mod merge;
 mod migrations;
+pub mod privacy;
 mod read;
 mod reports;
 mod search;

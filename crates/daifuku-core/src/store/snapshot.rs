@@ -37,6 +37,8 @@ pub(crate) const LOCAL_TABLES: &[&str] = &[
     "blobs",
     // Undo of "apply suggested ranks" (issue 21): this device's steps.
     "rank_applications",
+    // The audit trail (issue 18): this device's for now; see store/audit.rs.
+    "audit_log",
 ];
 
 /// Records merged per transaction when an image meets local records.
@@ -87,6 +89,8 @@ impl Store {
             // No WHERE and no triggers: SQLite drops the pages without visiting rows.
             image.execute(&format!("DELETE FROM {t}"), [])?;
         }
+        // Private memos and private activities' texts never leave this device (issue 18).
+        super::privacy::scrub_image(&image)?;
         // Stepped to the end: each step gives back one page.
         let mut stmt = image.prepare("PRAGMA incremental_vacuum")?;
         let mut rows = stmt.query([])?;
@@ -184,6 +188,7 @@ impl Store {
     fn merge_image(&mut self, image: &Connection, now_ms: i64) -> Result<()> {
         let (conflicts, resolved) = super::sync_apply::conflict_rows(image)?;
         self.sync_load_snapshot_part(&[], &conflicts, &resolved, now_ms)?;
+        super::sync_apply::merge_versions(&mut self.conn, image, now_ms)?;
         super::sync_apply::snapshot_records(image, MERGE_BATCH, &mut |records| {
             self.sync_load_snapshot_part(&records, &[], &[], now_ms).map(|_| ())
         })?;
@@ -206,6 +211,8 @@ mod tests {
         "record_clocks",
         "sync_conflicts",
         "sync_resolved",
+        // Every value written to a field: shared conflicts are derived from it.
+        "sync_versions",
         // The cross-sell cache: made from the purchases the image carries.
         "cross_sell_baskets",
         "cross_sell_pairs",
