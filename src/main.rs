@@ -94,8 +94,9 @@ fn cli() -> Command {
         .subcommand(reading_dict::command())
         .subcommand(
             Command::new("trash")
-                .about("Records in the trash")
-                .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32))),
+                .about("Records in the trash (a company with the records deleted with it)")
+                .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32)))
+                .arg(Arg::new("offset").long("offset").default_value("0").value_parser(clap::value_parser!(u32))),
         )
 }
 
@@ -130,6 +131,8 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
         return serve::run(Store::open(&path)?, sub).map(|_| Output::Text(String::new()));
     }
     let mut store = Store::open(&path)?;
+    // Scratch files of sync rounds a crash or a kill left behind (issue 19).
+    daifuku_host::scratch::clean_leftovers(&store);
     match name {
         "init" => {
             let ctx = now_ctx(&mut store)?;
@@ -192,13 +195,23 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
             Ok(Output::Both(text, serde_json::to_value(&entries)?))
         }
         "trash" => {
-            let items = store.trash(0, *sub.get_one::<u32>("limit").unwrap())?;
-            let text = items
-                .iter()
-                .map(|t| format!("{}  {:<16} {}", t.id, t.kind.as_str(), t.display_name))
-                .collect::<Vec<_>>()
-                .join("\n");
-            Ok(Output::Both(text, serde_json::to_value(&items)?))
+            let limit = *sub.get_one::<u32>("limit").unwrap();
+            let offset = *sub.get_one::<u32>("offset").unwrap();
+            let page = store.trash_groups(offset, limit)?;
+            let mut lines: Vec<String> = Vec::new();
+            for g in &page.groups {
+                let t = &g.item;
+                let mut line = format!("{}  {:<16} {}", t.id, t.kind.as_str(), t.display_name);
+                if g.with.total() > 0 {
+                    line += &format!(
+                        "  (+ 担当者{}件 商談{}件 タスク{}件 活動{}件)",
+                        g.with.contacts, g.with.deals, g.with.tasks, g.with.activities
+                    );
+                }
+                lines.push(line);
+            }
+            lines.push(format!("{} / {} 件", page.groups.len(), page.total));
+            Ok(Output::Both(lines.join("\n"), serde_json::to_value(&page)?))
         }
         "renewals" | "renewal-leads" | "related" | "calendar-token" => follow_up::run(&mut store, name, sub),
         "print" => print::run(&mut store, sub),

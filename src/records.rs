@@ -116,6 +116,26 @@ pub fn run(store: &mut Store, kind_name: &str, m: &ArgMatches) -> Result<Output,
     let (action, sub) = m.subcommand().expect("subcommand required");
     let ctx = now_ctx(store)?;
     let id = || sub.get_one::<String>("id").cloned().unwrap_or_default();
+    if matches!(action, "delete" | "restore") {
+        // A company goes to (and comes back from) the trash with its group:
+        // say how many records went along.
+        let (r, with) = if action == "delete" {
+            store.delete_cascading(&ctx, kind, &id())?
+        } else {
+            store.restore_cascading(&ctx, kind, &id())?
+        };
+        let verb = if action == "delete" { "ゴミ箱に移しました / moved to trash" } else { "元に戻しました / restored" };
+        let mut text = format!("{verb}: {} {}", r.id, r.display_name);
+        if with.total() > 0 {
+            text += &format!(
+                "\n  + 担当者 {}件・商談 {}件・タスク {}件・活動 {}件 / contacts {}, deals {}, tasks {}, activities {}",
+                with.contacts, with.deals, with.tasks, with.activities, with.contacts, with.deals, with.tasks, with.activities
+            );
+        }
+        let mut json = serde_json::to_value(&r)?;
+        json["with"] = serde_json::to_value(&with)?;
+        return Ok(Output::Both(text, json));
+    }
     let cmd = match action {
         "add" => api::Command::Add { kind, fields: given_fields(kind, sub)? },
         "show" => api::Command::Get { kind, id: id() },

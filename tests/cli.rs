@@ -113,7 +113,7 @@ fn company_contact_activity_lifecycle() {
 
     ok_json(&db, &["company", "delete", &id]);
     assert_eq!(ok_json(&db, &["company", "list"])["total"], json!(1));
-    assert_eq!(ok_json(&db, &["trash"])[0]["id"], json!(id));
+    assert_eq!(ok_json(&db, &["trash"])["groups"][0]["id"], json!(id));
     ok_json(&db, &["company", "restore", &id]);
     assert_eq!(ok_json(&db, &["company", "list"])["total"], json!(2));
 }

@@ -71,6 +71,10 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     en: 'Someone else changed this record since you opened it. Reload and edit again',
   },
   not_found: { ja: 'データが見つかりません', en: 'Not found' },
+  not_orphan: {
+    ja: 'この記録は削除された会社の下にありません(すでに対応済みです)。一覧を更新してください',
+    en: 'This record is no longer under a deleted company (already settled); refresh the list',
+  },
   deleted: { ja: 'ゴミ箱にあるデータです。先に復元してください', en: 'This record is in the trash; restore it first' },
   busy: {
     ja: '取り込みや同期がデータベースに書き込み中のため、保存されませんでした。入力した内容はそのままです。少し待ってからもう一度保存してください',

@@ -49,7 +49,8 @@ pub enum Command {
         #[ts(type = "{ [field in string]?: unknown }")]
         fields: Map<String, Value>,
     },
-    /// Moves a record to the trash.
+    /// Moves a record to the trash; a company takes along its contacts,
+    /// deals, open tasks and its own activities (one group, each delete synced).
     Delete { kind: Kind, id: String },
     /// 監査ログ: entries of the audit trail, newest first (issue 18).
     AuditList {
@@ -58,8 +59,16 @@ pub enum Command {
     },
     /// Checks the audit trail's hash chains.
     AuditVerify,
-    /// Brings a record back from the trash.
+    /// Brings a record back from the trash; a company brings back its group.
     Restore { kind: Kind, id: String },
+    /// What deleting a record would move to the trash (the confirmation's counts).
+    DeletePreview { kind: Kind, id: String },
+    /// A page of the trash with each company's group folded in (`limit` ≤ 1000).
+    TrashGroups { offset: u32, limit: u32 },
+    /// Live records under a company in the trash (from another laptop).
+    Orphans,
+    /// Settles one: restore the company, move the record, or delete it too.
+    ResolveOrphan { kind: Kind, id: String, action: crate::store::OrphanAction },
     /// A page of live records of one kind.
     List { kind: Kind, query: ListQuery },
     /// Records in the trash, newest first (a page: `limit` ≤ 1000).
@@ -384,6 +393,9 @@ pub enum Response {
     Trash(Vec<TrashItem>),
     AuditEntries(Vec<crate::store::audit::AuditRecord>),
     AuditVerification(crate::store::audit::AuditVerification),
+    DeletePreview(crate::store::DeletePreview),
+    TrashGroups(crate::store::TrashGroups),
+    Orphans(Vec<crate::store::Orphan>),
     TrashCount(#[ts(type = "number")] u64),
     Timeline(Vec<TimelineEntry>),
     Settings(Settings),
@@ -484,8 +496,12 @@ fn execute_command(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Respons
         Command::Patch { kind, id, version, fields } => {
             Response::Record(store.update(ctx, kind, &id, version, fields)?)
         }
-        Command::Delete { kind, id } => Response::Record(store.delete(ctx, kind, &id)?),
-        Command::Restore { kind, id } => Response::Record(store.restore(ctx, kind, &id)?),
+        Command::Delete { kind, id } => Response::Record(store.delete_cascading(ctx, kind, &id)?.0),
+        Command::Restore { kind, id } => Response::Record(store.restore_cascading(ctx, kind, &id)?.0),
+        Command::DeletePreview { kind, id } => Response::DeletePreview(store.delete_preview(kind, &id)?),
+        Command::TrashGroups { offset, limit } => Response::TrashGroups(store.trash_groups(offset, limit)?),
+        Command::Orphans => Response::Orphans(store.orphans()?),
+        Command::ResolveOrphan { kind, id, action } => Response::Record(store.resolve_orphan(ctx, kind, &id, action)?),
         Command::AuditList { query } => Response::AuditEntries(store.audit_list(&query)?),
         Command::AuditVerify => Response::AuditVerification(store.audit_verify()?),
         Command::List { kind, query } => Response::Page(store.list(kind, &query)?),

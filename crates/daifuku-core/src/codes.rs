@@ -92,6 +92,7 @@ pub const MESSAGE_CODES: &[&str] = &[
     "not_available",
     "not_found",
     "not_importable",
+    "not_orphan",
     "nothing_to_apply",
     "ocr_unavailable",
     "out_of_range",

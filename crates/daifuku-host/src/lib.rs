@@ -38,6 +38,7 @@ use daifuku::sync::{sync_round, SnapshotPolicy, SyncOptions, SyncReport, SyncSta
 mod cards;
 pub mod jobs;
 mod request;
+pub mod scratch;
 
 use jobs::Jobs;
 pub use request::{Answer, HostCommand, HostEvent, HostResponse, PrintResult, Request};
@@ -249,6 +250,9 @@ impl SyncHost {
     /// Runs one round: opens the folder, runs `sync::sync_round`. A failure
     /// is also remembered for the sync panel (`SyncStatus::last_error`).
     pub fn round(&mut self, store: &mut Store, req: &RoundRequest) -> Result<SyncReport> {
+        // Leftovers of killed rounds go first; this round's scratch file is
+        // kept from other cleanups while it runs and removed when it ends.
+        let _scratch = scratch::RoundScratch::begin(store);
         let mut folder = match (self.opener)(&req.target) {
             Ok(f) => f,
             Err(e) => {
@@ -414,6 +418,8 @@ impl Host {
 
     /// A host with its own [`SyncHost`] (tests give one with a folder double).
     pub fn with_sync(store: Store, sync: SyncHost) -> Host {
+        // Scratch files of rounds a crash or a kill left behind (issue 19).
+        scratch::clean_leftovers(&store);
         Host {
             db: store.path(),
             store: Mutex::new(store),

@@ -23,6 +23,7 @@ mod history;
 mod import_apply;
 mod merge;
 mod migrations;
+mod orphans;
 pub mod privacy;
 mod read;
 mod reports;
@@ -31,6 +32,7 @@ mod settings;
 mod snapshot;
 mod sql;
 mod sync_apply;
+mod trash_groups;
 mod write;
 
 use rand::{RngExt, SeedableRng};
@@ -59,6 +61,8 @@ pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineO
 pub use reports::period_from;
 pub use search::{MatchKind, SearchHit, Snippet, TIDY_PAGES};
 pub use sync_apply::{ApplyStats, Peer};
+pub use orphans::{Orphan, OrphanAction, OrphanChange};
+pub use trash_groups::{DeletePreview, GroupCounts, TrashGroup, TrashGroups, GROUP_MEMBERS_SHOWN};
 
 /// Who acts, when, and from which device. The core never reads the clock:
 /// every caller passes one of these.
