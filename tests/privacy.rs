@@ -290,6 +290,20 @@ fn private_memos_never_reach_the_sync_folder_nor_the_other_laptop() {
     let n = store_a.sync_write_image(&image).unwrap();
     assert!(n >= 5);
     assert_eq!(found(&std::fs::read(&image).unwrap()), Vec::<&str>::new());
+    // Nor does its search index: the words of the private activity find nothing there.
+    let hits =
+        |store: &mut Store, q: &str| match run(store, T0, Command::Search { q: q.into(), limit: None, kinds: None })
+            .unwrap()
+        {
+            Response::Search(h) => h.len(),
+            other => panic!("{other:?}"),
+        };
+    assert_eq!(hits(&mut store_a, "競合A社の見積"), 0, "not even on this laptop: the index is what images share");
+    assert_eq!(hits(&mut store_a, "定例の電話"), 1, "the ordinary activity is found");
+    let mut from_image = Store::open(&image).unwrap();
+    assert_eq!(hits(&mut from_image, "定例の電話"), 1);
+    assert_eq!(hits(&mut from_image, "競合A社の見積"), 0);
+    assert_eq!(hits(&mut from_image, "打合せ"), 0);
     // …while laptop A keeps them.
     assert_eq!(found(&db_bytes(&a)), SECRETS.to_vec());
 }
