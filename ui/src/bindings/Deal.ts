@@ -3,4 +3,4 @@
 /**
  * 案件: a deal moving through the pipeline.
  */
-export type Deal = { company_id: string, title: string, stage: string, amount: number | null, expected_close: string | null, probability: number | null, owner_id: string | null, contact_id: string | null, product_id: string | null, lost_reason: string | null, notes: string | null, };
+export type Deal = { company_id: string, title: string, stage: string, amount: number | null, expected_close: string | null, probability: number | null, owner_id: string | null, contact_id: string | null, product_id: string | null, lost_reason: string | null, notes: string | null, private_memo: string | null, };
