@@ -18,6 +18,7 @@ import { LAYOUTS } from '../layouts';
 import { toggleTask } from './Home';
 import { CrossSellPanel } from '../components/PriorityLists';
 import { ask } from '../confirm';
+import { deletePreview, groupWords } from '../trash';
 import { CompanyFateBanner, RelatedCompanies } from '../components/FollowThrough';
 import { ChangesPanel } from '../components/ChangesPanel';
 
@@ -94,10 +95,14 @@ export function CompanyPage({ id, tab }: { id: string; tab: string }) {
   if (!rec || !meta) return <p className="muted">{t('loading')}</p>;
   const d = rec.data;
   const del = async () => {
-    if (!(await ask(`${rec.display_name}: ${t('confirm_delete')}`))) return;
+    // The confirmation says what goes along (issue 19: the company's group).
+    const preview = await deletePreview('company', id).catch(() => null);
+    const what = preview ? groupWords(preview.with, t) : '';
+    const question = what ? t('confirm_delete_company', { name: rec.display_name, what }) : `${rec.display_name}: ${t('confirm_delete')}`;
+    if (!(await ask(question))) return;
     try {
       await api.remove('company', id);
-      toast(t('deleted_to_trash'));
+      toast(what ? t('deleted_company_with', { name: rec.display_name, what }) : t('deleted_to_trash'));
       bump();
       navigate('companies');
     } catch (e) {

@@ -17,6 +17,7 @@ import { formatTimestamp } from '../dates';
 import { formatNumber } from '../format';
 import { useI18n } from '../i18n';
 import { ask } from '../confirm';
+import { OrphansCard } from './Orphans';
 
 export function SyncScreen() {
   const { t } = useI18n();
@@ -32,6 +33,7 @@ export function SyncScreen() {
         <SyncSetupCard />
         <SyncStatusCard />
         <ConflictsCard />
+        <OrphansCard />
       </div>
     </div>
   );

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import * as api from '../api';
-import type { TrashItem } from '../bindings/TrashItem';
+import type { TrashGroup } from '../bindings/TrashGroup';
+import { groupTotal, groupWords, trashGroups } from '../trash';
 import { forgetName, useAppData, useToast } from '../app/data';
 import { RefLink } from '../components/RecordView';
 import { formatTimestamp } from '../dates';
@@ -18,18 +19,20 @@ export function TrashScreen() {
   const { t, lang, wareki, kindLabel } = useI18n();
   const toast = useToast();
   const { schema, revision, bump } = useAppData();
-  const [items, setItems] = useState<TrashItem[] | null>(null);
-  // Pages of TRASH_PAGE, newest first, with the count of everything in the trash: no cap.
+  const [items, setItems] = useState<TrashGroup[] | null>(null);
+  // Pages of TRASH_PAGE entries, newest first, with the count of everything
+  // in the trash: no cap. A company and what was deleted with it is one entry.
   const [offset, setOffset] = useState(0);
   const [total, setTotal] = useState<number | null>(null);
+  const [open, setOpen] = useState<string | null>(null);
   const load = useCallback(() => {
     const fail = (e: unknown) => toast(describeError(api.toApiError(e), lang), 'error');
-    api.trashCount().then((n) => {
-      setTotal(n);
-      // Restoring the last record of the last page: show the page before.
-      if (offset > 0 && offset >= n) setOffset(Math.max(0, Math.floor((n - 1) / TRASH_PAGE) * TRASH_PAGE));
+    trashGroups(offset, TRASH_PAGE).then((page) => {
+      setTotal(page.total);
+      setItems(page.groups);
+      // Restoring the last entry of the last page: show the page before.
+      if (offset > 0 && offset >= page.total) setOffset(Math.max(0, Math.floor((page.total - 1) / TRASH_PAGE) * TRASH_PAGE));
     }, fail);
-    api.trash(offset, TRASH_PAGE).then(setItems, fail);
   }, [toast, lang, offset]);
   useEffect(load, [load, revision]);
   // Folder sync: edits made on another computer while the record was deleted here.
@@ -38,11 +41,16 @@ export function TrashScreen() {
     syncConflicts().then((c) => setConflicts(c.filter((x) => x.reason === 'edited_while_deleted')), () => setConflicts([]));
   }, []);
   useEffect(loadConflicts, [loadConflicts, revision]);
-  const restore = async (it: TrashItem) => {
+  const restore = async (it: TrashGroup) => {
     try {
       await api.restore(it.kind, it.id);
       forgetName(it.kind, it.id);
-      toast(`${it.display_name}: ${t('restored')}`);
+      it.members.forEach((m) => forgetName(m.kind, m.id));
+      toast(
+        groupTotal(it.with) > 0
+          ? t('trash_restored_group', { name: it.display_name, what: groupWords(it.with, t) })
+          : `${it.display_name}: ${t('restored')}`,
+      );
       bump();
     } catch (e) {
       toast(describeError(api.toApiError(e), lang), 'error');
@@ -92,6 +100,23 @@ export function TrashScreen() {
                   </td>
                   <td>
                     {it.display_name}
+                    {groupTotal(it.with) > 0 && (
+                      <div className="small muted" data-testid="trash-group">
+                        {t('trash_group_with', { what: groupWords(it.with, t) })}{' '}
+                        <button className="btn btn-sm btn-ghost" onClick={() => setOpen(open === it.id ? null : it.id)} data-testid="trash-group-toggle">
+                          {t('trash_show_members')} {open === it.id ? '▲' : '▼'}
+                        </button>
+                        {open === it.id && (
+                          <ul className="trash-members" data-testid="trash-members">
+                            {it.members.map((m) => (
+                              <li key={`${m.kind}-${m.id}`} data-testid="trash-member">
+                                <span className="badge">{kindLabel(schema.get(m.kind), m.kind)}</span> {m.display_name}
+                              </li>
+                            ))}
+                          </ul>
+                        )}
+                      </div>
+                    )}
                     {conflicts
                       .filter((c) => c.record_id === it.id)
                       .map((c) => (
@@ -108,7 +133,7 @@ export function TrashScreen() {
                   <td>{it.deleted_by ? <RefLink kind="user" id={it.deleted_by} /> : <span className="muted">—</span>}</td>
                   <td className="right">
                     <button className="btn btn-sm" onClick={() => void restore(it)} data-testid="trash-restore">
-                      ↩ {t('restore')}
+                      ↩ {groupTotal(it.with) > 0 ? t('trash_restore_group') : t('restore')}
                     </button>
                   </td>
                 </tr>
