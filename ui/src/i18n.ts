@@ -725,6 +725,37 @@ const DICT = {
   cards_saved: ['登録しました。', 'Saved.'],
   cards_saved_toast: ['名刺を登録しました', 'Card saved'],
   cards_open_contact: ['担当者を開く', 'Open the contact'],
+  // 監査ログ (issue 18)
+  audit_title: ['監査ログ', 'Audit trail'],
+  audit_lead: ['だれが・いつ・どのパソコンで、出力・印刷・バックアップ・削除などをしたかの記録です。記録は書き換えられないよう連結されています。', 'Who exported, printed, backed up, deleted… when and on which computer. Entries are chained so that no one can change them unnoticed.'],
+  audit_open: ['監査ログを開く', 'Open the audit trail'],
+  audit_everyone: ['全員', 'Everyone'],
+  audit_all_actions: ['すべての操作', 'Every action'],
+  audit_from: ['開始日', 'From'],
+  audit_to: ['終了日', 'To'],
+  audit_when: ['日時', 'When'],
+  audit_who: ['だれが', 'Who'],
+  audit_device: ['パソコン', 'Computer'],
+  audit_what: ['操作', 'Action'],
+  audit_target: ['対象', 'What'],
+  audit_count: ['件数', 'Records'],
+  audit_empty: ['記録はありません', 'No entries'],
+  audit_verify: ['改ざんを確認', 'Check for tampering'],
+  audit_verified: ['改ざんはありません({n}件を確認)', 'Not tampered with ({n} entries checked)'],
+  audit_no_user: ['(ユーザー未設定)', '(no user chosen)'],
+  audit_act_export: ['出力', 'Export'],
+  audit_act_mailing_list: ['宛名リスト出力', 'Mailing list'],
+  audit_act_print: ['印刷', 'Print'],
+  audit_act_backup: ['バックアップ', 'Backup'],
+  audit_act_restore: ['復元', 'Restore'],
+  audit_act_merge: ['統合', 'Merge'],
+  audit_act_unmerge: ['統合の取り消し', 'Undo merge'],
+  audit_act_delete: ['削除', 'Delete'],
+  audit_act_import: ['取り込み', 'Import'],
+  audit_act_handover: ['引き継ぎ', 'Hand-over'],
+  audit_act_handover_undo: ['引き継ぎの取り消し', 'Undo hand-over'],
+  audit_act_sync_configure: ['同期の設定変更', 'Sync settings changed'],
+  audit_act_sync_disable: ['同期の停止', 'Sync turned off'],
 } as const;
 
 export type DictKey = keyof typeof DICT;
@@ -825,6 +856,7 @@ const SECTION_LABELS: Record<string, [string, string]> = {
   credit: ['信用情報', 'Credit'],
   personal: ['個人情報', 'Personal'],
   report: ['情報報告', 'Information report'],
+  private: ['🔒 自分用メモ(このパソコンだけに保存。同期・出力・印刷されません)', '🔒 Private memo (kept on this computer only; never synced, exported or printed)'],
 };
 
 export function sectionLabel(lang: Lang, section: string): string {

@@ -31,6 +31,7 @@ const SyncScreen = lazy(() => import('../screens/Sync').then((m) => ({ default: 
 const HandoverScreen = lazy(() => import('../screens/Handover').then((m) => ({ default: m.HandoverScreen })));
 const OfficeFeedScreen = lazy(() => import('../screens/OfficeFeed').then((m) => ({ default: m.OfficeFeedScreen })));
 const AboutScreen = lazy(() => import('../screens/About').then((m) => ({ default: m.AboutScreen })));
+const AuditScreen = lazy(() => import('../screens/Audit').then((m) => ({ default: m.AuditScreen })));
 
 interface NavItem {
   route: string;
@@ -54,7 +55,7 @@ const NAV: NavItem[] = [
   { route: 'handover', key: 'nav_handover', icon: '🤝', match: ['handover'] },
   { route: 'trash', key: 'nav_trash', icon: '🗑️', match: ['trash'] },
   { route: 'sync', key: 'nav_sync', icon: '🔄', match: ['sync'] },
-  { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings', 'about'] },
+  { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings', 'about', 'audit'] },
 ];
 
 export function PrefsProvider({ children }: { children: ReactNode }) {
@@ -169,6 +170,8 @@ function Screen() {
       return <SyncScreen />;
     case 'about':
       return <AboutScreen />;
+    case 'audit':
+      return <AuditScreen />;
     default:
       return <NotFound />;
   }

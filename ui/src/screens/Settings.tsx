@@ -187,6 +187,15 @@ export function SettingsScreen() {
         <LeadTimesSection />
         <CalendarFeedSection />
         <BackupSection />
+        <section className="card card-span" data-testid="audit-section">
+          <header className="card-head">
+            <h2>{t('audit_title')}</h2>
+            <a className="btn btn-sm" href="#/audit" data-testid="settings-audit">
+              🔏 {t('audit_open')}
+            </a>
+          </header>
+          <p className="muted small">{t('audit_lead')}</p>
+        </section>
         <section className="card card-span" data-testid="about-section">
           <header className="card-head">
             <h2>{t('about_title')}</h2>
