@@ -75,6 +75,11 @@ pub fn commands() -> Vec<Command> {
                     .long("status")
                     .action(ArgAction::SetTrue)
                     .help("Show the sync status without syncing"),
+            )
+            .subcommand(
+                Command::new("skewed-edits")
+                    .about("Edits made on a computer whose clock was far ahead (check them)")
+                    .arg(Arg::new("limit").long("limit").default_value("100").value_parser(clap::value_parser!(u32))),
             ),
         Command::new("conflicts")
             .about("Values sync kept aside when two devices edited the same thing")
@@ -83,7 +88,13 @@ pub fn commands() -> Vec<Command> {
                 Command::new("resolve")
                     .about("Settle a conflict: keep the current value, or take the other one")
                     .arg(Arg::new("id").required(true).value_parser(clap::value_parser!(i64)))
-                    .arg(Arg::new("take").long("take").required(true).value_parser(["current", "other"])),
+                    .arg(Arg::new("take").long("take").required(true).value_parser(["current", "other"]))
+                    .arg(
+                        Arg::new("version")
+                            .long("version")
+                            .value_name("VERSION")
+                            .help("With --take other: which losing value (default the newest)"),
+                    ),
             ),
     ]
 }
@@ -123,6 +134,29 @@ fn summary(r: &SyncReport) -> String {
 
 pub fn run_sync(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
     let ctx = crate::now_ctx(store)?;
+    if let Some(("skewed-edits", r)) = sub.subcommand() {
+        let cmd = api::Command::SyncSkewedEdits { limit: Some(*r.get_one::<u32>("limit").unwrap()) };
+        let data = serde_json::to_value(api::execute(store, &ctx, cmd)?)?["data"].clone();
+        let text = data
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                format!(
+                    "{} {} {}: {} (device {}, stamped {} ms, {} ms ahead)",
+                    e["kind"].as_str().unwrap_or(""),
+                    e["display_name"].as_str().unwrap_or(""),
+                    e["field"].as_str().unwrap_or(""),
+                    e["value"],
+                    e["device"].as_str().unwrap_or(""),
+                    e["stamped_at"],
+                    e["stamped_at"].as_i64().unwrap_or(0) - e["known_at"].as_i64().unwrap_or(0)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Ok(Output::Both(text, data));
+    }
     if sub.get_flag("status") {
         let v = serde_json::to_value(store.sync_status()?)?;
         return Ok(Output::Both(serde_json::to_string_pretty(&v)?, v));
@@ -172,8 +206,15 @@ pub fn run_sync(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError>
     req.compact = !sub.get_flag("no-compact");
     req.retire = sub.get_many::<String>("retire").map(|v| v.cloned().collect()).unwrap_or_default();
     let report = SyncHost::new().round(store, &req)?;
-    let v = serde_json::to_value(&report)?;
-    Ok(Output::Both(summary(&report), v))
+    let mut v = serde_json::to_value(&report)?;
+    // Records left under a company deleted on another computer (issue 19).
+    let orphans = store.orphan_count()?;
+    v["orphans"] = orphans.into();
+    let mut text = summary(&report);
+    if orphans > 0 {
+        text += &format!("\n削除された会社の下に残っている記録: {orphans}件 (daifuku orphans) / records left under a deleted company");
+    }
+    Ok(Output::Both(text, v))
 }
 
 pub fn run_conflicts(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
@@ -186,6 +227,7 @@ pub fn run_conflicts(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiE
             } else {
                 ConflictChoice::Current
             },
+            version: r.get_one::<String>("version").cloned(),
         },
         _ => api::Command::SyncConflicts { limit: Some(*sub.get_one::<u32>("limit").unwrap()) },
     };
@@ -199,7 +241,7 @@ pub fn run_conflicts(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiE
         .iter()
         .map(|c| {
             format!(
-                "#{}  {} {} [{}] {}: now {} / other {} ({})",
+                "#{}  {} {} [{}] {}: now {} / other {} ({}; {} losing values)",
                 c["id"],
                 c["kind"].as_str().unwrap_or(""),
                 c["display_name"].as_str().unwrap_or(""),
@@ -207,7 +249,8 @@ pub fn run_conflicts(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiE
                 c["field"].as_str().unwrap_or(""),
                 c["kept_value"],
                 c["other_value"],
-                c["other_device"].as_str().unwrap_or("")
+                c["other_device"].as_str().unwrap_or(""),
+                c["losers"].as_array().map(Vec::len).unwrap_or(1)
             )
         })
         .collect::<Vec<_>>()

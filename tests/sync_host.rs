@@ -173,7 +173,7 @@ fn two_databases_converge_through_a_folder_with_a_passphrase() {
     assert_eq!(values, [json!("03-1111-1111"), json!("03-2222-2222")]);
     // Taking the other value on B reaches A too.
     let other = c.other_value.clone();
-    run(&mut b, T0 + 300, Command::ResolveConflict { id: c.id, choice: ConflictChoice::Other }).unwrap();
+    run(&mut b, T0 + 300, Command::ResolveConflict { id: c.id, choice: ConflictChoice::Other, version: None }).unwrap();
     sync_now(&mut host_b, &mut b, T0 + 301).unwrap();
     sync_now(&mut host_a, &mut a, T0 + 302).unwrap();
     let phone = |s: &Store| serde_json::to_value(s.get(Kind::Company, &id).unwrap()).unwrap()["data"]["phone"].clone();

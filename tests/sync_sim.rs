@@ -5,7 +5,8 @@
 //! crash between writing a file and noting it, meet a read-only folder and a
 //! full disk, join late from a snapshot, and are retired. After every file is
 //! delivered, every device's export must be identical, and every accepted
-//! write must be current, knowingly overwritten, or recorded as a conflict.
+//! write must be current, knowingly overwritten, or recorded as a conflict;
+//! every device lists the same conflicts, each with the record's value now.
 //!
 //! `DAIFUKU_SIM_SEEDS=10000 cargo test --release --test sync_sim` for a long
 //! run; `DAIFUKU_SIM_SEED=N` replays one seed.
@@ -328,7 +329,7 @@ impl Sim {
                 Some(c) => {
                     let choice =
                         if self.rng.random_bool(0.5) { ConflictChoice::Current } else { ConflictChoice::Other };
-                    self.devices[i].store.resolve_conflict(&ctx, c.id, choice).map(|_| ())
+                    self.devices[i].store.resolve_conflict(&ctx, c.id, choice, None).map(|_| ())
                 }
                 None => Ok(()),
             }
@@ -597,6 +598,49 @@ fn check(sim: &mut Sim, seed: u64) {
         assert_eq!(other.0, first.0, "seed {seed}: device {i}'s match keys differ from device {}'s", alive[0]);
         assert_eq!(other.1, first.1, "seed {seed}: device {i}'s search documents differ from device {}'s", alive[0]);
     }
+    // The conflict list is shared office data: every device lists the same
+    // entries (same ids, same losing values, same current version), and no
+    // entry shows a stale current value: it is the record's value now.
+    let conflicts = |i: usize| -> Vec<String> {
+        let store = &sim.devices[i].store;
+        let mut out: Vec<String> = store
+            .sync_conflicts(10_000)
+            .unwrap()
+            .into_iter()
+            .map(|c| {
+                let rec = store.get(c.kind, &c.record_id).unwrap();
+                let live = if c.field == "_deleted" {
+                    json!(rec.deleted_at.is_some())
+                } else {
+                    rec.record.to_fields().get(&c.field).cloned().unwrap_or(Value::Null)
+                };
+                if c.reason == daifuku::sync::ConflictReason::EditedWhileDeleted {
+                    assert!(rec.deleted_at.is_some(), "seed {seed}: device {i}: {c:?} but the record is not deleted");
+                } else {
+                    let blank = |v: &Value| v.is_null() || v == &json!("") || v == &json!([]);
+                    assert!(
+                        c.kept_value == live || (blank(&c.kept_value) && blank(&live)),
+                        "seed {seed}: device {i} shows a stale current value {} (now {live}) in {c:?}",
+                        c.kept_value
+                    );
+                }
+                let losers: Vec<String> =
+                    c.losers.iter().map(|l| format!("{}={}({:?})", l.version, l.value, l.reason)).collect();
+                format!("{} {} {:?} kept {} losers {:?}", c.id, c.key, c.reason, c.kept_version, losers)
+            })
+            .collect();
+        out.sort();
+        out
+    };
+    let first = conflicts(alive[0]);
+    for &i in &alive[1..] {
+        let other = conflicts(i);
+        assert_eq!(
+            other, first,
+            "seed {seed}: device {i}'s conflict list differs from device {}'s; log: {:?}",
+            alive[0], sim.log
+        );
+    }
     // Every attachment's bytes arrived everywhere, and are the named content.
     for &i in &alive {
         let store = &sim.devices[i].store;
@@ -764,7 +808,7 @@ fn concurrent_edits_become_a_conflict_that_resolves_everywhere() {
     // A takes its own value back.
     let conflict = a.sync_conflicts(10).unwrap()[0].id;
     let ca = a.context(T0 + 40).unwrap();
-    a.resolve_conflict(&ca, conflict, ConflictChoice::Other).unwrap();
+    a.resolve_conflict(&ca, conflict, ConflictChoice::Other, None).unwrap();
     round(&mut a, &mut folder, T0 + 41);
     round(&mut b, &mut folder, T0 + 42);
     for s in [&a, &b] {
@@ -809,7 +853,7 @@ fn an_edit_concurrent_with_a_delete_is_a_conflict_in_the_trash() {
     }
     let conflict = b.sync_conflicts(10).unwrap()[0].id;
     let cb = b.context(T0 + 40).unwrap();
-    b.resolve_conflict(&cb, conflict, ConflictChoice::Other).unwrap();
+    b.resolve_conflict(&cb, conflict, ConflictChoice::Other, None).unwrap();
     round(&mut b, &mut folder, T0 + 41);
     round(&mut a, &mut folder, T0 + 42);
     for s in [&a, &b] {

@@ -286,6 +286,10 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     ja: 'このバージョンでは扱えない変更があります。大福帳を更新してください。',
     en: 'Some changes are from a newer app; please update Daifuku.',
   },
+  sync_clock_skew: {
+    ja: 'このパソコンの時計がほかのパソコンと大きくずれています。このパソコンでの編集がほかの人の編集より優先されたり負けたりします。Windowsの「日付と時刻」の設定で「時刻を自動的に設定する」をオンにしてください。',
+    en: 'This computer’s clock is far off from the other computers’. Its edits win or lose against colleagues’ edits until it is fixed: turn on “Set the time automatically” in the date and time settings.',
+  },
   clock_ahead: {
     ja: 'ほかのパソコンの時計が進んでいます。その端末の日付と時刻を正しく設定してください(編集は取り込まれています)。',
     en: 'Another computer’s clock is ahead; please set its date and time (its edits are merged).',

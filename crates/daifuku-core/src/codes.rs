@@ -113,6 +113,7 @@ pub const MESSAGE_CODES: &[&str] = &[
     "stale",
     "sync_bad_device_id",
     "sync_bad_kdf",
+    "sync_clock_skew",
     "sync_device_clash",
     "sync_folder_change",
     "sync_folder_error",

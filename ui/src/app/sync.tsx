@@ -59,8 +59,8 @@ export async function syncConflicts(limit = 200): Promise<SyncConflict[]> {
   return r.data;
 }
 
-export async function resolveConflict(id: number, choice: 'current' | 'other'): Promise<SyncConflict> {
-  const r = await api.call({ cmd: 'resolve_conflict', id, choice });
+export async function resolveConflict(id: number, choice: 'current' | 'other', version?: string): Promise<SyncConflict> {
+  const r = await api.call({ cmd: 'resolve_conflict', id, choice, ...(version ? { version } : {}) });
   if (r.type !== 'conflict_resolved') throw { code: 'bad_response', message: `expected conflict_resolved, got ${r.type}`, details: [] } satisfies api.ApiError;
   return r.data;
 }

@@ -11,4 +11,10 @@ last_seen: number | null,
 /**
  * Its changes applied here.
  */
-applied: number, retired: boolean, this_device: boolean, };
+applied: number, retired: boolean, this_device: boolean, 
+/**
+ * How far its clock is off from this computer's (ms, positive: ahead;
+ * for this device: off from the others'), when more than 5 minutes
+ * for certain (`sync::clock`).
+ */
+clock_off_ms: number | null, };

@@ -45,4 +45,10 @@ attachments_written: number, attachments_read: number,
 /**
  * Attachments whose bytes have not arrived here yet (their records have).
  */
-attachments_pending: number, };
+attachments_pending: number, 
+/**
+ * This computer's clock is this far off from the other devices' (ms,
+ * positive: ahead), learned at the start of the round (`sync::clock`);
+ * the warning `sync_clock_skew` says so too.
+ */
+clock_off_ms: number | null, };

@@ -296,6 +296,14 @@ function issueList(issues: SyncIssue[]): SyncIssue[] {
   return issues.filter((i) => !seen.has(i.code) && !!seen.add(i.code));
 }
 
+/** "約1年" / "about 1 year": how far a clock is off. */
+export function clockAmount(ms: number, lang: string): string {
+  const m = Math.floor(Math.abs(ms) / 60000);
+  const [n, ja, en]: [number, string, string] =
+    m < 120 ? [m, '分', 'minute'] : m < 48 * 60 ? [Math.floor(m / 60), '時間', 'hour'] : m < 60 * 1440 ? [Math.floor(m / 1440), '日', 'day'] : m < 330 * 1440 ? [Math.floor(m / (30 * 1440)), 'か月', 'month'] : [Math.floor((m + 182 * 1440) / (365 * 1440)), '年', 'year'];
+  return lang === 'ja' ? `約${n}${ja}` : `about ${n} ${en}${n === 1 ? '' : 's'}`;
+}
+
 function deviceLabel(devices: DeviceStatus[], id: string): string {
   const d = devices.find((x) => x.device_id === id);
   return d?.name || id;
@@ -342,6 +350,15 @@ function SyncStatusCard() {
           {syncWords(failure.code, lang, failure.message)}
         </div>
       )}
+      {report?.clock_off_ms != null && (
+        <div className="sync-error" role="alert" data-testid="sync-clock-self">
+          {t('sync_clock_self', {
+            amount: clockAmount(report.clock_off_ms, lang),
+            dir: t(report.clock_off_ms > 0 ? 'sync_clock_dir_ahead' : 'sync_clock_dir_behind'),
+            effect: t(report.clock_off_ms > 0 ? 'sync_clock_effect_ahead' : 'sync_clock_effect_behind'),
+          })}
+        </div>
+      )}
       <dl className="sync-facts">
         <dt>{t('sync_last')}</dt>
         <dd data-testid="sync-last" data-at={status.last_sync_at ?? ''}>{status.last_sync_at ? formatTimestamp(status.last_sync_at, wareki, lang) : t('sync_never')}</dd>
@@ -386,6 +403,11 @@ function SyncStatusCard() {
               <td>
                 <strong>{d.name || d.device_id}</strong> {d.this_device && <span className="badge">{t('sync_this_device')}</span>}
                 {d.retired && <span className="badge badge-lost">{t('sync_retired')}</span>}
+                {d.clock_off_ms != null && (
+                  <span className="badge badge-lost" data-testid="sync-device-clock">
+                    {t(d.clock_off_ms > 0 ? 'sync_clock_ahead_by' : 'sync_clock_behind_by', { amount: clockAmount(d.clock_off_ms, lang) })}
+                  </span>
+                )}
                 <div className="muted small">
                   <code>{d.device_id}</code>
                 </div>
@@ -425,7 +447,7 @@ export function ConflictField({ c }: { c: SyncConflict }) {
 }
 
 /** Keep / take buttons of one conflict; `onDone` after it is settled. */
-export function ConflictButtons({ c, onDone }: { c: SyncConflict; onDone: () => void }) {
+export function ConflictButtons({ c, onDone, version }: { c: SyncConflict; onDone: () => void; version?: string }) {
   const { t } = useI18n();
   const toast = useToast();
   const failed = useSyncFailure();
@@ -435,7 +457,7 @@ export function ConflictButtons({ c, onDone }: { c: SyncConflict; onDone: () => 
   const settle = async (choice: 'current' | 'other') => {
     setBusy(true);
     try {
-      await resolveConflict(c.id, choice);
+      await resolveConflict(c.id, choice, choice === 'other' ? version : undefined);
       toast(t('sync_resolved'));
       bump();
       onDone();
@@ -454,6 +476,33 @@ export function ConflictButtons({ c, onDone }: { c: SyncConflict; onDone: () => 
         {deleted ? t('sync_take_edit') : t('sync_take_other')}
       </button>
     </span>
+  );
+}
+
+/** "Take this value" for one of several losing values. */
+function TakeThis({ c, version, onDone }: { c: SyncConflict; version: string; onDone: () => void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const failed = useSyncFailure();
+  const { bump } = useAppData();
+  const [busy, setBusy] = useState(false);
+  const take = async () => {
+    setBusy(true);
+    try {
+      await resolveConflict(c.id, 'other', version);
+      toast(t('sync_resolved'));
+      bump();
+      onDone();
+    } catch (e) {
+      failed(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button className="btn btn-sm" disabled={busy} onClick={() => void take()} data-testid="conflict-take-this">
+      {t('sync_take_this')}
+    </button>
   );
 }
 
@@ -516,16 +565,21 @@ function ConflictsCard() {
                       {c.reason === 'edited_while_deleted' ? t('sync_value_deleted') : <ConflictValue c={c} value={c.kept_value} />}
                     </div>
                     <div className="muted small">
-                      {deviceLabel(devices, c.kept_device)} · {formatTimestamp(c.kept_at, wareki, lang)}
+                      {c.kept_author ? t('sync_conflict_by', { who: c.kept_author, device: deviceLabel(devices, c.kept_device) }) : deviceLabel(devices, c.kept_device)} · {formatTimestamp(c.kept_at, wareki, lang)}
                     </div>
                   </td>
                   <td data-testid="conflict-other">
-                    <div className="conflict-value">
-                      <ConflictValue c={c} value={c.other_value} />
-                    </div>
-                    <div className="muted small">
-                      {deviceLabel(devices, c.other_device)} · {formatTimestamp(c.other_at, wareki, lang)}
-                    </div>
+                    {(c.losers.length > 0 ? c.losers : [{ value: c.other_value, version: c.other_version, device: c.other_device, author: c.other_author, at: c.other_at }]).map((l) => (
+                      <div key={l.version} className="conflict-loser" data-testid="conflict-loser" data-version={l.version}>
+                        <div className="conflict-value">
+                          <ConflictValue c={c} value={l.value} />
+                        </div>
+                        <div className="muted small">
+                          {l.author ? t('sync_conflict_by', { who: l.author, device: deviceLabel(devices, l.device) }) : deviceLabel(devices, l.device)} · {formatTimestamp(l.at, wareki, lang)}
+                        </div>
+                        {c.losers.length > 1 && <TakeThis c={c} version={l.version} onDone={() => setTick((x) => x + 1)} />}
+                      </div>
+                    ))}
                   </td>
                   <td className="right nowrap">
                     <ConflictButtons c={c} onDone={() => setTick((x) => x + 1)} />

@@ -138,7 +138,55 @@ pub(crate) fn log_local_clocks(
         supersede_delete_conflicts(conn, id)?;
     }
     save_clocks(conn, kind, id, &clocks)?;
+    note_versions(conn, kind, id, op, hlc, &ctx.device_id, author, fields, &prev, ctx.now_ms)?;
     Ok(Some(Value::Object(prev).to_string()))
+}
+
+/// Keeps every value an update writes (and marks the versions it replaced)
+/// in `sync_versions`, the history shared conflicts are derived from. Local
+/// writes and applied remote changes both call it, with the change's clock
+/// and `prev`, so every device ends with the same rows.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn note_versions(
+    conn: &Connection,
+    kind: Kind,
+    id: &str,
+    op: &str,
+    hlc: &str,
+    device: &str,
+    author: Option<&str>,
+    fields: &Map<String, Value>,
+    prev: &Map<String, Value>,
+    now_ms: i64,
+) -> Result<()> {
+    if op == "create" {
+        return Ok(());
+    }
+    let prev_of = |f: &str| prev.get(f).or_else(|| prev.get("")).and_then(Value::as_str).unwrap_or("").to_string();
+    for (field, value) in fields {
+        if field.starts_with('_') && field != DELETED {
+            continue;
+        }
+        let seen_version = prev_of(field);
+        let version = hlc::version_of(hlc, &seen_version, device);
+        let seen = if field == DELETED { Value::Object(prev.clone()).to_string() } else { prev_of(DELETED) };
+        conn.prepare_cached(
+            "INSERT INTO sync_versions (record_id, field, version, kind, value, author, seen, replaced, known_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, ?8)
+             ON CONFLICT (record_id, field, version) DO UPDATE SET value = excluded.value, author = excluded.author,
+               seen = excluded.seen, known_at = MIN(known_at, excluded.known_at) WHERE value IS NULL",
+        )?
+        .execute(params![id, field, version, kind.as_str(), value.to_string(), author, seen, now_ms])?;
+        if !seen_version.is_empty() {
+            conn.prepare_cached(
+                "INSERT INTO sync_versions (record_id, field, version, kind, value, replaced, known_at)
+                 VALUES (?1, ?2, ?3, ?4, NULL, 1, ?5)
+                 ON CONFLICT (record_id, field, version) DO UPDATE SET replaced = 1",
+            )?
+            .execute(params![id, field, seen_version, kind.as_str(), now_ms])?;
+        }
+    }
+    Ok(())
 }
 
 /// A restored record's "edited while deleted" conflicts are settled: the

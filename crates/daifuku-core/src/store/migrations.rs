@@ -30,6 +30,8 @@ const MIGRATIONS: &[&str] = &[
     // 0016: company history as this device got it, "seen" per user, hand-overs (issue 21).
     include_str!("../../migrations/0016_changes_seen_handover.sql"),
     SEARCH_MORE_KINDS,
+    // 0018: every value written to a field, so conflicts are derived the same on every device (issue 19).
+    include_str!("../../migrations/0018_shared_conflicts.sql"),
     PRIVACY_AUDIT,
 ];
 

@@ -23,8 +23,8 @@ mod history;
 mod import_apply;
 mod merge;
 mod migrations;
-mod orphans;
 pub mod privacy;
+mod orphans;
 mod read;
 mod reports;
 mod search;
@@ -32,6 +32,7 @@ mod settings;
 mod snapshot;
 mod sql;
 mod sync_apply;
+pub mod sync_conflicts;
 mod trash_groups;
 mod write;
 

@@ -15,15 +15,14 @@ use serde_json::{Map, Value};
 use super::changelog::{self, load_clocks, save_clocks, supersede_delete_conflicts};
 use super::derived::{self, delete_keys, write_derived};
 use super::sql::{cached_sql, to_sql, SqlPerKind};
-use super::{read, write, Ctx, Store};
-use crate::error::{ApiError, Result};
+use super::{read, Store};
+use crate::error::Result;
 use crate::keys;
 use crate::model::Kind;
 use crate::schema::FieldType;
 use crate::sync::format::{SnapshotRecord, Vector};
 use crate::sync::hlc;
-use crate::sync::merge::{self, Change, Clocks, ConflictReason, RecordState, DELETED, RESOLVED};
-use crate::sync::merge::{ConflictChoice, SyncConflict};
+use crate::sync::merge::{self, Change, Clocks, ConflictReason, RecordState, DELETED};
 
 /// What applying a batch of changes did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -185,7 +184,16 @@ fn update_row(
     Ok(())
 }
 
-fn record_conflicts(conn: &Connection, kind: Kind, id: &str, plan: &merge::ChangePlan, now_ms: i64) -> Result<u64> {
+/// `resolution`: who resolved and when, for a change that marks conflicts resolved.
+fn record_conflicts(
+    conn: &Connection,
+    kind: Kind,
+    id: &str,
+    plan: &merge::ChangePlan,
+    now_ms: i64,
+    resolution: (i64, Option<&str>),
+) -> Result<u64> {
+    let (resolved_at, resolved_by) = resolution;
     let mut n = 0;
     for (field, version) in &plan.superseded {
         conn.prepare_cached(
@@ -219,9 +227,9 @@ fn record_conflicts(conn: &Connection, kind: Kind, id: &str, plan: &merge::Chang
     for (field, version, reason) in &plan.resolved {
         conn.prepare_cached(
             "INSERT INTO sync_resolved (record_id, field, loser_version, reason, resolved_at, resolved_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL) ON CONFLICT DO NOTHING",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
         )?
-        .execute(params![id, field, version, reason, now_ms])?;
+        .execute(params![id, field, version, reason, resolved_at, resolved_by])?;
     }
     Ok(n)
 }
@@ -258,7 +266,12 @@ fn apply_change(conn: &Connection, ch: &Change, now_ms: i64, stats: &mut ApplySt
     if plan.set.get(DELETED) == Some(&Value::Bool(false)) {
         supersede_delete_conflicts(conn, &ch.id)?;
     }
-    stats.conflicts += record_conflicts(conn, kind, &ch.id, &plan, now_ms)?;
+    stats.conflicts +=
+        record_conflicts(conn, kind, &ch.id, &plan, now_ms, (hlc::millis(&ch.hlc), ch.author.as_deref()))?;
+    let device = hlc::Hlc::parse(&ch.hlc).map(|h| h.device).unwrap_or_default();
+    let empty = Map::new();
+    let prev = ch.prev.as_ref().unwrap_or(&empty);
+    changelog::note_versions(conn, kind, &ch.id, &ch.op, &ch.hlc, &device, by, &ch.fields, prev, now_ms)?;
     // Per company, for "what changed since I last looked" (issue 21).
     let old_company =
         loaded.as_ref().map(|(s, _)| s.fields.get("company_id").and_then(Value::as_str).map(String::from));
@@ -556,7 +569,7 @@ impl Store {
                             }
                         }
                     }
-                    record_conflicts(&tx, kind, &rec.id, &plan, now_ms)?;
+                    record_conflicts(&tx, kind, &rec.id, &plan, now_ms, (now_ms, None))?;
                     if !set.is_empty() {
                         update_row(&tx, kind, &rec.id, &state, &env, &set, rec.updated_at, rec.updated_by.as_deref())?;
                         save_clocks(&tx, kind, &rec.id, &clocks)?;
@@ -619,114 +632,6 @@ impl Store {
                 .execute(params![device, *n as i64])?;
         }
         Ok(())
-    }
-
-    /// Open conflicts (not resolved, not superseded), newest first.
-    pub fn sync_conflicts(&self, limit: u32) -> Result<Vec<SyncConflict>> {
-        let rows = self
-            .conn
-            .prepare_cached(
-                "SELECT c.id, c.kind, c.record_id, c.field, c.reason, c.loser_value, c.loser_version, c.loser_author,
-                        c.winner_value, c.winner_version, c.winner_author, c.detected_at
-                 FROM sync_conflicts c
-                 WHERE c.state = 'open' AND NOT EXISTS (SELECT 1 FROM sync_resolved r WHERE r.record_id = c.record_id
-                   AND r.field = c.field AND r.loser_version = c.loser_version AND r.reason = c.reason)
-                 ORDER BY c.id DESC LIMIT ?1",
-            )?
-            .query_map([limit.clamp(1, 10_000)], |r| {
-                let loser_value: String = r.get(5)?;
-                let winner_value: String = r.get(8)?;
-                let loser_version: String = r.get(6)?;
-                let winner_version: String = r.get(9)?;
-                let reason: String = r.get(4)?;
-                Ok(SyncConflict {
-                    id: r.get(0)?,
-                    kind: Kind::parse(&r.get::<_, String>(1)?).unwrap_or(Kind::Company),
-                    record_id: r.get(2)?,
-                    display_name: String::new(),
-                    field: r.get(3)?,
-                    reason: ConflictReason::parse(&reason).unwrap_or(ConflictReason::ConcurrentEdit),
-                    other_value: serde_json::from_str(&loser_value).unwrap_or(Value::Null),
-                    other_device: hlc::Hlc::parse(&loser_version).map(|h| h.device).unwrap_or_default(),
-                    other_author: r.get(7)?,
-                    other_at: hlc::millis(&loser_version),
-                    other_version: loser_version,
-                    kept_value: serde_json::from_str(&winner_value).unwrap_or(Value::Null),
-                    kept_device: hlc::Hlc::parse(&winner_version).map(|h| h.device).unwrap_or_default(),
-                    kept_author: r.get(10)?,
-                    kept_at: hlc::millis(&winner_version),
-                    detected_at: r.get(11)?,
-                })
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut out = Vec::with_capacity(rows.len());
-        for mut c in rows {
-            if let Ok(s) = read::get(&self.conn, c.kind, &c.record_id) {
-                c.display_name = s.display_name;
-            }
-            out.push(c);
-        }
-        Ok(out)
-    }
-
-    /// Resolves a conflict: keeps the current value, or takes the other one
-    /// (for an edit made while the record was deleted: restores the record).
-    /// The choice is a new local write, so it syncs like any edit, and every
-    /// device marks the conflict resolved.
-    pub fn resolve_conflict(&mut self, ctx: &Ctx, id: i64, choice: ConflictChoice) -> Result<SyncConflict> {
-        let conflict = self
-            .sync_conflicts(10_000)?
-            .into_iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| ApiError::new("not_found", format!("no open conflict {id}")))?;
-        let kind = conflict.kind;
-        let tx = self.conn.transaction()?;
-        if choice == ConflictChoice::Other && conflict.reason == ConflictReason::EditedWhileDeleted {
-            let current = read::get(&tx, kind, &conflict.record_id)?;
-            if current.deleted_at.is_some() {
-                write::set_deleted_in(&tx, ctx, kind, &conflict.record_id, false)?;
-            }
-        }
-        if choice == ConflictChoice::Other && conflict.reason == ConflictReason::ConcurrentEdit {
-            let current = read::get(&tx, kind, &conflict.record_id)?;
-            if current.deleted_at.is_some() {
-                return Err(ApiError::new("deleted", "the record is in the trash; restore it first"));
-            }
-            let mut patch = Map::new();
-            patch.insert(conflict.field.clone(), conflict.other_value.clone());
-            write::update_in(&tx, &mut self.ids, ctx, kind, &conflict.record_id, None, &patch)?;
-        }
-        let mut mark = Map::new();
-        mark.insert(
-            RESOLVED.into(),
-            serde_json::json!([[conflict.field, conflict.other_version, conflict.reason.as_str()]]),
-        );
-        changelog::log_change(&tx, ctx, kind, &conflict.record_id, "update", &mark)?;
-        tx.execute(
-            "INSERT INTO sync_resolved (record_id, field, loser_version, reason, resolved_at, resolved_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
-            params![
-                conflict.record_id,
-                conflict.field,
-                conflict.other_version,
-                conflict.reason.as_str(),
-                ctx.now_ms,
-                ctx.user_id
-            ],
-        )?;
-        tx.commit()?;
-        Ok(conflict)
-    }
-
-    /// Number of open conflicts.
-    pub fn sync_open_conflicts(&self) -> Result<i64> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT COUNT(*) FROM sync_conflicts c WHERE c.state = 'open' AND NOT EXISTS (SELECT 1 FROM sync_resolved r
-                  WHERE r.record_id = c.record_id AND r.field = c.field AND r.loser_version = c.loser_version AND r.reason = c.reason)",
-            )?
-            .query_row([], |r| r.get(0))?)
     }
 }
 
@@ -800,6 +705,31 @@ pub(crate) fn conflict_rows(conn: &Connection) -> Result<(Vec<Value>, Vec<Value>
         "SELECT record_id, field, loser_version, reason, resolved_at, resolved_by FROM sync_resolved ORDER BY 1, 2, 3, 4",
     )?;
     Ok((conflicts, resolved))
+}
+
+/// Merges a snapshot image's field history (`sync_versions`) into this
+/// database: unknown versions are added, replaced ones stay replaced.
+pub(crate) fn merge_versions(conn: &mut Connection, image: &Connection, now_ms: i64) -> Result<()> {
+    type Row = (String, String, String, String, Option<String>, Option<String>, Option<String>, i64);
+    let rows: Vec<Row> = image
+        .prepare("SELECT record_id, field, version, kind, value, author, seen, replaced FROM sync_versions")?
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let tx = conn.transaction()?;
+    for (record_id, field, version, kind, value, author, seen, replaced) in rows {
+        tx.prepare_cached(
+            "INSERT INTO sync_versions (record_id, field, version, kind, value, author, seen, replaced, known_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+             ON CONFLICT (record_id, field, version) DO UPDATE SET replaced = MAX(replaced, excluded.replaced),
+               value = COALESCE(value, excluded.value), author = COALESCE(author, excluded.author),
+               seen = COALESCE(seen, excluded.seen)",
+        )?
+        .execute(params![record_id, field, version, kind, value, author, seen, replaced, now_ms])?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// Each row of a query of text and integer columns as a JSON array.

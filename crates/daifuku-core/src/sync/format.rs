@@ -361,6 +361,11 @@ pub struct DeviceInfo {
     pub app_version: String,
     /// Changes applied here, per device (this device's own: how many it wrote).
     pub applied: Vector,
+    /// Clock readings (issue 19): per other device, its info's `written_at`
+    /// and this device's wall clock when it first read that info
+    /// (`sync::clock`). Absent in files of older versions.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub clock_seen: BTreeMap<String, (i64, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -346,11 +346,35 @@ fn plan_version(clocks: &Clocks, field: &str) -> String {
     clocks.version(field).to_string()
 }
 
-/// A value that lost to a concurrent write, kept for the user.
+/// One losing value of a shared conflict entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+pub struct ConflictLoser {
+    #[ts(type = "unknown")]
+    pub value: Value,
+    /// Its version (hybrid logical clock); `--version` picks it when resolving.
+    pub version: String,
+    pub device: String,
+    pub author: Option<String>,
+    /// When it was written, by its device's clock (ms).
+    #[ts(type = "number")]
+    pub at: i64,
+    pub reason: ConflictReason,
+    /// When this device learned it (ms; differs per device).
+    #[ts(type = "number")]
+    pub known_at: i64,
+}
+
+/// An open conflict: one entry per record field, derived from the synced
+/// history, so every device lists the same entries with the same ids
+/// (`store/sync_conflicts.rs`). `kept_*` is the record's live value; `other_*`
+/// the newest losing value; `losers` every losing value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct SyncConflict {
+    /// The same on every device (from record id and field).
     #[ts(type = "number")]
     pub id: i64,
+    /// `record_id/field`.
+    pub key: String,
     pub kind: Kind,
     pub record_id: String,
     pub display_name: String,
@@ -373,8 +397,14 @@ pub struct SyncConflict {
     #[ts(type = "number")]
     pub other_at: i64,
     pub other_version: String,
+    pub kept_version: String,
+    /// When this device first learned a losing value (ms; differs per device).
     #[ts(type = "number")]
     pub detected_at: i64,
+    /// The record is in the trash now.
+    pub record_deleted: bool,
+    /// Every losing value, newest first.
+    pub losers: Vec<ConflictLoser>,
 }
 
 /// How the user settles a conflict.

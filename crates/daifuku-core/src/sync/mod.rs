@@ -14,6 +14,7 @@
 //! The core never opens a folder, reads the clock or draws random numbers on
 //! its own: the caller passes the folder, `now` and some entropy.
 
+pub mod clock;
 pub mod crypto;
 pub mod folder;
 pub mod format;
@@ -25,7 +26,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 pub use folder::{FolderError, MemoryFolder, SyncFolder};
-pub use merge::{ConflictChoice, ConflictReason, SyncConflict};
+pub use merge::{ConflictChoice, ConflictLoser, ConflictReason, SyncConflict};
 pub use round::{sync_round, SnapshotPolicy, SyncOptions};
 
 /// Something a sync round wants the user to know, in words.
@@ -108,6 +109,12 @@ pub struct SyncReport {
     #[serde(default)]
     #[ts(type = "number")]
     pub attachments_pending: u64,
+    /// This computer's clock is this far off from the other devices' (ms,
+    /// positive: ahead), learned at the start of the round (`sync::clock`);
+    /// the warning `sync_clock_skew` says so too.
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub clock_off_ms: Option<i64>,
 }
 
 /// Another device (or this one) as this device knows it.
@@ -123,6 +130,12 @@ pub struct DeviceStatus {
     pub applied: u64,
     pub retired: bool,
     pub this_device: bool,
+    /// How far its clock is off from this computer's (ms, positive: ahead;
+    /// for this device: off from the others'), when more than 5 minutes
+    /// for certain (`sync::clock`).
+    #[serde(default)]
+    #[ts(type = "number | null")]
+    pub clock_off_ms: Option<i64>,
 }
 
 /// The sync panel: last round, what is waiting, who is out there.
@@ -275,11 +288,14 @@ impl crate::store::Store {
         let last_report: Option<SyncReport> =
             self.sync_state_get("last_report")?.and_then(|s| serde_json::from_str(&s).ok());
         let shipped = self.sync_state_i64("shipped_seq")?;
+        let offsets: std::collections::BTreeMap<String, i64> =
+            self.sync_state_get("clock_offsets")?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
         let mut devices: Vec<DeviceStatus> = self
             .sync_peers()?
             .into_values()
             .filter(|p| p.device_id != me)
             .map(|p| DeviceStatus {
+                clock_off_ms: offsets.get(&p.device_id).copied(),
                 device_id: p.device_id,
                 name: p.name,
                 last_seen: p.last_seen,
@@ -298,6 +314,7 @@ impl crate::store::Store {
                 applied: self.sync_state_i64("out_seq")? as u64,
                 retired: false,
                 this_device: true,
+                clock_off_ms: offsets.get(&me).copied(),
             },
         );
         let unreadable_files = self

@@ -9,6 +9,7 @@ use std::io::{Read, Write};
 
 use serde_json::Value;
 
+use super::clock;
 use super::crypto::{FileKey, KdfParams, Keyring};
 use super::folder::{FolderError, SyncFolder};
 use super::format::{
@@ -745,6 +746,11 @@ impl Round<'_> {
                 None => match self.read_body(&name)? {
                     Some(Body::Info(i)) => {
                         self.store.sync_state_set(&key, &serde_json::to_string(&(n, &i)).expect("serializes"))?;
+                        // A clock reading: its clock when written, ours when first read.
+                        self.store.sync_state_set(
+                            &format!("clock_read:{device}"),
+                            &serde_json::to_string(&(i.written_at, self.opts.now_ms)).expect("serializes"),
+                        )?;
                         self.store.sync_note_peer(&Peer {
                             device_id: device.clone(),
                             name: i.name.clone(),
@@ -764,6 +770,61 @@ impl Round<'_> {
         Ok(infos)
     }
 
+    /// This device's readings of the others' clocks (`clock_read:<device>`).
+    fn clock_readings(&self, devices: impl Iterator<Item = String>) -> Result<BTreeMap<String, (i64, i64)>> {
+        let mut out = BTreeMap::new();
+        for d in devices {
+            if let Some(r) = self
+                .store
+                .sync_state_get(&format!("clock_read:{d}"))?
+                .and_then(|s| serde_json::from_str::<(i64, i64)>(&s).ok())
+            {
+                out.insert(d, r);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Clock honesty (issue 19; `sync::clock`): from the other devices'
+    /// readings of this one and this one's of them, tells the user at once
+    /// when this computer's clock is far off, and notes how far each other
+    /// device's is for the sync panel. Ordering is not touched.
+    fn check_clock(&mut self, infos: &BTreeMap<String, DeviceInfo>) -> Result<()> {
+        let peers = self.store.sync_peers()?;
+        let live: Vec<String> = infos.keys().filter(|d| !peers.get(*d).is_some_and(|p| p.retired)).cloned().collect();
+        let read_them = self.clock_readings(live.iter().cloned())?;
+        let mut clocks = BTreeMap::new();
+        for d in &live {
+            clocks.insert(
+                d.clone(),
+                clock::PeerClock {
+                    read_me: infos.get(d).and_then(|i| i.clock_seen.get(&self.me)).copied(),
+                    read_them: read_them.get(d).copied(),
+                },
+            );
+        }
+        let mut offsets: BTreeMap<String, i64> =
+            clocks.iter().filter_map(|(d, c)| c.offset().map(|o| (d.clone(), o))).collect();
+        let own = clock::own_offset(&clocks);
+        if let Some(off) = own {
+            offsets.insert(self.me.clone(), off);
+            let (dir, what) = if off > 0 { ("ahead of", "win") } else { ("behind", "lose") };
+            self.report.warnings.push(
+                SyncIssue::new(
+                    "sync_clock_skew",
+                    format!(
+                        "This computer's clock is {} {dir} the other computers'. Its edits {what} against theirs until it is fixed: turn on setting the date and time automatically.",
+                        clock::about(off)
+                    ),
+                )
+                .device(&self.me),
+            );
+        }
+        self.report.clock_off_ms = own;
+        self.store.sync_state_set("clock_offsets", &serde_json::to_string(&offsets)?)?;
+        Ok(())
+    }
+
     /// Writes this device's name and acknowledgements when they changed.
     fn write_info(&mut self, listing: &Listing) -> Result<()> {
         let mut applied = self.applied()?;
@@ -779,12 +840,25 @@ impl Round<'_> {
                 _ => None,
             })
             .collect();
-        let stale = match &last {
-            None => true,
-            Some((v, n, at)) => {
-                *v != applied || *n != name || self.opts.now_ms - at >= self.opts.info_every_ms || own_infos.is_empty()
-            }
-        };
+        let peers: BTreeSet<String> = listing.devices().into_iter().filter(|d| *d != self.me).collect();
+        let clock_seen = self.clock_readings(peers.into_iter())?;
+        // Written again when a device is read for the first time or its
+        // reading crosses the skew limit (not on every new reading, or two
+        // devices would answer each other's info files for ever).
+        let clock_class: BTreeMap<&String, bool> =
+            clock_seen.iter().map(|(d, (w, r))| (d, (r - w).abs() > clock::CLOCK_SKEW_MS)).collect();
+        let clock_class = serde_json::to_string(&clock_class)?;
+        let clock_changed = self.store.sync_state_get("info_clock")?.as_deref() != Some(clock_class.as_str());
+        let stale = clock_changed
+            || match &last {
+                None => true,
+                Some((v, n, at)) => {
+                    *v != applied
+                        || *n != name
+                        || self.opts.now_ms - at >= self.opts.info_every_ms
+                        || own_infos.is_empty()
+                }
+            };
         if stale {
             let n = self.store.sync_state_i64("info_n")? as u64 + 1;
             let n = n.max(own_infos.iter().max().copied().unwrap_or(0) + 1);
@@ -795,10 +869,12 @@ impl Round<'_> {
                 written_at: self.opts.now_ms,
                 app_version: self.opts.app_version.clone(),
                 applied: applied.clone(),
+                clock_seen,
             });
             let bytes = self.seal(&file, &body);
             if self.create(&file, &bytes, "update this device's status") {
                 self.store.sync_state_set("info_n", &n.to_string())?;
+                self.store.sync_state_set("info_clock", &clock_class)?;
                 self.store.sync_state_set(
                     "info_last",
                     &serde_json::to_string(&(applied, name, self.opts.now_ms)).expect("serializes"),
@@ -1135,6 +1211,7 @@ fn run_round(
         }
     }
     let infos = round.read_peers(&listing)?;
+    round.check_clock(&infos)?;
     // Join (or catch up after compaction) from a snapshot.
     let applied = round.applied()?;
     let gap = listing.devices().into_iter().any(|d| {
