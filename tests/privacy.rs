@@ -205,6 +205,12 @@ fn private_memos_appear_in_no_export() {
     assert_eq!(list.list.rows.len(), 1, "the contact is on the list");
     assert_eq!(found(&std::fs::read(&out).unwrap()), Vec::<&str>::new());
 
+    // The calendar feed (published to calendar apps) leaves the private activity's texts out.
+    let feed = run(&mut store, T0, Command::CalendarFeed).unwrap();
+    let feed = serde_json::to_string(&feed).unwrap();
+    assert!(feed.contains("定例の電話"), "the ordinary call is in the feed");
+    assert_eq!(found(feed.as_bytes()), Vec::<&str>::new());
+
     // The user's own full backup keeps them.
     let backup = dir.path().join("backup.db");
     run(&mut store, T0, Command::Backup { path: backup.to_str().unwrap().into() }).unwrap();
@@ -306,6 +312,43 @@ fn private_memos_never_reach_the_sync_folder_nor_the_other_laptop() {
     assert_eq!(hits(&mut from_image, "打合せ"), 0);
     // …while laptop A keeps them.
     assert_eq!(found(&db_bytes(&a)), SECRETS.to_vec());
+}
+
+/// Prints as the desktop app does (顧客カード, 情報報告書): the PDFs' text holds
+/// no private text, and each print is in the audit trail with its form.
+#[test]
+fn prints_leave_private_text_out_and_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("laptop.db")).unwrap();
+    let company = seed(&mut store);
+    let ctx = store.context(T0).unwrap();
+    let printer = daifuku_print::Printer::new(&store, &ctx, None).unwrap();
+    let card = daifuku_print::company_card(&store, &printer, &company).unwrap();
+    let Response::Page(acts) =
+        run(&mut store, T0, Command::List { kind: Kind::Activity, query: Default::default() }).unwrap()
+    else {
+        panic!()
+    };
+    let private = acts.items.iter().find(|s| s.record.to_fields()["private"] == json!(true)).unwrap();
+    let report = daifuku_print::info_report(&store, &printer, &private.id).unwrap();
+    for (name, pdf) in [("card", &card.bytes), ("report", &report.bytes)] {
+        let path = dir.path().join(format!("{name}.pdf"));
+        std::fs::write(&path, pdf).unwrap();
+        let out = std::process::Command::new("pdftotext").arg(&path).arg("-").output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).replace(['\n', ' '], "");
+        assert!(text.contains("山田商事"), "{name}: {text}");
+        assert_eq!(found(text.as_bytes()), Vec::<&str>::new(), "{name}");
+    }
+    let entries = store.audit_list(&Default::default()).unwrap();
+    let prints: Vec<(Option<&str>, Option<&str>)> = entries
+        .iter()
+        .filter(|e| e.entry.action == "print")
+        .map(|e| (e.entry.kind.as_deref(), e.entry.detail.as_deref()))
+        .collect();
+    assert_eq!(
+        prints,
+        [(Some("info_report"), Some(private.id.as_str())), (Some("company_card"), Some(company.as_str()))]
+    );
 }
 
 // ---- the audit trail ----

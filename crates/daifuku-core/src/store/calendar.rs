@@ -48,7 +48,9 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT a.id, a.kind, a.subject, a.occurred_at, c.display_name, a.content, a.updated_at
+            // A private activity's texts stay on this computer (issue 18): not in the feed.
+            "SELECT a.id, a.kind, IIF(a.private = 1, NULL, a.subject), a.occurred_at, c.display_name,
+                    IIF(a.private = 1, NULL, a.content), a.updated_at
              FROM activities a LEFT JOIN companies c ON c.id = a.company_id AND c.deleted_at IS NULL
              WHERE a.deleted_at IS NULL AND a.kind IN ({SCHEDULED_KINDS}) AND a.occurred_at >= ?1
              ORDER BY a.occurred_at, a.id LIMIT {MAX_ENTRIES}"
