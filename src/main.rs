@@ -6,6 +6,7 @@ mod audit;
 mod card;
 mod follow_up;
 mod handover;
+mod orphans;
 mod print;
 mod reading_dict;
 mod records;
@@ -92,6 +93,7 @@ fn cli() -> Command {
         .subcommand(card::command())
         .subcommand(report::command())
         .subcommand(reading_dict::command())
+        .subcommand(orphans::command())
         .subcommand(
             Command::new("trash")
                 .about("Records in the trash (a company with the records deleted with it)")
@@ -221,6 +223,7 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
         "report" => report::run(&mut store, sub),
         "sync" => sync::run_sync(&mut store, sub),
         "conflicts" => sync::run_conflicts(&mut store, sub),
+        "orphans" => orphans::run(&mut store, sub),
         "search" | "duplicates" | "merge" | "unmerge" | "merges" | "reading" | "tidy-index" => {
             search::run(&mut store, name, sub)
         }

@@ -460,3 +460,70 @@ fn a_join_killed_midway_leaves_nothing_after_the_next_start() {
     assert!(joined.total.unwrap() >= 3_000, "{:?}", joined.total);
     assert_eq!(scratch_files(&laptop), Vec::<String>::new(), "a finished round leaves none either");
 }
+
+fn cli_json(db: &Path, now: i64, args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.push("--json");
+    let out = common::cli(db, now, &all);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{args:?}: {e}"))
+}
+
+fn cli_text(db: &Path, now: i64, args: &[&str]) -> String {
+    let out = common::cli(db, now, args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn the_command_line_counts_the_group_shows_it_and_settles_orphans() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    let f = folder.to_str().unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let x = cli_json(&a, T0, &["company", "add", "--name", "株式会社 浜松楽器", "--phone", "053-441-1111（代）"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (family, given) in [("田中", "一郎"), ("佐藤", "花子")] {
+        cli_json(&a, T0 + 1, &["contact", "add", "--company-id", &x, "--family-name", family, "--given-name", given]);
+    }
+    cli_json(&a, T0 + 2, &["deal", "add", "--company-id", &x, "--title", "楽器保守", "--stage", "lead"]);
+    cli_json(&a, T0 + 3, &["sync", "--folder", f, "--device-name", "営業部のPC"]);
+    cli_json(&b, T0 + 4, &["sync", "--folder", f, "--device-name", "本社のPC"]);
+
+    let said = cli_text(&a, T0 + 10, &["company", "delete", &x]);
+    assert!(said.contains("担当者 2件・商談 1件・タスク 0件・活動 0件"), "{said}");
+    let trash = cli_json(&a, T0 + 11, &["trash"]);
+    assert_eq!(trash["total"], json!(1));
+    assert_eq!(trash["groups"][0]["id"], json!(x));
+    assert_eq!(trash["groups"][0]["with"], json!({ "contacts": 2, "deals": 1, "tasks": 0, "activities": 0 }));
+    let text = cli_text(&a, T0 + 11, &["trash"]);
+    assert!(text.contains("株式会社 浜松楽器  (+ 担当者2件 商談1件 タスク0件 活動0件)"), "{text}");
+
+    // Meanwhile on 本社のPC a contact is added to the company.
+    let kato = cli_json(&b, T0 + 12, &["contact", "add", "--company-id", &x, "--family-name", "加藤"])["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    cli_json(&a, T0 + 20, &["sync", "--folder", f]);
+    let round = cli_json(&b, T0 + 21, &["sync", "--folder", f]);
+    assert_eq!(round["orphans"], json!(1));
+    let list = cli_json(&b, T0 + 22, &["orphans"]);
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    assert_eq!(
+        (&list[0]["id"], &list[0]["deleted_on"], &list[0]["change"]),
+        (&json!(kato), &json!("営業部のPC"), &json!("added"))
+    );
+    let text = cli_text(&b, T0 + 22, &["orphans"]);
+    assert!(text.contains("担当者 加藤 は 株式会社 浜松楽器 に追加されましたが、その会社は"), "{text}");
+    assert!(text.contains("営業部のPC で削除しました"), "{text}");
+
+    cli_json(&b, T0 + 30, &["orphans", "resolve", "contact", &kato, "--restore-company"]);
+    assert_eq!(cli_json(&b, T0 + 31, &["orphans"]), json!([]));
+    cli_json(&b, T0 + 32, &["sync", "--folder", f]);
+    cli_json(&a, T0 + 33, &["sync", "--folder", f]);
+    let contacts = cli_json(&a, T0 + 34, &["contact", "list"]);
+    assert_eq!(contacts["total"], json!(3), "the group and 加藤 are back on 営業部のPC");
+    assert_eq!(cli_json(&a, T0 + 35, &["trash"])["total"], json!(0));
+}
