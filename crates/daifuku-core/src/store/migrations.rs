@@ -117,6 +117,12 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             format!("this database was made by a newer Daifuku (schema {current}); please update the app"),
         ));
     }
+    // 0019's columns are read by every record read, also by the hooks of
+    // older migrations that rebuild derived rows: on a database that has the
+    // tables, they come first (re-runnable: only where missing).
+    if current >= 1 && current < MIGRATIONS.len() {
+        super::privacy::add_columns(conn)?;
+    }
     Migrations::new(ms).to_latest(conn).map_err(|e| ApiError::new("migration", e.to_string()))
 }
 
