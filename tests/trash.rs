@@ -307,7 +307,9 @@ fn a_contact_added_under_a_company_deleted_on_another_laptop_is_listed_until_set
     .unwrap();
     round(&mut a, T0 + 1_100);
     round(&mut b, T0 + 1_200);
-    round(&mut a, T0 + 1_300);
+    let status = sync_now(&mut SyncHost::new(), &mut a, T0 + 1_300).unwrap();
+    assert_eq!(status.orphans, 2, "the round's status counts them");
+    assert_eq!(b.sync_status().unwrap().orphans, 2);
 
     for (store, here) in [(&mut a, true), (&mut b, false)] {
         let list = orphans(store);
@@ -360,6 +362,7 @@ fn a_contact_added_under_a_company_deleted_on_another_laptop_is_listed_until_set
     round(&mut a, T0 + 2_100);
     round(&mut b, T0 + 2_200);
     assert_eq!(orphans(&mut b), vec![], "settled on one laptop, settled on both");
+    assert_eq!(b.sync_status().unwrap().orphans, 0);
     assert_eq!(field(&b, Kind::Contact, &tanaka, "company_id"), json!(y));
     assert_eq!(field(&b, Kind::Contact, &tanaka, "phone"), json!("045-201-3300 内線 12"));
     assert!(!live(&b, Kind::Task, &task));

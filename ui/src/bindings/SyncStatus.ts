@@ -16,7 +16,11 @@ last_sync_at: number | null, last_report: SyncReport | null,
 /**
  * Local changes not in the folder yet.
  */
-pending_changes: number, open_conflicts: number, devices: Array<DeviceStatus>, 
+pending_changes: number, open_conflicts: number, 
+/**
+ * Live records under a company in the trash (`Store::orphans`, issue 19).
+ */
+orphans: number, devices: Array<DeviceStatus>, 
 /**
  * Files of the folder that could not be read yet.
  */

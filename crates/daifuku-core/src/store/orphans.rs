@@ -68,8 +68,8 @@ pub enum OrphanAction {
 impl Store {
     /// Every live contact, deal, open task and activity of its own under a
     /// company in the trash, newest change first.
-    pub fn orphans(&mut self) -> Result<Vec<Orphan>> {
-        let own_device = self.device_id()?;
+    pub fn orphans(&self) -> Result<Vec<Orphan>> {
+        let own_device = self.setting("device_id")?.unwrap_or_default();
         let mut out = Vec::new();
         for kind in MEMBER_KINDS {
             let sql = format!(
@@ -128,9 +128,20 @@ impl Store {
         Ok(out)
     }
 
-    /// How many orphans there are.
-    pub fn orphan_count(&mut self) -> Result<u64> {
-        Ok(self.orphans()?.len() as u64)
+    /// How many orphans there are (the sync panel's count: one indexed
+    /// lookup per kind from the companies in the trash).
+    pub fn orphan_count(&self) -> Result<u64> {
+        let mut total = 0u64;
+        for kind in MEMBER_KINDS {
+            let sql = format!(
+                "SELECT COUNT(*) FROM companies c JOIN {} t ON t.company_id = c.id \
+                 WHERE c.deleted_at IS NOT NULL AND t.deleted_at IS NULL AND {}",
+                kind.meta().table,
+                member_condition(kind)
+            );
+            total += self.conn.prepare_cached(&sql)?.query_row([], |r| r.get::<_, i64>(0))? as u64;
+        }
+        Ok(total)
     }
 
     /// Settles orphan `id` of `kind`; answers the record as it is afterwards.

@@ -152,6 +152,10 @@ pub struct SyncStatus {
     pub pending_changes: i64,
     #[ts(type = "number")]
     pub open_conflicts: i64,
+    /// Live records under a company in the trash (`Store::orphans`, issue 19).
+    #[serde(default)]
+    #[ts(type = "number")]
+    pub orphans: u64,
     pub devices: Vec<DeviceStatus>,
     /// Files of the folder that could not be read yet.
     pub unreadable_files: Vec<SyncIssue>,
@@ -335,6 +339,7 @@ impl crate::store::Store {
             last_report,
             pending_changes: self.sync_pending(shipped)?,
             open_conflicts: self.sync_open_conflicts()?,
+            orphans: self.orphan_count()?,
             devices,
             unreadable_files,
             setup: self.sync_setup()?,
