@@ -17,6 +17,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
     last_report: null,
     pending_changes: 0,
     open_conflicts: 0,
+    orphans: 0,
     devices: [],
     unreadable_files: [],
     setup: { folder: '/shared', encrypted: false },

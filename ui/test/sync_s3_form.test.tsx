@@ -14,6 +14,7 @@ const base: SyncStatus = {
   last_report: null,
   pending_changes: 0,
   open_conflicts: 0,
+  orphans: 0,
   devices: [],
   unreadable_files: [],
   setup: null,
