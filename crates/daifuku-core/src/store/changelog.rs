@@ -45,7 +45,7 @@ pub(crate) fn log_change_json(
     // Issue 18: a private memo (a private activity's texts) never enters the shipped change.
     let shared = super::privacy::shareable(conn, kind, id, fields)?;
     let (fields, json) = match &shared {
-        Some(f) => (f, serde_json::to_string(f)?),
+        Some(f) => (f, super::privacy::strip_json(&json, f)?),
         None => (fields, json),
     };
     let hlc = next_hlc(conn, ctx)?;

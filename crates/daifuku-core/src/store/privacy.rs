@@ -83,6 +83,14 @@ pub(crate) fn shareable(
     ))
 }
 
+/// The change's JSON (as the caller wrote it: often the set fields only)
+/// without the keys [`shareable`] dropped.
+pub(crate) fn strip_json(json: &str, kept: &Map<String, Value>) -> Result<String> {
+    let mut m: Map<String, Value> = serde_json::from_str(json)?;
+    m.retain(|k, _| kept.contains_key(k));
+    Ok(serde_json::to_string(&m)?)
+}
+
 fn stored_private(conn: &Connection, id: &str) -> Result<bool> {
     use rusqlite::OptionalExtension;
     Ok(conn
