@@ -50,6 +50,12 @@ describe('監査ログ and private memos end to end', () => {
     const text = await byTest('company-view').innerText();
     assert.match(text, /🔒 自分用メモ/);
     assert.ok(text.includes(SECRET), 'the memo is shown on this computer');
+    // An activity's form has its private switch under the same mark.
+    await go('#/activity/new');
+    const priv = page.locator('[data-section="activity_private"]');
+    await priv.waitFor();
+    assert.match(await priv.innerText(), /🔒 自分用/);
+    assert.equal(await priv.locator('input[type="checkbox"]').count(), 1);
   });
 
   test('an export in the UI appears in the audit trail', T, async () => {

@@ -742,6 +742,7 @@ const DICT = {
   cards_saved: ['登録しました。', 'Saved.'],
   cards_saved_toast: ['名刺を登録しました', 'Card saved'],
   cards_open_contact: ['担当者を開く', 'Open the contact'],
+  activity_private: ['🔒 自分用(件名と内容はこのパソコンだけに保存。同期・出力・印刷されません)', '🔒 Private (subject and content stay on this computer; never synced, exported or printed)'],
   // 監査ログ (issue 18)
   audit_title: ['監査ログ', 'Audit trail'],
   audit_lead: ['だれが・いつ・どのパソコンで、出力・印刷・バックアップ・削除などをしたかの記録です。記録は書き換えられないよう連結されています。', 'Who exported, printed, backed up, deleted… when and on which computer. Entries are chained so that no one can change them unnoticed.'],

@@ -57,6 +57,8 @@ export const ACTIVITY_LAYOUT: Record<string, Group[]> = {
     ['report_followup', ['how_to_use', 'to_find_out', 'supervisor_decision', 'shared_with_ids']],
   ],
 };
+// Issue 18: every kind ends with the private switch (its texts stay on this computer).
+for (const groups of Object.values(ACTIVITY_LAYOUT)) groups.push(['activity_private', ['private']]);
 
 const TASK_FIELDS = ['title', 'due', 'assignee_id'];
 
