@@ -149,6 +149,18 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
         "import" | "mailing-list" | "backup" | "restore" => transfer::run(&mut store, name, sub, m.get_flag("json")),
         "export" => {
             let v = store.export_json()?;
+            // The audit trail (issue 18): the whole database was exported.
+            let records = v["records"]
+                .as_object()
+                .map(|k| k.values().filter_map(|r| r.as_array()).map(|r| r.len()).sum::<usize>());
+            let entry = daifuku::store::audit::AuditEntry {
+                format: Some("json".into()),
+                count: records.map(|n| n as i64),
+                detail: sub.get_one::<String>("out").cloned(),
+                ..daifuku::store::audit::AuditEntry::new("export")
+            };
+            let ctx = now_ctx(&mut store)?;
+            store.audit(&ctx, &entry)?;
             let text = serde_json::to_string_pretty(&v)?;
             match sub.get_one::<String>("out") {
                 Some(out) => {

@@ -211,6 +211,16 @@ fn private_memos_appear_in_no_export() {
     assert!(feed.contains("定例の電話"), "the ordinary call is in the feed");
     assert_eq!(found(feed.as_bytes()), Vec::<&str>::new());
 
+    // `daifuku export` (every record as JSON) leaves them out too, and is in the audit trail.
+    drop(store);
+    let out = cli(&db, T0 + 5000, &["export"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(contains(&out.stdout, SHARED_NOTE.as_bytes()));
+    assert_eq!(found(&out.stdout), Vec::<&str>::new());
+    let mut store = Store::open(&db).unwrap();
+    let last = store.audit_list(&Default::default()).unwrap().remove(0);
+    assert_eq!((last.entry.action.as_str(), last.entry.kind.as_deref(), last.entry.count), ("export", None, Some(5)));
+
     // The user's own full backup keeps them.
     let backup = dir.path().join("backup.db");
     run(&mut store, T0, Command::Backup { path: backup.to_str().unwrap().into() }).unwrap();

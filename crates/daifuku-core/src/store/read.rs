@@ -419,11 +419,15 @@ impl Store {
             let rows = stmt.query_map([], |r| from_row(*kind, r))?;
             let mut out = Vec::new();
             for row in rows {
-                let s = row?;
+                let mut s = row?;
+                // Private memos and private activities' texts never leave this device (issue 18).
+                super::privacy::redact_record(&mut s.record);
+                let mut fields = s.record.to_fields();
+                fields.retain(|k, _| !super::privacy::is_local_only(*kind, k));
                 let mut m = Map::new();
                 m.insert("id".into(), Value::String(s.id.clone()));
                 m.insert("deleted".into(), Value::Bool(s.deleted_at.is_some()));
-                m.insert("fields".into(), Value::Object(s.record.to_fields()));
+                m.insert("fields".into(), Value::Object(fields));
                 out.push(Value::Object(m));
             }
             kinds.insert(kind.as_str().to_string(), Value::Array(out));
