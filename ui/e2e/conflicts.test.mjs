@@ -16,10 +16,12 @@ import { BIN, startBridge, startBrowser, tempDir } from './harness.mjs';
 
 const T = { timeout: 120_000 };
 
-function cli(db, args) {
-  const out = execFileSync(BIN, ['--db', db, ...args, '--json'], { encoding: 'utf8', env: { ...process.env, DAIFUKU_DB: '', DAIFUKU_NOW: '' } });
+function cli(db, args, now = '') {
+  const out = execFileSync(BIN, ['--db', db, ...args, '--json'], { encoding: 'utf8', env: { ...process.env, DAIFUKU_DB: '', DAIFUKU_NOW: String(now) } });
   return JSON.parse(out);
 }
+
+const YEAR = 365 * 24 * 3600 * 1000;
 
 describe('a conflict resolved in the UI is resolved on the other laptop', () => {
   let dir;
@@ -82,5 +84,64 @@ describe('a conflict resolved in the UI is resolved on the other laptop', () => 
     cli(a, ['sync', '--folder', folder]);
     assert.deepEqual(cli(a, ['conflicts']), []);
     assert.equal(cli(a, ['company', 'show', id]).data.phone, '03-1111-1111');
+  });
+});
+
+describe('a laptop whose clock is a year ahead', () => {
+  test('is told in Japanese on its sync screen, and the others name it', T, async () => {
+    const dir = tempDir('daifuku-clock-');
+    const [a, b, c, folder] = ['a.db', 'b.db', 'c.db', 'shared'].map((n) => join(dir, n));
+    const future = Date.now() + YEAR;
+    try {
+      const id = cli(a, ['company', 'add', '--name', '株式会社 時計テスト']).id;
+      cli(a, ['sync', '--folder', folder, '--device-name', '営業部のPC']);
+      cli(b, ['sync', '--folder', folder, '--device-name', '社長のノート']);
+      cli(c, ['sync', '--folder', folder, '--device-name', '倉庫のPC'], future);
+      cli(c, ['company', 'update', id, '--rank', 'A'], future + 1000);
+      cli(c, ['sync', '--folder', folder], future + 2000);
+      cli(a, ['sync', '--folder', folder]);
+      cli(b, ['sync', '--folder', folder]);
+      const r = cli(c, ['sync', '--folder', folder], future + 3000);
+      assert.ok(r.warnings.some((w) => w.code === 'sync_clock_skew'), JSON.stringify(r.warnings));
+      const skewed = cli(a, ['sync', 'skewed-edits']);
+      assert.equal(skewed.length, 1);
+      assert.equal(skewed[0].value, 'A');
+      for (const [db, check] of [
+        [
+          c,
+          async (page) => {
+            const banner = page.getByTestId('sync-clock-self');
+            await banner.waitFor();
+            assert.match((await banner.textContent()) ?? '', /このパソコンの時計が約1年進んでいます。.*自動的に設定/);
+          },
+        ],
+        [
+          a,
+          async (page) => {
+            const row = page.getByTestId('sync-device-row').filter({ hasText: '倉庫のPC' });
+            assert.match((await row.getByTestId('sync-device-clock').textContent()) ?? '', /時計が約1年進んでいます/);
+            assert.equal(await page.getByTestId('sync-device-clock').count(), 1, 'only the laptop that is off is named');
+            await page.getByTestId('sync-skewed-edits').getByTestId('skewed-edit-row').first().waitFor();
+          },
+        ],
+      ]) {
+        const bridge = await startBridge({ db });
+        const browser = await startBrowser();
+        try {
+          const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+          page.setDefaultTimeout(20_000);
+          await page.goto(bridge.url);
+          await page.getByTestId('screen-home').waitFor();
+          await page.evaluate(() => (location.hash = '#/sync'));
+          await page.getByTestId('sync-devices').waitFor();
+          await check(page);
+        } finally {
+          await browser.close();
+          await bridge.stop();
+        }
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -309,6 +309,7 @@ const DICT = {
   sync_keep_current: ['今のままにする', 'Keep current'],
   sync_take_other: ['もう一方にする', 'Take the other'],
   sync_take_this: ['この値にする', 'Take this value'],
+  sync_state_clock: ['このPCの時計がずれています', 'This PC’s clock is off'],
   sync_conflict_by: ['{who}({device})', '{who} ({device})'],
   sync_clock_ahead_by: ['時計が{amount}進んでいます', 'Clock {amount} ahead'],
   sync_clock_behind_by: ['時計が{amount}遅れています', 'Clock {amount} behind'],

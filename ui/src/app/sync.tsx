@@ -9,6 +9,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import * as api from '../api';
 import type { S3Settings } from '../bindings/S3Settings';
+import type { SkewedEdit } from '../bindings/SkewedEdit';
 import type { SyncConflict } from '../bindings/SyncConflict';
 import type { SyncStatus } from '../bindings/SyncStatus';
 import { errorMessage } from '../errors';
@@ -56,6 +57,12 @@ export async function syncDisable(): Promise<SyncStatus> {
 export async function syncConflicts(limit = 200): Promise<SyncConflict[]> {
   const r = await api.call({ cmd: 'sync_conflicts', limit });
   if (r.type !== 'sync_conflicts') throw { code: 'bad_response', message: `expected sync_conflicts, got ${r.type}`, details: [] } satisfies api.ApiError;
+  return r.data;
+}
+
+export async function syncSkewedEdits(limit = 100): Promise<SkewedEdit[]> {
+  const r = await api.call({ cmd: 'sync_skewed_edits', limit });
+  if (r.type !== 'skewed_edits') throw { code: 'bad_response', message: `expected skewed_edits, got ${r.type}`, details: [] } satisfies api.ApiError;
   return r.data;
 }
 
@@ -221,6 +228,10 @@ export function SyncIndicator() {
     } else if (failed) {
       tone = 'error';
       text = t('sync_state_error');
+    } else if (status.last_report?.clock_off_ms != null) {
+      // This computer's clock is far off (issue 19): told at once, in the sidebar too.
+      tone = 'error';
+      text = t('sync_state_clock');
     } else if (status.open_conflicts > 0) {
       tone = 'warn';
       text = t('sync_state_conflicts', { n: status.open_conflicts });

@@ -6,10 +6,11 @@
 import { useEffect, useId, useState, type ReactNode } from 'react';
 import * as api from '../api';
 import type { DeviceStatus } from '../bindings/DeviceStatus';
+import type { SkewedEdit } from '../bindings/SkewedEdit';
 import type { SyncConflict } from '../bindings/SyncConflict';
 import type { SyncIssue } from '../bindings/SyncIssue';
 import { useAppData, useToast } from '../app/data';
-import { resolveConflict, syncConfigure, syncConflicts, syncDisable, syncNow as syncRound, syncTest, syncWords, useSync } from '../app/sync';
+import { resolveConflict, syncConfigure, syncConflicts, syncSkewedEdits, syncDisable, syncNow as syncRound, syncTest, syncWords, useSync } from '../app/sync';
 import type { S3Settings } from '../bindings/S3Settings';
 import { FieldValue, isBlank, RefLink } from '../components/RecordView';
 import { WithCodes } from '../components/WithCodes';
@@ -33,6 +34,7 @@ export function SyncScreen() {
         <SyncSetupCard />
         <SyncStatusCard />
         <ConflictsCard />
+        <SkewedEditsCard />
         <OrphansCard />
       </div>
     </div>
@@ -590,6 +592,47 @@ function ConflictsCard() {
           </tbody>
         </table>
       )}
+    </section>
+  );
+}
+
+/** Edits made on a computer whose clock was far ahead (issue 19): listed so someone checks them. Hidden when there are none. */
+function SkewedEditsCard() {
+  const { t, lang, wareki, kindLabel, label } = useI18n();
+  const { schema, revision } = useAppData();
+  const { status } = useSync();
+  const [items, setItems] = useState<SkewedEdit[]>([]);
+  const lastSync = status?.last_sync_at;
+  useEffect(() => {
+    syncSkewedEdits().then(setItems, () => setItems([]));
+  }, [revision, lastSync]);
+  if (items.length === 0) return null;
+  const devices = status?.devices ?? [];
+  return (
+    <section className="card card-span" data-testid="sync-skewed-edits">
+      <header className="card-head">
+        <h2>{t('sync_skewed_edits')}</h2>
+      </header>
+      <p className="muted small">{t('sync_skewed_intro')}</p>
+      <table className="table">
+        <tbody>
+          {items.map((e) => (
+            <tr key={`${e.record_id}/${e.field}/${e.stamped_at}/${e.device}`} data-testid="skewed-edit-row">
+              <td>
+                <span className="badge">{kindLabel(schema.get(e.kind), e.kind)}</span> <RefLink kind={e.kind} id={e.record_id} />
+              </td>
+              <td>{(() => {
+                const def = schema.get(e.kind)?.fields.find((f) => f.name === e.field);
+                return def ? label(def) : e.field;
+              })()}</td>
+              <td>{isBlank(e.value) ? t('sync_empty_value') : typeof e.value === 'string' ? e.value : JSON.stringify(e.value)}</td>
+              <td className="muted small">
+                {e.author ? t('sync_conflict_by', { who: e.author, device: deviceLabel(devices, e.device) }) : deviceLabel(devices, e.device)} · {formatTimestamp(e.stamped_at, wareki, lang)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
