@@ -25,7 +25,16 @@ CREATE TABLE IF NOT EXISTS sync_versions (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS sync_versions_heads ON sync_versions (replaced, record_id, field);
 
--- The open conflicts kept before 0018 become unreplaced versions.
+-- The open conflicts kept before 0018 become unreplaced versions, with the
+-- field's current version beside them (when it is still the one that won),
+-- so the derived list starts with what each device showed.
 INSERT OR IGNORE INTO sync_versions (record_id, field, version, kind, value, author, seen, replaced, known_at)
 SELECT c.record_id, c.field, c.loser_version, c.kind, c.loser_value, c.loser_author, NULL, 0, c.detected_at
-FROM sync_conflicts c WHERE c.state = 'open' AND c.reason = 'concurrent_edit';
+FROM sync_conflicts c WHERE c.state = 'open' AND c.reason = 'concurrent_edit'
+  AND NOT EXISTS (SELECT 1 FROM sync_resolved r WHERE r.record_id = c.record_id AND r.field = c.field
+                  AND r.loser_version = c.loser_version);
+INSERT OR IGNORE INTO sync_versions (record_id, field, version, kind, value, author, seen, replaced, known_at)
+SELECT c.record_id, c.field, c.winner_version, c.kind, c.winner_value, c.winner_author, NULL, 0, c.detected_at
+FROM sync_conflicts c JOIN record_clocks k ON k.record_id = c.record_id
+WHERE c.state = 'open' AND c.reason = 'concurrent_edit'
+  AND c.winner_version = COALESCE(json_extract(k.clocks, '$."' || c.field || '"'), json_extract(k.clocks, '$.""'));

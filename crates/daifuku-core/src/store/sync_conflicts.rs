@@ -344,3 +344,43 @@ impl Store {
         Ok(conflict)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A database from before 0018: its open conflicts (per device) become
+    /// entries of the derived list, with the live current value.
+    #[test]
+    fn open_conflicts_kept_before_0018_are_listed_after_it() {
+        let mut s = Store::open_in_memory().unwrap();
+        let ctx = s.context(1_790_000_000_000).unwrap();
+        let fields = json!({"name": "山田商事", "phone": "03-1111-1111"}).as_object().unwrap().clone();
+        let id = s.create_fields(&ctx, Kind::Company, fields).unwrap().id;
+        let ctx = s.context(1_790_000_060_000).unwrap();
+        let patch = json!({"phone": "03-2222-2222"}).as_object().unwrap().clone();
+        s.update(&ctx, Kind::Company, &id, None, patch).unwrap();
+        let current = load_clocks(&s.conn, &id).unwrap().unwrap().version("phone").to_string();
+        let other = hlc::Hlc { ms: 1_790_000_030_000, counter: 0, device: "eigyo".into() }.format();
+        s.conn.execute("DELETE FROM sync_versions", []).unwrap();
+        s.conn
+            .execute(
+                "INSERT INTO sync_conflicts (kind, record_id, field, reason, loser_version, loser_value, loser_author,
+                   winner_version, winner_value, winner_author, detected_at)
+                 VALUES ('company', ?1, 'phone', 'concurrent_edit', ?2, '\"03-3333-3333\"', '鈴木', ?3, '\"03-2222-2222\"', NULL, 5)",
+                params![id, other, current],
+            )
+            .unwrap();
+        assert!(s.sync_conflicts(10).unwrap().is_empty(), "nothing in the history yet");
+        s.conn.execute_batch(include_str!("../../migrations/0018_shared_conflicts.sql")).unwrap();
+        let list = s.sync_conflicts(10).unwrap();
+        assert_eq!(list.len(), 1, "{list:?}");
+        assert_eq!(list[0].kept_value, json!("03-2222-2222"));
+        assert_eq!(list[0].losers.len(), 1);
+        assert_eq!(list[0].losers[0].value, json!("03-3333-3333"));
+        assert_eq!(list[0].losers[0].author.as_deref(), Some("鈴木"));
+        assert_eq!(list[0].losers[0].device, "eigyo");
+        assert_eq!(list[0].id, conflict_id(&id, "phone"));
+    }
+}
