@@ -385,3 +385,27 @@ fn a_laptop_a_year_ahead_is_told_and_named_and_its_edits_are_listed() {
     a.update(&ca, Kind::Company, &id, None, fields(json!({"phone": "03-1234-5678"}))).unwrap();
     assert_eq!(a.sync_skewed_edits(10).unwrap().len(), 1);
 }
+
+/// Once the clock is fixed, the warning goes away after the others have read
+/// a fresh reading (within a few rounds, not an hour).
+#[test]
+fn the_warning_ends_soon_after_the_clock_is_fixed() {
+    let mut f = MemoryFolder::new();
+    let (mut a, mut b, mut c) = (laptop(1), laptop(2), laptop(3));
+    let future = T0 + YEAR;
+    round(&mut a, &mut f, T0);
+    round(&mut b, &mut f, T0 + 1);
+    round(&mut c, &mut f, future);
+    round(&mut a, &mut f, T0 + 10);
+    round(&mut b, &mut f, T0 + 11);
+    assert!(round(&mut c, &mut f, future + 20).clock_off_ms.is_some());
+    // Fixed: C's next round still hears the old readings, then the others
+    // read C's fresh one.
+    round(&mut c, &mut f, T0 + 30);
+    round(&mut a, &mut f, T0 + 40);
+    round(&mut b, &mut f, T0 + 41);
+    let r = round(&mut c, &mut f, T0 + 50);
+    assert_eq!(r.clock_off_ms, None, "{:?}", r.warnings);
+    assert!(r.warnings.iter().all(|w| w.code != "sync_clock_skew"));
+    assert!(a.sync_status().unwrap().devices.iter().all(|d| d.clock_off_ms.is_none()));
+}
