@@ -477,3 +477,87 @@ fn audit_verify_names_a_removed_entry() {
     assert!(!ok, "{text}");
     assert!(text.contains("entry 3 of device"), "{text}");
 }
+
+/// Merge, undo, import (a Shift_JIS CSV as Excel writes it), hand-over,
+/// mailing list, restore and the sync settings are recorded too; the sync
+/// passphrase never is.
+#[test]
+fn every_audited_action_is_recorded_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("office.db");
+    let mut store = Store::open(&db).unwrap();
+    let sato = add(&mut store, Kind::User, json!({"name": "佐藤 花子"}));
+    let suzuki = add(&mut store, Kind::User, json!({"name": "鈴木 一郎"}));
+    run(&mut store, T0, Command::SetCurrentUser { user_id: Some(sato.clone()) }).unwrap();
+    let a = add(&mut store, Kind::Company, json!({"name": "株式会社山田商事", "owner_id": sato}));
+    let b = add(&mut store, Kind::Company, json!({"name": "㈱山田商事", "owner_id": sato}));
+    let merged = match run(
+        &mut store,
+        T0 + 1,
+        Command::Merge { kind: Kind::Company, survivor_id: a.clone(), loser_id: b, choices: Default::default() },
+    )
+    .unwrap()
+    {
+        Response::Merge(m) => m.id,
+        other => panic!("{other:?}"),
+    };
+    run(&mut store, T0 + 2, Command::UndoMerge { merge_id: merged }).unwrap();
+    let csv = dir.path().join("顧客一覧.csv");
+    let text = "会社名,電話番号\r\n田中工業株式会社,03-1234-5678（代）\r\n有限会社鈴木製作所,06-6123-4567 内線 12\r\n";
+    std::fs::write(&csv, encoding_rs::SHIFT_JIS.encode(text).0).unwrap();
+    let file = daifuku::import::FileSource::Path { path: csv.to_str().unwrap().into() };
+    let options = daifuku::import::ImportOptions { kind: Some(Kind::Company), ..Default::default() };
+    run(&mut store, T0 + 3, Command::ImportApply { file, options, accept_errors: false }).unwrap();
+    run(
+        &mut store,
+        T0 + 4,
+        Command::HandoverApply { from_user_id: sato.clone(), to_user_id: suzuki, filter: Default::default() },
+    )
+    .unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    run(
+        &mut store,
+        T0 + 5,
+        Command::SyncConfigure {
+            folder: folder.to_str().unwrap().into(),
+            s3: None,
+            passphrase: Some("ひみつの合言葉2026".into()),
+            device_name: Some("営業部のPC".into()),
+        },
+    )
+    .unwrap();
+    run(&mut store, T0 + 6, Command::SyncDisable).unwrap();
+    let backup = dir.path().join("before.db");
+    run(&mut store, T0 + 7, Command::Backup { path: backup.to_str().unwrap().into() }).unwrap();
+    run(&mut store, T0 + 8, Command::RestoreBackup { path: backup.to_str().unwrap().into(), confirm: true }).unwrap();
+
+    let entries = store.audit_list(&Default::default()).unwrap();
+    let got: Vec<(&str, Option<i64>)> =
+        entries.iter().rev().map(|e| (e.entry.action.as_str(), e.entry.count)).collect();
+    assert_eq!(
+        got,
+        [
+            ("merge", Some(2)),
+            ("unmerge", None),
+            ("import", Some(2)),
+            ("handover", Some(2)),
+            ("sync_configure", None),
+            ("sync_disable", None),
+            ("backup", None),
+            ("restore", None),
+        ]
+    );
+    let import = entries.iter().find(|e| e.entry.action == "import").unwrap();
+    assert_eq!(import.entry.kind.as_deref(), Some("company"));
+    assert!(import.entry.detail.as_deref().unwrap().ends_with("顧客一覧.csv"));
+    assert!(entries.iter().all(|e| e.user_name.as_deref() == Some("佐藤 花子")));
+    let sync = entries.iter().find(|e| e.entry.action == "sync_configure").unwrap();
+    assert!(sync.entry.detail.as_deref().unwrap().contains(r#""passphrase_changed":true"#));
+    drop(store);
+    let store = Store::open(&db).unwrap();
+    let rows = serde_json::to_string(&store.audit_list(&Default::default()).unwrap()).unwrap();
+    assert!(!rows.contains("ひみつの合言葉"), "the passphrase is not in the audit trail");
+    let v = store.audit_verify().unwrap();
+    assert!(v.ok, "{v:?}");
+}

@@ -488,7 +488,7 @@ pub struct Settings {
 /// Runs one command; the audit trail records it when it is one of those it
 /// keeps (exports, backups, deletes…: `store::audit`).
 pub fn execute(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Response> {
-    let audit: Option<crate::store::audit::AuditEntry> = None;
+    let audit = crate::store::audit::AuditEntry::planned(&cmd);
     let response = execute_command(store, ctx, cmd)?;
     if let Some(entry) = audit {
         store.audit_response(ctx, entry, &response)?;
@@ -607,7 +607,11 @@ fn execute_command(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Respons
             })?;
             let stamp = ctx.local_datetime().replace([':', '-'], "");
             let keep = std::path::PathBuf::from(format!("{}.before-restore-{stamp}.db", db.display()));
-            Response::Restored(store.restore_from(std::path::Path::new(&path), &keep)?)
+            // The audit trail since the backup survives the restore (issue 18).
+            let audit = store.audit_all()?;
+            let restored = store.restore_from(std::path::Path::new(&path), &keep)?;
+            store.audit_carry_over(&audit)?;
+            Response::Restored(restored)
         }
         Command::AttachFile { owner_kind, owner_id, name, mime, base64 } => {
             let bytes = crate::store::decode_attachment(&base64)?;
@@ -793,7 +797,7 @@ pub fn execute_with_progress(
             Ok(Response::ImportPreview(store.import_preview(&raw, &options, progress)?))
         }
         Command::ImportApply { file, options, accept_errors } => {
-            let audit = crate::store::audit::AuditEntry::new("import");
+            let audit = crate::store::audit::AuditEntry::import(&file);
             let raw = file.read(&options)?;
             let response = Response::ImportReport(store.import_apply(ctx, &raw, &options, accept_errors, progress)?);
             store.audit_response(ctx, audit, &response)?;

@@ -122,6 +122,15 @@ impl AuditEntry {
         AuditEntry { action: action.to_string(), ..Default::default() }
     }
 
+    /// An import's entry: the file's name (its kind and count come from the report).
+    pub fn import(file: &crate::import::FileSource) -> AuditEntry {
+        let name = match file {
+            crate::import::FileSource::Path { path } => path.clone(),
+            crate::import::FileSource::Data { name, .. } => name.clone(),
+        };
+        AuditEntry { detail: Some(name), ..AuditEntry::new("import") }
+    }
+
     /// The entry a command will be recorded with when it succeeds, or `None`
     /// for commands the audit trail does not record.
     pub fn planned(cmd: &Command) -> Option<AuditEntry> {
@@ -203,7 +212,7 @@ impl AuditEntry {
                 self.count = n("created").zip(n("updated")).map(|(a, b)| a + b);
                 self.kind = data.get("kind").and_then(|k| k.as_str()).map(String::from).or(self.kind);
             }
-            "handover" => self.count = data.get("items").and_then(|i| i.as_array()).map(|a| a.len() as i64),
+            "handover" => self.count = data.get("moved").and_then(|i| i.as_array()).map(|a| a.len() as i64),
             "backup" | "restore" => self.count = n("records"),
             _ => {}
         }
@@ -271,9 +280,60 @@ impl Store {
         self.audit(ctx, &planned.complete(response)).map(|_| ())
     }
 
+    /// Every entry, for [`Store::audit_carry_over`].
+    pub fn audit_all(&self) -> Result<Vec<AuditRecord>> {
+        self.audit_list(&AuditQuery { limit: Some(u32::MAX), ..Default::default() })
+    }
+
+    /// After a restore: the entries made since the backup (held in `kept`,
+    /// read before the restore) go back into the restored trail, unchanged
+    /// (their hashes still link), and each device's head follows them. A
+    /// restore must not erase the record of what happened in between (a
+    /// backup, an export, then a restore would otherwise hide the export).
+    pub fn audit_carry_over(&self, kept: &[AuditRecord]) -> Result<usize> {
+        let mut insert = self.conn.prepare(
+            "INSERT OR IGNORE INTO audit_log (device_id, device_seq, at, user_id, action, kind, format, filter, count, detail, prev_hash, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        let mut added = 0;
+        for r in kept.iter().rev() {
+            let e = &r.entry;
+            added += insert.execute(params![
+                r.device_id,
+                r.device_seq,
+                r.at,
+                r.user_id,
+                e.action,
+                e.kind,
+                e.format,
+                e.filter,
+                e.count,
+                e.detail,
+                r.prev_hash,
+                r.hash
+            ])?;
+        }
+        let heads: Vec<(String, i64, String)> = self
+            .conn
+            .prepare(
+                "SELECT device_id, device_seq, hash FROM audit_log a
+                 WHERE device_seq = (SELECT MAX(device_seq) FROM audit_log b WHERE b.device_id = a.device_id)",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (device, seq, hash) in heads {
+            self.conn
+                .prepare_cached(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+                )?
+                .execute(params![head_key(&device), format!("{seq}:{hash}")])?;
+        }
+        Ok(added)
+    }
+
     /// Entries, newest first.
     pub fn audit_list(&self, q: &AuditQuery) -> Result<Vec<AuditRecord>> {
-        let limit = q.limit.unwrap_or(500).min(10_000);
+        let limit = q.limit.unwrap_or(500);
         let mut stmt = self.conn.prepare(&format!(
             "SELECT a.seq, a.device_id, a.device_seq, a.at, a.user_id, u.name, a.action, a.kind, a.format, a.filter,
                     a.count, a.detail, a.prev_hash, a.hash
