@@ -447,7 +447,7 @@ fn upgrades_a_database_made_by_migration_1() {
     let path = dir.path().join("old.db");
     std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/v1.db"), &path).unwrap();
     let mut s = Store::open(&path).unwrap();
-    assert_eq!(s.schema_version().unwrap(), 17);
+    assert_eq!(s.schema_version().unwrap(), 19);
     let page = s.list(Kind::Company, &ListQuery::default()).unwrap();
     // Migration 7 counted the old records.
     assert_eq!(page.total, Some(3));
