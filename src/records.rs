@@ -120,7 +120,16 @@ pub fn run(store: &mut Store, kind_name: &str, m: &ArgMatches) -> Result<Output,
         // A company goes to (and comes back from) the trash with its group:
         // say how many records went along.
         let (r, with) = if action == "delete" {
-            store.delete_cascading(&ctx, kind, &id())?
+            let (r, with) = store.delete_cascading(&ctx, kind, &id())?;
+            // The audit trail (issue 18): what went to the trash, with its group.
+            let entry = daifuku::store::audit::AuditEntry {
+                kind: Some(kind.as_str().into()),
+                detail: Some(r.id.clone()),
+                count: Some(1 + with.total() as i64),
+                ..daifuku::store::audit::AuditEntry::new("delete")
+            };
+            store.audit(&ctx, &entry)?;
+            (r, with)
         } else {
             store.restore_cascading(&ctx, kind, &id())?
         };

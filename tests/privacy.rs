@@ -435,9 +435,19 @@ fn the_audit_trail_records_who_exported_what_and_verifies() {
         (list[0]["action"].as_str(), list[0]["format"].as_str(), list[0]["count"].as_i64()),
         (Some("export"), Some("json"), Some(2))
     );
+    // A delete from the command line too, with what went along with the company.
+    let company = &cli_json(&db, &["company", "list"])["items"][0]["id"];
+    let contact =
+        cli_json(&db, &["contact", "add", "--family-name", "山田", "--company-id", company.as_str().unwrap()]);
+    assert!(contact["id"].is_string());
+    let out = cli(&db, T0 + 20_000, &["company", "delete", company.as_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let list = cli_json(&db, &["audit", "list"]);
+    assert_eq!((list[0]["action"].as_str(), list[0]["count"].as_i64()), (Some("delete"), Some(2)));
+    assert_eq!(&list[0]["detail"], company);
     let (ok, text) = verify(&db);
     assert!(ok, "{text}");
-    assert!(text.contains("4件"), "{text}");
+    assert!(text.contains("5件"), "{text}");
 }
 
 #[test]
