@@ -173,3 +173,37 @@ fn join_from_snapshot(b: divan::Bencher) {
         (dir, store)
     });
 }
+
+/// The shared conflict list (issue 19) on the writer's data with an open
+/// entry on every 10th company's phone number (two losing values each, from
+/// two other laptops): what the sync panel and every round's count cost.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn list_shared_conflicts(b: divan::Bencher) {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _) = writer(dir.path());
+    let ids: Vec<String> = store
+        .conn()
+        .prepare("SELECT id FROM companies WHERE deleted_at IS NULL ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .step_by(10)
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        for (k, device) in ["eigyo", "shacho"].iter().enumerate() {
+            let version = format!("{:015}-{:06}-{device}", NOW - 1000 + k as i64, 0);
+            store
+                .conn()
+                .execute(
+                    "INSERT INTO sync_versions (record_id, field, version, kind, value, author, replaced, known_at)
+                     VALUES (?1, 'phone', ?2, 'company', ?3, '山田', 0, ?4)",
+                    rusqlite::params![id, version, format!("\"03-{:04}-{:04}\"", i % 10_000, k), NOW],
+                )
+                .unwrap();
+        }
+    }
+    let entries = store.sync_open_conflicts().unwrap();
+    eprintln!("sync bench: {} companies; {} open conflict entries", companies(), entries);
+    b.counter(ItemsCount::new(entries as u64)).bench_local(|| store.sync_conflicts(100).unwrap().len());
+}
