@@ -849,16 +849,16 @@ impl Round<'_> {
             clock_seen.iter().map(|(d, (w, r))| (d, (r - w).abs() > clock::CLOCK_SKEW_MS)).collect();
         let clock_class = serde_json::to_string(&clock_class)?;
         let clock_changed = self.store.sync_state_get("info_clock")?.as_deref() != Some(clock_class.as_str());
-        // While this device is told its clock is off, a fresh reading goes
-        // out every round, so the warning ends soon after the clock is fixed.
+        // A clock that went back (one that ran ahead, fixed) sends a fresh
+        // reading at once, so the warning ends soon after the fix.
         let stale = clock_changed
-            || self.report.clock_off_ms.is_some()
             || match &last {
                 None => true,
                 Some((v, n, at)) => {
                     *v != applied
                         || *n != name
                         || self.opts.now_ms - at >= self.opts.info_every_ms
+                        || self.opts.now_ms < *at
                         || own_infos.is_empty()
                 }
             };
