@@ -133,12 +133,23 @@ pub fn run(store: &mut Store, kind_name: &str, m: &ArgMatches) -> Result<Output,
         } else {
             store.restore_cascading(&ctx, kind, &id())?
         };
-        let verb = if action == "delete" { "ゴミ箱に移しました / moved to trash" } else { "元に戻しました / restored" };
+        let verb = if action == "delete" {
+            "ゴミ箱に移しました / moved to trash"
+        } else {
+            "元に戻しました / restored"
+        };
         let mut text = format!("{verb}: {} {}", r.id, r.display_name);
         if with.total() > 0 {
             text += &format!(
                 "\n  + 担当者 {}件・商談 {}件・タスク {}件・活動 {}件 / contacts {}, deals {}, tasks {}, activities {}",
-                with.contacts, with.deals, with.tasks, with.activities, with.contacts, with.deals, with.tasks, with.activities
+                with.contacts,
+                with.deals,
+                with.tasks,
+                with.activities,
+                with.contacts,
+                with.deals,
+                with.tasks,
+                with.activities
             );
         }
         let mut json = serde_json::to_value(&r)?;

@@ -308,12 +308,14 @@ pub fn company_card(store: &Store, printer: &Printer, company_id: &str) -> Resul
     let acts: Vec<Activity> = page
         .items
         .into_iter()
-        .filter_map(|mut st| match {
-            daifuku::store::privacy::redact_record(&mut st.record);
-            st.record
-        } {
-            Record::Activity(a) => Some(a),
-            _ => None,
+        .filter_map(|mut st| {
+            match {
+                daifuku::store::privacy::redact_record(&mut st.record);
+                st.record
+            } {
+                Record::Activity(a) => Some(a),
+                _ => None,
+            }
         })
         .collect();
     flow.gap(6.0);

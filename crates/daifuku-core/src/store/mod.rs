@@ -23,8 +23,8 @@ mod history;
 mod import_apply;
 mod merge;
 mod migrations;
-pub mod privacy;
 mod orphans;
+pub mod privacy;
 mod read;
 mod reports;
 mod search;
@@ -58,11 +58,11 @@ pub use history::{
 };
 pub use import_apply::SqlLookup;
 pub use merge::{Merge, MergeChoice, MovedRef, TrashedRef};
+pub use orphans::{Orphan, OrphanAction, OrphanChange};
 pub use read::{Filter, FilterOp, Home, ListQuery, Page, TimelineEntry, TimelineOwner, TrashItem};
 pub use reports::period_from;
 pub use search::{MatchKind, SearchHit, Snippet, TIDY_PAGES};
 pub use sync_apply::{ApplyStats, Peer};
-pub use orphans::{Orphan, OrphanAction, OrphanChange};
 pub use trash_groups::{DeletePreview, GroupCounts, TrashGroup, TrashGroups, GROUP_MEMBERS_SHOWN};
 
 /// Who acts, when, and from which device. The core never reads the clock:
