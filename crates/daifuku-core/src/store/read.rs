@@ -281,6 +281,18 @@ pub struct TrashItem {
     pub deleted_by: Option<String>,
 }
 
+/// A trash row selected as (kind, id, display_name, deleted_at, deleted_by).
+pub(crate) fn trash_item(r: &Row) -> rusqlite::Result<TrashItem> {
+    let kind: String = r.get(0)?;
+    Ok(TrashItem {
+        kind: Kind::parse(&kind).unwrap_or(Kind::Company),
+        id: r.get(1)?,
+        display_name: r.get(2)?,
+        deleted_at: r.get(3)?,
+        deleted_by: r.get(4)?,
+    })
+}
+
 /// Whose timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -328,16 +340,7 @@ impl Store {
         let rows = self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params![limit.clamp(1, 1000), offset], |r| {
-                let kind: String = r.get(0)?;
-                Ok(TrashItem {
-                    kind: Kind::parse(&kind).unwrap_or(Kind::Company),
-                    id: r.get(1)?,
-                    display_name: r.get(2)?,
-                    deleted_at: r.get(3)?,
-                    deleted_by: r.get(4)?,
-                })
-            })?
+            .query_map(params![limit.clamp(1, 1000), offset], trash_item)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

@@ -259,16 +259,7 @@ impl Store {
         let items = self
             .conn
             .prepare_cached(&sql)?
-            .query_map(params![limit, offset], |r| {
-                let kind: String = r.get(0)?;
-                Ok(TrashItem {
-                    kind: Kind::parse(&kind).unwrap_or(Kind::Company),
-                    id: r.get(1)?,
-                    display_name: r.get(2)?,
-                    deleted_at: r.get(3)?,
-                    deleted_by: r.get(4)?,
-                })
-            })?
+            .query_map(params![limit, offset], read::trash_item)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         let mut groups = Vec::with_capacity(items.len());
         for item in items {
