@@ -16,6 +16,7 @@ pub fn command() -> Command {
                 .about("Entries, newest first")
                 .arg(Arg::new("user").long("user").value_name("USER_ID").help("Only this user's entries"))
                 .arg(Arg::new("action").long("action").value_name("ACTION").help("export, print, backup, delete…"))
+                .arg(Arg::new("device").long("device").value_name("DEVICE_ID").help("Only the entries made on this computer"))
                 .arg(Arg::new("limit").long("limit").value_parser(clap::value_parser!(u32)).default_value("500")),
         )
         .subcommand(
@@ -31,6 +32,7 @@ pub fn run(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
             let query = AuditQuery {
                 user_id: m.get_one::<String>("user").cloned(),
                 action: m.get_one::<String>("action").cloned(),
+                device_id: m.get_one::<String>("device").cloned(),
                 limit: m.get_one::<u32>("limit").copied(),
                 ..Default::default()
             };
@@ -44,7 +46,8 @@ pub fn run(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
                         .map(|t| t.format("%Y-%m-%d %H:%M").to_string())
                         .unwrap_or_default();
                     let who = e.user_name.clone().or_else(|| e.user_id.clone()).unwrap_or_else(|| "-".into());
-                    let mut line = format!("{at}  {who}  {}#{}  {}", e.device_id, e.device_seq, e.entry.action);
+                    let device = e.device_name.as_deref().unwrap_or(&e.device_id);
+                    let mut line = format!("{at}  {who}  {device}#{}  {}", e.device_seq, e.entry.action);
                     for part in [&e.entry.kind, &e.entry.format].into_iter().flatten() {
                         line += &format!(" {part}");
                     }

@@ -22,6 +22,10 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     ja: '監査ログが書き換えられています(または削除された記録があります)。管理者に連絡し、この端末のデータベースとバックアップを保全してください。',
     en: 'The audit trail was altered (or entries were removed). Tell your administrator and keep this computer’s database and backups as they are.',
   },
+  audit_entry_altered: {
+    ja: '共有フォルダーで書き換えられた監査ログの記録を受け取りました(届いたまま保存し、「改ざんを確認」で示します)。管理者に連絡してください。',
+    en: 'An audit trail entry received from the sync folder was altered there (it is kept as it arrived and 改ざんを確認 names it). Tell your administrator.',
+  },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_corporate_number: {
     ja: '法人番号が正しくありません(13桁・チェックデジットを確認してください)',

@@ -15,6 +15,7 @@ pub const MESSAGE_CODES: &[&str] = &[
     "ambiguous_reference",
     "attachment_pending",
     "audit_chain_broken",
+    "audit_entry_altered",
     "bad_filter",
     "bad_request",
     "busy",

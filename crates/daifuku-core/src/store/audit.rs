@@ -16,8 +16,15 @@
 //! `api::execute_with_progress`); what hosts do outside the core
 //! (printing) calls [`Store::audit`].
 //!
-//! Entries stay on this device this session (`audit_log` is a local table):
-//! shipping them through the sync folder is to do.
+//! Entries travel through the sync folder (`sync::round`'s `audit_sync`:
+//! `d/<device>/l-<first>-<last>.dfk`, never compacted), so the office's
+//! 監査ログ shows every laptop's entries. A device stores the entries it
+//! receives as they arrived, after checking each one's hash and its link to
+//! the one before ([`Store::audit_receive`]): an entry altered in the folder
+//! is reported by the round (`audit_entry_altered`) and by
+//! [`Store::audit_verify`], which checks every device's chain it holds.
+//! `audit_log` stays out of snapshot images (a local table): a new device
+//! gets the entries from those files.
 
 use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -65,11 +72,36 @@ pub struct AuditRecord {
     pub user_id: Option<String>,
     /// The user's name when the user record exists.
     pub user_name: Option<String>,
+    /// The device's name as it told the sync folder (this device's: its own).
+    pub device_name: Option<String>,
     #[serde(flatten)]
     #[ts(flatten)]
     pub entry: AuditEntry,
     pub prev_hash: String,
     pub hash: String,
+}
+
+/// An entry as it travels through the sync folder: its device is the
+/// file's. Kinds, filters, counts and record ids; never a customer's values
+/// beyond what the entry itself holds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AuditWire {
+    pub device_seq: i64,
+    pub at: i64,
+    pub user_id: Option<String>,
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A received entry that does not check out: its place in its device's
+/// chain and what is wrong (`altered`: its hash does not match its values
+/// or it does not link to the entry before).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditProblem {
+    pub device_seq: i64,
+    pub problem: &'static str,
 }
 
 /// Which entries to list.
@@ -80,6 +112,9 @@ pub struct AuditQuery {
     pub user_id: Option<String>,
     #[ts(optional)]
     pub action: Option<String>,
+    /// Only the entries made on this device.
+    #[ts(optional)]
+    pub device_id: Option<String>,
     /// From this time (ms, inclusive).
     #[ts(optional, type = "number")]
     pub from_ms: Option<i64>,
@@ -269,6 +304,7 @@ impl Store {
             at: ctx.now_ms,
             user_id: ctx.user_id.clone(),
             user_name: None,
+            device_name: None,
             entry: e.clone(),
             prev_hash,
             hash,
@@ -336,14 +372,18 @@ impl Store {
         let limit = q.limit.unwrap_or(500);
         let mut stmt = self.conn.prepare(&format!(
             "SELECT a.seq, a.device_id, a.device_seq, a.at, a.user_id, u.name, a.action, a.kind, a.format, a.filter,
-                    a.count, a.detail, a.prev_hash, a.hash
+                    a.count, a.detail, a.prev_hash, a.hash,
+                    COALESCE(p.name, CASE WHEN a.device_id = (SELECT value FROM settings WHERE key = 'device_id')
+                        THEN (SELECT value FROM sync_state WHERE key = 'device_name') END)
              FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+                  LEFT JOIN sync_peers p ON p.device_id = a.device_id
              WHERE (?1 IS NULL OR a.user_id = ?1) AND (?2 IS NULL OR a.action = ?2)
                AND (?3 IS NULL OR a.at >= ?3) AND (?4 IS NULL OR a.at < ?4)
+               AND (?5 IS NULL OR a.device_id = ?5)
              ORDER BY a.at DESC, a.seq DESC LIMIT {limit}"
         ))?;
         let rows = stmt
-            .query_map(params![q.user_id, q.action, q.from_ms, q.to_ms], |r| {
+            .query_map(params![q.user_id, q.action, q.from_ms, q.to_ms, q.device_id], |r| {
                 Ok(AuditRecord {
                     seq: r.get(0)?,
                     device_id: r.get(1)?,
@@ -351,6 +391,7 @@ impl Store {
                     at: r.get(3)?,
                     user_id: r.get(4)?,
                     user_name: r.get(5)?,
+                    device_name: r.get(14)?,
                     entry: AuditEntry {
                         action: r.get(6)?,
                         kind: r.get(7)?,
@@ -365,6 +406,105 @@ impl Store {
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
+    }
+
+    /// The newest entry held of `device`'s chain: its place and hash.
+    pub fn audit_last(&self, device: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT device_seq, hash FROM audit_log WHERE device_id = ?1 ORDER BY device_seq DESC LIMIT 1",
+            )?
+            .query_row([device], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    /// `device`'s entries after its entry `after`, oldest first, at most `limit`
+    /// (what a round ships of this device's chain).
+    pub fn audit_chain_after(&self, device: &str, after: i64, limit: usize) -> Result<Vec<AuditWire>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT device_seq, at, user_id, action, kind, format, filter, count, detail, prev_hash, hash
+             FROM audit_log WHERE device_id = ?1 AND device_seq > ?2 ORDER BY device_seq LIMIT ?3",
+        )?;
+        let rows = stmt
+            .query_map(params![device, after, limit as i64], |r| {
+                Ok(AuditWire {
+                    device_seq: r.get(0)?,
+                    at: r.get(1)?,
+                    user_id: r.get(2)?,
+                    entry: AuditEntry {
+                        action: r.get(3)?,
+                        kind: r.get(4)?,
+                        format: r.get(5)?,
+                        filter: r.get(6)?,
+                        count: r.get(7)?,
+                        detail: r.get(8)?,
+                    },
+                    prev_hash: r.get(9)?,
+                    hash: r.get(10)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Stores another device's entries as they arrived (in one transaction),
+    /// those that continue its chain held here; entries already held are
+    /// skipped. Each is checked first: its hash over its values and its link
+    /// to the entry before. One that fails is still stored — so the 監査ログ
+    /// shows it and [`Store::audit_verify`] names it for as long as it is
+    /// there — and returned, for the round to report. The device's head moves
+    /// to the newest entry stored, so a received entry removed here later is
+    /// found too.
+    pub fn audit_receive(&mut self, device: &str, entries: &[AuditWire]) -> Result<Vec<AuditProblem>> {
+        let (mut have, mut last_hash) = self.audit_last(device)?.unwrap_or((0, GENESIS.to_string()));
+        let mut problems = Vec::new();
+        let mut stored = false;
+        let tx = self.conn.transaction()?;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO audit_log (device_id, device_seq, at, user_id, action, kind, format, filter, count, detail, prev_hash, hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for w in entries {
+                if w.device_seq <= have {
+                    continue; // held already
+                }
+                if w.device_seq != have + 1 {
+                    break; // a gap: the caller hands files in order, so this is a damaged batch
+                }
+                let e = &w.entry;
+                let recomputed = entry_hash(&w.prev_hash, device, w.device_seq, w.at, w.user_id.as_deref(), e);
+                if w.prev_hash != last_hash || recomputed != w.hash {
+                    problems.push(AuditProblem { device_seq: w.device_seq, problem: "altered" });
+                }
+                insert.execute(params![
+                    device,
+                    w.device_seq,
+                    w.at,
+                    w.user_id,
+                    e.action,
+                    e.kind,
+                    e.format,
+                    e.filter,
+                    e.count,
+                    e.detail,
+                    w.prev_hash,
+                    w.hash
+                ])?;
+                have = w.device_seq;
+                last_hash = w.hash.clone();
+                stored = true;
+            }
+            if stored {
+                tx.prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+            )?
+                .execute(params![head_key(device), format!("{have}:{last_hash}")])?;
+            }
+        }
+        tx.commit()?;
+        Ok(problems)
     }
 
     /// Checks every device's chain: each entry's hash, its link to the one

@@ -20,6 +20,10 @@ use super::{SyncIssue, SyncReport};
 use crate::error::{ApiError, Result};
 use crate::store::{Peer, Store};
 
+// The audit trail's files (issue 18): a child module, so it uses the round's helpers.
+#[path = "audit_sync.rs"]
+mod audit_sync;
+
 /// When to write a snapshot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnapshotPolicy {
@@ -1241,6 +1245,7 @@ fn run_round(
     // Attachment bytes before the records naming them, so others rarely wait.
     round.write_blobs(&listing)?;
     round.write_changes()?;
+    round.exchange_audit(&names)?;
     round.write_info(&listing)?;
     round.write_snapshot(&listing, newest.as_ref())?;
     if opts.compact && !round.writes_blocked {
