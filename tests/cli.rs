@@ -32,7 +32,7 @@ fn company_contact_activity_lifecycle() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crm.db");
     let init = ok_json(&db, &["init"]);
-    assert_eq!(init["settings"]["schema_version"], json!(19));
+    assert_eq!(init["settings"]["schema_version"], json!(daifuku::store::latest_schema_version()));
     assert!(db.exists());
 
     let c = ok_json(

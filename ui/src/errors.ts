@@ -278,6 +278,10 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     ja: 'コピー途中か壊れたファイルがあります。同期サービスがコピーを終えたら読み込みます。',
     en: 'A file is incomplete or damaged (probably still being copied); it is retried.',
   },
+  attachment_file_replaced: {
+    ja: '壊れたままの添付ファイルを共有フォルダーから取り除きました。元のファイルを持つパソコンが次の同期で送り直します。',
+    en: 'An attachment file that stayed damaged was removed from the shared folder; a computer that has the file sends it again.',
+  },
   file_locked: {
     ja: '別の合言葉で暗号化されたファイルがあります。',
     en: 'A file is encrypted with a passphrase this device does not have.',

@@ -13,6 +13,7 @@ pub const MESSAGE_CODES: &[&str] = &[
     "already_undone",
     "ambiguous_company",
     "ambiguous_reference",
+    "attachment_file_replaced",
     "attachment_pending",
     "audit_chain_broken",
     "audit_entry_altered",

@@ -33,6 +33,8 @@ const MIGRATIONS: &[&str] = &[
     // 0018: every value written to a field, so conflicts are derived the same on every device (issue 19).
     include_str!("../../migrations/0018_shared_conflicts.sql"),
     PRIVACY_AUDIT,
+    // 0020: the trash's group lookups by company (issue 19).
+    include_str!("../../migrations/0020_trash_by_company.sql"),
 ];
 
 /// 0019: private memos (the hook adds the columns) and the audit trail (issue 18).

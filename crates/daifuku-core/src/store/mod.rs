@@ -46,6 +46,11 @@ use ts_rs::TS;
 use crate::error::Result;
 use crate::model::Record;
 
+/// The newest schema version this build knows (one per migration file).
+pub fn latest_schema_version() -> i64 {
+    migrations::latest() as i64
+}
+
 pub use attachments::{decode_attachment, guess_mime, AttachmentData, AttachmentItem};
 pub use backup::{backup_name, check_backup, plan_rotation, rotate, BackupInfo, BackupSettings, RestoreInfo, Rotation};
 pub use changelog::CLOCK_ADVANCE_CAP_MS;

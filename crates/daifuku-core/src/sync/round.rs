@@ -17,6 +17,11 @@ use super::format::{
 };
 use super::hlc::{self, valid_device_id};
 use super::{SyncIssue, SyncReport};
+
+/// A damaged attachment file is removed (for its holder to write again) once
+/// it was found damaged this many times, over at least this long.
+const BLOB_REMOVE_AFTER_TRIES: i64 = 3;
+const BLOB_REMOVE_AFTER_MS: i64 = 10 * 60 * 1000;
 use crate::error::{ApiError, Result};
 use crate::store::{Peer, Store};
 
@@ -657,6 +662,30 @@ impl Round<'_> {
         Ok(())
     }
 
+    /// An attachment file whose bytes do not match its name. Usually still
+    /// being copied, so it is retried; one that stays damaged (a cloud client
+    /// that sent a partial copy under the name) is removed, so that a device
+    /// holding the bytes — which never reads the file — sees it missing and
+    /// writes it again. Safe because the name is the content's SHA-256: the
+    /// file can only ever hold those bytes, whoever writes it.
+    fn damaged_blob_file(&mut self, path: &str, why: &str) -> Result<()> {
+        self.bad_file(path, why)?;
+        let stuck = self.store.sync_bad_files()?.into_iter().any(|(name, _, first_seen, tries)| {
+            name == path && tries >= BLOB_REMOVE_AFTER_TRIES && self.opts.now_ms - first_seen >= BLOB_REMOVE_AFTER_MS
+        });
+        if stuck && !self.writes_blocked && self.folder.delete(path).is_ok() {
+            self.store.sync_clear_bad_file(path)?;
+            self.report.warnings.push(
+                SyncIssue::new(
+                    "attachment_file_replaced",
+                    format!("{path} stayed damaged; it was removed so that a device holding the file sends it again."),
+                )
+                .file(path),
+            );
+        }
+        Ok(())
+    }
+
     /// Reads the attachment bytes other devices' records name and this
     /// device lacks. One not in the folder (yet) is pending, not an error.
     fn read_blobs(&mut self, listing: &Listing) -> Result<()> {
@@ -692,7 +721,7 @@ impl Round<'_> {
                     self.report.attachments_read += 1;
                 }
                 Ok(_) => {
-                    self.bad_file(&path, "content does not match its name")?;
+                    self.damaged_blob_file(&path, "content does not match its name")?;
                     pending += 1;
                 }
                 Err(FileProblem::Newer(v)) => return Err(newer_error(v)),
@@ -707,7 +736,7 @@ impl Round<'_> {
                     pending += 1;
                 }
                 Err(FileProblem::Damaged(why)) => {
-                    self.bad_file(&path, &why)?;
+                    self.damaged_blob_file(&path, &why)?;
                     pending += 1;
                 }
             }
