@@ -230,6 +230,12 @@ record! {
         memos: Option<String> = long("メモ", "Memos"),
         // Local-only (issue 18): never synced nor exported; see store/privacy.rs.
         private_memo: Option<String> = long("自分用メモ", "Private memo").section("private"),
+        // 利用停止 (APPI Art. 35, issue 18): out of mailing lists, third-party
+        // exports and suggestions; see store/appi. Columns added by migration 0022.
+        #[serde(default)]
+        use_stopped: bool = of(FieldType::Bool, "利用停止", "Use stopped").section("appi"),
+        use_stopped_on: Option<String> = of(FieldType::Date, "利用停止日", "Use stopped on").section("appi"),
+        use_stopped_reason: Option<String> = long("利用停止の理由", "Reason for stopping use").section("appi"),
     }
 }
 

@@ -69,6 +69,9 @@ pub struct MailingExcluded {
     pub company_status: u32,
     pub bought_recently: u32,
     pub no_address: u32,
+    /// 利用停止: the person asked that their data no longer be used (APPI Art. 35).
+    #[serde(default)]
+    pub use_stopped: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -144,6 +147,11 @@ pub fn mailing_list(store: &Store, today: &str, opts: &MailingOptions) -> Result
     let mut rows = Vec::new();
     for s in fetch_all(store, Kind::Contact, &opts.query)? {
         let Stored { id, record: Record::Contact(c), .. } = s else { continue };
+        // 利用停止 (issue 18): never written to, whatever else is true.
+        if c.use_stopped {
+            excluded.use_stopped += 1;
+            continue;
+        }
         match c.address_status.as_deref() {
             Some("bounced") => {
                 excluded.contact_bounced += 1;

@@ -306,6 +306,11 @@ pub fn records_sheet(kind: Kind, records: &[Stored], refs: &mut RefNames, style:
         for f in shared.iter().copied() {
             let v = fields.get(f.name).unwrap_or(&Value::Null);
             let cell = match (f.ty, v) {
+                // No company: its name and its customer code columns both empty.
+                (_, Value::Null) if f.name == "company_id" && has_company_code(kind) => {
+                    row.push(Cell::Empty);
+                    Cell::Empty
+                }
                 (_, Value::Null) => Cell::Empty,
                 (FieldType::Ref { kind: target }, Value::String(id)) => {
                     let named = refs.get(target, id);
@@ -661,6 +666,19 @@ pub fn write_sheet(sheet: &Sheet, opts: &ExportOptions, base_name: &str) -> Resu
 /// Exports the records of a list view (a kind and its filters).
 pub fn export(store: &Store, kind: Kind, query: &ListQuery, opts: &ExportOptions, today: &str) -> Result<Exported> {
     let records = fetch_all(store, kind, query)?;
+    export_records(store, kind, &records, opts, today)
+}
+
+/// Writes records [`fetch_all`] gave (private values already out) in a
+/// format: an export of a chosen set of them (for a third party, without
+/// the people whose use is stopped: `store/appi/provision.rs`).
+pub fn export_records(
+    store: &Store,
+    kind: Kind,
+    records: &[Stored],
+    opts: &ExportOptions,
+    today: &str,
+) -> Result<Exported> {
     let base = format!("{}-{}", kind.as_str(), today);
     match opts.format {
         ExportFormat::Json => {
@@ -698,7 +716,7 @@ pub fn export(store: &Store, kind: Kind, query: &ListQuery, opts: &ExportOptions
             }
             let mut companies: HashMap<String, Option<crate::model::Company>> = HashMap::new();
             let mut text = String::new();
-            for s in &records {
+            for s in records {
                 let crate::Record::Contact(c) = &s.record else { continue };
                 let company = c.company_id.as_ref().and_then(|id| {
                     companies
@@ -719,7 +737,7 @@ pub fn export(store: &Store, kind: Kind, query: &ListQuery, opts: &ExportOptions
         }
         _ => {
             let mut refs = RefNames::new(store);
-            let sheet = records_sheet(kind, &records, &mut refs, opts.headers);
+            let sheet = records_sheet(kind, records, &mut refs, opts.headers);
             write_sheet(&sheet, opts, &base)
         }
     }
