@@ -4,6 +4,7 @@
 
 mod audit;
 mod card;
+mod erase;
 mod follow_up;
 mod handover;
 mod orphans;
@@ -98,7 +99,8 @@ fn cli() -> Command {
             Command::new("trash")
                 .about("Records in the trash (a company with the records deleted with it)")
                 .arg(Arg::new("limit").long("limit").default_value("50").value_parser(clap::value_parser!(u32)))
-                .arg(Arg::new("offset").long("offset").default_value("0").value_parser(clap::value_parser!(u32))),
+                .arg(Arg::new("offset").long("offset").default_value("0").value_parser(clap::value_parser!(u32)))
+                .subcommands(erase::trash_commands()),
         )
 }
 
@@ -208,6 +210,7 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
                 .join("\n");
             Ok(Output::Both(text, serde_json::to_value(&entries)?))
         }
+        "trash" if sub.subcommand().is_some() => erase::run_trash(&mut store, sub),
         "trash" => {
             let limit = *sub.get_one::<u32>("limit").unwrap();
             let offset = *sub.get_one::<u32>("offset").unwrap();

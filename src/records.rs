@@ -89,6 +89,8 @@ pub fn commands() -> Vec<Command> {
                 .subcommand(
                     Command::new("restore").about("Bring back from the trash").arg(Arg::new("id").required(true)),
                 )
+                // 消去 (issue 18): a person, everywhere.
+                .subcommands(if kind == Kind::Contact { crate::erase::contact_commands() } else { vec![] })
         })
         .collect()
 }
@@ -114,6 +116,9 @@ pub fn run(store: &mut Store, kind_name: &str, m: &ArgMatches) -> Result<Output,
     let kind = Kind::parse(&kind_name.replace('-', "_"))
         .ok_or_else(|| ApiError::new("usage", format!("unknown command {kind_name}")))?;
     let (action, sub) = m.subcommand().expect("subcommand required");
+    if matches!(action, "erase" | "erase-backups") {
+        return crate::erase::run_contact(store, action, sub);
+    }
     let ctx = now_ctx(store)?;
     let id = || sub.get_one::<String>("id").cloned().unwrap_or_default();
     if matches!(action, "delete" | "restore") {

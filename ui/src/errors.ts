@@ -75,6 +75,14 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     en: 'Someone else changed this record since you opened it. Reload and edit again',
   },
   not_found: { ja: 'データが見つかりません', en: 'Not found' },
+  not_in_trash: {
+    ja: 'ゴミ箱にないデータです。完全に削除するには、先にゴミ箱に移してください',
+    en: 'This record is not in the trash. Move it to the trash first to delete it permanently',
+  },
+  erase_folder_pending: {
+    ja: '同期フォルダーでの消去がまだ終わっていません。次の同期で続きを行います',
+    en: 'Erasing in the sync folder is not finished yet; the next sync continues it',
+  },
   not_orphan: {
     ja: 'この記録は削除された会社の下にありません(すでに対応済みです)。一覧を更新してください',
     en: 'This record is no longer under a deleted company (already settled); refresh the list',

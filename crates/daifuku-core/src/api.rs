@@ -65,6 +65,32 @@ pub enum Command {
     DeletePreview { kind: Kind, id: String },
     /// A page of the trash with each company's group folded in (`limit` ≤ 1000).
     TrashGroups { offset: u32, limit: u32 },
+    /// 消去 (issue 18): a contact and what lives inside it, erased everywhere
+    /// (this database, its WAL, and through the sync folder every device);
+    /// `dry_run`: only what would go. Audited (ids only).
+    EraseContact {
+        id: String,
+        #[serde(default)]
+        #[ts(optional)]
+        dry_run: Option<bool>,
+    },
+    /// 完全に削除: one record of the trash (a company with its group), erased like 消去.
+    TrashPurge {
+        kind: Kind,
+        id: String,
+        #[serde(default)]
+        #[ts(optional)]
+        dry_run: Option<bool>,
+    },
+    /// 空にする: everything in the trash, erased like 消去.
+    TrashEmpty {
+        #[serde(default)]
+        #[ts(optional)]
+        dry_run: Option<bool>,
+    },
+    /// Backups made before an erase that still hold the records: erase them
+    /// there too (the file is rewritten) or delete the files.
+    EraseInBackups { ids: Vec<String>, paths: Vec<String>, action: crate::store::erase::BackupErase },
     /// Live records under a company in the trash (from another laptop).
     Orphans,
     /// Settles one: restore the company, move the record, or delete it too.
@@ -405,6 +431,8 @@ pub enum Response {
     AuditEntries(Vec<crate::store::audit::AuditRecord>),
     AuditVerification(crate::store::audit::AuditVerification),
     DeletePreview(crate::store::DeletePreview),
+    Erased(crate::store::erase::ErasePlan),
+    BackupsErased(crate::store::erase::BackupsErased),
     TrashGroups(crate::store::TrashGroups),
     Orphans(Vec<crate::store::Orphan>),
     TrashCount(#[ts(type = "number")] u64),
@@ -512,6 +540,16 @@ fn execute_command(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Respons
         Command::Restore { kind, id } => Response::Record(store.restore_cascading(ctx, kind, &id)?.0),
         Command::DeletePreview { kind, id } => Response::DeletePreview(store.delete_preview(kind, &id)?),
         Command::TrashGroups { offset, limit } => Response::TrashGroups(store.trash_groups(offset, limit)?),
+        Command::EraseContact { id, dry_run } => {
+            Response::Erased(store.erase_contact(ctx, &id, dry_run.unwrap_or(false))?)
+        }
+        Command::TrashPurge { kind, id, dry_run } => {
+            Response::Erased(store.trash_purge(ctx, kind, &id, dry_run.unwrap_or(false))?)
+        }
+        Command::TrashEmpty { dry_run } => Response::Erased(store.trash_empty(ctx, dry_run.unwrap_or(false))?),
+        Command::EraseInBackups { ids, paths, action } => {
+            Response::BackupsErased(store.erase_in_backups(ctx, &ids, &paths, action)?)
+        }
         Command::Orphans => Response::Orphans(store.orphans()?),
         Command::ResolveOrphan { kind, id, action } => Response::Record(store.resolve_orphan(ctx, kind, &id, action)?),
         Command::AuditList { query } => Response::AuditEntries(store.audit_list(&query)?),

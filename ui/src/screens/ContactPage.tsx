@@ -14,6 +14,9 @@ import { useI18n, type DictKey } from '../i18n';
 import { LAYOUTS } from '../layouts';
 import { Tabs, useRecord } from './CompanyPage';
 import { ask } from '../confirm';
+import { eraseContact, eraseParts } from '../erase';
+import type { ErasePlan } from '../bindings/ErasePlan';
+import { EraseBackups } from '../components/EraseBackups';
 
 const TABS: [string, DictKey][] = [
   ['overview', 'tab_overview'],
@@ -23,12 +26,14 @@ const TABS: [string, DictKey][] = [
 ];
 
 export function ContactPage({ id, tab }: { id: string; tab: string }) {
-  const { t, lang, enumLabel } = useI18n();
+  const { t, lang, enumLabel, kindLabel } = useI18n();
   const toast = useToast();
-  const { bump, settings } = useAppData();
+  const { bump, settings, schema } = useAppData();
   const meta = useMeta('contact');
   const { rec, setRec, error } = useRecord('contact', id);
   const [editing, setEditing] = useState(false);
+  // 消去 done; backups made before still hold the person (issue 18).
+  const [erased, setErased] = useState<ErasePlan | null>(null);
   const byContact = useMemo(() => [{ field: 'contact_id', op: 'eq' as const, value: id }], [id]);
   const positions = useRecords('contact_position', byContact, { sort: 'from_date', desc: true });
   const cards = useRecords('card_exchange', byContact);
@@ -49,8 +54,28 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
       toast(describeError(api.toApiError(e), lang), 'error');
     }
   };
+  // 消去 (issue 18): what goes is asked of the core first and shown in the question.
+  const erase = async () => {
+    try {
+      const plan = await eraseContact(id, true);
+      const { list, where } = eraseParts(plan, t, (k) => kindLabel(schema.get(k), k));
+      if (!(await ask(t('erase_question', { name: rec.display_name, list, where })))) return;
+      const done = await eraseContact(id, false);
+      forgetName('contact', id);
+      toast(t('erase_done'));
+      if (done.backups.length > 0) setErased(done);
+      else leave();
+    } catch (e) {
+      toast(describeError(api.toApiError(e), lang), 'error');
+    }
+  };
+  const leave = () => {
+    bump();
+    navigate(d.company_id ? 'company' : 'contacts', d.company_id ?? undefined);
+  };
   return (
     <div className="page" data-testid="screen-contact">
+      {erased && <EraseBackups plan={erased} onDone={leave} />}
       <div className="record-head">
         <div className="record-title">
           <div className="crumbs">
@@ -78,6 +103,9 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
           </button>
           <button className="btn btn-ghost danger" onClick={() => void del()} data-testid="contact-delete">
             🗑
+          </button>
+          <button className="btn btn-ghost danger" onClick={() => void erase()} data-testid="contact-erase" title={t('erase_title')}>
+            {t('erase_button')}
           </button>
         </div>
       </div>

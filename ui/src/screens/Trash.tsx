@@ -11,6 +11,10 @@ import { useI18n } from '../i18n';
 import { syncConflicts } from '../app/sync';
 import type { SyncConflict } from '../bindings/SyncConflict';
 import { ConflictButtons, ConflictField, ConflictValue } from './Sync';
+import { ask } from '../confirm';
+import { eraseParts, trashEmpty, trashPurge } from '../erase';
+import type { ErasePlan } from '../bindings/ErasePlan';
+import { EraseBackups } from '../components/EraseBackups';
 
 /** Records a page of the trash shows. */
 export const TRASH_PAGE = 100;
@@ -41,6 +45,35 @@ export function TrashScreen() {
     syncConflicts().then((c) => setConflicts(c.filter((x) => x.reason === 'edited_while_deleted')), () => setConflicts([]));
   }, []);
   useEffect(loadConflicts, [loadConflicts, revision]);
+  // 完全に削除 / 空にする (issue 18): an erase, asked with what goes.
+  const [erased, setErased] = useState<ErasePlan | null>(null);
+  const kindName = (k: TrashGroup['kind']) => kindLabel(schema.get(k), k);
+  const finish = (done: ErasePlan) => {
+    toast(t('trash_purged'));
+    done.records.forEach((r) => forgetName(r.kind, r.id));
+    if (done.backups.length > 0) setErased(done);
+    bump();
+  };
+  const purge = async (it: TrashGroup) => {
+    try {
+      const plan = await trashPurge(it.kind, it.id, true);
+      const { list, where } = eraseParts(plan, t, kindName);
+      if (!(await ask(t('trash_purge_question', { name: it.display_name, list, where })))) return;
+      finish(await trashPurge(it.kind, it.id, false));
+    } catch (e) {
+      toast(describeError(api.toApiError(e), lang), 'error');
+    }
+  };
+  const emptyAll = async () => {
+    try {
+      const plan = await trashEmpty(true);
+      const { list, where } = eraseParts(plan, t, kindName);
+      if (!(await ask(t('trash_empty_question', { n: formatNumber(plan.records.length, lang), list, where })))) return;
+      finish(await trashEmpty(false));
+    } catch (e) {
+      toast(describeError(api.toApiError(e), lang), 'error');
+    }
+  };
   const restore = async (it: TrashGroup) => {
     try {
       await api.restore(it.kind, it.id);
@@ -58,6 +91,7 @@ export function TrashScreen() {
   };
   return (
     <div className="page" data-testid="screen-trash">
+      {erased && <EraseBackups plan={erased} onDone={() => setErased(null)} />}
       <div className="page-head">
         <div>
           <h1>{t('trash_title')}</h1>
@@ -73,6 +107,11 @@ export function TrashScreen() {
                 : t('rows', { n: formatNumber(total, lang) })}
           </p>
         </div>
+        {total != null && total > 0 && (
+          <button className="btn danger" onClick={() => void emptyAll()} data-testid="trash-empty-all">
+            {t('trash_empty_all')}
+          </button>
+        )}
       </div>
       <section className="card">
         {items == null ? (
@@ -134,6 +173,9 @@ export function TrashScreen() {
                   <td className="right">
                     <button className="btn btn-sm" onClick={() => void restore(it)} data-testid="trash-restore">
                       ↩ {groupTotal(it.with) > 0 ? t('trash_restore_group') : t('restore')}
+                    </button>{' '}
+                    <button className="btn btn-sm btn-ghost danger" onClick={() => void purge(it)} data-testid="trash-purge">
+                      {t('trash_purge')}
                     </button>
                   </td>
                 </tr>

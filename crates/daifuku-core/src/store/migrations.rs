@@ -35,6 +35,8 @@ const MIGRATIONS: &[&str] = &[
     PRIVACY_AUDIT,
     // 0020: the trash's group lookups by company (issue 19).
     include_str!("../../migrations/0020_trash_by_company.sql"),
+    // 0021: erased records and attachment contents, ids only (issue 18: erase everywhere).
+    include_str!("../../migrations/0021_erasures.sql"),
 ];
 
 /// 0019: private memos (the hook adds the columns) and the audit trail (issue 18).

@@ -17,6 +17,7 @@ mod changelog;
 mod demo;
 mod derived;
 mod duplicates;
+pub mod erase;
 mod follow_up;
 mod handover;
 mod history;

@@ -37,6 +37,9 @@ pub(crate) const LOCAL_TABLES: &[&str] = &[
     "blobs",
     // Undo of "apply suggested ranks" (issue 21): this device's steps.
     "rank_applications",
+    // Erased records and contents (issue 18): this device's bookkeeping of its sync duties.
+    "erasures",
+    "erased_blobs",
     // The audit trail (issue 18): this device's for now; see store/audit.rs.
     "audit_log",
 ];

@@ -16,6 +16,7 @@
 
 pub mod clock;
 pub mod crypto;
+pub mod erase_sync;
 pub mod folder;
 pub mod format;
 pub mod hlc;

