@@ -5,7 +5,9 @@
 //! - `POST /api` takes a `Command` as JSON and answers a `Response`, or an
 //!   `ApiError` with a 4xx/5xx status. It requires `Authorization: Bearer
 //!   <token>`, a random token printed at start, and a loopback `Host` header
-//!   (no DNS rebinding).
+//!   (no DNS rebinding). A request whose `Origin` is another site's (or
+//!   `null`), or that the browser marks `Sec-Fetch-Site: cross-site`, is
+//!   refused with 403 before anything else.
 //!
 //! Requests are answered concurrently: hyper's HTTP/1 server on a small
 //! tokio runtime serves every connection on its own task, and each command
@@ -170,6 +172,19 @@ async fn handle(state: Arc<State>, req: Request<Incoming>) -> Reply {
         .is_some_and(|host| host == format!("127.0.0.1:{port}") || host == format!("localhost:{port}"));
     if !host_ok {
         return error_response(&ApiError::new("forbidden", "bad Host header"));
+    }
+    // A page of another site (or a file:// page: Origin `null`) may not
+    // call the API nor read the UI's files, whatever it sends (issue 18).
+    // Browsers send Origin on every cross-origin request and on every POST.
+    let origin_ok = match req.headers().get(hyper::header::ORIGIN).map(|o| o.to_str()) {
+        None => true,
+        Some(Ok(o)) => o == format!("http://127.0.0.1:{port}") || o == format!("http://localhost:{port}"),
+        Some(Err(_)) => false,
+    };
+    let cross_site =
+        req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v == "cross-site");
+    if !origin_ok || cross_site {
+        return error_response(&ApiError::new("forbidden", "requests from other sites are refused"));
     }
     let path = req.uri().path().to_string();
     match (req.method().clone(), path.as_str()) {

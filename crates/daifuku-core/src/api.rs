@@ -754,6 +754,9 @@ pub fn execute_without_store(cmd: Command) -> std::result::Result<Result<Respons
     Ok(match cmd {
         Command::SuggestReading { text } => crate::reading::suggest(&text).map(Response::Reading),
         Command::SaveFile { path, file } => {
+            // The UI passes `<folder>/<file's name>`; the name may come from
+            // another laptop or a person (issue 18): it never leaves the folder.
+            let path = crate::file_name::save_path(&path, &file.name);
             crate::export::Exported { file, rows: 0, warnings: vec![] }.deliver(Some(&path)).map(Response::Exported)
         }
         other => return Err(Box::new(other)),

@@ -12,6 +12,7 @@ pub mod api;
 pub mod codes;
 pub mod error;
 pub mod export;
+pub mod file_name;
 pub mod import;
 pub mod model;
 pub mod normalize;

@@ -214,8 +214,19 @@ pub fn clean_field(def: &FieldDef, raw: Value) -> Result<Value, FieldError> {
         }
         FieldType::Url => {
             let s = as_text(&raw, name, label)?.trim().to_string();
+            // A web address: http(s), or a bare host ("example.co.jp"); never
+            // another scheme (`javascript:`, `data:`, `file:`…; issue 18).
+            let lower = s.to_ascii_lowercase();
+            let other_scheme = lower.split_once(':').is_some_and(|(scheme, _)| {
+                !scheme.is_empty() && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-')
+            }) && !lower.starts_with("http://")
+                && !lower.starts_with("https://");
             let ok = !s.contains(char::is_whitespace)
-                && (s.starts_with("https://") || s.starts_with("http://") || (s.contains('.') && !s.contains("://")));
+                && !s.chars().any(char::is_control)
+                && !other_scheme
+                && (lower.starts_with("https://")
+                    || lower.starts_with("http://")
+                    || (s.contains('.') && !s.contains("://")));
             if ok {
                 Ok(Value::String(s))
             } else {
@@ -544,6 +555,10 @@ mod tests {
             (Company, "tags", json!([1]), Err("invalid_list")),
             (Company, "website", json!("https://example.co.jp"), Ok(json!("https://example.co.jp"))),
             (Company, "website", json!("not a url"), Err("invalid_url")),
+            (Company, "website", json!("javascript:window.__pwned=1"), Err("invalid_url")),
+            (Company, "website", json!("JavaScript:alert(document.domain)"), Err("invalid_url")),
+            (Company, "website", json!("data:text/html,<script>x.y</script>"), Err("invalid_url")),
+            (Company, "website", json!("HTTPS://Example.co.jp/a"), Ok(json!("HTTPS://Example.co.jp/a"))),
             (Activity, "occurred_at", json!("2026-11-22 14:05"), Ok(json!("2026-11-22T14:05"))),
             (Activity, "occurred_at", json!("2026-11-22"), Ok(json!("2026-11-22T00:00"))),
             (Activity, "occurred_at", json!("2026-11-22 25:00"), Err("invalid_datetime")),

@@ -52,7 +52,10 @@ export function FieldValue({ def, value }: { def: FieldDef; value: unknown }) {
       return <a href={`tel:${String(value).replace(/[^\d+]/g, '')}`}>{String(value)}</a>;
     case 'url': {
       const s = String(value);
-      const url = /^https?:\/\//.test(s) ? s : `https://${s}`;
+      // Only web addresses become links: a value with another scheme
+      // (javascript:, data:… — from an old device or a hand-made file) is text.
+      if (/^[a-z][a-z0-9+.-]*:/i.test(s) && !/^https?:\/\//i.test(s)) return <>{s}</>;
+      const url = /^https?:\/\//i.test(s) ? s : `https://${s}`;
       return (
         <a href={url} target="_blank" rel="noreferrer noopener">
           {s}

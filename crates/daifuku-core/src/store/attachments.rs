@@ -162,6 +162,9 @@ impl Store {
         }
         // Keep the base name only ("C:\\Users\\…\\名刺.png" → "名刺.png").
         let name = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
+        // And safe to save anywhere (no `..`, NUL, device names, endless length; issue 18).
+        let safe = if name.is_empty() { String::new() } else { crate::file_name::safe_file_name(name) };
+        let name = safe.as_str();
         let mime = mime
             .map(str::trim)
             .filter(|m| !m.is_empty() && *m != "application/octet-stream")
