@@ -2,6 +2,7 @@
 //! scripts, demos and tests. It reads the clock and the environment so the
 //! core does not have to.
 
+mod appi;
 mod audit;
 mod card;
 mod erase;
@@ -46,9 +47,11 @@ fn cli() -> Command {
         )
         .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Machine-readable JSON output"))
         .subcommand(Command::new("init").about("Create (or migrate) the database and show where it is"))
-        .subcommands(records::commands())
+        .subcommands(records::commands().into_iter().map(appi::extend_record_command))
         .subcommands(search::commands())
-        .subcommand(transfer::export_command())
+        .subcommand(appi::extend_export(transfer::export_command()))
+        .subcommand(appi::provision_command())
+        .subcommand(appi::incident_command())
         .subcommands(transfer::commands())
         .subcommand(
             Command::new("gen")
@@ -147,6 +150,11 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
                 serde_json::json!({"db": path, "settings": v["data"]}),
             ))
         }
+        // APPI (issue 18): 第三者提供, the person's rights, incidents.
+        "export" if appi::is_third_party(sub) => appi::export_third_party(&mut store, sub, m.get_flag("json")),
+        "contact" if appi::handles_contact(sub) => appi::run_contact(&mut store, sub),
+        "provision" => appi::run_provision(&mut store, sub),
+        "incident" => appi::run_incident(&mut store, sub),
         "export" if transfer::is_list_export(sub) => transfer::run(&mut store, name, sub, m.get_flag("json")),
         "import" | "mailing-list" | "backup" | "restore" => transfer::run(&mut store, name, sub, m.get_flag("json")),
         "export" => {

@@ -127,7 +127,7 @@ pub fn parse_kind(s: &str) -> Result<Kind, ApiError> {
         .ok_or_else(|| ApiError::field("usage", "kind", format!("unknown kind {s}")))
 }
 
-fn encoding(m: &ArgMatches) -> Result<Option<TextEncoding>, ApiError> {
+pub(crate) fn encoding(m: &ArgMatches) -> Result<Option<TextEncoding>, ApiError> {
     match m.get_one::<String>("encoding").map(String::as_str) {
         None | Some("auto") => Ok(None),
         Some(e) => TextEncoding::parse(e).map(Some).ok_or_else(|| {
@@ -136,7 +136,7 @@ fn encoding(m: &ArgMatches) -> Result<Option<TextEncoding>, ApiError> {
     }
 }
 
-fn list_query(m: &ArgMatches) -> Result<ListQuery, ApiError> {
+pub(crate) fn list_query(m: &ArgMatches) -> Result<ListQuery, ApiError> {
     let filters = crate::records::filters(m)?;
     Ok(ListQuery { filters, q: m.get_one::<String>("q").cloned(), ..Default::default() })
 }
@@ -309,7 +309,7 @@ fn preview_text(file: &str, p: &daifuku::import::ImportPreview, create_users: bo
 }
 
 /// Writes an exported file: to `--out`, else its bytes to stdout (xlsx needs --out).
-fn deliver(r: ExportResult, out: Option<&String>, json: bool) -> Result<Output, ApiError> {
+pub(crate) fn deliver(r: ExportResult, out: Option<&String>, json: bool) -> Result<Output, ApiError> {
     let text = match (&r.path, r.warnings.is_empty()) {
         (Some(p), true) => format!("{} 件 → {p}", r.rows),
         (Some(p), false) => {
@@ -386,8 +386,8 @@ fn mailing_list(store: &mut Store, m: &ArgMatches) -> Result<Output, ApiError> {
     };
     let e = &r.list.excluded;
     let summary = format!(
-        "{} 件 / rows; 除外 excluded: 不達 bounced {}, 移転 moved {}, 会社不達 company bounced {}, 会社移転 company moved {}, 合併・閉鎖 closed {}, ステータス status {}, 最近購入 bought recently {}, 住所なし no address {}",
-        r.list.rows.len(), e.contact_bounced, e.contact_moved, e.company_bounced, e.company_moved, e.company_closed, e.company_status, e.bought_recently, e.no_address
+        "{} 件 / rows; 除外 excluded: 不達 bounced {}, 移転 moved {}, 会社不達 company bounced {}, 会社移転 company moved {}, 合併・閉鎖 closed {}, ステータス status {}, 最近購入 bought recently {}, 住所なし no address {}, 利用停止 use stopped {}",
+        r.list.rows.len(), e.contact_bounced, e.contact_moved, e.company_bounced, e.company_moved, e.company_closed, e.company_status, e.bought_recently, e.no_address, e.use_stopped
     );
     if as_file {
         eprintln!("{summary}");

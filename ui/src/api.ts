@@ -129,7 +129,7 @@ async function viaHttp(cmd: Request): Promise<Answer> {
 
 // Folder sync (issue 5): commands that change records; after one succeeds,
 // the write listeners run (the sync provider syncs a few seconds later).
-const WRITES = new Set<string>(['create', 'add', 'update', 'patch', 'delete', 'restore', 'merge', 'undo_merge', 'resolve_conflict', 'import_apply', 'restore_backup', 'attach_file', 'delete_attachment', 'demo_load', 'demo_remove', 'apply_rank_suggestions', 'undo_rank_suggestions', 'handover_apply', 'handover_undo', 'resolve_orphan']);
+const WRITES = new Set<string>(['create', 'add', 'update', 'patch', 'delete', 'restore', 'merge', 'undo_merge', 'resolve_conflict', 'import_apply', 'restore_backup', 'attach_file', 'delete_attachment', 'demo_load', 'demo_remove', 'apply_rank_suggestions', 'undo_rank_suggestions', 'handover_apply', 'handover_undo', 'resolve_orphan', 'correct_contact', 'set_use_stopped', 'incident_add']);
 const writeListeners = new Set<() => void>();
 
 /** Runs `fn` after every successful write; returns the unsubscribe function. */

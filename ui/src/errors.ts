@@ -18,6 +18,14 @@ type UiCode = 'network' | 'bad_response';
  */
 const MESSAGES: Record<MessageCode | UiCode, Text> = {
   required: { ja: '必須項目です', en: 'This field is required' },
+  reason_required: {
+    ja: '理由を入力してください(ご本人からの請求内容、誤っていた点など)。監査ログに残ります。',
+    en: 'Enter the reason (what the person asked for, what was wrong). It is kept in the audit trail.',
+  },
+  third_party_contacts_only: {
+    ja: '第三者提供の出力は担当者(個人)の一覧から行ってください。',
+    en: 'An export for a third party is made from the contacts (people) list.',
+  },
   audit_chain_broken: {
     ja: '監査ログが書き換えられています(または削除された記録があります)。管理者に連絡し、この端末のデータベースとバックアップを保全してください。',
     en: 'The audit trail was altered (or entries were removed). Tell your administrator and keep this computer’s database and backups as they are.',

@@ -59,6 +59,58 @@ pub enum Command {
     },
     /// Checks the audit trail's hash chains.
     AuditVerify,
+    // ---- the APPI toolkit, per person (issue 18 item 4; store/appi) ----
+    /// 開示: everything held about a contact as a JSON file and a Japanese
+    /// HTML page, written into `out_dir` (else their bytes come back). Audited.
+    DiscloseContact {
+        id: String,
+        #[serde(default)]
+        #[ts(optional)]
+        out_dir: Option<String>,
+    },
+    /// 訂正: an edit of a contact with the reason, which goes to the audit trail.
+    CorrectContact {
+        id: String,
+        #[serde(default)]
+        #[ts(type = "number | null")]
+        version: Option<i64>,
+        #[ts(type = "{ [field in string]?: unknown }")]
+        fields: Map<String, Value>,
+        reason: String,
+    },
+    /// 利用停止 (or its end): keeps the person out of mailing lists, exports
+    /// for third parties and suggestions. Stopping needs a reason. Audited.
+    SetUseStopped {
+        id: String,
+        stopped: bool,
+        #[serde(default)]
+        #[ts(optional)]
+        reason: Option<String>,
+    },
+    /// An export of contacts for a third party: the recipient and purpose
+    /// are recorded with who was in it (第三者提供記録); people whose use is
+    /// stopped are left out.
+    ExportThirdParty {
+        kind: Kind,
+        #[serde(default)]
+        query: ListQuery,
+        #[serde(default)]
+        options: crate::export::ExportOptions,
+        #[serde(default)]
+        #[ts(optional)]
+        path: Option<String>,
+        third_party: crate::store::appi::provision::ThirdParty,
+    },
+    /// The records of provision to third parties, newest first (of one person with `contact_id`).
+    Provisions {
+        #[serde(default)]
+        #[ts(optional)]
+        contact_id: Option<String>,
+    },
+    /// 漏えい等: adds an incident to the register; answers it with whether a report is due.
+    IncidentAdd { incident: crate::store::appi::incident::IncidentInput },
+    /// The incident register.
+    Incidents,
     /// Brings a record back from the trash; a company brings back its group.
     Restore { kind: Kind, id: String },
     /// What deleting a record would move to the trash (the confirmation's counts).
@@ -430,6 +482,11 @@ pub enum Response {
     Trash(Vec<TrashItem>),
     AuditEntries(Vec<crate::store::audit::AuditRecord>),
     AuditVerification(crate::store::audit::AuditVerification),
+    Disclosure(crate::store::appi::disclosure::Disclosure),
+    ThirdPartyExport(crate::store::appi::provision::ThirdPartyExport),
+    Provisions(Vec<crate::store::appi::provision::Provision>),
+    Incident(crate::store::appi::incident::Incident),
+    Incidents(crate::store::appi::incident::IncidentRegister),
     DeletePreview(crate::store::DeletePreview),
     Erased(crate::store::erase::ErasePlan),
     BackupsErased(crate::store::erase::BackupsErased),
@@ -554,6 +611,21 @@ fn execute_command(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Respons
         Command::ResolveOrphan { kind, id, action } => Response::Record(store.resolve_orphan(ctx, kind, &id, action)?),
         Command::AuditList { query } => Response::AuditEntries(store.audit_list(&query)?),
         Command::AuditVerify => Response::AuditVerification(store.audit_verify()?),
+        Command::DiscloseContact { id, out_dir } => {
+            Response::Disclosure(store.disclose_contact(ctx, &id, out_dir.as_deref())?)
+        }
+        Command::CorrectContact { id, version, fields, reason } => {
+            Response::Record(store.correct_contact(ctx, &id, version, &fields, Some(&reason))?)
+        }
+        Command::SetUseStopped { id, stopped, reason } => {
+            Response::Record(store.set_use_stopped(ctx, &id, stopped, reason.as_deref())?)
+        }
+        Command::ExportThirdParty { kind, query, options, path, third_party } => Response::ThirdPartyExport(
+            store.export_third_party(ctx, kind, &query, &options, path.as_deref(), &third_party)?,
+        ),
+        Command::Provisions { contact_id } => Response::Provisions(store.provisions(contact_id.as_deref())?),
+        Command::IncidentAdd { incident } => Response::Incident(store.incident_add(ctx, &incident)?),
+        Command::Incidents => Response::Incidents(store.incidents()?),
         Command::List { kind, query } => Response::Page(store.list(kind, &query)?),
         Command::Trash { offset, limit } => Response::Trash(store.trash(offset, limit)?),
         Command::TrashCount => Response::TrashCount(store.trash_count()?),

@@ -32,6 +32,7 @@ const HandoverScreen = lazy(() => import('../screens/Handover').then((m) => ({ d
 const OfficeFeedScreen = lazy(() => import('../screens/OfficeFeed').then((m) => ({ default: m.OfficeFeedScreen })));
 const AboutScreen = lazy(() => import('../screens/About').then((m) => ({ default: m.AboutScreen })));
 const AuditScreen = lazy(() => import('../screens/Audit').then((m) => ({ default: m.AuditScreen })));
+const IncidentsScreen = lazy(() => import('../screens/Incidents').then((m) => ({ default: m.IncidentsScreen })));
 
 interface NavItem {
   route: string;
@@ -55,7 +56,7 @@ const NAV: NavItem[] = [
   { route: 'handover', key: 'nav_handover', icon: '🤝', match: ['handover'] },
   { route: 'trash', key: 'nav_trash', icon: '🗑️', match: ['trash'] },
   { route: 'sync', key: 'nav_sync', icon: '🔄', match: ['sync'] },
-  { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings', 'about', 'audit'] },
+  { route: 'settings', key: 'nav_settings', icon: '⚙️', match: ['settings', 'about', 'audit', 'incidents'] },
 ];
 
 export function PrefsProvider({ children }: { children: ReactNode }) {
@@ -172,6 +173,8 @@ function Screen() {
       return <AboutScreen />;
     case 'audit':
       return <AuditScreen />;
+    case 'incidents':
+      return <IncidentsScreen />;
     default:
       return <NotFound />;
   }

@@ -5,6 +5,10 @@
  */
 export type AuditQuery = { user_id?: string, action?: string, 
 /**
+ * Only the entries made on this device.
+ */
+device_id?: string, 
+/**
  * From this time (ms, inclusive).
  */
 from_ms?: number, 

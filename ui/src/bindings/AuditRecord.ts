@@ -11,7 +11,11 @@ at: number, user_id: string | null,
 /**
  * The user's name when the user record exists.
  */
-user_name: string | null, prev_hash: string, hash: string, 
+user_name: string | null, 
+/**
+ * The device's name as it told the sync folder (this device's: its own).
+ */
+device_name: string | null, prev_hash: string, hash: string, 
 /**
  * `export`, `mailing_list`, `print`, `backup`, `restore`, `merge`,
  * `unmerge`, `delete`, `import`, `handover`, `handover_undo`,

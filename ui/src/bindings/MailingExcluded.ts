@@ -7,4 +7,8 @@ export type MailingExcluded = { contact_bounced: number, contact_moved: number, 
 /**
  * Company merged into / acquired by / moved to another.
  */
-company_closed: number, company_status: number, bought_recently: number, no_address: number, };
+company_closed: number, company_status: number, bought_recently: number, no_address: number, 
+/**
+ * 利用停止: the person asked that their data no longer be used (APPI Art. 35).
+ */
+use_stopped: number, };

@@ -15,6 +15,8 @@ import type { MailingOptions } from '../bindings/MailingOptions';
 import { useI18n } from '../i18n';
 import * as tr from '../transfer';
 import { Dialog } from './Dialog';
+import { ProvisionDone, ThirdPartyFields } from './Appi';
+import * as appi from '../appi';
 
 export function ListTransferTools({ kind, query }: { kind: 'company' | 'contact' | 'activity'; query: Partial<api.ListQuery> }) {
   const { t } = useI18n();
@@ -47,6 +49,9 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
   const [count, setCount] = useState<number | null>(null);
   // Warnings of the file just written: shown here before the user sends it.
   const [warnings, setWarnings] = useState<tr.ExportWarning[] | null>(null);
+  // 第三者提供 (issue 18): recipient and purpose when the file goes to another company.
+  const [third, setThird] = useState<appi.ThirdParty | null>(null);
+  const [provided, setProvided] = useState<appi.ThirdPartyExport | null>(null);
   const filtered = (query.filters?.length ?? 0) > 0 || !!query.q;
   useEffect(() => {
     let alive = true;
@@ -68,17 +73,25 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
     setBusy(true);
     setError(null);
     try {
-      const r = await tr.exportList(kind, query, choice);
+      let r;
+      if (third) {
+        const done = await appi.exportThirdParty(kind, query, choice, third);
+        setProvided(done);
+        r = done.export;
+      } else {
+        r = await tr.exportList(kind, query, choice);
+      }
       const saved = r.base64 ? await tr.saveFile({ name: r.name, base64: r.base64 }) : null;
       toast(saved ? `${t('exp_done', { n: formatNumber(r.rows, lang) })}: ${saved}` : t('exp_done', { n: formatNumber(r.rows, lang) }));
       if (r.warnings.length > 0) setWarnings(r.warnings);
-      else onClose();
+      else if (!third) onClose();
     } catch (e) {
       setError(api.toApiError(e));
     } finally {
       setBusy(false);
     }
   };
+  if (provided && !warnings) return <ProvisionDone result={provided} onClose={onClose} />;
   return (
     <Dialog title={t('exp_title')} onClose={onClose} testid="dialog-export">
       <p className="muted small" data-testid="export-scope">
@@ -93,6 +106,7 @@ export function ExportDialog({ kind, query, onClose }: { kind: api.Kind; query: 
           </label>
         ))}
       </fieldset>
+      {kind === 'contact' && <ThirdPartyFields value={third} onChange={setThird} />}
       {error && (
         <p className="banner banner-error" role="alert">
           {describeError(error, lang)}
@@ -192,6 +206,7 @@ export function MailingDialog({ query, onClose }: { query: Partial<api.ListQuery
         [t('dm_ex_company_status'), ex.company_status],
         [t('dm_ex_bought_recently'), ex.bought_recently],
         [t('dm_ex_no_address'), ex.no_address],
+        [t('appi_stop'), ex.use_stopped ?? 0],
       ]
     : [];
   return (

@@ -25,6 +25,12 @@ const ACTIONS = [
   'handover_undo',
   'sync_configure',
   'sync_disable',
+  'disclose',
+  'correct',
+  'use_stop',
+  'use_resume',
+  'third_party_export',
+  'incident',
 ] as const;
 
 async function auditList(query: AuditQuery): Promise<AuditRecord[]> {

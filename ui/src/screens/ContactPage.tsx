@@ -14,6 +14,8 @@ import { useI18n, type DictKey } from '../i18n';
 import { LAYOUTS } from '../layouts';
 import { Tabs, useRecord } from './CompanyPage';
 import { ask } from '../confirm';
+import { CorrectionReason, DiscloseButton, ProvisionList, UseStopButton, UseStoppedBanner } from '../components/Appi';
+import * as appi from '../appi';
 import { eraseContact, eraseParts } from '../erase';
 import type { ErasePlan } from '../bindings/ErasePlan';
 import { EraseBackups } from '../components/EraseBackups';
@@ -32,6 +34,9 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
   const meta = useMeta('contact');
   const { rec, setRec, error } = useRecord('contact', id);
   const [editing, setEditing] = useState(false);
+  // 訂正 mode (issue 18, APPI Art. 34): the edit carries a reason to the audit trail.
+  const [correcting, setCorrecting] = useState(false);
+  const [reason, setReason] = useState('');
   // 消去 done; backups made before still hold the person (issue 18).
   const [erased, setErased] = useState<ErasePlan | null>(null);
   const byContact = useMemo(() => [{ field: 'contact_id', op: 'eq' as const, value: id }], [id]);
@@ -98,9 +103,14 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
           <a className="btn btn-primary" href={href('activity', 'new', { company: d.company_id ?? undefined, contact: id, kind: 'meeting' })} data-testid="contact-log-activity" title={t('shortcut_new_title')} aria-keyshortcuts="Control+N">
             + {t('add_activity')}
           </a>
-          <button className="btn" onClick={() => (setTab('overview'), setEditing(true))} data-testid="contact-edit">
+          <button className="btn" onClick={() => (setTab('overview'), setCorrecting(false), setEditing(true))} data-testid="contact-edit">
             ✎ {t('edit')}
           </button>
+          <button className="btn" onClick={() => (setTab('overview'), setCorrecting(true), setReason(''), setEditing(true))} data-testid="contact-correct">
+            ✍ {t('appi_correct')}
+          </button>
+          <DiscloseButton id={id} />
+          <UseStopButton id={id} data={d} onChange={(r) => setRec(r as api.StoredOf<'contact'>)} />
           <button className="btn btn-ghost danger" onClick={() => void del()} data-testid="contact-delete">
             🗑
           </button>
@@ -109,24 +119,27 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
           </button>
         </div>
       </div>
+      <UseStoppedBanner data={d} />
       <Tabs tabs={TABS} current={tab} onChange={setTab} counts={{ positions: positions.rows?.length, cards: cards.rows?.length }} />
       <div className="tab-body">
         {tab === 'overview' &&
           (editing ? (
             <div className="card">
+              {correcting && <CorrectionReason value={reason} onChange={setReason} />}
               <RecordForm
-                defs={meta.fields}
+                defs={meta.fields.filter((f) => f.section !== 'appi')}
                 initial={d as unknown as Record<string, unknown>}
                 sectioned
                 sectionOrder={LAYOUTS.contact?.sections}
                 testid="contact-form"
                 {...identityFormProps('contact', id)}
-                onCancel={() => setEditing(false)}
+                onCancel={() => (setEditing(false), setCorrecting(false))}
                 save={async (data) => {
-                  const saved = await patchRecord('contact', rec as never, data);
+                  const saved = correcting ? await correctRecord(rec, data, reason) : await patchRecord('contact', rec as never, data);
                   forgetName('contact', id);
                   setRec(saved as api.StoredOf<'contact'>);
                   setEditing(false);
+                  setCorrecting(false);
                   toast(t('saved'));
                   bump();
                 }}
@@ -141,6 +154,7 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
                   <PositionList rows={positions.rows} />
                 </section>
                 <Attachments ownerKind="contact" ownerId={id} />
+                <ProvisionList contactId={id} />
                 <section className="card">
                   <h3>{t('tab_timeline')}</h3>
                   <Timeline owner={{ kind: 'contact', id }} testid="overview-timeline" />
@@ -182,6 +196,16 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
       </div>
     </div>
   );
+}
+
+/** 訂正: the changed fields with the reason (an unchanged form still needs saving as a correction). */
+function correctRecord(rec: api.StoredOf<'contact'>, data: Record<string, unknown>, reason: string) {
+  const stored = rec.data as unknown as Record<string, unknown>;
+  const changed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (JSON.stringify(stored[k] ?? null) !== JSON.stringify(v)) changed[k] = v;
+  }
+  return appi.correct(rec.id, rec.version, changed, reason);
 }
 
 function PositionList({ rows }: { rows: api.StoredOf<'contact_position'>[] | null }) {

@@ -196,6 +196,15 @@ export function SettingsScreen() {
           </header>
           <p className="muted small">{t('audit_lead')}</p>
         </section>
+        <section className="card card-span" data-testid="incidents-section">
+          <header className="card-head">
+            <h2>{t('inc_title')}</h2>
+            <a className="btn btn-sm" href="#/incidents" data-testid="settings-incidents">
+              🚨 {t('inc_open')}
+            </a>
+          </header>
+          <p className="muted small">{t('inc_lead')}</p>
+        </section>
         <section className="card card-span" data-testid="about-section">
           <header className="card-head">
             <h2>{t('about_title')}</h2>

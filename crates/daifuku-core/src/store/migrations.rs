@@ -37,7 +37,12 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/0020_trash_by_company.sql"),
     // 0021: erased records and attachment contents, ids only (issue 18: erase everywhere).
     include_str!("../../migrations/0021_erasures.sql"),
+    APPI,
 ];
+
+/// 0022: the APPI toolkit — 利用停止 on contacts (the hook adds the columns),
+/// provision records and the incident register (issue 18).
+const APPI: &str = include_str!("../../migrations/0022_appi.sql");
 
 /// 0019: private memos (the hook adds the columns) and the audit trail (issue 18).
 const PRIVACY_AUDIT: &str = include_str!("../../migrations/0019_privacy_audit.sql");
@@ -114,6 +119,10 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     ms[privacy] = M::up_with_hook(PRIVACY_AUDIT, |tx: &rusqlite::Transaction| {
         super::privacy::add_columns(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
     });
+    let appi = MIGRATIONS.iter().position(|m| *m == APPI).expect("0022 is listed");
+    ms[appi] = M::up_with_hook(APPI, |tx: &rusqlite::Transaction| {
+        super::appi::add_columns(tx).map_err(|e| rusqlite_migration::HookError::Hook(e.message))
+    });
     let current: usize = conn.pragma_query_value(None, "user_version", |r| r.get::<_, i64>(0))? as usize;
     if current > MIGRATIONS.len() {
         return Err(ApiError::new(
@@ -126,6 +135,8 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
     // tables, they come first (re-runnable: only where missing).
     if current >= 1 && current < MIGRATIONS.len() {
         super::privacy::add_columns(conn)?;
+        // 0022's contact columns likewise (issue 18, APPI).
+        super::appi::add_columns(conn)?;
     }
     Migrations::new(ms).to_latest(conn).map_err(|e| ApiError::new("migration", e.to_string()))
 }

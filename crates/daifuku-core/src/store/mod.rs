@@ -9,6 +9,8 @@
 //!   every write, so they are never stale.
 
 mod alloc;
+// The APPI toolkit (issue 18 item 4): disclosure, correction, stop using, provision records, incidents.
+pub mod appi;
 mod attachments;
 pub mod audit;
 mod backup;

@@ -42,6 +42,10 @@ pub(crate) const LOCAL_TABLES: &[&str] = &[
     "erased_blobs",
     // The audit trail (issue 18): this device's for now; see store/audit.rs.
     "audit_log",
+    // APPI (issue 18): provision records and the incident register, this device's for now (store/appi).
+    "provisions",
+    "provision_people",
+    "incidents",
 ];
 
 /// Records merged per transaction when an image meets local records.
