@@ -16,7 +16,12 @@ pub fn command() -> Command {
                 .about("Entries, newest first")
                 .arg(Arg::new("user").long("user").value_name("USER_ID").help("Only this user's entries"))
                 .arg(Arg::new("action").long("action").value_name("ACTION").help("export, print, backup, delete…"))
-                .arg(Arg::new("device").long("device").value_name("DEVICE_ID").help("Only the entries made on this computer"))
+                .arg(
+                    Arg::new("device")
+                        .long("device")
+                        .value_name("DEVICE_ID")
+                        .help("Only the entries made on this computer"),
+                )
                 .arg(Arg::new("limit").long("limit").value_parser(clap::value_parser!(u32)).default_value("500")),
         )
         .subcommand(

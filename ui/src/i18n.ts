@@ -775,6 +775,8 @@ const DICT = {
   audit_when: ['日時', 'When'],
   audit_who: ['だれが', 'Who'],
   audit_device: ['パソコン', 'Computer'],
+  audit_all_devices: ['すべてのパソコン', 'Every computer'],
+  audit_broken_row: ['改ざんの疑い', 'Possibly tampered with'],
   audit_what: ['操作', 'Action'],
   audit_target: ['対象', 'What'],
   audit_count: ['件数', 'Records'],

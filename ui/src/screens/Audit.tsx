@@ -1,6 +1,7 @@
 // 監査ログ (issue 18 item 3): who exported, printed, backed up, deleted…
 // when and on which computer, filtered by who, what and period; and a check
-// of the hash chains (改ざんを確認).
+// of the hash chains (改ざんを確認). Entries of every laptop arrive through
+// the sync folder: the device column and filter say which computer.
 
 import { useEffect, useState } from 'react';
 import * as api from '../api';
@@ -66,6 +67,10 @@ export function AuditScreen() {
   const { users, revision } = useAppData();
   const [user, setUser] = useState('');
   const [action, setAction] = useState('');
+  const [device, setDevice] = useState('');
+  // Every computer seen in the trail (kept across filters, so the list of
+  // computers does not shrink to the one chosen).
+  const [devices, setDevices] = useState<Map<string, string>>(new Map());
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [entries, setEntries] = useState<AuditRecord[] | null>(null);
@@ -78,6 +83,7 @@ export function AuditScreen() {
     auditList({
       user_id: user || undefined,
       action: action || undefined,
+      device_id: device || undefined,
       from_ms: dayStart(from),
       to_ms: end == null ? undefined : end + 86_400_000,
       limit: 1000,
@@ -85,6 +91,11 @@ export function AuditScreen() {
       (l) => {
         if (!alive) return;
         setEntries(l);
+        setDevices((prev) => {
+          const next = new Map(prev);
+          for (const e of l) next.set(e.device_id, e.device_name ?? next.get(e.device_id) ?? e.device_id);
+          return next.size === prev.size && [...next].every(([k, v]) => prev.get(k) === v) ? prev : next;
+        });
         setError(null);
       },
       (e) => alive && setError(api.toApiError(e)),
@@ -92,7 +103,7 @@ export function AuditScreen() {
     return () => {
       alive = false;
     };
-  }, [user, action, from, to, revision]);
+  }, [user, action, device, from, to, revision]);
 
   const verify = () => {
     setVerified(null);
@@ -104,6 +115,10 @@ export function AuditScreen() {
       (e) => setError(api.toApiError(e)),
     );
   };
+
+  // The entry the check named (an entry altered here or in the sync folder).
+  const broken = (e: AuditRecord) =>
+    verified != null && !verified.ok && verified.broken_device === e.device_id && verified.broken_device_seq === e.device_seq;
 
   const actionLabel = (a: string) => {
     const key = `audit_act_${a}` as DictKey;
@@ -136,6 +151,14 @@ export function AuditScreen() {
           {ACTIONS.map((a) => (
             <option key={a} value={a}>
               {actionLabel(a)}
+            </option>
+          ))}
+        </select>
+        <select value={device} onChange={(e) => setDevice(e.target.value)} aria-label={t('audit_device')} data-testid="audit-device">
+          <option value="">{t('audit_all_devices')}</option>
+          {[...devices].map(([id, name]) => (
+            <option key={id} value={id}>
+              {name}
             </option>
           ))}
         </select>
@@ -177,11 +200,21 @@ export function AuditScreen() {
           </thead>
           <tbody>
             {entries.map((e) => (
-              <tr key={`${e.device_id}-${e.device_seq}`} data-testid="audit-row" data-action={e.action}>
+              <tr
+                key={`${e.device_id}-${e.device_seq}`}
+                data-testid="audit-row"
+                data-action={e.action}
+                data-broken={broken(e) ? 'true' : undefined}
+              >
                 <td>{when(e.at)}</td>
                 <td>{e.user_name ?? e.user_id ?? t('audit_no_user')}</td>
-                <td className="small muted">{e.device_id}</td>
-                <td>{actionLabel(e.action)}</td>
+                <td className="small muted" title={e.device_id} data-testid="audit-device-name">
+                  {e.device_name ?? e.device_id}
+                </td>
+                <td>
+                  {actionLabel(e.action)}
+                  {broken(e) && <span className="badge badge-warn"> {t('audit_broken_row')}</span>}
+                </td>
                 <td className="small">{[e.kind, e.format].filter(Boolean).join(' · ')}</td>
                 <td data-testid="audit-count">{e.count ?? ''}</td>
               </tr>

@@ -498,8 +498,8 @@ impl Store {
             }
             if stored {
                 tx.prepare_cached(
-                "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
-            )?
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+                )?
                 .execute(params![head_key(device), format!("{have}:{last_hash}")])?;
             }
         }
