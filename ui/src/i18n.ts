@@ -792,6 +792,8 @@ const DICT = {
   audit_act_merge: ['統合', 'Merge'],
   audit_act_unmerge: ['統合の取り消し', 'Undo merge'],
   audit_act_delete: ['削除', 'Delete'],
+  audit_act_erase: ['消去(完全に削除)', 'Erase (permanent)'],
+  audit_act_erase_backup: ['バックアップからの消去', 'Erase in backups'],
   audit_act_import: ['取り込み', 'Import'],
   audit_act_handover: ['引き継ぎ', 'Hand-over'],
   audit_act_handover_undo: ['引き継ぎの取り消し', 'Undo hand-over'],

@@ -21,6 +21,8 @@ const ACTIONS = [
   'merge',
   'unmerge',
   'delete',
+  'erase',
+  'erase_backup',
   'import',
   'handover',
   'handover_undo',
