@@ -24,7 +24,9 @@ export function DiscloseButton({ id }: { id: string }) {
     try {
       const d = await appi.disclose(id);
       const saved: string[] = [];
-      for (const f of [d.json, d.html]) {
+      for (const [i, f] of [d.json, d.html].entries()) {
+        // A browser may hold back a second download started in the same instant.
+        if (i > 0) await new Promise((r) => setTimeout(r, 400));
         if (f.base64) {
           const path = await saveFile({ name: f.name, base64: f.base64 });
           if (path) saved.push(path);
