@@ -6,6 +6,7 @@ mod appi;
 mod audit;
 mod card;
 mod erase;
+mod crypto;
 mod follow_up;
 mod handover;
 mod orphans;
@@ -46,6 +47,7 @@ fn cli() -> Command {
                 .help("Database file (default: the OS data directory, e.g. ~/.local/share/daifuku/daifuku.db)"),
         )
         .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Machine-readable JSON output"))
+        .arg(crypto::passphrase_arg())
         .subcommand(Command::new("init").about("Create (or migrate) the database and show where it is"))
         .subcommands(records::commands().into_iter().map(appi::extend_record_command))
         .subcommands(search::commands())
@@ -92,6 +94,7 @@ fn cli() -> Command {
         .subcommands(sync::commands())
         .subcommands(handover::commands())
         .subcommand(audit::command())
+        .subcommands(crypto::commands())
         .subcommands(follow_up::commands())
         .subcommand(print::command())
         .subcommand(card::command())
@@ -133,6 +136,14 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
     let (name, sub) = m.subcommand().expect("subcommand required");
     if name == "reading-dict" {
         return reading_dict::run(sub);
+    }
+    // Encryption at rest (issue 18): rewrites of the file, or its passphrase from the environment.
+    if matches!(name, "encrypt" | "decrypt" | "rekey") {
+        return crypto::run(&path, name, sub, m);
+    }
+    crypto::unlock(&path, m)?;
+    if name == "restore" {
+        crypto::unlock_backup(sub, m)?;
     }
     if name == "serve" {
         return serve::run(Store::open(&path)?, sub).map(|_| Output::Text(String::new()));

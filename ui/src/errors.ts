@@ -17,6 +17,38 @@ type UiCode = 'network' | 'bad_response';
  * Typed as a Record of every code, so a code without its texts fails the build.
  */
 const MESSAGES: Record<MessageCode | UiCode, Text> = {
+  // Encryption at rest (issue 18).
+  wrong_passphrase: {
+    ja: 'パスフレーズが違います。もう一度入力してください(大文字・小文字、全角・半角も区別されます)。',
+    en: 'The passphrase is wrong. Enter it again (capitals and full-width characters count).',
+  },
+  locked: {
+    ja: 'データベースはロックされています。パスフレーズを入力してロックを解除してください。',
+    en: 'The database is locked. Enter the passphrase to unlock it.',
+  },
+  passphrase_required: { ja: 'パスフレーズを入力してください。', en: 'Enter a passphrase.' },
+  keychain_unavailable: {
+    ja: 'このパソコンの資格情報の保管場所(キーチェーン)が使えません。「このパソコンに記憶する」を外してロックを解除してください。',
+    en: 'The keychain of this computer cannot be used. Unlock without “Remember on this computer”.',
+  },
+  passphrase_too_short: {
+    ja: 'パスフレーズは8文字以上にしてください。長い文のほうが安全です。',
+    en: 'Use at least 8 characters for the passphrase; a long sentence is safer.',
+  },
+  already_encrypted: { ja: 'このデータベースはすでに暗号化されています。', en: 'This database is already encrypted.' },
+  not_encrypted: { ja: 'このデータベースは暗号化されていません。', en: 'This database is not encrypted.' },
+  database_in_use: {
+    ja: 'データベースを別のプログラムが開いています。大福を閉じてからもう一度実行してください。',
+    en: 'Another program has the database open. Close Daifuku and try again.',
+  },
+  rewrite_check_failed: {
+    ja: '書き換えたデータベースの確認に失敗したため、元のファイルのままにしました。空き容量を確かめてもう一度お試しください。',
+    en: 'The rewritten database did not check out, so the original file was kept. Check the free disk space and try again.',
+  },
+  not_a_database: {
+    ja: 'このファイルは大福のデータベースではありません。ファイルを確かめてください。',
+    en: 'This file is not a Daifuku database. Check the file.',
+  },
   required: { ja: '必須項目です', en: 'This field is required' },
   reason_required: {
     ja: '理由を入力してください(ご本人からの請求内容、誤っていた点など)。監査ログに残ります。',

@@ -37,6 +37,7 @@ use daifuku::sync::{sync_round, SnapshotPolicy, SyncOptions, SyncReport, SyncSta
 
 mod cards;
 pub mod jobs;
+pub mod lock;
 mod request;
 pub mod scratch;
 
@@ -330,6 +331,8 @@ pub struct Host {
     jobs: Jobs,
     round_running: AtomicBool,
     restoring: AtomicBool,
+    /// The database is encrypted and not unlocked: no connection (issue 18, `lock.rs`).
+    locked: AtomicBool,
     /// Held while a restore or an import decides whether it may start, so
     /// that the two never both start.
     starting: Mutex<()>,
@@ -432,6 +435,7 @@ impl Host {
             jobs: Jobs::new(),
             round_running: AtomicBool::new(false),
             restoring: AtomicBool::new(false),
+            locked: AtomicBool::new(false),
             starting: Mutex::new(()),
             long_work_hook: OnceLock::new(),
             events: Arc::new(OnceLock::new()),
@@ -525,6 +529,18 @@ impl Host {
         if self.restoring() {
             return Err(restoring_error());
         }
+        // The lock screen's commands answer also while locked; nothing else does (issue 18).
+        let request = match request {
+            Request::Host(
+                cmd @ (HostCommand::LockStatus
+                | HostCommand::Unlock { .. }
+                | HostCommand::Lock
+                | HostCommand::LockSettings { .. }
+                | HostCommand::Encryption { .. }),
+            ) => return self.lock_command(cmd, now_ms, tz_offset_min),
+            _ if self.is_locked() => return Err(lock::locked_error()),
+            request => request,
+        };
         let answer = match request {
             Request::Host(cmd) => self.host_command(cmd, now_ms, tz_offset_min)?,
             Request::Core(cmd) => Answer::Core(match cmd {
@@ -615,6 +631,11 @@ impl Host {
                 ctx.tz_offset_min = tz_offset_min;
                 HostResponse::ImportJob(self.jobs.handle(&store, &ctx, cmd)?).into()
             }
+            cmd @ (HostCommand::LockStatus
+            | HostCommand::Unlock { .. }
+            | HostCommand::Lock
+            | HostCommand::LockSettings { .. }
+            | HostCommand::Encryption { .. }) => self.lock_command(cmd, now_ms, tz_offset_min)?,
         })
     }
 

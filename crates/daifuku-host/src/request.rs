@@ -126,6 +126,35 @@ pub enum HostCommand {
     CardBatchCancel {
         job: String,
     },
+    /// Whether the database is encrypted and locked (`lock_status`). Answers also while locked.
+    LockStatus,
+    /// The lock screen: opens the encrypted database with its passphrase
+    /// (`wrong_passphrase` otherwise); `remember` keeps its key in this
+    /// computer's keychain (else a kept one is forgotten). Answers `lock_status`.
+    Unlock {
+        passphrase: String,
+        #[serde(default)]
+        remember: bool,
+    },
+    /// Locks an encrypted database now (the idle lock). Answers `lock_status`.
+    Lock,
+    /// 設定: minutes without use before the app locks. Answers `lock_status`.
+    LockSettings {
+        idle_minutes: u32,
+    },
+    /// 設定: turns encryption on (`new_passphrase`), off, or changes the
+    /// passphrase (`passphrase`: the current one). Answers `lock_status`.
+    Encryption {
+        action: crate::lock::EncryptionAction,
+        #[serde(default)]
+        #[ts(optional)]
+        passphrase: Option<String>,
+        #[serde(default)]
+        #[ts(optional)]
+        new_passphrase: Option<String>,
+        #[serde(default)]
+        remember: bool,
+    },
 }
 
 impl HostCommand {
@@ -147,6 +176,11 @@ impl HostCommand {
         "card_batch_start",
         "card_batch_progress",
         "card_batch_cancel",
+        "lock_status",
+        "unlock",
+        "lock",
+        "lock_settings",
+        "encryption",
     ];
 }
 
@@ -167,6 +201,8 @@ pub enum HostResponse {
     CardSaved(daifuku_cards::CardSaved),
     /// A card batch's status.
     CardJob(daifuku_cards::batch::CardJobStatus),
+    /// Whether the database is encrypted, locked, its key remembered (issue 18).
+    LockStatus(crate::lock::LockStatus),
 }
 
 /// One card read, and the existing records it may be.
@@ -287,6 +323,16 @@ mod tests {
             HostCommand::CardBatchStart { files: vec![] },
             HostCommand::CardBatchProgress { job: "j".into(), since: 0 },
             HostCommand::CardBatchCancel { job: "j".into() },
+            HostCommand::LockStatus,
+            HostCommand::Unlock { passphrase: "p".into(), remember: false },
+            HostCommand::Lock,
+            HostCommand::LockSettings { idle_minutes: 15 },
+            HostCommand::Encryption {
+                action: crate::lock::EncryptionAction::Encrypt,
+                passphrase: None,
+                new_passphrase: None,
+                remember: false,
+            },
         ];
         let names: Vec<String> =
             samples.iter().map(|c| serde_json::to_value(c).unwrap()["cmd"].as_str().unwrap().to_string()).collect();

@@ -2,6 +2,7 @@
 import type { CardFieldName } from "./CardFieldName";
 import type { CardFile } from "./CardFile";
 import type { CardSave } from "./CardSave";
+import type { EncryptionAction } from "./EncryptionAction";
 import type { FileSource } from "./FileSource";
 import type { ImportOptions } from "./ImportOptions";
 import type { LabelOptions } from "./LabelOptions";
@@ -10,4 +11,4 @@ import type { S3Settings } from "./S3Settings";
 /**
  * What only a host can do: the core answers none of these.
  */
-export type HostCommand = { "cmd": "sync_test", folder: string, s3?: S3Settings, } | { "cmd": "sync_now", retire?: Array<string>, } | { "cmd": "import_start", file: FileSource, options: ImportOptions, accept_errors: boolean, dry_run?: boolean, } | { "cmd": "import_progress", job: string, } | { "cmd": "import_cancel", job: string, } | { "cmd": "demo_load", companies?: number, } | { "cmd": "print_company", id: string, path?: string, } | { "cmd": "print_report", id: string, path?: string, } | { "cmd": "print_labels", options: LabelOptions, path?: string, } | { "cmd": "calendar_new_token" } | { "cmd": "card_scan", file: CardFile, } | { "cmd": "card_offers", fields: { [key in CardFieldName]?: string }, } | { "cmd": "card_save", card: CardSave, } | { "cmd": "card_batch_start", files: Array<CardFile>, } | { "cmd": "card_batch_progress", job: string, since: number, } | { "cmd": "card_batch_cancel", job: string, };
+export type HostCommand = { "cmd": "sync_test", folder: string, s3?: S3Settings, } | { "cmd": "sync_now", retire?: Array<string>, } | { "cmd": "import_start", file: FileSource, options: ImportOptions, accept_errors: boolean, dry_run?: boolean, } | { "cmd": "import_progress", job: string, } | { "cmd": "import_cancel", job: string, } | { "cmd": "demo_load", companies?: number, } | { "cmd": "print_company", id: string, path?: string, } | { "cmd": "print_report", id: string, path?: string, } | { "cmd": "print_labels", options: LabelOptions, path?: string, } | { "cmd": "calendar_new_token" } | { "cmd": "card_scan", file: CardFile, } | { "cmd": "card_offers", fields: { [key in CardFieldName]?: string }, } | { "cmd": "card_save", card: CardSave, } | { "cmd": "card_batch_start", files: Array<CardFile>, } | { "cmd": "card_batch_progress", job: string, since: number, } | { "cmd": "card_batch_cancel", job: string, } | { "cmd": "lock_status" } | { "cmd": "unlock", passphrase: string, remember: boolean, } | { "cmd": "lock" } | { "cmd": "lock_settings", idle_minutes: number, } | { "cmd": "encryption", action: EncryptionAction, passphrase?: string, new_passphrase?: string, remember: boolean, };

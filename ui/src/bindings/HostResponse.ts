@@ -4,10 +4,11 @@ import type { CardOffers } from "./CardOffers";
 import type { CardSaved } from "./CardSaved";
 import type { CardScanned } from "./CardScanned";
 import type { JobStatus } from "./JobStatus";
+import type { LockStatus } from "./LockStatus";
 import type { PrintResult } from "./PrintResult";
 
 /**
  * What only a host answers, on the wire beside the core's [`Response`]
  * (same `{"type", "data"}` shape).
  */
-export type HostResponse = { "type": "sync_tested", "data": number } | { "type": "import_job", "data": JobStatus } | { "type": "printed", "data": PrintResult } | { "type": "card_scanned", "data": CardScanned } | { "type": "card_offers", "data": CardOffers } | { "type": "card_saved", "data": CardSaved } | { "type": "card_job", "data": CardJobStatus };
+export type HostResponse = { "type": "sync_tested", "data": number } | { "type": "import_job", "data": JobStatus } | { "type": "printed", "data": PrintResult } | { "type": "card_scanned", "data": CardScanned } | { "type": "card_offers", "data": CardOffers } | { "type": "card_saved", "data": CardSaved } | { "type": "card_job", "data": CardJobStatus } | { "type": "lock_status", "data": LockStatus };

@@ -150,6 +150,11 @@ fn open_untouched(path: &Path) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .map_err(|e| ApiError::new("not_a_backup", format!("{}: {e}", path.display())))
+    .and_then(|conn| {
+        // An encrypted backup opens with its key (the database's, or one unlocked for it).
+        super::crypto::key_connection(&conn, path)?;
+        Ok(conn)
+    })
 }
 
 /// Checks that `path` holds a Daifuku database this app can open; returns
@@ -241,6 +246,10 @@ impl Store {
         let _ = std::fs::remove_file(&partial);
         {
             let mut dest = Connection::open(&partial)?;
+            // The backup of an encrypted database is encrypted with the same key and salt (issue 18).
+            if let Some(key) = self.db_key() {
+                super::crypto::apply(&dest, &key, &partial)?;
+            }
             copy(&self.conn, &mut dest)?;
             // A self-contained file: no -wal/-shm beside the backup.
             dest.pragma_update(None, "journal_mode", "DELETE")?;
@@ -327,9 +336,35 @@ impl Store {
             }
         }
         let previous = self.backup_to(keep_previous)?;
-        let src = open_untouched(backup)?;
-        copy(&src, &mut self.conn)?;
-        drop(src);
+        // SQLite's backup API cannot copy between an encrypted and a plain
+        // file (SQLCipher refuses): such a backup is first exported into a
+        // scratch copy in this database's form (issue 18).
+        let key = self.db_key();
+        let backup_key = super::crypto::key_for(backup);
+        let same_form = match (&key, &backup_key) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.salt() == b.salt(),
+            _ => false,
+        };
+        if same_form {
+            let src = open_untouched(backup)?;
+            copy(&src, &mut self.conn)?;
+        } else {
+            let scratch = self
+                .path()
+                .map(|p| super::crypto::sibling(&p, ".restore"))
+                .ok_or_else(|| ApiError::new("io", "no database file to restore into"))?;
+            let _ = std::fs::remove_file(&scratch);
+            super::crypto::export_file(backup, backup_key.as_ref(), &scratch, key.as_ref())?;
+            let copied = Connection::open(&scratch).map_err(ApiError::from).and_then(|src| {
+                if let Some(k) = &key {
+                    super::crypto::apply(&src, k, &scratch)?;
+                }
+                copy(&src, &mut self.conn)
+            });
+            let _ = std::fs::remove_file(&scratch);
+            copied?;
+        }
         self.conn.flush_prepared_statement_cache();
         self.conn.pragma_update(None, "journal_mode", "WAL")?;
         migrations::migrate(&mut self.conn)?;

@@ -326,6 +326,7 @@ fn planning_connection(conn: &Connection) -> Result<Option<Connection>> {
         path,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    super::crypto::key_connection(&reader, std::path::Path::new(path))?;
     reader.busy_timeout(std::time::Duration::from_secs(5))?;
     reader.set_prepared_statement_cache_capacity(64);
     reader.execute_batch("BEGIN")?;

@@ -15,6 +15,7 @@ mod attachments;
 pub mod audit;
 mod backup;
 mod calendar;
+pub mod crypto;
 mod changelog;
 mod demo;
 mod derived;
@@ -184,7 +185,16 @@ impl Store {
             }
         }
         alloc::install();
-        Store::setup(Connection::open(path)?)
+        let conn = Connection::open(path)?;
+        // An encrypted file is keyed first thing (issue 18), with the key its
+        // front end unlocked; without one: `wrong_passphrase`, nothing written.
+        crypto::key_connection(&conn, path)?;
+        Store::setup(conn)
+    }
+
+    /// The key this store's database file is opened with (`None`: plain or in memory).
+    pub fn db_key(&self) -> Option<crypto::DbKey> {
+        self.path().and_then(|p| crypto::key_for(&p))
     }
 
     /// A private in-memory database (tests, previews).

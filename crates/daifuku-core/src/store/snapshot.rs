@@ -87,7 +87,13 @@ impl Store {
         // Only the copy takes it: on a database with tables, the setting
         // waits for a VACUUM, and main is never vacuumed in place.
         self.conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")?;
-        let copied = self.conn.execute("VACUUM INTO ?1", [path_str]);
+        // From an encrypted database VACUUM INTO writes an encrypted copy;
+        // the image travels as plain SQLite (the sync folder's own encryption
+        // covers it), so it is exported plain instead (issue 18).
+        let copied = match self.db_key() {
+            Some(_) => super::crypto::export_conn(&self.conn, path, None, true).map(|_| 0),
+            None => self.conn.execute("VACUUM INTO ?1", [path_str]).map_err(Into::into),
+        };
         self.conn.pragma_update(None, "auto_vacuum", before)?;
         copied?;
         let image = rusqlite::Connection::open(path)?;
@@ -134,6 +140,19 @@ impl Store {
             &image
         };
         if self.sync_is_blank()? {
+            // SQLCipher's backup API copies only between files of one form:
+            // an encrypted database installs an encrypted copy of the image (issue 18).
+            if let Some(key) = self.db_key() {
+                let keyed = super::crypto::sibling(path, ".keyed");
+                let _ = std::fs::remove_file(&keyed);
+                super::crypto::export_file(path, None, &keyed, Some(&key))?;
+                let installed = rusqlite::Connection::open(&keyed)
+                    .map_err(Into::into)
+                    .and_then(|c| super::crypto::apply(&c, &key, &keyed).map(|_| c))
+                    .and_then(|c| self.install_image(&c));
+                let _ = std::fs::remove_file(&keyed);
+                return installed;
+            }
             self.install_image(image)
         } else {
             self.merge_image(image, now_ms)
