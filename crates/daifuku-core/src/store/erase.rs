@@ -347,9 +347,18 @@ impl Store {
         Ok(self.sync_state_get("shipped_seq")?.and_then(|v| v.parse().ok()).unwrap_or(0))
     }
 
+    /// Sync is set up or has run here (the keys `sync::` keeps in
+    /// `sync_state`: the app's folder or bucket, the folder synced with,
+    /// what this device sent). Read here so the store does not import `sync`.
     fn sync_configured(&self) -> bool {
-        let synced = self.sync_state_get(crate::sync::SYNCED_FOLDER).ok().flatten().is_some_and(|f| !f.is_empty());
-        synced || self.sync_setup().ok().flatten().is_some() || self.sync_state_get("out_seq").ok().flatten().is_some()
+        self.conn
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM sync_state WHERE key IN \
+                 ('app_folder', 'app_s3', 'app_synced_folder', 'out_seq') AND value <> '')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or(false)
     }
 
     /// Erases `items` here: rows, derived rows, free space and WAL. Records
