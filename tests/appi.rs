@@ -543,3 +543,51 @@ fn the_incident_register_says_when_a_report_is_due_and_by_when() {
     let store = Store::open(&db).unwrap();
     assert_eq!(store.audit_all().unwrap().iter().filter(|e| e.entry.action == "incident").count(), 4);
 }
+
+/// The CLI with the database passphrase in `DAIFUKU_PASSPHRASE`.
+fn cli_keyed(db: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .env_remove("DAIFUKU_DB")
+        .env("DAIFUKU_NOW", T0.to_string())
+        .env("DAIFUKU_PASSPHRASE", "社外秘の長いパスフレーズ 2026")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn on_an_encrypted_database_a_lost_laptop_is_exempt_from_reporting() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.db");
+    import_contacts(&db, dir.path());
+    ok(&cli_keyed(&db, &["encrypt"]));
+    let lost = json_out(&cli_keyed(
+        &db,
+        &["--json", "incident", "add", "--discovered-on", "2026-09-20", "--what", "ノートPCの紛失", "--people", "2000"],
+    ));
+    assert_eq!(lost["encrypted"], true, "taken from the database when not said");
+    assert_eq!(lost["assessment"]["report_due"], false);
+    assert_eq!(lost["assessment"]["exempt_encrypted"], true);
+    let reg = json_out(&cli_keyed(&db, &["--json", "incident", "list"]));
+    assert_eq!(reg["database_encrypted"], true);
+    assert!(ok(&cli_keyed(&db, &["incident", "list"])).contains("このパソコンのデータベースは暗号化されています"));
+    // Said otherwise (a paper list was lost): due.
+    let paper = json_out(&cli_keyed(
+        &db,
+        &[
+            "--json",
+            "incident",
+            "add",
+            "--discovered-on",
+            "2026-09-20",
+            "--what",
+            "紙の名簿の紛失",
+            "--people",
+            "2000",
+            "--not-encrypted",
+        ],
+    ));
+    assert_eq!(paper["assessment"]["report_due"], true);
+}

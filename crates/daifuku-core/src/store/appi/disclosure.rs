@@ -475,7 +475,11 @@ impl Store {
             |name: String, text: &str| Exported { file: FileData::new(name, text.as_bytes()), rows, warnings: vec![] };
         let path = |ext: &str| {
             // The id may come from another device's files: never a path (issue 18).
-            out_dir.map(|d| crate::file_name::inside(std::path::Path::new(d), &format!("{base}.{ext}")).to_string_lossy().into_owned())
+            out_dir.map(|d| {
+                crate::file_name::inside(std::path::Path::new(d), &format!("{base}.{ext}"))
+                    .to_string_lossy()
+                    .into_owned()
+            })
         };
         let json = file(format!("{base}.json"), &json_text).deliver(path("json").as_deref())?;
         let html = file(format!("{base}.html"), &html_text).deliver(path("html").as_deref())?;

@@ -146,11 +146,14 @@ impl Store {
         Ok(stored)
     }
 
-    /// Whether the database file is encrypted at rest: its first bytes are
-    /// not SQLite's plain header (SQLCipher encrypts the whole file,
-    /// header included). In memory: no.
+    /// Whether the database file is encrypted at rest: it was opened with a
+    /// key (`store/crypto.rs`), or its first bytes are not SQLite's plain
+    /// header (SQLCipher encrypts the whole file, header included). In memory: no.
     pub fn database_encrypted(&self) -> bool {
         use std::io::Read;
+        if self.db_key().is_some() {
+            return true;
+        }
         let Some(path) = self.path() else { return false };
         let mut head = [0u8; 16];
         match std::fs::File::open(path).and_then(|mut f| f.read_exact(&mut head)) {
