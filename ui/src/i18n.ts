@@ -181,6 +181,7 @@ const DICT = {
   erase_backups_held: ['以前のバックアップ{n}件にこの情報が残っています。', '{n} backups made before still hold it.'],
   erase_done: ['消去しました', 'Erased'],
   erase_backups_title: ['以前のバックアップに残っています', 'Backups made before still hold it'],
+  erase_backups_intro: ['消去する前に作ったバックアップに、まだこの情報が残っています。バックアップからも消去するか、バックアップごと削除してください。', 'Backups made before the erase still hold it. Erase it in them too, or delete those backups.'],
   erase_backups_rewrite: ['バックアップからも消去', 'Erase in the backups too'],
   erase_backups_delete: ['バックアップを削除', 'Delete the backups'],
   erase_backups_keep: ['そのままにする', 'Keep them'],

@@ -32,6 +32,7 @@ export function EraseBackups({ plan, onDone }: { plan: ErasePlan; onDone: () => 
   };
   return (
     <Dialog title={t('erase_backups_title')} onClose={onDone} testid="erase-backups">
+      <p>{t('erase_backups_intro')}</p>
       <ul className="erase-backups" data-testid="erase-backup-list">
         {plan.backups.map((b) => (
           <li key={b.path} data-testid="erase-backup">
