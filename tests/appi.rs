@@ -73,6 +73,7 @@ fn db_bytes(db: &Path) -> Vec<u8> {
 }
 
 struct Seeded {
+    company: String,
     yamada: String,
     suzuki: String,
 }
@@ -161,7 +162,7 @@ fn seed(db: &Path) -> Seeded {
         },
     )
     .unwrap();
-    Seeded { yamada, suzuki }
+    Seeded { company, yamada, suzuki }
 }
 
 #[test]
@@ -190,6 +191,22 @@ fn disclosure_holds_the_person_their_activities_and_provisions_and_nobody_else()
     // An ordinary export of the contacts list.
     let list = dir.path().join("contacts.csv");
     ok(&cli(&db, T0 + 11, &["export", "--kind", "contacts", "--format", "csv", "--out", list.to_str().unwrap()]));
+
+    // A printed company card of their company (as `daifuku_print::record_print` records it), and one of another.
+    {
+        let mut store = Store::open(&db).unwrap();
+        for (at, company) in [(T0 + 12, s.company.as_str()), (T0 + 13, "0190a0b0-0000-7000-8000-000000000001")] {
+            let ctx = store.context(at).unwrap();
+            let entry = daifuku::store::audit::AuditEntry {
+                kind: Some("company_card".into()),
+                format: Some("pdf".into()),
+                count: Some(1),
+                detail: Some(company.into()),
+                ..daifuku::store::audit::AuditEntry::new("print")
+            };
+            store.audit(&ctx, &entry).unwrap();
+        }
+    }
 
     // First: the searches find what they look for where it is.
     let db_now = db_bytes(&db);
@@ -245,7 +262,8 @@ fn disclosure_holds_the_person_their_activities_and_provisions_and_nobody_else()
     assert_eq!(p["provisions"][0]["purpose"], "展示会の共同案内状の送付");
     assert_eq!(p["provisions"][0]["people"], 2);
     let actions: Vec<&str> = p["exports"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(actions, vec!["export", "third_party_export"]);
+    // Newest first: the print of their company's card, the list export, the provision.
+    assert_eq!(actions, vec!["print", "export", "third_party_export"]);
 
     // Nobody else's data and no private text, in either file.
     for (name, bytes) in [("json", &json_bytes), ("html", &html_bytes)] {

@@ -53,8 +53,8 @@ pub struct DisclosedAttachment {
     pub added_at: i64,
 }
 
-/// An export (or mailing list, or export for a third party) that held, or
-/// by its filter may have held, the person.
+/// An export (or mailing list, export for a third party, print) that held,
+/// or by its filter may have held, the person.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 pub struct DisclosedExport {
     #[ts(type = "number")]
@@ -220,6 +220,7 @@ fn action_ja(action: &str) -> &str {
         "export" => "エクスポート",
         "mailing_list" => "宛名リスト(DM)",
         "third_party_export" => "第三者提供",
+        "print" => "印刷",
         other => other,
     }
 }
@@ -353,6 +354,10 @@ impl Store {
     /// (read again now) takes them in: an unfiltered contact export made
     /// after the person was added, or a filter that finds them today.
     fn exports_including(&self, contact: &Stored) -> Result<Vec<DisclosedExport>> {
+        let company_id = match &contact.record {
+            Record::Contact(c) => c.company_id.as_deref(),
+            _ => None,
+        };
         let mut out = Vec::new();
         for e in self.audit_all()? {
             if e.at < contact.created_at {
@@ -373,6 +378,13 @@ impl Store {
                 }
                 // The whole database as JSON (`daifuku export`): no kind.
                 "export" if entry.kind.is_none() => true,
+                // A printed company card lists the company's people; address
+                // labels are printed from the mailing list.
+                "print" => {
+                    entry.kind.as_deref() == Some("labels")
+                        || (company_id.is_some() && entry.detail.as_deref() == company_id)
+                        || entry.detail.as_deref() == Some(contact.id.as_str())
+                }
                 "export" | "mailing_list" if entry.kind.as_deref() == Some("contact") => {
                     let names_id = [&entry.filter, &entry.detail]
                         .iter()
