@@ -89,11 +89,18 @@ fn hostile_texts_are_stored_as_typed_and_stay_text_in_the_html_package() {
     assert_eq!(e.details.first().map(|d| d.code.as_str()), Some("too_long"), "{e:?}");
 
     // Other schemes are not web addresses; a web address still is.
-    for bad in ["javascript:window.__pwned=1", "JavaScript:alert(document.domain)", "data:text/html,<script>x.y</script>"] {
+    for bad in
+        ["javascript:window.__pwned=1", "JavaScript:alert(document.domain)", "data:text/html,<script>x.y</script>"]
+    {
         let e = run(
             &mut store,
             T0,
-            Command::Patch { kind: Kind::Company, id: company.clone(), version: None, fields: fields(json!({"website": bad})) },
+            Command::Patch {
+                kind: Kind::Company,
+                id: company.clone(),
+                version: None,
+                fields: fields(json!({"website": bad})),
+            },
         )
         .unwrap_err();
         assert_eq!(e.details.first().map(|d| d.code.as_str()), Some("invalid_url"), "{bad}: {e:?}");
@@ -117,13 +124,12 @@ fn hostile_texts_are_stored_as_typed_and_stay_text_in_the_html_package() {
     else {
         panic!()
     };
-    let html = String::from_utf8(
-        daifuku::import::decode_base64(d.html.base64.as_deref().unwrap()).unwrap(),
-    )
-    .unwrap();
+    let html = String::from_utf8(daifuku::import::decode_base64(d.html.base64.as_deref().unwrap()).unwrap()).unwrap();
     assert!(html.contains("&lt;img src=x onerror="), "the person's name is on the page, as text");
     assert!(html.contains("&lt;/title&gt;&lt;script&gt;"), "{html}");
-    for markup in ["<script", "<img", "<svg", "<iframe", "<a href=\"javascript", "<details", "<style>body{display:none}"] {
+    for markup in
+        ["<script", "<img", "<svg", "<iframe", "<a href=\"javascript", "<details", "<style>body{display:none}"]
+    {
         assert!(!html.to_ascii_lowercase().contains(markup), "{markup} became markup");
     }
     assert_eq!(html.matches("</title>").count(), 1, "one title, not broken out of");
@@ -212,8 +218,7 @@ fn hostile_file_names_never_leave_their_folder() {
     assert_eq!(in_exports, names.len(), "{written:?}");
     for p in &written {
         let ok = p.parent() == Some(exports.as_path())
-            || (p.parent() == Some(app.as_path())
-                && p.file_name().unwrap().to_string_lossy().starts_with("crm.db"));
+            || (p.parent() == Some(app.as_path()) && p.file_name().unwrap().to_string_lossy().starts_with("crm.db"));
         assert!(ok, "written outside the folder: {}", p.display());
     }
     assert!(!Path::new("/tmp/absolute.txt").exists());
@@ -255,8 +260,12 @@ fn request(port: u16, method: &str, path: &str, headers: &[(&str, String)], body
     for (k, v) in headers {
         head += &format!("{k}: {v}\r\n");
     }
-    write!(s, "{head}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
-        .unwrap();
+    write!(
+        s,
+        "{head}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
     let mut resp = String::new();
     s.read_to_string(&mut resp).unwrap();
     let status: u16 = resp.split(' ').nth(1).unwrap().parse().unwrap();
@@ -293,7 +302,11 @@ fn serve_refuses_other_sites_and_requests_without_its_token() {
     let cases: Vec<(&str, Vec<(&str, String)>, u16)> = vec![
         ("a foreign page without the token", vec![host.clone(), foreign.clone()], 403),
         ("a foreign page that learned the token", vec![host.clone(), bearer.clone(), foreign.clone()], 403),
-        ("another port on this computer", vec![host.clone(), bearer.clone(), ("Origin", "http://127.0.0.1:1".into())], 403),
+        (
+            "another port on this computer",
+            vec![host.clone(), bearer.clone(), ("Origin", "http://127.0.0.1:1".into())],
+            403,
+        ),
         ("a file:// page (Origin null)", vec![host.clone(), bearer.clone(), ("Origin", "null".into())], 403),
         ("a cross-site fetch", vec![host.clone(), bearer.clone(), ("Sec-Fetch-Site", "cross-site".into())], 403),
         ("DNS rebinding (foreign Host)", vec![("Host", format!("evil.example:{port}")), bearer.clone()], 403),
@@ -313,4 +326,69 @@ fn serve_refuses_other_sites_and_requests_without_its_token() {
     }
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// A laptop with a hostile copy of the app (or someone with access to the
+/// shared folder) creates a contact whose id is a path. The id arrives with
+/// the sync folder's files; the 開示 package named after it is still written
+/// into the folder the user chose, and nowhere else.
+#[test]
+fn a_record_id_from_the_sync_folder_cannot_steer_a_package_out_of_its_folder() {
+    use daifuku::sync::crypto::Keyring;
+    use daifuku::sync::format::{self, Body, ChangeBatch, FileName};
+    use daifuku::sync::hlc::Hlc;
+    use daifuku::sync::merge::Change;
+    use daifuku::sync::{sync_round, MemoryFolder, SyncFolder, SyncOptions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let out = root.join("packages").join("開示");
+    std::fs::create_dir_all(&out).unwrap();
+    let hostile_id = "../../../escaped";
+    let change = Change {
+        hlc: Hlc { ms: T0, counter: 0, device: "evil".into() }.format(),
+        author: None,
+        kind: "contact".into(),
+        id: hostile_id.into(),
+        op: "create".into(),
+        fields: fields(json!({"family_name": "悪意", "given_name": "太郎"})),
+        prev: None,
+    };
+    let name = FileName::Changes { device: "evil".into(), first: 1, last: 1 };
+    let body = Body::Changes(ChangeBatch {
+        device: "evil".into(),
+        first: 1,
+        last: 1,
+        deps: Default::default(),
+        local_last: 1,
+        changes: vec![change],
+    });
+    let mut folder = MemoryFolder::new();
+    folder.create(&name.to_path(), &format::seal_body(&name, &body, None)).unwrap();
+
+    let mut store = Store::open(&root.join("crm.db")).unwrap();
+    let report = sync_round(&mut store, &mut folder, &mut Keyring::default(), &SyncOptions::new(T0 + 1000)).unwrap();
+    assert_eq!(report.changes_applied, 1, "{report:?}");
+    // The contact is here under that id (else the package below proves nothing).
+    assert_eq!(get(&mut store, Kind::Contact, hostile_id)["family_name"], json!("悪意"));
+    let Response::Disclosure(d) = run(
+        &mut store,
+        T0 + 2000,
+        Command::DiscloseContact { id: hostile_id.into(), out_dir: Some(out.to_string_lossy().into_owned()) },
+    )
+    .unwrap() else {
+        panic!()
+    };
+    for written in [d.json.path.unwrap(), d.html.path.unwrap()] {
+        let p = PathBuf::from(&written);
+        assert_eq!(p.parent(), Some(out.as_path()), "{written}");
+        assert!(p.exists(), "{written}");
+    }
+    let outside: Vec<PathBuf> = files_under(root)
+        .into_iter()
+        .filter(|p| {
+            p.parent() != Some(out.as_path()) && !p.file_name().unwrap().to_string_lossy().starts_with("crm.db")
+        })
+        .collect();
+    assert!(outside.is_empty(), "written outside the chosen folder: {outside:?}");
 }
