@@ -14,7 +14,10 @@ import { useI18n } from '../i18n';
 import { saveFile } from '../transfer';
 import { Dialog } from './Dialog';
 
-/** 開示: makes the package and saves (or downloads) its JSON and HTML files. */
+/**
+ * 開示: makes the package. In the desktop app the user picks the folder and
+ * the core writes the JSON and HTML files there; in a browser both download.
+ */
 export function DiscloseButton({ id }: { id: string }) {
   const { t, lang } = useI18n();
   const toast = useToast();
@@ -22,6 +25,14 @@ export function DiscloseButton({ id }: { id: string }) {
   const run = async () => {
     setBusy(true);
     try {
+      if (api.inTauri()) {
+        const { open } = await import('@tauri-apps/plugin-dialog');
+        const picked = await open({ directory: true, multiple: false });
+        if (typeof picked !== 'string') return;
+        const d = await appi.disclose(id, picked);
+        toast(`${t('appi_disclosed', { n: formatNumber(d.package.activities.length, lang) })}: ${[d.json.path, d.html.path].join(', ')}`);
+        return;
+      }
       const d = await appi.disclose(id);
       const saved: string[] = [];
       for (const [i, f] of [d.json, d.html].entries()) {
