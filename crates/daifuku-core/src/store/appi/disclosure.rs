@@ -518,3 +518,59 @@ fn exported(e: &AuditRecord) -> DisclosedExport {
         count: e.entry.count,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_value_on_the_page_is_escaped() {
+        let cases: &[(&str, &str)] = &[
+            ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+            ("<img src=x onerror=\"alert('x')\">", "&lt;img src=x onerror=&quot;alert(&#39;x&#39;)&quot;&gt;"),
+            ("山田 & 鈴木", "山田 &amp; 鈴木"),
+            ("普通の文字", "普通の文字"),
+        ];
+        for &(input, want) in cases {
+            assert_eq!(esc(input), want);
+            let field = DisclosedField {
+                name: "memos".into(),
+                label_ja: input.into(),
+                label_en: "Memos".into(),
+                value: input.into(),
+            };
+            let p = DisclosurePackage {
+                format: "daifuku-disclosure".into(),
+                version: 1,
+                made_at: 0,
+                made_on: "2026-09-21".into(),
+                contact_id: "c".into(),
+                name: input.into(),
+                person: DisclosedRecord {
+                    kind: Kind::Contact,
+                    id: "c".into(),
+                    title: input.into(),
+                    fields: vec![field],
+                },
+                positions: vec![],
+                card_exchanges: vec![],
+                activities: vec![],
+                tasks: vec![],
+                deals: vec![],
+                attachments: vec![DisclosedAttachment {
+                    name: input.into(),
+                    mime: Some(input.into()),
+                    size: 1,
+                    added_at: 0,
+                }],
+                exports: vec![],
+                provisions: vec![],
+            };
+            let html = render_html(&p, 540);
+            if input.contains('<') {
+                assert!(!html.contains(input), "{input} is on the page as markup");
+            }
+            assert!(html.matches(want).count() >= 4, "{input}: name, label, value and attachment escaped");
+        }
+    }
+}
