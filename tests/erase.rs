@@ -451,3 +451,51 @@ fn the_command_line_asks_for_yes_before_erasing() {
     };
     assert_eq!(co.record.to_fields()["name"], json!("株式会社北斗精機"));
 }
+
+/// 完全に削除 of a company in the trash takes its group (the contacts,
+/// deals… deleted with it) and what lives inside them; a record deleted on
+/// its own earlier stays in the trash.
+#[test]
+fn purging_a_company_erases_its_trash_group_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("group.db");
+    let mut store = Store::open(&db).unwrap();
+    let (company, contact) = seed(&mut store);
+    let deal =
+        add(&mut store, T0, Kind::Deal, json!({"company_id": company, "title": "検査装置の更新", "stage": "proposal"}));
+    let earlier =
+        add(&mut store, T0, Kind::Contact, json!({"company_id": company, "family_name": "三好", "given_name": "玲奈"}));
+    run(&mut store, T0 + 100, Command::Delete { kind: Kind::Contact, id: earlier.clone() }).unwrap();
+    run(&mut store, T0 + 200, Command::Delete { kind: Kind::Company, id: company.clone() }).unwrap();
+    let preview = erased(
+        run(
+            &mut store,
+            T0 + 300,
+            Command::TrashPurge { kind: Kind::Company, id: company.clone(), dry_run: Some(true) },
+        )
+        .unwrap(),
+    );
+    let ids: Vec<&str> = preview.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids[0], company);
+    assert!(ids.contains(&contact.as_str()) && ids.contains(&deal.as_str()), "{ids:?}");
+    assert!(!ids.contains(&earlier.as_str()), "deleted on its own before: not in the group");
+    assert!(preview.records.iter().any(|r| r.kind == Kind::CardExchange), "inside the contact");
+    assert!(found(&db_bytes(&db)).contains(&EMAIL));
+    erased(
+        run(&mut store, T0 + 400, Command::TrashPurge { kind: Kind::Company, id: company.clone(), dry_run: None })
+            .unwrap(),
+    );
+    for (kind, id) in [(Kind::Company, &company), (Kind::Contact, &contact), (Kind::Deal, &deal)] {
+        assert_eq!(run(&mut store, T0, Command::Get { kind, id: id.clone() }).unwrap_err().code, "not_found");
+    }
+    let Response::TrashGroups(left) = run(&mut store, T0, Command::TrashGroups { offset: 0, limit: 10 }).unwrap()
+    else {
+        panic!()
+    };
+    let left: Vec<&str> = left.groups.iter().map(|g| g.item.id.as_str()).collect();
+    assert_eq!(left, vec![earlier.as_str()]);
+    let bytes = db_bytes(&db);
+    assert_eq!(found(&bytes), Vec::<&str>::new());
+    assert!(!contains(&bytes, "株式会社北斗精機".as_bytes()) && !contains(&bytes, "検査装置の更新".as_bytes()));
+    assert!(contains(&bytes, "三好".as_bytes()), "the record left in the trash is kept");
+}

@@ -316,8 +316,21 @@ pub(crate) fn wipe_free_space(conn: &Connection) -> Result<()> {
              INSERT INTO search_grams(search_grams) VALUES('optimize');",
         )?;
     }
-    conn.execute_batch("VACUUM;")?;
+    vacuum(conn)?;
     checkpoint(conn)
+}
+
+/// `VACUUM` with its scratch copy in a temporary file, not in memory (the
+/// store keeps temporary data in memory, and the copy is the size of the
+/// whole database: 4.6 GB took 6 GB of memory at 100k companies). The copy
+/// holds only what is left after the erase; with SQLCipher it is attached
+/// without a key of its own, so it is encrypted with the database's key.
+fn vacuum(conn: &Connection) -> Result<()> {
+    let before: i64 = conn.pragma_query_value(None, "temp_store", |r| r.get(0))?;
+    conn.pragma_update(None, "temp_store", "FILE")?;
+    let out = conn.execute_batch("VACUUM;");
+    let _ = conn.pragma_update(None, "temp_store", before);
+    Ok(out?)
 }
 
 /// Empties the WAL into the file and truncates it (a few tries while a
@@ -746,7 +759,6 @@ fn erase_in_file(path: &Path, ids: &[String]) -> Result<()> {
                  INSERT INTO search_grams(search_grams) VALUES('optimize');",
             )?;
         }
-        conn.execute_batch("VACUUM;")?;
-        Ok(())
+        vacuum(&conn)
     })
 }
