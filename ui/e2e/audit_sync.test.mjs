@@ -1,0 +1,106 @@
+// End-to-end for issue 18 item 3, the office view: laptop A (its own bridge)
+// exports the company list as 佐藤 花子; after a round on each laptop, B's
+// 監査ログ screen shows the export with who, which computer (by name) and
+// how many, the computer filter narrows to A's entries, and 改ざんを確認
+// checks every laptop's chain.
+//
+//   cd ui && npm run build && cargo build --bin daifuku && node --test e2e/audit_sync.test.mjs
+
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startBridge, startBrowser, tempDir } from './harness.mjs';
+
+const T = { timeout: 120_000 };
+
+/** Calls a bridge's API directly, as the UI would. */
+async function api(bridge, cmd) {
+  const [base, frag] = bridge.url.split('#');
+  const token = /token=([^&]+)/.exec(frag)[1];
+  const res = await fetch(new URL('/api', base), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify(cmd),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`${cmd.cmd}: ${body.code}: ${body.message}`);
+  return body.data;
+}
+
+describe('監査ログ: a colleague’s export arrives through the sync folder', () => {
+  let a;
+  let b;
+  let browser;
+  let page;
+  let dir;
+  const pageErrors = [];
+  const byTest = (id) => page.getByTestId(id);
+
+  before(async () => {
+    dir = tempDir('daifuku-audit-sync-');
+    const folder = join(dir, 'shared');
+    mkdirSync(folder);
+    a = await startBridge({ db: join(dir, 'a.db') });
+    b = await startBridge({ db: join(dir, 'b.db') });
+    // Laptop A: 佐藤 花子 exports the company list (a CSV for Excel).
+    const sato = await api(a, { cmd: 'add', kind: 'user', fields: { name: '佐藤 花子' } });
+    await api(a, { cmd: 'set_current_user', user_id: sato.id });
+    for (const name of ['株式会社山田商事', '有限会社鈴木製作所', '田中工業株式会社']) {
+      await api(a, { cmd: 'add', kind: 'company', fields: { name, phone: '03-1234-5678（代）' } });
+    }
+    await api(a, { cmd: 'export', kind: 'company', query: { filters: [] }, options: { format: 'csv', encoding: 'shift_jis', headers: 'ja' } });
+    const sa = await api(a, { cmd: 'sync_configure', folder, device_name: '営業部のPC' });
+    const ra = await api(a, { cmd: 'sync_now' });
+    assert.equal(ra.last_report.ok, true, JSON.stringify(ra.last_report));
+    await api(b, { cmd: 'sync_configure', folder, device_name: '社長のノート' });
+    const rb = await api(b, { cmd: 'sync_now' });
+    assert.equal(rb.last_report.ok, true, JSON.stringify(rb.last_report));
+
+    browser = await startBrowser();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(20_000);
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(b.url);
+    await byTest('screen-home').waitFor();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await a?.stop();
+    await b?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('B’s 監査ログ shows A’s export with who, which computer and how many', T, async () => {
+    await page.evaluate(() => (window.location.hash = '#/audit'));
+    await byTest('screen-audit').waitFor();
+    const row = page.locator('[data-testid="audit-row"][data-action="export"]');
+    await row.first().waitFor();
+    assert.equal(await row.count(), 1);
+    const text = await row.innerText();
+    assert.match(text, /佐藤 花子/);
+    assert.match(text, /営業部のPC/);
+    assert.match(text, /出力/);
+    assert.equal((await row.getByTestId('audit-count').innerText()).trim(), '3');
+
+    // The computer filter: A's entries only, then B's (its sync set-up) only.
+    const options = await byTest('audit-device').locator('option').allInnerTexts();
+    assert.ok(options.includes('営業部のPC') && options.includes('社長のノート'), options.join(','));
+    await byTest('audit-device').selectOption({ label: '営業部のPC' });
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=audit-row]')].every((r) => r.innerText.includes('営業部のPC')));
+    const aRows = await byTest('audit-row').count();
+    assert.ok(aRows >= 2, 'the export and A’s sync set-up');
+    await byTest('audit-device').selectOption({ label: '社長のノート' });
+    await page.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid=audit-row]')];
+      return rows.length > 0 && rows.every((r) => r.innerText.includes('社長のノート'));
+    });
+    assert.equal(await page.locator('[data-testid="audit-row"][data-action="export"]').count(), 0);
+
+    // Every laptop's chain checks out here.
+    await byTest('audit-verify').click();
+    await byTest('audit-verified').waitFor();
+    assert.deepEqual(pageErrors, []);
+  });
+});
