@@ -1297,7 +1297,7 @@ fn run_round(
             &mut round.report,
         )?;
     }
-    let _ = &names; //BREAK
+    round.exchange_audit(&names)?;
     round.write_info(&listing)?;
     round.write_snapshot(&listing, newest.as_ref())?;
     if opts.compact && !round.writes_blocked {
