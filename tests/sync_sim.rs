@@ -109,6 +109,9 @@ struct Write {
 
 struct Device {
     store: Store,
+    /// The folder holding this device's database file (and nothing else of
+    /// this device's at the end: scratch files of rounds are gone).
+    dir: tempfile::TempDir,
     view: View,
     keys: Keyring,
     skew: i64,
@@ -157,7 +160,10 @@ impl Sim {
     }
 
     fn add_device(&mut self, id_seed: u64) {
-        let mut store = Store::open_in_memory().unwrap();
+        // On disk, like a laptop's: a round's scratch files (snapshot images
+        // being written or joined) go beside the database, and are checked.
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("daifuku.db")).unwrap();
         store.seed_ids(id_seed);
         let skew = match self.rng.random_range(0..10) {
             0 => HOUR,
@@ -169,6 +175,7 @@ impl Sim {
         let i = self.devices.len();
         self.devices.push(Device {
             store,
+            dir,
             view: View::default(),
             keys: Keyring::new(self.passphrase.clone()),
             skew,
@@ -685,6 +692,16 @@ fn check(sim: &mut Sim, seed: u64) {
     let first_orphans = orphans(alive[0]);
     for &i in &alive[1..] {
         assert_eq!(orphans(i), first_orphans, "seed {seed}: device {i}'s orphans differ from device {}'s", alive[0]);
+    }
+    // No round left a temporary file beside any database.
+    for (i, d) in sim.devices.iter().enumerate() {
+        let mut left: Vec<String> = std::fs::read_dir(d.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !["daifuku.db", "daifuku.db-wal", "daifuku.db-shm"].contains(&n.as_str()))
+            .collect();
+        left.sort();
+        assert!(left.is_empty(), "seed {seed}: device {i} left temporary files beside its database: {left:?}");
     }
     // Every attachment's bytes arrived everywhere, and are the named content.
     for &i in &alive {
