@@ -141,12 +141,14 @@ fn run(m: &ArgMatches) -> Result<Output, ApiError> {
     if matches!(name, "encrypt" | "decrypt" | "rekey") {
         return crypto::run(&path, name, sub, m);
     }
+    if name == "serve" {
+        // Encrypted and no (right) passphrase in the environment: the app starts on its lock screen.
+        let _ = crypto::unlock(&path, m);
+        return serve::run(daifuku_host::Host::open(&path)?, sub).map(|_| Output::Text(String::new()));
+    }
     crypto::unlock(&path, m)?;
     if name == "restore" {
         crypto::unlock_backup(sub, m)?;
-    }
-    if name == "serve" {
-        return serve::run(Store::open(&path)?, sub).map(|_| Output::Text(String::new()));
     }
     let mut store = Store::open(&path)?;
     // Scratch files of sync rounds a crash or a kill left behind (issue 19).

@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use clap::ArgMatches;
-use daifuku::{ApiError, Store};
+use daifuku::ApiError;
 use daifuku_host::Host;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -44,7 +44,7 @@ struct State {
     port: u16,
 }
 
-pub fn run(store: Store, m: &ArgMatches) -> Result<(), ApiError> {
+pub fn run(host: Host, m: &ArgMatches) -> Result<(), ApiError> {
     let port = *m.get_one::<u16>("port").unwrap();
     let ui_dir = PathBuf::from(m.get_one::<String>("ui-dir").cloned().unwrap_or_else(|| "ui/dist".into()));
     let listener = std::net::TcpListener::bind(("127.0.0.1", port))
@@ -59,7 +59,6 @@ pub fn run(store: Store, m: &ArgMatches) -> Result<(), ApiError> {
     if !ui_dir.join("index.html").exists() {
         eprintln!("warning: no built UI in {} (run `npm run build` in ui/); the API still works", ui_dir.display());
     }
-    let host = Host::new(store);
     // Background imports and the daily upkeep: the automatic backup, then
     // the tidy of the search index (daifuku_host::jobs).
     if let Some(db) = host.db_path() {

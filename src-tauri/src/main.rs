@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use daifuku::{ApiError, Store};
+use daifuku::ApiError;
 use daifuku_host::{Host, HostEvent};
 use tauri::{Emitter, Manager, State};
 
@@ -65,8 +65,9 @@ fn main() {
         std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1");
     }
     let path = db_path();
-    let store = match Store::open(&path) {
-        Ok(s) => s,
+    // An encrypted database whose key this computer does not remember opens on the lock screen (issue 18).
+    let host = match Host::open(&path) {
+        Ok(h) => h,
         Err(e) => {
             eprintln!("daifuku: cannot open {}: {e}", path.display());
             std::process::exit(1);
@@ -83,7 +84,7 @@ fn main() {
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_notification::init())
-        .manage(Arc::new(Host::new(store)))
+        .manage(Arc::new(host))
         .invoke_handler(tauri::generate_handler![api])
         .setup(|app| {
             configure_reading(app.path().resource_dir().ok());

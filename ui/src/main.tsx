@@ -5,6 +5,7 @@ import type { KindMeta } from './bindings/KindMeta';
 import { App, PrefsProvider } from './app/App';
 import { AppDataProvider, ToastHost } from './app/data';
 import { RestoringOverlay } from './components/RestoringOverlay';
+import { LockGate } from './components/LockScreen';
 import { describeError } from './errors';
 import { loadPrefs } from './i18n';
 import './styles.css';
@@ -45,7 +46,9 @@ function Boot() {
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <PrefsProvider>
-      <Boot />
+      <LockGate>
+        <Boot />
+      </LockGate>
       <RestoringOverlay />
     </PrefsProvider>
   </StrictMode>,

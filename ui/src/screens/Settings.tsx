@@ -4,6 +4,7 @@ import { useAppData, useMeta, useToast } from '../app/data';
 import { useRecords } from '../components/ChildTable';
 import { Markdown } from '../components/Markdown';
 import { BackupSection } from '../components/BackupSection';
+import { EncryptionSection } from '../components/LockScreen';
 import { RecordDialog } from '../components/RecordDialog';
 import { createRecord, patchRecord, RecordForm } from '../components/RecordForm';
 import { formatDate, today } from '../dates';
@@ -187,6 +188,7 @@ export function SettingsScreen() {
         <LeadTimesSection />
         <CalendarFeedSection />
         <BackupSection />
+        <EncryptionSection />
         <section className="card card-span" data-testid="audit-section">
           <header className="card-head">
             <h2>{t('audit_title')}</h2>
