@@ -64,7 +64,7 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
   },
   audit_entry_altered: {
     ja: '共有フォルダーで書き換えられた監査ログの記録を受け取りました(届いたまま保存し、「改ざんを確認」で示します)。管理者に連絡してください。',
-    en: 'An audit trail entry received from the sync folder was altered there (it is kept as it arrived and 改ざんを確認 names it). Tell your administrator.',
+    en: 'An audit trail entry received from the sync folder was altered there (it is kept as it arrived and “Check for tampering” names it). Tell your administrator.',
   },
   invalid_email: { ja: 'メールアドレスの形式が正しくありません', en: 'Not a valid e-mail address' },
   invalid_corporate_number: {
