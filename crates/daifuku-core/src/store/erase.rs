@@ -153,7 +153,7 @@ pub(crate) fn closure(conn: &Connection, roots: &[(Kind, String)], group: bool) 
         push(&mut out, *k, id.clone());
     }
     if group {
-        for (k, id) in roots.to_vec() {
+        for (k, id) in roots.iter().cloned() {
             if k != Kind::Company {
                 continue;
             }
