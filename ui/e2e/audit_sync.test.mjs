@@ -2,7 +2,7 @@
 // exports the company list as 佐藤 花子; after a round on each laptop, B's
 // 監査ログ screen shows the export with who, which computer (by name) and
 // how many, the computer filter narrows to A's entries, and 改ざんを確認
-// checks every laptop's chain.
+// checks every laptop's chain. A's name for itself carries markup: it is text.
 //
 //   cd ui && npm run build && cargo build --bin daifuku && node --test e2e/audit_sync.test.mjs
 
@@ -13,6 +13,8 @@ import { after, before, describe, test } from 'node:test';
 import { startBridge, startBrowser, tempDir } from './harness.mjs';
 
 const T = { timeout: 120_000 };
+// A's name for itself, as any laptop with folder access could write it: shown as text.
+const A_NAME = '<img src=x onerror="window.__pwned=1">営業部のPC';
 
 /** Calls a bridge's API directly, as the UI would. */
 async function api(bridge, cmd) {
@@ -50,7 +52,7 @@ describe('監査ログ: a colleague’s export arrives through the sync folder',
       await api(a, { cmd: 'add', kind: 'company', fields: { name, phone: '03-1234-5678（代）' } });
     }
     await api(a, { cmd: 'export', kind: 'company', query: { filters: [] }, options: { format: 'csv', encoding: 'shift_jis', headers: 'ja' } });
-    const sa = await api(a, { cmd: 'sync_configure', folder, device_name: '営業部のPC' });
+    const sa = await api(a, { cmd: 'sync_configure', folder, device_name: A_NAME });
     const ra = await api(a, { cmd: 'sync_now' });
     assert.equal(ra.last_report.ok, true, JSON.stringify(ra.last_report));
     await api(b, { cmd: 'sync_configure', folder, device_name: '社長のノート' });
@@ -80,14 +82,14 @@ describe('監査ログ: a colleague’s export arrives through the sync folder',
     assert.equal(await row.count(), 1);
     const text = await row.innerText();
     assert.match(text, /佐藤 花子/);
-    assert.match(text, /営業部のPC/);
+    assert.ok(text.includes(A_NAME), text);
     assert.match(text, /出力/);
     assert.equal((await row.getByTestId('audit-count').innerText()).trim(), '3');
 
     // The computer filter: A's entries only, then B's (its sync set-up) only.
     const options = await byTest('audit-device').locator('option').allInnerTexts();
-    assert.ok(options.includes('営業部のPC') && options.includes('社長のノート'), options.join(','));
-    await byTest('audit-device').selectOption({ label: '営業部のPC' });
+    assert.ok(options.includes(A_NAME) && options.includes('社長のノート'), options.join(','));
+    await byTest('audit-device').selectOption({ label: A_NAME });
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=audit-row]')].every((r) => r.innerText.includes('営業部のPC')));
     const aRows = await byTest('audit-row').count();
     assert.ok(aRows >= 2, 'the export and A’s sync set-up');
@@ -101,6 +103,12 @@ describe('監査ログ: a colleague’s export arrives through the sync folder',
     // Every laptop's chain checks out here.
     await byTest('audit-verify').click();
     await byTest('audit-verified').waitFor();
+    // The sync screen names the other computer too; nothing ran anywhere.
+    await page.evaluate(() => (window.location.hash = '#/sync'));
+    await byTest('screen-sync').waitFor();
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
     assert.deepEqual(pageErrors, []);
   });
 });
