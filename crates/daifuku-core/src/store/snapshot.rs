@@ -40,7 +40,8 @@ pub(crate) const LOCAL_TABLES: &[&str] = &[
     // Erased records and contents (issue 18): this device's bookkeeping of its sync duties.
     "erasures",
     "erased_blobs",
-    // The audit trail (issue 18): this device's for now; see store/audit.rs.
+    // The audit trail (issue 18): each device's chain travels in files of its
+    // own (sync/audit_sync.rs), never in images.
     "audit_log",
     // APPI (issue 18): provision records and the incident register, this device's for now (store/appi).
     "provisions",
