@@ -180,6 +180,7 @@ const DICT = {
   erase_counts: ['変更履歴{changes}件・同期の値{versions}件・添付ファイル{attachments}件', '{changes} change-log entries, {versions} synced values, {attachments} attachments'],
   erase_backups_held: ['以前のバックアップ{n}件にこの情報が残っています。', '{n} backups made before still hold it.'],
   erase_done: ['消去しました', 'Erased'],
+  erase_running: ['消去中…', 'Erasing…'],
   erase_backups_title: ['以前のバックアップに残っています', 'Backups made before still hold it'],
   erase_backups_intro: ['消去する前に作ったバックアップに、まだこの情報が残っています。バックアップからも消去するか、バックアップごと削除してください。', 'Backups made before the erase still hold it. Erase it in them too, or delete those backups.'],
   erase_backups_rewrite: ['バックアップからも消去', 'Erase in the backups too'],

@@ -39,6 +39,8 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
   const [reason, setReason] = useState('');
   // 消去 done; backups made before still hold the person (issue 18).
   const [erased, setErased] = useState<ErasePlan | null>(null);
+  // The erase rewrites the whole file: seconds, minutes on a large database.
+  const [erasing, setErasing] = useState(false);
   const byContact = useMemo(() => [{ field: 'contact_id', op: 'eq' as const, value: id }], [id]);
   const positions = useRecords('contact_position', byContact, { sort: 'from_date', desc: true });
   const cards = useRecords('card_exchange', byContact);
@@ -65,7 +67,8 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
       const plan = await eraseContact(id, true);
       const { list, where } = eraseParts(plan, t, (k) => kindLabel(schema.get(k), k));
       if (!(await ask(t('erase_question', { name: rec.display_name, list, where })))) return;
-      const done = await eraseContact(id, false);
+      setErasing(true);
+      const done = await eraseContact(id, false).finally(() => setErasing(false));
       forgetName('contact', id);
       toast(t('erase_done'));
       if (done.backups.length > 0) setErased(done);
@@ -114,8 +117,8 @@ export function ContactPage({ id, tab }: { id: string; tab: string }) {
           <button className="btn btn-ghost danger" onClick={() => void del()} data-testid="contact-delete">
             🗑
           </button>
-          <button className="btn btn-ghost danger" onClick={() => void erase()} data-testid="contact-erase" title={t('erase_title')}>
-            {t('erase_button')}
+          <button className="btn btn-ghost danger" onClick={() => void erase()} disabled={erasing} data-testid="contact-erase" title={t('erase_title')}>
+            {erasing ? t('erase_running') : t('erase_button')}
           </button>
         </div>
       </div>

@@ -47,6 +47,7 @@ export function TrashScreen() {
   useEffect(loadConflicts, [loadConflicts, revision]);
   // 完全に削除 / 空にする (issue 18): an erase, asked with what goes.
   const [erased, setErased] = useState<ErasePlan | null>(null);
+  const [purging, setPurging] = useState(false);
   const kindName = (k: TrashGroup['kind']) => kindLabel(schema.get(k), k);
   const finish = (done: ErasePlan) => {
     toast(t('trash_purged'));
@@ -59,7 +60,8 @@ export function TrashScreen() {
       const plan = await trashPurge(it.kind, it.id, true);
       const { list, where } = eraseParts(plan, t, kindName);
       if (!(await ask(t('trash_purge_question', { name: it.display_name, list, where })))) return;
-      finish(await trashPurge(it.kind, it.id, false));
+      setPurging(true);
+      finish(await trashPurge(it.kind, it.id, false).finally(() => setPurging(false)));
     } catch (e) {
       toast(describeError(api.toApiError(e), lang), 'error');
     }
@@ -69,7 +71,8 @@ export function TrashScreen() {
       const plan = await trashEmpty(true);
       const { list, where } = eraseParts(plan, t, kindName);
       if (!(await ask(t('trash_empty_question', { n: formatNumber(plan.records.length, lang), list, where })))) return;
-      finish(await trashEmpty(false));
+      setPurging(true);
+      finish(await trashEmpty(false).finally(() => setPurging(false)));
     } catch (e) {
       toast(describeError(api.toApiError(e), lang), 'error');
     }
@@ -108,8 +111,8 @@ export function TrashScreen() {
           </p>
         </div>
         {total != null && total > 0 && (
-          <button className="btn danger" onClick={() => void emptyAll()} data-testid="trash-empty-all">
-            {t('trash_empty_all')}
+          <button className="btn danger" onClick={() => void emptyAll()} disabled={purging} data-testid="trash-empty-all">
+            {purging ? t('erase_running') : t('trash_empty_all')}
           </button>
         )}
       </div>
@@ -174,7 +177,7 @@ export function TrashScreen() {
                     <button className="btn btn-sm" onClick={() => void restore(it)} data-testid="trash-restore">
                       ↩ {groupTotal(it.with) > 0 ? t('trash_restore_group') : t('restore')}
                     </button>{' '}
-                    <button className="btn btn-sm btn-ghost danger" onClick={() => void purge(it)} data-testid="trash-purge">
+                    <button className="btn btn-sm btn-ghost danger" onClick={() => void purge(it)} disabled={purging} data-testid="trash-purge">
                       {t('trash_purge')}
                     </button>
                   </td>
