@@ -1,7 +1,8 @@
 -- 0021: erase everywhere (消去, issue 18 item 4).
 -- One row per record erased on this device, whether the user erased it here
 -- (origin 'local') or another device's erase marker in the sync folder said
--- so (origin: that device's id). Ids and times only, never a value: the row
+-- so (origin: that device's id; 'sync' when markers of several devices, or
+-- a record that came back after an erase, were erased together). Ids and times only, never a value: the row
 -- keeps erased records from coming back (a late change file, an old
 -- snapshot) and tells the sync round what is left to do in the folder.
 CREATE TABLE IF NOT EXISTS erasures (

@@ -124,6 +124,9 @@ pub fn read_markers(
     let mut read: BTreeSet<String> =
         store.sync_state_get(MARKERS_READ)?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
     let mut changed = false;
+    // Every unread marker's records, erased at once: one rewrite of the file.
+    let mut records: Vec<(String, String)> = Vec::new();
+    let mut devices: BTreeSet<&str> = BTreeSet::new();
     for name in names {
         let Some((device, _)) = marker_name(name) else { continue };
         if device == me || read.contains(name) {
@@ -136,9 +139,17 @@ pub fn read_markers(
         if marker.device != device {
             continue;
         }
-        store.erase_from_marker(device, &marker.records, now_ms)?;
+        records.extend(marker.records);
+        devices.insert(device);
         read.insert(name.clone());
         changed = true;
+    }
+    if !records.is_empty() {
+        let origin = match devices.len() {
+            1 => devices.first().copied().unwrap_or("sync"),
+            _ => "sync",
+        };
+        store.erase_from_marker(origin, &records, now_ms)?;
     }
     if changed {
         store.sync_state_set(MARKERS_READ, &serde_json::to_string(&read)?)?;
