@@ -245,3 +245,44 @@ fn a_received_entry_removed_on_the_receiving_laptop_is_found() {
     assert!(!ok, "{text}");
     assert!(text.contains(&a_id), "{text}");
 }
+
+/// A laptop that joins later, from a snapshot (which leaves the audit trail
+/// out) and after the change files were compacted away, still gets every
+/// laptop's entries: the audit files are never compacted.
+#[test]
+fn a_laptop_joining_from_a_snapshot_after_compaction_gets_the_audit_trail() {
+    use daifuku::sync::{sync_round, MemoryFolder, SnapshotPolicy, SyncOptions};
+
+    let dir = tempfile::tempdir().unwrap();
+    let a = laptop_a(dir.path());
+    let mut a = Store::open(&a).unwrap();
+    let a_id = a.device_id().unwrap();
+    let mut folder = MemoryFolder::new();
+    let round = |store: &mut Store, folder: &mut MemoryFolder, now: i64| {
+        let mut opts = SyncOptions::new(now);
+        opts.snapshot = SnapshotPolicy::Always;
+        let r = sync_round(store, folder, &mut Keyring::default(), &opts).unwrap();
+        assert!(r.ok, "{r:?}");
+        r
+    };
+    round(&mut a, &mut folder, T0 + 10_000);
+    let mut b = Store::open(&dir.path().join("b.db")).unwrap();
+    round(&mut b, &mut folder, T0 + 20_000);
+    round(&mut a, &mut folder, T0 + 30_000);
+    round(&mut b, &mut folder, T0 + 40_000);
+    round(&mut a, &mut folder, T0 + 50_000);
+    // Compacted: A's change files are gone; its audit file is not.
+    let a_files: Vec<&String> = folder.files.keys().filter(|n| n.starts_with(&format!("d/{a_id}/"))).collect();
+    assert!(!a_files.iter().any(|n| n.contains("/c-")), "{a_files:?}");
+    assert!(a_files.iter().any(|n| n.contains("/l-")), "{a_files:?}");
+
+    let mut c = Store::open(&dir.path().join("c.db")).unwrap();
+    let r = round(&mut c, &mut folder, T0 + 60_000);
+    assert!(r.snapshot_loaded.is_some(), "{r:?}");
+    let entries = c.audit_list(&Default::default()).unwrap();
+    let export: Vec<_> = entries.iter().filter(|e| e.device_id == a_id && e.entry.action == "export").collect();
+    assert_eq!(export.len(), 1, "{entries:?}");
+    assert_eq!((export[0].entry.count, export[0].user_name.as_deref()), (Some(3), Some("佐藤 花子")));
+    let v = c.audit_verify().unwrap();
+    assert!(v.ok, "{v:?}");
+}
