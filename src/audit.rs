@@ -22,6 +22,8 @@ pub fn command() -> Command {
                         .value_name("DEVICE_ID")
                         .help("Only the entries made on this computer"),
                 )
+                .arg(Arg::new("from").long("from").value_name("YYYY-MM-DD").help("From this day (local time)"))
+                .arg(Arg::new("to").long("to").value_name("YYYY-MM-DD").help("Up to and including this day"))
                 .arg(Arg::new("limit").long("limit").value_parser(clap::value_parser!(u32)).default_value("500")),
         )
         .subcommand(
@@ -38,6 +40,8 @@ pub fn run(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
                 user_id: m.get_one::<String>("user").cloned(),
                 action: m.get_one::<String>("action").cloned(),
                 device_id: m.get_one::<String>("device").cloned(),
+                from_ms: day_start(m.get_one::<String>("from"), ctx.tz_offset_min, 0)?,
+                to_ms: day_start(m.get_one::<String>("to"), ctx.tz_offset_min, 1)?,
                 limit: m.get_one::<u32>("limit").copied(),
                 ..Default::default()
             };
@@ -76,4 +80,13 @@ pub fn run(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError> {
         }
         _ => unreachable!("clap requires a subcommand"),
     }
+}
+
+/// Local midnight of `day` (plus `days_after` days) in ms since the epoch.
+fn day_start(day: Option<&String>, tz_offset_min: i32, days_after: i64) -> Result<Option<i64>, ApiError> {
+    let Some(day) = day else { return Ok(None) };
+    let date = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::new("invalid_date", format!("{day}: give a day as YYYY-MM-DD")))?;
+    let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists").and_utc().timestamp_millis();
+    Ok(Some(midnight - tz_offset_min as i64 * 60_000 + days_after * 86_400_000))
 }

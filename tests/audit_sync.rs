@@ -286,3 +286,23 @@ fn a_laptop_joining_from_a_snapshot_after_compaction_gets_the_audit_trail() {
     let v = c.audit_verify().unwrap();
     assert!(v.ok, "{v:?}");
 }
+
+/// `daifuku audit list --from/--to` (the period, in local days) and
+/// `--device`, as the screen filters.
+#[test]
+fn the_cli_lists_a_period_and_a_computer() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = laptop_a(dir.path());
+    let a_id = Store::open(&a).unwrap().device_id().unwrap();
+    // T0 is 2026-09-21 (the export a second later): the days around it.
+    let day = |ms: i64| chrono::DateTime::from_timestamp_millis(ms).unwrap().format("%Y-%m-%d").to_string();
+    let (before, on, after) = (day(T0 - 2 * 86_400_000), day(T0 + 1_000), day(T0 + 2 * 86_400_000));
+    let count = |args: &[&str]| cli_json(&a, T0 + 60_000, args).as_array().unwrap().len();
+    assert_eq!(count(&["audit", "list", "--from", &before, "--to", &after]), 1);
+    assert_eq!(count(&["audit", "list", "--from", &after]), 0);
+    assert_eq!(count(&["audit", "list", "--to", &before]), 0);
+    assert_eq!(count(&["audit", "list", "--from", &on, "--to", &on, "--device", &a_id]), 1);
+    assert_eq!(count(&["audit", "list", "--device", "someone_else"]), 0);
+    let out = cli(&a, T0, &["audit", "list", "--from", "21/09/2026"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("invalid_date"));
+}
