@@ -499,3 +499,39 @@ fn purging_a_company_erases_its_trash_group_only() {
     assert!(!contains(&bytes, "株式会社北斗精機".as_bytes()) && !contains(&bytes, "検査装置の更新".as_bytes()));
     assert!(contains(&bytes, "三好".as_bytes()), "the record left in the trash is kept");
 }
+
+/// In an encrypted workspace the erase marker is sealed with the workspace
+/// key like every file: the other laptop opens it and erases her.
+#[test]
+fn the_erase_marker_of_an_encrypted_workspace_is_read_by_the_other_laptop() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("shared");
+    std::fs::create_dir_all(&folder).unwrap();
+    let (a, b) = (dir.path().join("a.db"), dir.path().join("b.db"));
+    let (mut store_a, mut store_b) = (Store::open(&a).unwrap(), Store::open(&b).unwrap());
+    let pass = Some("北斗の合言葉2026");
+    configure(&mut store_a, &folder, pass, "営業部のPC");
+    configure(&mut store_b, &folder, pass, "社長のノート");
+    let (mut host_a, mut host_b) = (SyncHost::new(), SyncHost::new());
+    let (_, contact) = seed(&mut store_a);
+    sync_now(&mut host_a, &mut store_a, T0 + 1000).unwrap();
+    sync_now(&mut host_b, &mut store_b, T0 + 2000).unwrap();
+    assert!(run(&mut store_b, T0, Command::Get { kind: Kind::Contact, id: contact.clone() }).is_ok());
+    erased(run(&mut store_a, T0 + 3000, Command::EraseContact { id: contact.clone(), dry_run: None }).unwrap());
+    sync_now(&mut host_a, &mut store_a, T0 + 4000).unwrap();
+    let markers: Vec<PathBuf> = files_under(&folder.join("d"))
+        .into_iter()
+        .filter(|p| p.file_name().unwrap().to_str().unwrap().starts_with("e-"))
+        .collect();
+    assert_eq!(markers.len(), 1);
+    let sealed = std::fs::read(&markers[0]).unwrap();
+    assert!(format::is_encrypted(&sealed), "the marker is encrypted like every file");
+    assert!(!contains(&sealed, contact.as_bytes()), "not even the id shows");
+    sync_now(&mut host_b, &mut store_b, T0 + 5000).unwrap();
+    assert_eq!(
+        run(&mut store_b, T0, Command::Get { kind: Kind::Contact, id: contact.clone() }).unwrap_err().code,
+        "not_found"
+    );
+    drop(store_b);
+    assert_eq!(found(&db_bytes(&b)), Vec::<&str>::new());
+}
