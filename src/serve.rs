@@ -280,10 +280,13 @@ fn serve_file(ui_dir: &Path, url_path: &str) -> Reply {
                 resp.headers_mut().insert(
                     "content-security-policy",
                     HeaderValue::from_static(
-                        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'",
+                        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'",
                     ),
                 );
             }
+            // Another site may neither frame the app (clickjacking) nor have a
+            // file read as another type than it is (issue 18).
+            resp.headers_mut().insert("x-content-type-options", HeaderValue::from_static("nosniff"));
             resp
         }
         Err(_) => not_found(),

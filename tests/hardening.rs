@@ -318,6 +318,17 @@ fn serve_refuses_other_sites_and_requests_without_its_token() {
         assert_eq!(status, want, "{what}: {body}");
         assert!(!body.contains("株式会社機密商事"), "{what}: data in {body}");
     }
+    // No other site may frame the app, run plugins, or reset its base URL.
+    let mut sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(sock, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut page = String::new();
+    sock.read_to_string(&mut page).unwrap();
+    let head = page.split("\r\n\r\n").next().unwrap().to_ascii_lowercase();
+    let csp = head.lines().find(|l| l.starts_with("content-security-policy:")).unwrap_or_else(|| panic!("{head}"));
+    for directive in ["script-src 'self'", "frame-ancestors 'none'", "object-src 'none'", "base-uri 'none'"] {
+        assert!(csp.contains(directive), "{directive} in {csp}");
+    }
+    assert!(head.contains("x-content-type-options: nosniff"), "{head}");
     // A foreign page cannot read the UI's files either, nor anything beside them.
     assert_eq!(request(port, "GET", "/", &[host.clone(), foreign.clone()], "").0, 403);
     for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt", "//etc/passwd"] {
