@@ -120,8 +120,15 @@ fn encrypted_files_hold_no_name_or_phone_and_every_command_works_with_the_passph
     ok(&cli(&db, None, &[], &["backup", "--out", plain_backup.to_str().unwrap(), "--json"]));
     assert!(contains(&std::fs::read(&plain_backup).unwrap(), COMPANY));
 
+    // A second name of the plain file's inode: what a disk reader finds of it after the swap.
+    let inode_view = dir.path().join("inode-view");
+    std::fs::hard_link(&db, &inode_view).unwrap();
     let out = ok(&cli(&db, Some(PASS), &[], &["encrypt", "--json"]));
     assert_eq!(out["action"], "encrypt");
+    // The old file's bytes were overwritten before it was removed.
+    let old = std::fs::read(&inode_view).unwrap();
+    assert!(old.len() > 4096 && old.iter().all(|b| *b == 0), "the plain file was overwritten");
+    std::fs::remove_file(&inode_view).unwrap();
     assert!(out["rows"].as_i64().unwrap() > 2, "{out}");
     let bytes = db_bytes(&db);
     assert!(!contains(&bytes, COMPANY) && !contains(&bytes, PHONE) && !contains(&bytes, "SQLite format 3"));
@@ -349,4 +356,70 @@ fn encrypted_devices_write_and_install_sync_snapshots() {
     assert_eq!(left.len(), 1, "no scratch copy left: {left:?}");
     crypto::forget(&a_db);
     crypto::forget(&b_db);
+}
+
+#[test]
+fn the_host_starts_locked_answers_locked_and_unlocks_with_the_passphrase_or_the_keychain() {
+    use daifuku_host::Host;
+    // keyring-core's sample store stands in for the OS keychain (a file, test only).
+    let dir = tempfile::tempdir().unwrap();
+    std::env::set_var("DAIFUKU_TEST_KEYCHAIN", dir.path().join("keychain.ron"));
+    let db = plain_db(dir.path());
+    // A plain database: the host is open.
+    let host = Host::open(&db).unwrap();
+    assert!(!host.is_locked());
+    let status = host.dispatch(json!({"cmd": "lock_status"}), NOW, 540).unwrap();
+    assert_eq!(status["data"]["encrypted"], false);
+    // 設定 encrypts it (too short a passphrase is refused first).
+    let err = host
+        .dispatch(json!({"cmd": "encryption", "action": "encrypt", "new_passphrase": "短い"}), NOW, 540)
+        .unwrap_err();
+    assert_eq!(err.code, "passphrase_too_short");
+    let status =
+        host.dispatch(json!({"cmd": "encryption", "action": "encrypt", "new_passphrase": PASS}), NOW, 540).unwrap();
+    assert_eq!((status["data"]["encrypted"].as_bool(), status["data"]["locked"].as_bool()), (Some(true), Some(false)));
+    assert!(!contains(&db_bytes(&db), COMPANY));
+    let list = host.dispatch(json!({"cmd": "list", "kind": "company", "query": {}}), NOW, 540).unwrap();
+    assert_eq!(names(&list["data"]), vec![COMPANY.to_string()]);
+    // The idle lock: nothing but the lock commands answers.
+    host.dispatch(json!({"cmd": "lock"}), NOW, 540).unwrap();
+    assert!(host.is_locked());
+    for cmd in [
+        json!({"cmd": "list", "kind": "company", "query": {}}),
+        json!({"cmd": "sync_now"}),
+        json!({"cmd": "search", "q": "あおば"}),
+    ] {
+        assert_eq!(host.dispatch(cmd, NOW, 540).unwrap_err().code, "locked");
+    }
+    drop(host);
+    // A new start: locked (the key is not remembered); a wrong passphrase is refused, the file untouched.
+    let host = Host::open(&db).unwrap();
+    assert!(host.is_locked());
+    let before = std::fs::read(&db).unwrap();
+    let err = host.dispatch(json!({"cmd": "unlock", "passphrase": "違う"}), NOW, 540).unwrap_err();
+    assert_eq!(err.code, "wrong_passphrase");
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    let status = host.dispatch(json!({"cmd": "unlock", "passphrase": PASS, "remember": true}), NOW, 540).unwrap();
+    assert_eq!(status["data"]["remembered"], true);
+    let list = host.dispatch(json!({"cmd": "list", "kind": "company", "query": {}}), NOW, 540).unwrap();
+    assert_eq!(names(&list["data"]), vec![COMPANY.to_string()]);
+    // Locking forgets the key in the process; the keychain still has it: the next start opens.
+    host.dispatch(json!({"cmd": "lock"}), NOW, 540).unwrap();
+    drop(host);
+    assert!(crypto::key_for(&db).is_none());
+    let host = Host::open(&db).unwrap();
+    assert!(!host.is_locked(), "opened from the keychain");
+    // Turning encryption off asks for the current passphrase.
+    let err =
+        host.dispatch(json!({"cmd": "encryption", "action": "decrypt", "passphrase": "違う"}), NOW, 540).unwrap_err();
+    assert_eq!(err.code, "wrong_passphrase");
+    let status =
+        host.dispatch(json!({"cmd": "encryption", "action": "decrypt", "passphrase": PASS}), NOW, 540).unwrap();
+    assert_eq!(
+        (status["data"]["encrypted"].as_bool(), status["data"]["remembered"].as_bool()),
+        (Some(false), Some(false))
+    );
+    assert!(contains(&db_bytes(&db), COMPANY), "plain again");
+    let audit = host.dispatch(json!({"cmd": "audit_list", "query": {}}), NOW, 540).unwrap().to_string();
+    assert!(audit.contains("\"encrypt\"") && audit.contains("\"decrypt\""), "{audit}");
 }

@@ -45,10 +45,6 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     ja: '書き換えたデータベースの確認に失敗したため、元のファイルのままにしました。空き容量を確かめてもう一度お試しください。',
     en: 'The rewritten database did not check out, so the original file was kept. Check the free disk space and try again.',
   },
-  not_a_database: {
-    ja: 'このファイルは大福のデータベースではありません。ファイルを確かめてください。',
-    en: 'This file is not a Daifuku database. Check the file.',
-  },
   required: { ja: '必須項目です', en: 'This field is required' },
   reason_required: {
     ja: '理由を入力してください(ご本人からの請求内容、誤っていた点など)。監査ログに残ります。',

@@ -96,7 +96,6 @@ pub const MESSAGE_CODES: &[&str] = &[
     "new_company",
     "newer_database",
     "not_a_backup",
-    "not_a_database",
     "not_available",
     "not_encrypted",
     "not_found",

@@ -115,6 +115,8 @@ pub enum FileState {
     Plain,
     /// Not a plain SQLite header: an SQLCipher file, whose first 16 bytes are its salt.
     Encrypted { salt: [u8; SALT_LEN] },
+    /// Neither: too short, or not whole pages (SQLite reports it as not a database).
+    Other,
 }
 
 /// Reads the first 16 bytes of `path` (nothing else, nothing written).
@@ -132,11 +134,13 @@ pub fn file_state(path: &Path) -> Result<FileState> {
             n => got += n,
         }
     }
+    // An encrypted file is whole pages (512 bytes at least); anything else is no database at all.
+    let len = f.metadata().map_err(|e| io(path, e))?.len();
     Ok(match got {
         0 => FileState::Missing,
         SALT_LEN if &head == PLAIN_HEADER => FileState::Plain,
-        SALT_LEN => FileState::Encrypted { salt: head },
-        _ => return Err(ApiError::new("not_a_database", format!("{} is not a database", path.display()))),
+        SALT_LEN if len >= 512 && len % 512 == 0 => FileState::Encrypted { salt: head },
+        _ => FileState::Other,
     })
 }
 
@@ -217,6 +221,8 @@ pub fn check_key(path: &Path, key: &DbKey) -> Result<()> {
 /// Keys `conn` (just opened, nothing read yet) with `key`, and proves it:
 /// a wrong key gives `wrong_passphrase`.
 pub fn apply(conn: &Connection, key: &DbKey, path: &Path) -> Result<()> {
+    // A wrong key is an answer (`wrong_passphrase`), not a line on stderr from SQLCipher's log.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")?;
     conn.execute_batch(&format!("PRAGMA key = {};", key.literal().as_str()))?;
     conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get::<_, i64>(0))
         .map_err(|_| wrong_passphrase(path))?;
@@ -542,8 +548,13 @@ mod tests {
         forget(&p);
     }
 
+    /// What the store's code relies on: VACUUM INTO from an encrypted database
+    /// writes an encrypted copy (so snapshot images are exported plain
+    /// instead); the backup API copies encrypted to encrypted with the same
+    /// key and salt, and refuses plain to encrypted and back (restores and
+    /// snapshot installs convert first).
     #[test]
-    fn backups_keep_the_key_and_vacuum_into_is_keyed_too() {
+    fn sqlcipher_facts_the_store_relies_on() {
         let dir = tempfile::tempdir().unwrap();
         let p = plain_db(dir.path());
         let key = DbKey::fresh("pw");
@@ -552,38 +563,22 @@ mod tests {
         key_connection(&c, &p).unwrap();
         let img = dir.path().join("img.db");
         c.execute("VACUUM INTO ?1", [img.to_str().unwrap()]).unwrap();
-        // What VACUUM INTO writes from an encrypted database.
-        let state = file_state(&img).unwrap();
-        eprintln!("vacuum into: {state:?}");
-        // Online backup API: encrypted -> new file with the same key and salt.
-        let b = dir.path().join("b.db");
-        let mut dest = Connection::open(&b).unwrap();
-        apply_new(&dest, &key);
-        let r = rusqlite::backup::Backup::new(&c, &mut dest)
-            .and_then(|b| b.run_to_completion(100, std::time::Duration::ZERO, None));
-        eprintln!("enc->enc same key: {r:?}");
-        drop(dest);
-        eprintln!(
-            "b state {:?} same salt {}",
-            file_state(&b).unwrap(),
-            file_state(&b).unwrap() == FileState::Encrypted { salt: key.salt() }
-        );
-        // plain -> encrypted
+        assert!(is_encrypted(&img).unwrap());
+        let copy = |from: &Connection, to: &Path, key: Option<&DbKey>| {
+            let mut dest = Connection::open(to).unwrap();
+            if let Some(k) = key {
+                apply_new(&dest, k);
+            }
+            rusqlite::backup::Backup::new(from, &mut dest)
+                .and_then(|b| b.run_to_completion(100, std::time::Duration::ZERO, None))
+        };
+        let same = dir.path().join("same.db");
+        copy(&c, &same, Some(&key)).unwrap();
+        assert_eq!(file_state(&same).unwrap(), FileState::Encrypted { salt: key.salt() });
+        assert!(copy(&c, &dir.path().join("plain.db"), None).is_err(), "encrypted to plain");
         let plain = plain_db(&dir.path().join("x").tap_mkdir());
         let pc = Connection::open(&plain).unwrap();
-        let e2 = dir.path().join("e2.db");
-        let mut dest = Connection::open(&e2).unwrap();
-        apply_new(&dest, &key);
-        dest.execute_batch("CREATE TABLE z(a)").unwrap();
-        let r = rusqlite::backup::Backup::new(&pc, &mut dest)
-            .and_then(|b| b.run_to_completion(100, std::time::Duration::ZERO, None));
-        eprintln!("plain->enc: {r:?}");
-        // encrypted -> plain
-        let p3 = dir.path().join("p3.db");
-        let mut dest = Connection::open(&p3).unwrap();
-        let r = rusqlite::backup::Backup::new(&c, &mut dest)
-            .and_then(|b| b.run_to_completion(100, std::time::Duration::ZERO, None));
-        eprintln!("enc->plain: {r:?}");
+        assert!(copy(&pc, &dir.path().join("e2.db"), Some(&key)).is_err(), "plain to encrypted");
         forget(&p);
     }
 }
