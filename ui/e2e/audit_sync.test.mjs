@@ -7,7 +7,9 @@
 //   cd ui && npm run build && cargo build --bin daifuku && node --test e2e/audit_sync.test.mjs
 
 import assert from 'node:assert/strict';
-import { mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startBridge, startBrowser, tempDir } from './harness.mjs';
@@ -15,6 +17,27 @@ import { startBridge, startBrowser, tempDir } from './harness.mjs';
 const T = { timeout: 120_000 };
 // A's name for itself, as any laptop with folder access could write it: shown as text.
 const A_NAME = '<img src=x onerror="window.__pwned=1">営業部のPC';
+
+/**
+ * Someone with access to the shared folder rewrites a file of it: the
+ * document inside the sealed envelope (src/sync/format.rs: 51-byte header,
+ * deflated body, SHA-256 over the name, a zero byte and the rest) is changed
+ * and the file sealed again, so it reads as a whole file.
+ */
+function rewriteFolderFile(folder, name, change) {
+  const bytes = readFileSync(join(folder, name));
+  const HEADER = 51;
+  const header = Buffer.from(bytes.subarray(0, HEADER));
+  assert.equal(header.subarray(0, 8).toString('latin1'), 'DFKSYNC\0');
+  assert.equal(header[10], 2, 'a plain, deflated document');
+  const doc = JSON.parse(inflateRawSync(bytes.subarray(HEADER, bytes.length - 32)).toString('utf8'));
+  change(doc);
+  const body = deflateRawSync(Buffer.from(JSON.stringify(doc), 'utf8'));
+  header.writeBigUInt64LE(BigInt(body.length), 43);
+  const content = Buffer.concat([header, body]);
+  const sum = createHash('sha256').update(Buffer.from(name, 'utf8')).update(Buffer.from([0])).update(content).digest();
+  writeFileSync(join(folder, name), Buffer.concat([content, sum]));
+}
 
 /** Calls a bridge's API directly, as the UI would. */
 async function api(bridge, cmd) {
@@ -36,12 +59,14 @@ describe('監査ログ: a colleague’s export arrives through the sync folder',
   let browser;
   let page;
   let dir;
+  let folder;
+  let aDevice;
   const pageErrors = [];
   const byTest = (id) => page.getByTestId(id);
 
   before(async () => {
     dir = tempDir('daifuku-audit-sync-');
-    const folder = join(dir, 'shared');
+    folder = join(dir, 'shared');
     mkdirSync(folder);
     a = await startBridge({ db: join(dir, 'a.db') });
     b = await startBridge({ db: join(dir, 'b.db') });
@@ -55,6 +80,7 @@ describe('監査ログ: a colleague’s export arrives through the sync folder',
     const sa = await api(a, { cmd: 'sync_configure', folder, device_name: A_NAME });
     const ra = await api(a, { cmd: 'sync_now' });
     assert.equal(ra.last_report.ok, true, JSON.stringify(ra.last_report));
+    aDevice = ra.last_report.device_id;
     await api(b, { cmd: 'sync_configure', folder, device_name: '社長のノート' });
     const rb = await api(b, { cmd: 'sync_now' });
     assert.equal(rb.last_report.ok, true, JSON.stringify(rb.last_report));
@@ -109,6 +135,45 @@ describe('監査ログ: a colleague’s export arrives through the sync folder',
     await page.waitForTimeout(300);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.equal(await page.locator('img[src="x"]').count(), 0);
+    assert.deepEqual(pageErrors, []);
+  });
+
+  test('an entry altered in the shared folder is said on the sync screen and marked on 監査ログ', T, async () => {
+    // A exports once more; before B's round, the folder's copy is made to say 1 record.
+    await api(a, { cmd: 'export', kind: 'company', query: { filters: [] }, options: { format: 'xlsx', headers: 'ja' } });
+    const ra = await api(a, { cmd: 'sync_now' });
+    assert.equal(ra.last_report.ok, true, JSON.stringify(ra.last_report));
+    const own = readdirSync(join(folder, 'd', aDevice)).filter((n) => n.startsWith('l-')).sort();
+    const newest = `d/${aDevice}/${own[own.length - 1]}`;
+    let seq;
+    rewriteFolderFile(folder, newest, (doc) => {
+      const e = doc.entries.find((x) => x.action === 'export');
+      assert.equal(e.count, 3);
+      e.count = 1;
+      seq = e.device_seq;
+    });
+
+    await page.evaluate(() => (window.location.hash = '#/sync'));
+    await byTest('screen-sync').waitFor();
+    const before = await byTest('sync-last').getAttribute('data-at');
+    await byTest('sync-now').click();
+    await page.waitForFunction(
+      (old) => document.querySelector('[data-testid=sync-last]')?.getAttribute('data-at') !== old && !document.querySelector('[data-testid=sync-indicator][data-state=busy]'),
+      before,
+    );
+    await page.getByText('共有フォルダーで書き換えられた監査ログの記録を受け取りました').first().waitFor();
+
+    // 監査ログ says so as it opens, and marks the entry (as it arrived: 1 record).
+    await page.evaluate(() => (window.location.hash = '#/audit'));
+    await byTest('screen-audit').waitFor();
+    await byTest('audit-error').waitFor();
+    assert.match(await byTest('audit-error').innerText(), /監査ログが書き換えられています/);
+    const marked = page.locator('[data-testid="audit-row"][data-broken="true"]');
+    await marked.waitFor();
+    assert.equal(await marked.count(), 1);
+    assert.match(await marked.innerText(), /改ざんの疑い/);
+    assert.equal((await marked.getByTestId('audit-count').innerText()).trim(), '1');
+    assert.match(await byTest('audit-error').innerText(), new RegExp(`${aDevice} #${seq}`));
     assert.deepEqual(pageErrors, []);
   });
 });

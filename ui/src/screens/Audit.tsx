@@ -118,6 +118,24 @@ export function AuditScreen() {
     );
   };
 
+  // The chains are checked as the screen opens (and after every change the
+  // app hears of, e.g. a round that brought other laptops' entries): an
+  // altered entry is said at once, without waiting for the button.
+  useEffect(() => {
+    let alive = true;
+    auditVerify().then(
+      (v) => {
+        if (!alive || v.ok) return;
+        setVerified(v);
+        setError({ code: 'audit_chain_broken', message: '', details: [] });
+      },
+      () => {},
+    );
+    return () => {
+      alive = false;
+    };
+  }, [revision]);
+
   // The entry the check named (an entry altered here or in the sync folder).
   const broken = (e: AuditRecord) =>
     verified != null && !verified.ok && verified.broken_device === e.device_id && verified.broken_device_seq === e.device_seq;
