@@ -15,13 +15,21 @@ use crate::Output;
 /// Shortest passphrase `encrypt` and `rekey` accept.
 pub const MIN_PASSPHRASE_CHARS: usize = 8;
 
-pub fn passphrase_arg() -> Arg {
-    Arg::new("passphrase-env")
-        .long("passphrase-env")
-        .global(true)
-        .value_name("VAR")
-        .default_value("DAIFUKU_PASSPHRASE")
-        .help("Environment variable holding the database passphrase (an encrypted database)")
+pub fn passphrase_args() -> [Arg; 2] {
+    [
+        Arg::new("passphrase-env")
+            .long("passphrase-env")
+            .global(true)
+            .value_name("VAR")
+            .default_value("DAIFUKU_PASSPHRASE")
+            .help("Environment variable holding the database passphrase (an encrypted database)"),
+        Arg::new("backup-passphrase-env")
+            .long("backup-passphrase-env")
+            .global(true)
+            .value_name("VAR")
+            .default_value("DAIFUKU_BACKUP_PASSPHRASE")
+            .help("restore: variable holding an encrypted backup's passphrase, when not the database's"),
+    ]
 }
 
 pub fn commands() -> Vec<Command> {
@@ -65,7 +73,14 @@ pub fn unlock(path: &Path, m: &ArgMatches) -> Result<(), ApiError> {
 /// salt) than the database's is unlocked with the same passphrase variable.
 pub fn unlock_backup(sub: &ArgMatches, m: &ArgMatches) -> Result<(), ApiError> {
     let Some(file) = sub.get_one::<String>("file") else { return Ok(()) };
-    unlock(Path::new(file), m)
+    let file = Path::new(file);
+    let var = m.get_one::<String>("backup-passphrase-env").map(String::as_str).unwrap_or("DAIFUKU_BACKUP_PASSPHRASE");
+    if let Some(pass) = env_passphrase(var) {
+        if crypto::is_encrypted(file)? && crypto::key_for(file).is_none() {
+            return crypto::unlock(file, &pass).map(|_| ());
+        }
+    }
+    unlock(file, m)
 }
 
 fn new_passphrase(var: &str) -> Result<Zeroizing<String>, ApiError> {

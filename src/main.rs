@@ -47,7 +47,7 @@ fn cli() -> Command {
                 .help("Database file (default: the OS data directory, e.g. ~/.local/share/daifuku/daifuku.db)"),
         )
         .arg(Arg::new("json").long("json").global(true).action(ArgAction::SetTrue).help("Machine-readable JSON output"))
-        .arg(crypto::passphrase_arg())
+        .args(crypto::passphrase_args())
         .subcommand(Command::new("init").about("Create (or migrate) the database and show where it is"))
         .subcommands(records::commands().into_iter().map(appi::extend_record_command))
         .subcommands(search::commands())

@@ -252,12 +252,23 @@ fn rekey_changes_the_passphrase_and_decrypt_gives_the_plain_file_back() {
     let rows_plain = ok(&cli(&db, None, &[], &["company", "list", "--json"]));
     ok(&cli(&db, Some(PASS), &[], &["encrypt", "--json"]));
     let salt_before = crypto::file_state(&db).unwrap();
+    let b = dir.path().join("backup-old-key.db");
+    ok(&cli(&db, Some(PASS), &[], &["backup", "--out", b.to_str().unwrap(), "--json"]));
     ok(&cli(&db, Some(PASS), &[("DAIFUKU_NEW_PASSPHRASE", NEW_PASS)], &["rekey", "--json"]));
     assert_ne!(crypto::file_state(&db).unwrap(), salt_before, "a new salt");
     assert_eq!(error_code(&cli(&db, Some(PASS), &[], &["company", "list", "--json"])), "wrong_passphrase");
     let list = ok(&cli(&db, Some(NEW_PASS), &[], &["company", "list", "--json"]));
     assert_eq!(names(&list), names(&rows_plain));
     assert!(!contains(&db_bytes(&db), COMPANY));
+    // A backup made before the rekey keeps the old passphrase: the restore asks for it.
+    let old_backup = dir.path().join("before-rekey.db");
+    std::fs::copy(dir.path().join("backup-old-key.db"), &old_backup).unwrap();
+    let out = cli(&db, Some(NEW_PASS), &[], &["restore", old_backup.to_str().unwrap(), "--yes", "--json"]);
+    assert_eq!(error_code(&out), "wrong_passphrase");
+    let extra = [("DAIFUKU_BACKUP_PASSPHRASE", PASS)];
+    ok(&cli(&db, Some(NEW_PASS), &extra, &["restore", old_backup.to_str().unwrap(), "--yes", "--json"]));
+    let list = ok(&cli(&db, Some(NEW_PASS), &[], &["company", "list", "--json"]));
+    assert_eq!(names(&list), names(&rows_plain));
 
     ok(&cli(&db, Some(NEW_PASS), &[], &["decrypt", "--json"]));
     assert_eq!(crypto::file_state(&db).unwrap(), crypto::FileState::Plain);

@@ -274,7 +274,7 @@ pub(crate) fn export_conn(conn: &Connection, to: &Path, to_key: Option<&DbKey>, 
 
 /// Writes a copy of the database file `from` (opened with `from_key`, or
 /// plain) into the new file `to`, keyed with `to_key` (or plain).
-pub(crate) fn export_file(from: &Path, from_key: Option<&DbKey>, to: &Path, to_key: Option<&DbKey>) -> Result<()> {
+pub fn export_file(from: &Path, from_key: Option<&DbKey>, to: &Path, to_key: Option<&DbKey>) -> Result<()> {
     super::alloc::install();
     let conn = Connection::open(from)?;
     match from_key {
