@@ -21,14 +21,14 @@ pub fn passphrase_args() -> [Arg; 2] {
             .long("passphrase-env")
             .global(true)
             .value_name("VAR")
-            .default_value("DAIFUKU_PASSPHRASE")
-            .help("Environment variable holding the database passphrase (an encrypted database)"),
+            // No clap default: `daifuku sync` has a `--passphrase-env` of its own (the workspace
+            // passphrase), which a global default would fill; DAIFUKU_PASSPHRASE is applied below.
+            .help("Environment variable holding the database passphrase (default DAIFUKU_PASSPHRASE)"),
         Arg::new("backup-passphrase-env")
             .long("backup-passphrase-env")
             .global(true)
             .value_name("VAR")
-            .default_value("DAIFUKU_BACKUP_PASSPHRASE")
-            .help("restore: variable holding an encrypted backup's passphrase, when not the database's"),
+            .help("restore: variable holding an encrypted backup's passphrase, when not the database's (default DAIFUKU_BACKUP_PASSPHRASE)"),
     ]
 }
 
