@@ -196,7 +196,7 @@ pub fn run_sync(store: &mut Store, sub: &ArgMatches) -> Result<Output, ApiError>
         Some(var) => Some(env(var).ok_or_else(|| {
             ApiError::new("sync_passphrase_required", format!("the variable {var} holding the passphrase is not set"))
         })?),
-        None if saved => store.sync_passphrase()?,
+        None if saved => daifuku_host::lock::saved_sync_passphrase(&store)?,
         None => None,
     };
     req.device_name = sub.get_one::<String>("device-name").cloned();

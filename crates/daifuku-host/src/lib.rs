@@ -289,7 +289,7 @@ impl SyncHost {
             None => SyncTarget::Folder { path: PathBuf::from(&setup.folder), create: false },
         };
         let mut req = RoundRequest::new(target, now_ms);
-        req.passphrase = store.sync_passphrase()?;
+        req.passphrase = lock::saved_sync_passphrase(store)?;
         req.retire = retire.to_vec();
         self.round(store, &req)?;
         store.sync_note_synced_folder(&setup.folder)?;
@@ -551,6 +551,14 @@ impl Host {
                         .unwrap_or_else(|_| Err(ApiError::new("internal", "not a storeless command")))?
                 }
                 cmd if is_long_read(&cmd) => self.long_read(cmd, now_ms, tz_offset_min)?,
+                cmd @ (Command::SyncConfigure { .. } | Command::SyncDisable) => {
+                    self.on_ui_connection(now_ms, tz_offset_min, |store, ctx| {
+                        let answer = api::execute(store, ctx, cmd)?;
+                        // The folder-sync passphrase never stays plain in a plain database (issue 18).
+                        lock::protect_sync_passphrase(store)?;
+                        Ok(answer)
+                    })?
+                }
                 cmd => self.on_ui_connection(now_ms, tz_offset_min, |store, ctx| api::execute(store, ctx, cmd))?,
             }),
         };

@@ -107,10 +107,15 @@ pub mod keychain {
     }
 
     fn entry(db: &Path) -> Result<keyring_core::Entry> {
+        entry_of(db, "db-key")
+    }
+
+    /// The keychain entry `what` of the database at `db`.
+    fn entry_of(db: &Path, what: &str) -> Result<keyring_core::Entry> {
         ready()?;
         let dir = db.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let canon = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf()).join(db.file_name().unwrap_or_default());
-        keyring_core::Entry::new(SERVICE, &format!("db-key:{}", canon.display()))
+        keyring_core::Entry::new(SERVICE, &format!("{what}:{}", canon.display()))
             .map_err(|e| ApiError::new("keychain_unavailable", format!("the OS keychain cannot be used: {e}")))
     }
 
@@ -135,12 +140,77 @@ pub mod keychain {
         DbKey::from_secret(&secret)
     }
 
+    const SYNC_PASSPHRASE: &str = "sync-passphrase";
+
+    /// Keeps the folder-sync passphrase of `db` in the keychain.
+    pub fn save_sync_passphrase(db: &Path, passphrase: &str) -> Result<()> {
+        entry_of(db, SYNC_PASSPHRASE)?
+            .set_password(passphrase)
+            .map_err(|e| ApiError::new("keychain_unavailable", format!("the passphrase could not be kept: {e}")))?;
+        saved();
+        Ok(())
+    }
+
+    /// The folder-sync passphrase of `db` kept in the keychain, if any.
+    pub fn load_sync_passphrase(db: &Path) -> Option<String> {
+        entry_of(db, SYNC_PASSPHRASE).ok()?.get_password().ok()
+    }
+
+    /// Forgets the folder-sync passphrase of `db` (no error when there was none).
+    pub fn delete_sync_passphrase(db: &Path) {
+        if let Ok(e) = entry_of(db, SYNC_PASSPHRASE) {
+            let _ = e.delete_credential();
+            saved();
+        }
+    }
+
     /// Forgets the key of `db` (no error when there was none).
     pub fn delete(db: &Path) {
         if let Ok(e) = entry(db) {
             let _ = e.delete_credential();
             saved();
         }
+    }
+}
+
+/// Keeps the folder-sync passphrase out of a plain database (issue 18):
+/// saved there by `sync_configure`, it moves to the OS keychain and the
+/// database keeps only [`PASSPHRASE_IN_KEYCHAIN`]. An encrypted database
+/// keeps it (encrypted with everything else). Without a usable keychain it
+/// stays where it is (ARCHITECTURE.md: encrypt the database then). A
+/// passphrase taken away (sync off, or set up without one) is forgotten in
+/// the keychain too.
+pub fn protect_sync_passphrase(store: &Store) -> Result<()> {
+    let Some(db) = store.path() else { return Ok(()) };
+    match store.sync_passphrase()? {
+        Some(p) if p == PASSPHRASE_IN_KEYCHAIN => {}
+        Some(p) => {
+            if store.db_key().is_none() && keychain::save_sync_passphrase(&db, &p).is_ok() {
+                store.sync_passphrase_moved_to_keychain()?;
+            }
+        }
+        None => {
+            if keychain::load_sync_passphrase(&db).is_some() {
+                keychain::delete_sync_passphrase(&db);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The saved folder-sync passphrase, from the keychain when it is kept there.
+pub fn saved_sync_passphrase(store: &Store) -> Result<Option<String>> {
+    match store.sync_passphrase()? {
+        Some(p) if p == PASSPHRASE_IN_KEYCHAIN => {
+            let from_keychain = store.path().and_then(|db| keychain::load_sync_passphrase(&db));
+            from_keychain.map(Some).ok_or_else(|| {
+                ApiError::new(
+                    "sync_passphrase_required",
+                    "the sync passphrase kept in this computer's keychain cannot be read: enter it again in 同期",
+                )
+            })
+        }
+        other => Ok(other),
     }
 }
 
@@ -162,6 +232,7 @@ use std::sync::atomic::Ordering;
 use crate::{Answer, Host, HostCommand, HostResponse, SyncHost};
 use daifuku::store::audit::AuditEntry;
 use daifuku::store::Store;
+use daifuku::sync::PASSPHRASE_IN_KEYCHAIN;
 
 impl Host {
     /// The host of the database at `db`: unlocked when it is plain or its
@@ -172,7 +243,10 @@ impl Host {
         if crypto::is_encrypted(db)? && crypto::key_for(db).is_none() && !unlock_remembered(db) {
             return Host::open_locked(db);
         }
-        Ok(Host::new(Store::open(db)?))
+        let store = Store::open(db)?;
+        // A passphrase saved before it was kept in the keychain moves there now.
+        protect_sync_passphrase(&store)?;
+        Ok(Host::new(store))
     }
 
     /// A host with no database connection: only `lock_status` and `unlock` answer.

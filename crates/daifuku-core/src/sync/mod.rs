@@ -286,6 +286,10 @@ pub struct SyncFailure {
     pub at: i64,
 }
 
+/// What a plain database holds instead of the folder-sync passphrase when the
+/// host keeps the passphrase in the OS keychain (issue 18: never plain text).
+pub const PASSPHRASE_IN_KEYCHAIN: &str = "\u{1}os-keychain";
+
 impl crate::store::Store {
     /// The sync panel's data.
     pub fn sync_status(&mut self) -> crate::Result<SyncStatus> {
@@ -406,9 +410,25 @@ impl crate::store::Store {
         })
     }
 
-    /// The saved workspace passphrase (kept in this database only; see ARCHITECTURE.md).
+    /// The saved workspace passphrase as this database holds it: the
+    /// passphrase itself (an encrypted database, or no OS keychain), or
+    /// [`PASSPHRASE_IN_KEYCHAIN`] when the host keeps it in the OS keychain
+    /// (a plain database; see ARCHITECTURE.md and daifuku-host's `lock.rs`).
     pub fn sync_passphrase(&self) -> crate::Result<Option<String>> {
         Ok(self.sync_state_get(SETUP_PASSPHRASE)?.filter(|p| !p.is_empty()))
+    }
+
+    /// Notes that the host moved the saved passphrase to the OS keychain:
+    /// the value is overwritten where it lay (`secure_delete`) and the WAL
+    /// is checkpointed and truncated, so no copy stays in the files.
+    pub fn sync_passphrase_moved_to_keychain(&self) -> crate::Result<()> {
+        let before: i64 = self.conn().pragma_query_value(None, "secure_delete", |r| r.get(0))?;
+        self.conn().pragma_update(None, "secure_delete", "ON")?;
+        let set = self.sync_state_set(SETUP_PASSPHRASE, PASSPHRASE_IN_KEYCHAIN);
+        self.conn().pragma_update(None, "secure_delete", before)?;
+        set?;
+        self.conn().query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
     }
 
     /// Sets up the app's sync: the folder, the passphrase (`None`: keep the
