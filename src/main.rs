@@ -5,8 +5,8 @@
 mod appi;
 mod audit;
 mod card;
-mod erase;
 mod crypto;
+mod erase;
 mod follow_up;
 mod handover;
 mod orphans;

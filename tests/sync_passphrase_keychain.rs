@@ -66,7 +66,8 @@ fn the_sync_passphrase_lives_in_the_keychain_not_in_a_plain_database() {
     let status = host.dispatch(json!({"cmd": "sync_now"}), NOW, 540).unwrap()["data"].clone();
     assert!(status["last_error"].is_null(), "{status}");
     assert!(status["last_sync_at"].is_number(), "{status}");
-    let crypt = std::fs::read_dir(&shared).unwrap().flatten().any(|e| e.file_name().to_string_lossy().starts_with("crypt-"));
+    let crypt =
+        std::fs::read_dir(&shared).unwrap().flatten().any(|e| e.file_name().to_string_lossy().starts_with("crypt-"));
     assert!(crypt, "the round set up the workspace passphrase");
     drop(host);
     assert!(!holds(&db_files(&db), PASS));
