@@ -455,7 +455,8 @@ fn restore(store: &mut Store, m: &ArgMatches) -> Result<Output, ApiError> {
         ));
     }
     let ctx = now_ctx(store)?;
-    let Response::Restored(r) = api::execute(store, &ctx, api::Command::RestoreBackup { path: file, confirm: true })?
+    let Response::Restored(r) =
+        api::execute(store, &ctx, api::Command::RestoreBackup { path: file, confirm: true, passphrase: None })?
     else {
         unreachable!("a restore answers a restore")
     };

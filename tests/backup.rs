@@ -73,7 +73,7 @@ fn restore_brings_the_backup_back_and_keeps_the_replaced_database() {
     let r = match api::execute(
         &mut s,
         &ctx(),
-        Command::RestoreBackup { path: backup.display().to_string(), confirm: false },
+        Command::RestoreBackup { path: backup.display().to_string(), confirm: false, passphrase: None },
     ) {
         Err(e) => e,
         Ok(_) => panic!("a restore needs a confirmation"),
@@ -81,10 +81,12 @@ fn restore_brings_the_backup_back_and_keeps_the_replaced_database() {
     assert_eq!(r.code, "confirmation_required");
     assert_eq!(s.export_json().unwrap(), changed);
 
-    let Response::Restored(info) =
-        api::execute(&mut s, &ctx(), Command::RestoreBackup { path: backup.display().to_string(), confirm: true })
-            .unwrap()
-    else {
+    let Response::Restored(info) = api::execute(
+        &mut s,
+        &ctx(),
+        Command::RestoreBackup { path: backup.display().to_string(), confirm: true, passphrase: None },
+    )
+    .unwrap() else {
         unreachable!()
     };
     assert_eq!(s.export_json().unwrap(), at_backup);

@@ -265,6 +265,24 @@ fn rekey_changes_the_passphrase_and_decrypt_gives_the_plain_file_back() {
     std::fs::copy(dir.path().join("backup-old-key.db"), &old_backup).unwrap();
     let out = cli(&db, Some(NEW_PASS), &[], &["restore", old_backup.to_str().unwrap(), "--yes", "--json"]);
     assert_eq!(error_code(&out), "wrong_passphrase");
+    // In the app (設定 → バックアップ): the restore answers wrong_passphrase, the
+    // dialog asks for the backup's passphrase, and a wrong one changes nothing.
+    {
+        let before = std::fs::read(&db).unwrap();
+        crypto::unlock(&db, NEW_PASS).unwrap();
+        let host = daifuku_host::Host::open(&db).unwrap();
+        let restore = |pass: Option<&str>| {
+            let mut cmd = json!({"cmd": "restore_backup", "path": old_backup.to_str().unwrap(), "confirm": true});
+            if let Some(p) = pass {
+                cmd["passphrase"] = json!(p);
+            }
+            host.dispatch(cmd, NOW, 540)
+        };
+        assert_eq!(restore(None).unwrap_err().code, "wrong_passphrase");
+        assert_eq!(restore(Some("not the passphrase")).unwrap_err().code, "wrong_passphrase");
+        assert_eq!(std::fs::read(&db).unwrap(), before, "a refused restore leaves the database as it was");
+        assert_eq!(restore(Some(PASS)).unwrap()["type"], json!("restored"));
+    }
     let extra = [("DAIFUKU_BACKUP_PASSPHRASE", PASS)];
     ok(&cli(&db, Some(NEW_PASS), &extra, &["restore", old_backup.to_str().unwrap(), "--yes", "--json"]));
     let list = ok(&cli(&db, Some(NEW_PASS), &[], &["company", "list", "--json"]));

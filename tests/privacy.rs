@@ -540,7 +540,12 @@ fn every_audited_action_is_recorded_without_secrets() {
     run(&mut store, T0 + 6, Command::SyncDisable).unwrap();
     let backup = dir.path().join("before.db");
     run(&mut store, T0 + 7, Command::Backup { path: backup.to_str().unwrap().into() }).unwrap();
-    run(&mut store, T0 + 8, Command::RestoreBackup { path: backup.to_str().unwrap().into(), confirm: true }).unwrap();
+    run(
+        &mut store,
+        T0 + 8,
+        Command::RestoreBackup { path: backup.to_str().unwrap().into(), confirm: true, passphrase: None },
+    )
+    .unwrap();
 
     let entries = store.audit_list(&Default::default()).unwrap();
     let got: Vec<(&str, Option<i64>)> =

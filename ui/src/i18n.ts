@@ -545,6 +545,7 @@ const DICT = {
   bk_confirm: ['「{file}」の内容で、すべてのデータを置き換えます。', 'All data will be replaced by the contents of “{file}”.'],
   bk_confirm_keep: ['いまのデータは `.before-restore` ファイルとしてデータベースの隣に残ります。', 'The current data is kept beside the database as a `.before-restore` file.'],
   bk_restore_button: ['復元する', 'Restore'],
+  bk_backup_passphrase: ['このバックアップは別のパスフレーズで暗号化されています(パスフレーズ変更の前のものや、別のパソコンのもの)。作成したときのパスフレーズを入力してください。', 'This backup is encrypted with another passphrase (made before a passphrase change, or on another computer). Enter the passphrase it was made with.'],
   bk_backing_up: ['バックアップ中…', 'Backing up…'],
   restoring_title: ['復元中…', 'Restoring…'],
   restoring_lead: [

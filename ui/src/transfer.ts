@@ -287,8 +287,9 @@ export async function rollingBackup(dir: string, keep: number): Promise<Rotation
   return expectType(await call({ cmd: 'rolling_backup', dir, keep }), 'rotation');
 }
 
-export async function restoreBackup(path: string): Promise<RestoreInfo> {
-  return expectType(await call({ cmd: 'restore_backup', path, confirm: true }), 'restored');
+/** `passphrase`: the backup's own, when it was encrypted under another one than the database's. */
+export async function restoreBackup(path: string, passphrase?: string): Promise<RestoreInfo> {
+  return expectType(await call({ cmd: 'restore_backup', path, confirm: true, passphrase: passphrase || undefined }), 'restored');
 }
 
 /** `dir/daifuku-YYYYMMDD-HHMM.db`: a manual backup's default file. */

@@ -359,7 +359,16 @@ pub enum Command {
     /// Replaces the database with a backup file, after checking it is a
     /// Daifuku database this app knows. The current database is kept beside
     /// it as `<db>.before-restore-<time>.db`. `confirm` must be true.
-    RestoreBackup { path: String, confirm: bool },
+    RestoreBackup {
+        path: String,
+        confirm: bool,
+        /// The backup's own passphrase, when it was encrypted under another
+        /// one than the database's (made before a rekey, or on another
+        /// computer); without it such a backup answers `wrong_passphrase`.
+        #[serde(default)]
+        #[ts(optional)]
+        passphrase: Option<String>,
+    },
     // ---- attachments (issue 5) ----
     /// Attaches a file (base64 bytes, at most 20 MB) to a company, contact,
     /// activity, deal, product, case study, purchase or task. The bytes are
@@ -705,7 +714,11 @@ fn execute_command(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Respons
         Command::RollingBackup { dir, keep } => {
             Response::Rotation(store.daily_backup(std::path::Path::new(&dir), &ctx.today(), keep as usize)?)
         }
-        Command::RestoreBackup { path, confirm } => {
+        Command::RestoreBackup { path, confirm, passphrase } => {
+            if let Some(p) = passphrase.filter(|p| !p.is_empty()) {
+                // Derived once here; the restore below opens the backup with it.
+                crate::store::crypto::unlock(std::path::Path::new(&path), &p)?;
+            }
             if !confirm {
                 return Err(crate::ApiError::new(
                     "confirmation_required",

@@ -21,6 +21,9 @@ export function BackupSection() {
   const [dir, setDir] = useState('');
   const [restorePath, setRestorePath] = useState('');
   const [confirming, setConfirming] = useState<string | null>(null);
+  /** The backup's own passphrase, asked for when the restore answered `wrong_passphrase`. */
+  const [backupPass, setBackupPass] = useState<string | null>(null);
+  const [passError, setPassError] = useState<api.ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<api.ApiError | null>(null);
 
@@ -71,17 +74,30 @@ export function BackupSection() {
     }
   };
 
+  const closeConfirm = () => {
+    setConfirming(null);
+    setBackupPass(null);
+    setPassError(null);
+  };
+
   const restore = async (file: string) => {
     setBusy(true);
     try {
-      await tr.restoreBackup(file);
+      await tr.restoreBackup(file, backupPass ?? undefined);
       // Every record changed: start the app again on the restored data.
       window.location.hash = href('');
       window.location.reload();
     } catch (e) {
-      fail(e);
+      const err = api.toApiError(e);
       setBusy(false);
-      setConfirming(null);
+      if (err.code === 'wrong_passphrase') {
+        // Encrypted under another passphrase: the dialog asks for it (nothing was changed).
+        setPassError(backupPass === null ? null : err);
+        setBackupPass(backupPass ?? '');
+        return;
+      }
+      fail(e);
+      closeConfirm();
     }
   };
 
@@ -153,18 +169,37 @@ export function BackupSection() {
         </p>
       )}
       {confirming && (
-        <Dialog title={t('bk_confirm_title')} onClose={() => !busy && setConfirming(null)} testid="dialog-restore">
+        <Dialog title={t('bk_confirm_title')} onClose={() => !busy && closeConfirm()} testid="dialog-restore">
           <p>
             <WithValues template={t('bk_confirm')} values={{ file: tr.baseName(confirming) }} />
           </p>
           <p className="muted small">
             <WithCodes text={t('bk_confirm_keep')} />
           </p>
+          {backupPass !== null && (
+            <label className="bk-field" data-testid="restore-passphrase-field">
+              <span className="small">{t('bk_backup_passphrase')}</span>
+              <input
+                type="password"
+                autoFocus
+                value={backupPass}
+                onChange={(e) => setBackupPass(e.target.value)}
+                aria-label={t('lock_passphrase')}
+                aria-invalid={passError ? true : undefined}
+                data-testid="restore-passphrase"
+              />
+              {passError && (
+                <span className="field-error" role="alert" data-testid="restore-passphrase-error">
+                  {describeError(passError, lang)}
+                </span>
+              )}
+            </label>
+          )}
           <div className="form-actions">
-            <button className="btn" onClick={() => setConfirming(null)} disabled={busy}>
+            <button className="btn" onClick={closeConfirm} disabled={busy}>
               {t('cancel')}
             </button>
-            <button className="btn btn-danger" onClick={() => void restore(confirming)} disabled={busy} data-testid="restore-confirm">
+            <button className="btn btn-danger" onClick={() => void restore(confirming)} disabled={busy || backupPass === ''} data-testid="restore-confirm">
               {t('bk_restore_button')}
             </button>
           </div>
