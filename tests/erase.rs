@@ -659,3 +659,65 @@ fn three_laptops_editing_in_any_order_converge_without_her() {
     }
     assert!(unaware_edits > 0, "some laptop edited her before it heard of the erase");
 }
+
+/// On an encrypted laptop the backups are encrypted with the database's key:
+/// the erase still finds the person in a backup made before and rewrites it
+/// without her (checked inside the decrypted backup, since its bytes are
+/// ciphertext either way).
+#[test]
+fn an_erase_on_an_encrypted_laptop_reaches_its_encrypted_backups() {
+    const PASS: &str = "桜の咲く頃に会いましょう";
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("enc.db");
+    let (company, contact) = {
+        let mut store = Store::open(&db).unwrap();
+        let company = add(&mut store, T0, Kind::Company, json!({"name": "株式会社北斗精機"}));
+        let contact = add(
+            &mut store,
+            T0 + 1,
+            Kind::Contact,
+            json!({"company_id": company, "family_name": FAMILY, "given_name": GIVEN, "email": EMAIL, "mobile": MOBILE}),
+        );
+        (company, contact)
+    };
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_daifuku"))
+        .arg("--db")
+        .arg(&db)
+        .args(["encrypt", "--json"])
+        .env_remove("DAIFUKU_DB")
+        .env("DAIFUKU_PASSPHRASE", PASS)
+        .env("DAIFUKU_NOW", (T0 + 2).to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    daifuku::store::crypto::unlock(&db, PASS).unwrap();
+    let mut store = Store::open(&db).unwrap();
+    let backup = dir.path().join("daifuku-before.db");
+    run(&mut store, T0 + 3, Command::Backup { path: backup.to_str().unwrap().into() }).unwrap();
+    assert!(daifuku::store::crypto::is_encrypted(&backup).unwrap(), "the backup is encrypted too");
+
+    let done = erased(run(&mut store, T0 + 4, Command::EraseContact { id: contact.clone(), dry_run: None }).unwrap());
+    assert!(done.done);
+    let held: Vec<&str> = done.backups.iter().map(|b| b.path.as_str()).collect();
+    assert_eq!(held, vec![backup.to_str().unwrap()], "the encrypted backup is found to hold her: {:?}", done.backups);
+    let ids: Vec<String> = done.records.iter().map(|r| r.id.clone()).collect();
+    run(
+        &mut store,
+        T0 + 5,
+        Command::EraseInBackups { ids, paths: vec![backup.to_str().unwrap().into()], action: BackupErase::Rewrite },
+    )
+    .unwrap();
+    // Inside the backup (opened with the same key): she is gone, the company stays.
+    let inside = Store::open(&backup).unwrap();
+    assert_eq!(inside.get(Kind::Contact, &contact).unwrap_err().code, "not_found");
+    assert_eq!(inside.get(Kind::Company, &company).unwrap().display_name, "株式会社北斗精機");
+    let dump: String = inside
+        .conn()
+        .prepare("SELECT group_concat(COALESCE(fields, ''), ' ') FROM changes")
+        .unwrap()
+        .query_row([], |r| r.get::<_, Option<String>>(0))
+        .unwrap()
+        .unwrap_or_default();
+    assert!(!dump.contains(EMAIL) && !dump.contains(FAMILY), "her change-log entries went too");
+    assert!(daifuku::store::crypto::is_encrypted(&backup).unwrap(), "still encrypted after the rewrite");
+}

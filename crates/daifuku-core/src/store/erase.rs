@@ -719,6 +719,8 @@ fn same(a: &Path, b: &Path) -> bool {
 /// record, a change-log entry, a field version); `None` when it cannot be read.
 fn backup_holds(path: &Path, ids: &[String]) -> Option<bool> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    // An encrypted backup opens with the database's key (same key and salt).
+    super::crypto::key_connection(&conn, path).ok()?;
     let mut held = false;
     for id in ids {
         if locate(&conn, id).ok()?.is_some() {
@@ -739,6 +741,7 @@ fn backup_holds(path: &Path, ids: &[String]) -> Option<bool> {
 /// The file stays a self-contained rollback-journal database.
 fn erase_in_file(path: &Path, ids: &[String]) -> Result<()> {
     let conn = Connection::open(path)?;
+    super::crypto::key_connection(&conn, path)?;
     let mut roots = Vec::new();
     for id in ids {
         if let Some(k) = locate(&conn, id)? {
