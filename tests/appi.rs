@@ -609,3 +609,55 @@ fn on_an_encrypted_database_a_lost_laptop_is_exempt_from_reporting() {
     ));
     assert_eq!(paper["assessment"]["report_due"], true);
 }
+
+/// 利用停止 goes through its own step (reason, audit): an ordinary create or
+/// edit that would set or clear it is refused, on the field, while an edit
+/// carrying the fields as they are (the form sends the whole record) works.
+#[test]
+fn stopping_use_is_never_an_ordinary_edit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("crm.db")).unwrap();
+    let company = add(&mut store, T0, Kind::Company, json!({"name": "株式会社みなと商会"}));
+    let err = run(
+        &mut store,
+        T0 + 1,
+        Command::Add {
+            kind: Kind::Contact,
+            fields: fields(json!({"company_id": company, "family_name": "佐藤", "use_stopped": true})),
+        },
+    )
+    .unwrap_err();
+    assert_eq!((err.code.as_str(), err.field.as_deref()), ("reason_required", Some("use_stopped")));
+    let id = add(&mut store, T0 + 2, Kind::Contact, json!({"company_id": company, "family_name": "佐藤"}));
+    let patch = |store: &mut Store, f: Value| {
+        run(store, T0 + 3, Command::Patch { kind: Kind::Contact, id: id.clone(), version: None, fields: fields(f) })
+    };
+    let err = patch(&mut store, json!({"use_stopped": true})).unwrap_err();
+    assert_eq!((err.code.as_str(), err.field.as_deref()), ("reason_required", Some("use_stopped")));
+    // The CLI's ordinary update says so too.
+    let db = dir.path().join("crm.db");
+    drop(store);
+    let out = cli(&db, T0 + 4, &["--json", "contact", "update", &id, "--use-stopped", "true"]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stdout).contains("reason_required"), "{out:?}");
+    let mut store = Store::open(&db).unwrap();
+    assert!(!store.get(Kind::Contact, &id).unwrap().record.to_fields()["use_stopped"].as_bool().unwrap_or(false));
+    // Stopped with a reason; then an edit of the whole record (as the form sends it) still works.
+    let ctx = store.context(T0 + 5).unwrap();
+    store.set_use_stopped(&ctx, &id, true, Some("ご本人の請求")).unwrap();
+    let mut record = store.get(Kind::Contact, &id).unwrap();
+    let mut f = record.record.to_fields();
+    f.insert("title".into(), json!("課長"));
+    record.record = daifuku::Record::from_fields(Kind::Contact, f).unwrap();
+    let replaced =
+        run(&mut store, T0 + 6, Command::Update { id: id.clone(), version: None, record: record.record }).unwrap();
+    match replaced {
+        Response::Record(s) => {
+            let f = s.record.to_fields();
+            assert_eq!((f["title"].clone(), f["use_stopped"].clone()), (json!("課長"), json!(true)));
+        }
+        other => panic!("{other:?}"),
+    }
+    // Clearing it through an edit is refused as well.
+    let err = patch(&mut store, json!({"use_stopped": false})).unwrap_err();
+    assert_eq!(err.code, "reason_required");
+}

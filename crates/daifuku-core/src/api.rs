@@ -595,11 +595,21 @@ fn execute_command(store: &mut Store, ctx: &Ctx, cmd: Command) -> Result<Respons
         Command::Schema => Response::Schema(Kind::ALL.iter().map(|k| *k.meta()).collect()),
         Command::Create { record } if record.kind() == Kind::Attachment => return Err(attach_with_bytes()),
         Command::Add { kind: Kind::Attachment, .. } => return Err(attach_with_bytes()),
-        Command::Create { record } => Response::Record(store.create(ctx, record)?),
-        Command::Add { kind, fields } => Response::Record(store.create_fields(ctx, kind, fields)?),
+        Command::Create { record } => {
+            store.check_use_stopped_unchanged(record.kind(), None, &record.to_fields())?;
+            Response::Record(store.create(ctx, record)?)
+        }
+        Command::Add { kind, fields } => {
+            store.check_use_stopped_unchanged(kind, None, &fields)?;
+            Response::Record(store.create_fields(ctx, kind, fields)?)
+        }
         Command::Get { kind, id } => Response::Record(store.get(kind, &id)?),
-        Command::Update { id, version, record } => Response::Record(store.replace(ctx, &id, version, record)?),
+        Command::Update { id, version, record } => {
+            store.check_use_stopped_unchanged(record.kind(), Some(&id), &record.to_fields())?;
+            Response::Record(store.replace(ctx, &id, version, record)?)
+        }
         Command::Patch { kind, id, version, fields } => {
+            store.check_use_stopped_unchanged(kind, Some(&id), &fields)?;
             Response::Record(store.update(ctx, kind, &id, version, fields)?)
         }
         Command::Delete { kind, id } => Response::Record(store.delete_cascading(ctx, kind, &id)?.0),

@@ -78,6 +78,34 @@ fn reason_required(reason: Option<&str>) -> Result<String> {
 }
 
 impl Store {
+    /// 利用停止 is its own step (`set_use_stopped`: a reason, the audit
+    /// trail): an ordinary create or edit of a contact may carry the three
+    /// fields only as they are (the edit form sends the whole record).
+    pub fn check_use_stopped_unchanged(&self, kind: Kind, id: Option<&str>, fields: &Map<String, Value>) -> Result<()> {
+        if kind != Kind::Contact {
+            return Ok(());
+        }
+        let current = match id {
+            Some(id) => self.get(Kind::Contact, id)?.record.to_fields(),
+            None => Map::new(),
+        };
+        let blank = |v: Option<&Value>| {
+            v.is_none_or(|v| v.is_null() || *v == Value::Bool(false) || *v == Value::String(String::new()))
+        };
+        for f in [USE_STOPPED, USE_STOPPED_ON, USE_STOPPED_REASON] {
+            let (given, now) = (fields.get(f), current.get(f));
+            let same = given.is_none() || given == now || (blank(given) && blank(now));
+            if !same {
+                return Err(ApiError::field(
+                    "reason_required",
+                    f,
+                    "stopping use (利用停止) is its own step with a reason: `daifuku contact stop-use ID --reason …` or the contact page's button",
+                ));
+            }
+        }
+        Ok(())
+    }
+
     /// 訂正: changes a contact's fields like an edit and records the reason
     /// and the changed fields' names (not their values) in the audit trail,
     /// in the same transaction.
