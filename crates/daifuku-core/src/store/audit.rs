@@ -392,14 +392,7 @@ impl Store {
                     user_id: r.get(4)?,
                     user_name: r.get(5)?,
                     device_name: r.get(14)?,
-                    entry: AuditEntry {
-                        action: r.get(6)?,
-                        kind: r.get(7)?,
-                        format: r.get(8)?,
-                        filter: r.get(9)?,
-                        count: r.get(10)?,
-                        detail: r.get(11)?,
-                    },
+                    entry: entry_at(r, 6)?,
                     prev_hash: r.get(12)?,
                     hash: r.get(13)?,
                 })
@@ -432,14 +425,7 @@ impl Store {
                     device_seq: r.get(0)?,
                     at: r.get(1)?,
                     user_id: r.get(2)?,
-                    entry: AuditEntry {
-                        action: r.get(3)?,
-                        kind: r.get(4)?,
-                        format: r.get(5)?,
-                        filter: r.get(6)?,
-                        count: r.get(7)?,
-                        detail: r.get(8)?,
-                    },
+                    entry: entry_at(r, 3)?,
                     prev_hash: r.get(9)?,
                     hash: r.get(10)?,
                 })
@@ -592,4 +578,17 @@ pub fn broken_error(v: &AuditVerification) -> ApiError {
             v.problem.as_deref().unwrap_or("altered")
         ),
     )
+}
+
+/// The entry's own columns (action, kind, format, filter, count, detail),
+/// read from a row where they stand in that order from column `at`.
+fn entry_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<AuditEntry> {
+    Ok(AuditEntry {
+        action: r.get(at)?,
+        kind: r.get(at + 1)?,
+        format: r.get(at + 2)?,
+        filter: r.get(at + 3)?,
+        count: r.get(at + 4)?,
+        detail: r.get(at + 5)?,
+    })
 }
