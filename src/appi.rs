@@ -94,8 +94,14 @@ pub fn run_contact(store: &mut Store, m: &ArgMatches) -> Result<Output, ApiError
         }
         _ => unreachable!("handles_contact chose it"),
     };
+    let out_dir = match &cmd {
+        api::Command::DiscloseContact { out_dir, .. } => out_dir.clone(),
+        _ => None,
+    };
     Ok(match api::execute(store, &ctx, cmd)? {
-        Response::Disclosure(d) => {
+        Response::Disclosure(mut d) => {
+            // The printable PDF beside the JSON and HTML.
+            daifuku_print::add_disclosure_pdf(store, &ctx, &mut d, out_dir.as_deref())?;
             let p = &d.package;
             let text = format!(
                 "開示 / disclosed: {} ({} 件: 役職履歴 {}, 名刺交換 {}, 活動 {}, タスク {}, 案件 {}, 添付 {}, 出力記録 {}, 第三者提供 {})\n  {}\n  {}",
@@ -112,7 +118,12 @@ pub fn run_contact(store: &mut Store, m: &ArgMatches) -> Result<Output, ApiError
                 d.json.path.as_deref().unwrap_or(""),
                 d.html.path.as_deref().unwrap_or("")
             );
-            Output::Both(text, serde_json::json!({ "json": d.json.path, "html": d.html.path, "records": p.records() }))
+            let pdf = d.pdf.as_ref().and_then(|f| f.path.clone());
+            let text = format!("{text}\n  {}", pdf.as_deref().unwrap_or(""));
+            Output::Both(
+                text,
+                serde_json::json!({ "json": d.json.path, "html": d.html.path, "pdf": pdf, "records": p.records() }),
+            )
         }
         Response::Record(r) => {
             let verb = match action {

@@ -280,6 +280,26 @@ fn disclosure_holds_the_person_their_activities_and_provisions_and_nobody_else()
             assert!(!contains(bytes, needle.as_bytes()), "{needle} is in the {name} file");
         }
     }
+    // The PDF of the same package: read back with poppler's pdftotext (the
+    // font is embedded and subset, so the text is not in the raw bytes).
+    let pdf_path = v["pdf"].as_str().expect("a PDF beside the JSON and HTML").to_string();
+    assert_eq!(pdf_path, out_dir.join(format!("disclosure-{}-{TODAY}.pdf", s.yamada)).to_str().unwrap());
+    assert!(std::fs::read(&pdf_path).unwrap().starts_with(b"%PDF-"));
+    let text = std::process::Command::new("pdftotext").args(["-layout", &pdf_path, "-"]).output().unwrap();
+    assert!(text.status.success(), "pdftotext: {}", String::from_utf8_lossy(&text.stderr));
+    // Layout may break long values across lines; compare without spaces and line breaks.
+    let pdf_text: String = String::from_utf8_lossy(&text.stdout).chars().filter(|c| !c.is_whitespace()).collect();
+    for want in
+        ["保有個人データ開示書", YAMADA_EMAIL, "株式会社山田商事", "株式会社データ連携", "見積書を送る", "複合機の入替"]
+    {
+        assert!(pdf_text.contains(want), "{want} is in the PDF: {pdf_text}");
+    }
+    assert!(pdf_text.contains(&MEETING_SHARED.replace(char::is_whitespace, "")), "their meeting is in the PDF");
+    for needle in [SUZUKI_EMAIL, SUZUKI_MOBILE, "田中一郎", YAMADA_MEMO_PRIVATE, PRIVATE_ACTIVITY_TEXT, "社外秘"]
+    {
+        assert!(!pdf_text.contains(&needle.replace(char::is_whitespace, "")), "{needle} is in the PDF");
+    }
+
     // The HTML page is Japanese, escaped and runs nothing.
     let html = String::from_utf8(html_bytes).unwrap();
     assert!(

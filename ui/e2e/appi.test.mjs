@@ -1,5 +1,5 @@
 // End-to-end for issue 18 item 4, the APPI toolkit in the app: on a
-// person's page 開示 downloads the package (their activity in it; another
+// person's page 開示 downloads the package — JSON, HTML and PDF — (their activity in it; another
 // attendee and the private memo not), 訂正 saves with a reason that lands in
 // the audit trail, 利用停止 shows its banner and keeps the person out of the
 // mailing list and of an export for a third party (made in the export
@@ -78,7 +78,7 @@ describe('APPI toolkit end to end', () => {
         const path = join(dir, `dl-${dl.suggestedFilename()}`);
         await dl.saveAs(path);
         files.push({ name: dl.suggestedFilename(), bytes: readFileSync(path) });
-        if (files.length === 2) resolve();
+        if (files.length === 3) resolve();
       });
     });
     await byTest('contact-disclose').click();
@@ -86,7 +86,9 @@ describe('APPI toolkit end to end', () => {
     page.removeAllListeners('download');
     const json = files.find((f) => f.name.endsWith('.json'));
     const html = files.find((f) => f.name.endsWith('.html'));
-    assert.ok(json && html, files.map((f) => f.name).join(', '));
+    const pdf = files.find((f) => f.name.endsWith('.pdf'));
+    assert.ok(json && html && pdf, files.map((f) => f.name).join(', '));
+    assert.equal(pdf.bytes.subarray(0, 5).toString('latin1'), '%PDF-', 'the printable PDF of the same package');
     const pkg = JSON.parse(json.bytes.toString('utf8'));
     assert.equal(pkg.contact_id, yamada);
     assert.equal(pkg.activities.length, 1);

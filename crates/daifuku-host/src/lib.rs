@@ -551,6 +551,19 @@ impl Host {
                         .unwrap_or_else(|_| Err(ApiError::new("internal", "not a storeless command")))?
                 }
                 cmd if is_long_read(&cmd) => self.long_read(cmd, now_ms, tz_offset_min)?,
+                Command::DiscloseContact { id, out_dir } => {
+                    self.on_ui_connection(now_ms, tz_offset_min, |store, ctx| {
+                        let cmd = Command::DiscloseContact { id, out_dir: out_dir.clone() };
+                        match api::execute(store, ctx, cmd)? {
+                            // The printable PDF beside the JSON and HTML (issue 18, 開示).
+                            Response::Disclosure(mut d) => {
+                                daifuku_print::add_disclosure_pdf(store, ctx, &mut d, out_dir.as_deref())?;
+                                Ok(Response::Disclosure(d))
+                            }
+                            other => Ok(other),
+                        }
+                    })?
+                }
                 cmd @ (Command::SyncConfigure { .. } | Command::SyncDisable) => {
                     self.on_ui_connection(now_ms, tz_offset_min, |store, ctx| {
                         let answer = api::execute(store, ctx, cmd)?;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use daifuku::export::fetch_all;
 use daifuku::import::values::enum_label;
 use daifuku::model::{Activity, Company, Contact, Deal, Purchase};
+use daifuku::store::appi::disclosure::{action_ja, ms_date, DisclosedRecord, DisclosurePackage};
 use daifuku::store::{Filter, FilterOp, ListQuery};
 use daifuku::{ApiError, Kind, Record, Store, Stored};
 use serde_json::Value;
@@ -470,6 +471,111 @@ pub fn info_report(store: &Store, printer: &Printer, activity_id: &str) -> Resul
     record_print(store, printer, "info_report", Some(activity_id));
     let name = format!("情報報告書_{}_{}.pdf", file_part(a.subject.as_deref().unwrap_or("活動")), printer.date);
     finish(flow, printer, &format!("情報報告書 {}", opt(&a.subject)), name)
+}
+
+/// 保有個人データ開示書 (APPI Art. 33) as a PDF: the same package as the
+/// JSON and HTML files of [`Store::disclose_contact`] — the person's fields,
+/// positions, card exchanges, activities, tasks, deals, attachments, the
+/// outputs that held them and the records of provision to third parties.
+/// It goes to the person: no 「社外秘」 footer, and no audit entry of its own
+/// (the disclosure records itself).
+pub fn disclosure(printer: &Printer, p: &DisclosurePackage) -> Result<Printed, ApiError> {
+    let tz = printer.ctx.tz_offset_min;
+    let mut flow = Flow::new(&printer.font, format!("保有個人データ開示書 {} 様（続き）", p.name));
+    title(&mut flow, "保有個人データ開示書", &[format!("作成日 {}", p.made_on), format!("作成者 {}", printer.user)]);
+    let s = |v: &str| v.to_string();
+    flow.fields(
+        &[
+            (s("ご本人"), format!("{} 様", p.name)),
+            (s("根拠"), s("個人情報の保護に関する法律第33条に基づき、当社が保有するあなたの個人データを開示します。")),
+        ],
+        1,
+        26.0 * MM,
+    );
+    let pairs =
+        |r: &DisclosedRecord| r.fields.iter().map(|f| (f.label_ja.clone(), f.value.clone())).collect::<Vec<_>>();
+    flow.gap(6.0);
+    flow.section("基本情報", 40.0);
+    flow.fields(&pairs(&p.person), 1, 30.0 * MM);
+    let sections: [(&str, &Vec<DisclosedRecord>); 5] = [
+        ("部署・役職の履歴", &p.positions),
+        ("名刺交換", &p.card_exchanges),
+        ("活動（面談・電話・メールなど）", &p.activities),
+        ("タスク", &p.tasks),
+        ("案件", &p.deals),
+    ];
+    for (name, records) in sections {
+        flow.gap(6.0);
+        flow.section(&format!("{name}（{}件）", records.len()), 40.0);
+        if records.is_empty() {
+            flow.fields(&[(s(""), s("ありません。"))], 1, 30.0 * MM);
+        }
+        for r in records {
+            let mut rows = vec![(s("件名"), r.title.clone())];
+            rows.extend(pairs(r));
+            flow.fields(&rows, 1, 30.0 * MM);
+            flow.gap(3.0);
+        }
+    }
+    flow.gap(6.0);
+    flow.section(&format!("添付ファイル（{}件）", p.attachments.len()), 30.0);
+    let rows: Vec<Vec<String>> = p
+        .attachments
+        .iter()
+        .map(|a| vec![a.name.clone(), a.mime.clone().unwrap_or_default(), a.size.to_string(), ms_date(a.added_at, tz)])
+        .collect();
+    flow.table(
+        &["ファイル名", "種類", "大きさ（バイト）", "登録日時"],
+        &[70.0, 40.0, 30.0, 40.0],
+        &rows,
+        "ありません。",
+    );
+    flow.gap(6.0);
+    flow.section(&format!("第三者提供の記録（{}件）", p.provisions.len()), 30.0);
+    let rows: Vec<Vec<String>> = p
+        .provisions
+        .iter()
+        .map(|v| {
+            vec![
+                v.provided_on.clone(),
+                v.recipient.clone(),
+                v.purpose.clone(),
+                v.items.join("、"),
+                v.keep_until.clone(),
+            ]
+        })
+        .collect();
+    flow.table(
+        &["提供日", "提供先", "利用目的", "提供した項目", "保存期限"],
+        &[24.0, 40.0, 40.0, 50.0, 26.0],
+        &rows,
+        "ありません。",
+    );
+    flow.gap(6.0);
+    flow.section(&format!("あなたのデータを含む（可能性のある）出力の記録（{}件）", p.exports.len()), 30.0);
+    let rows: Vec<Vec<String>> = p
+        .exports
+        .iter()
+        .map(|e| {
+            vec![
+                ms_date(e.at, tz),
+                action_ja(&e.action).to_string(),
+                e.format.clone().unwrap_or_default(),
+                e.count.map(|c| c.to_string()).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    flow.table(&["日時", "種類", "形式", "件数"], &[45.0, 60.0, 40.0, 35.0], &rows, "ありません。");
+
+    let footer = Footer {
+        text: format!("保有個人データ開示書 — {} 様 — {}", p.name, p.made_on),
+        y: A4_H - 10.0 * MM,
+        left: flow.left,
+        right: flow.right,
+    };
+    let bytes = render(&flow.pages, &printer.font, &footer, &format!("保有個人データ開示書 {} 様", p.name))?;
+    let name = format!("disclosure-{}-{}.pdf", p.contact_id, p.made_on);
+    Ok(Printed { name, bytes, pages: flow.pages.len() as u32 })
 }
 
 #[cfg(test)]

@@ -26,7 +26,28 @@ use daifuku::model::User;
 use daifuku::{ApiError, Ctx, Kind, Record, Store};
 
 pub use font::{FontSource, PrintFont};
-pub use forms::{company_card, info_report};
+pub use forms::{company_card, disclosure, info_report};
+
+/// Adds the PDF of a disclosure (開示) beside its JSON and HTML files: into
+/// `out_dir` under the same name with `.pdf` (a path the id cannot steer),
+/// or as bytes for a browser to download.
+pub fn add_disclosure_pdf(
+    store: &Store,
+    ctx: &Ctx,
+    d: &mut daifuku::store::appi::disclosure::Disclosure,
+    out_dir: Option<&str>,
+) -> Result<(), ApiError> {
+    let printer = Printer::new(store, ctx, None)?;
+    let printed = disclosure(&printer, &d.package)?;
+    let path = out_dir.map(|dir| daifuku::file_name::inside(std::path::Path::new(dir), &printed.name));
+    let file = daifuku::export::Exported {
+        file: daifuku::export::FileData::new(printed.name, &printed.bytes),
+        rows: d.package.records() as u32,
+        warnings: vec![],
+    };
+    d.pdf = Some(file.deliver(path.as_ref().and_then(|p| p.to_str()))?);
+    Ok(())
+}
 pub use labels::{labels, LabelLayout, LabelOptions};
 
 /// A finished print: the PDF and what it is.

@@ -5,4 +5,9 @@ import type { ExportResult } from "./ExportResult";
 /**
  * The package and its two files (written to the folder given, else their bytes).
  */
-export type Disclosure = { package: DisclosurePackage, json: ExportResult, html: ExportResult, };
+export type Disclosure = { package: DisclosurePackage, json: ExportResult, html: ExportResult, 
+/**
+ * The same package as a printable PDF (A4, Japanese font embedded),
+ * added by the host and the CLI, which have the printing crate.
+ */
+pdf?: ExportResult, };

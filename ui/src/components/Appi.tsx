@@ -30,12 +30,12 @@ export function DiscloseButton({ id }: { id: string }) {
         const picked = await open({ directory: true, multiple: false });
         if (typeof picked !== 'string') return;
         const d = await appi.disclose(id, picked);
-        toast(`${t('appi_disclosed', { n: formatNumber(d.package.activities.length, lang) })}: ${[d.json.path, d.html.path].join(', ')}`);
+        toast(`${t('appi_disclosed', { n: formatNumber(d.package.activities.length, lang) })}: ${[d.json.path, d.html.path, d.pdf?.path].filter(Boolean).join(', ')}`);
         return;
       }
       const d = await appi.disclose(id);
       const saved: string[] = [];
-      for (const [i, f] of [d.json, d.html].entries()) {
+      for (const [i, f] of [d.json, d.html, d.pdf].filter((f) => f != null).entries()) {
         // A browser may hold back a second download started in the same instant.
         if (i > 0) await new Promise((r) => setTimeout(r, 400));
         if (f.base64) {

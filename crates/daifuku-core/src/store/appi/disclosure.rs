@@ -107,6 +107,10 @@ pub struct Disclosure {
     pub package: DisclosurePackage,
     pub json: ExportResult,
     pub html: ExportResult,
+    /// The same package as a printable PDF (A4, Japanese font embedded),
+    /// added by the host and the CLI, which have the printing crate.
+    #[ts(optional)]
+    pub pdf: Option<ExportResult>,
 }
 
 /// Fields never disclosed whatever the kind: they name other people.
@@ -209,13 +213,13 @@ fn esc(s: &str) -> String {
     out
 }
 
-fn ms_date(ms: i64, tz_offset_min: i32) -> String {
+pub fn ms_date(ms: i64, tz_offset_min: i32) -> String {
     chrono::DateTime::from_timestamp_millis(ms + tz_offset_min as i64 * 60_000)
         .map(|d| d.naive_utc().format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }
 
-fn action_ja(action: &str) -> &str {
+pub fn action_ja(action: &str) -> &str {
     match action {
         "export" => "エクスポート",
         "mailing_list" => "宛名リスト(DM)",
@@ -505,7 +509,7 @@ impl Store {
                 ..AuditEntry::new("disclose")
             },
         )?;
-        Ok(Disclosure { package, json, html })
+        Ok(Disclosure { package, json, html, pdf: None })
     }
 }
 
