@@ -323,8 +323,8 @@ const MESSAGES: Record<MessageCode | UiCode, Text> = {
     en: 'A file is incomplete or damaged (probably still being copied); it is retried.',
   },
   attachment_file_replaced: {
-    ja: '壊れたままの添付ファイルを共有フォルダーから取り除きました。元のファイルを持つパソコンが次の同期で送り直します。',
-    en: 'An attachment file that stayed damaged was removed from the shared folder; a computer that has the file sends it again.',
+    ja: '別のパソコンで壊れて届いた添付ファイルを、このパソコンから送り直しました。',
+    en: 'An attachment file arrived damaged on another computer; this computer sent it again.',
   },
   file_locked: {
     ja: '別の合言葉で暗号化されたファイルがあります。',

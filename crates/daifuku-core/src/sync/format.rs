@@ -366,6 +366,11 @@ pub struct DeviceInfo {
     /// (`sync::clock`). Absent in files of older versions.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub clock_seen: BTreeMap<String, (i64, i64)>,
+    /// Attachment contents (SHA-256) whose `a/` file this device keeps
+    /// finding damaged: a device holding the bytes writes the file again
+    /// (issue 19). Absent in files of older versions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub damaged_blobs: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

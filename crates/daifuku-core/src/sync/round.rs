@@ -18,10 +18,10 @@ use super::format::{
 use super::hlc::{self, valid_device_id};
 use super::{SyncIssue, SyncReport};
 
-/// A damaged attachment file is removed (for its holder to write again) once
-/// it was found damaged this many times, over at least this long.
-const BLOB_REMOVE_AFTER_TRIES: i64 = 3;
-const BLOB_REMOVE_AFTER_MS: i64 = 10 * 60 * 1000;
+/// An attachment file found damaged this many times, over at least this
+/// long, is asked for again through this device's info file.
+const BLOB_STUCK_TRIES: i64 = 3;
+const BLOB_STUCK_MS: i64 = 10 * 60 * 1000;
 use crate::error::{ApiError, Result};
 use crate::store::{Peer, Store};
 
@@ -156,6 +156,9 @@ struct Round<'a> {
     /// A change file read ahead and being opened (decrypted, unpacked,
     /// parsed) on another thread while the current one is applied.
     prefetch: Option<Prefetch>,
+    /// Attachment contents other devices keep finding damaged in the folder,
+    /// with the newest info that said so (`DeviceInfo::damaged_blobs`).
+    peer_damaged: BTreeMap<String, i64>,
 }
 
 struct Prefetch {
@@ -646,11 +649,38 @@ impl Round<'_> {
                 break;
             }
             let name = FileName::Attachment(sha.clone());
-            if listing.files.contains(&name) {
+            // Another device keeps finding the folder's copy damaged (a cloud
+            // client that sent a partial copy under the name): write it again,
+            // once per request (the name is the content's hash, so any holder's
+            // copy is the same content).
+            let request = self.peer_damaged.get(&sha).copied();
+            let answered = format!("blob_rewritten:{sha}");
+            let rewrite = match request {
+                Some(at) => self.store.sync_state_i64(&answered)? < at,
+                None => false,
+            };
+            if listing.files.contains(&name) && !rewrite {
                 continue;
             }
             let Some(bytes) = self.store.sync_blob(&sha)? else { continue };
             let sealed = format::seal(&name.to_path(), &bytes, self.write_key.as_ref(), Packing::Raw);
+            if rewrite {
+                self.store.sync_state_set(&answered, &request.unwrap_or(0).to_string())?;
+                if listing.files.contains(&name) {
+                    if let Err(e) = self.folder.delete(&name.to_path()) {
+                        self.writes_blocked = true;
+                        self.report.errors.push(folder_issue(&e, "send an attachment again").file(&name.to_path()));
+                        break;
+                    }
+                }
+                self.report.warnings.push(
+                    SyncIssue::new(
+                        "attachment_file_replaced",
+                        format!("{} arrived damaged on another computer; it is sent again.", name.to_path()),
+                    )
+                    .file(&name.to_path()),
+                );
+            }
             match self.folder.create(&name.to_path(), &sealed) {
                 // Another device wrote the same content meanwhile: same bytes.
                 Ok(()) | Err(FolderError::AlreadyExists) => {
@@ -666,28 +696,31 @@ impl Round<'_> {
         Ok(())
     }
 
-    /// An attachment file whose bytes do not match its name. Usually still
-    /// being copied, so it is retried; one that stays damaged (a cloud client
-    /// that sent a partial copy under the name) is removed, so that a device
-    /// holding the bytes — which never reads the file — sees it missing and
-    /// writes it again. Safe because the name is the content's SHA-256: the
-    /// file can only ever hold those bytes, whoever writes it.
+    /// An attachment file whose bytes do not match its name: usually still
+    /// being copied, so it is retried. One that stays damaged (a cloud client
+    /// that sent a partial copy under the name) is listed in this device's
+    /// info file (`damaged_blobs`), and a device holding the bytes — which
+    /// never reads the file itself — writes it again. Nothing is removed
+    /// here: the damage may be this computer's copy alone.
     fn damaged_blob_file(&mut self, path: &str, why: &str) -> Result<()> {
-        self.bad_file(path, why)?;
-        let stuck = self.store.sync_bad_files()?.into_iter().any(|(name, _, first_seen, tries)| {
-            name == path && tries >= BLOB_REMOVE_AFTER_TRIES && self.opts.now_ms - first_seen >= BLOB_REMOVE_AFTER_MS
-        });
-        if stuck && !self.writes_blocked && self.folder.delete(path).is_ok() {
-            self.store.sync_clear_bad_file(path)?;
-            self.report.warnings.push(
-                SyncIssue::new(
-                    "attachment_file_replaced",
-                    format!("{path} stayed damaged; it was removed so that a device holding the file sends it again."),
-                )
-                .file(path),
-            );
-        }
-        Ok(())
+        self.bad_file(path, why)
+    }
+
+    /// Attachment contents whose file this device found damaged
+    /// [`BLOB_STUCK_TRIES`] times over at least [`BLOB_STUCK_MS`].
+    fn stuck_blobs(&self) -> Result<Vec<String>> {
+        Ok(self
+            .store
+            .sync_bad_files()?
+            .into_iter()
+            .filter(|(_, _, first_seen, tries)| {
+                *tries >= BLOB_STUCK_TRIES && self.opts.now_ms - first_seen >= BLOB_STUCK_MS
+            })
+            .filter_map(|(name, ..)| match FileName::parse(&name) {
+                Some(FileName::Attachment(sha)) => Some(sha),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Reads the attachment bytes other devices' records name and this
@@ -886,9 +919,13 @@ impl Round<'_> {
             clock_seen.iter().map(|(d, (w, r))| (d, (r - w).abs() > clock::CLOCK_SKEW_MS)).collect();
         let clock_class = serde_json::to_string(&clock_class)?;
         let clock_changed = self.store.sync_state_get("info_clock")?.as_deref() != Some(clock_class.as_str());
+        let damaged_blobs = self.stuck_blobs()?;
+        let damaged_text = damaged_blobs.join(",");
+        let damaged_changed = self.store.sync_state_get("info_damaged")?.unwrap_or_default() != damaged_text;
         // A clock that went back (one that ran ahead, fixed) sends a fresh
         // reading at once, so the warning ends soon after the fix.
         let stale = clock_changed
+            || damaged_changed
             || match &last {
                 None => true,
                 Some((v, n, at)) => {
@@ -910,11 +947,13 @@ impl Round<'_> {
                 app_version: self.opts.app_version.clone(),
                 applied: applied.clone(),
                 clock_seen,
+                damaged_blobs,
             });
             let bytes = self.seal(&file, &body);
             if self.create(&file, &bytes, "update this device's status") {
                 self.store.sync_state_set("info_n", &n.to_string())?;
                 self.store.sync_state_set("info_clock", &clock_class)?;
+                self.store.sync_state_set("info_damaged", &damaged_text)?;
                 self.store.sync_state_set(
                     "info_last",
                     &serde_json::to_string(&(applied, name, self.opts.now_ms)).expect("serializes"),
@@ -1213,6 +1252,7 @@ fn run_round(
         write_key: None,
         writes_blocked: false,
         prefetch: None,
+        peer_damaged: BTreeMap::new(),
     };
     // The folder's format.
     let newest_format = listing
@@ -1255,6 +1295,12 @@ fn run_round(
     }
     let infos = round.read_peers(&listing)?;
     round.check_clock(&infos)?;
+    for info in infos.values() {
+        for sha in &info.damaged_blobs {
+            let at = round.peer_damaged.entry(sha.clone()).or_insert(info.written_at);
+            *at = (*at).max(info.written_at);
+        }
+    }
     // Join (or catch up after compaction) from a snapshot.
     let applied = round.applied()?;
     let gap = listing.devices().into_iter().any(|d| {
