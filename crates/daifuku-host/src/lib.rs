@@ -566,9 +566,10 @@ impl Host {
                 }
                 cmd @ (Command::SyncConfigure { .. } | Command::SyncDisable) => {
                     self.on_ui_connection(now_ms, tz_offset_min, |store, ctx| {
+                        let was_in_keychain = lock::sync_passphrase_in_keychain(store)?;
                         let answer = api::execute(store, ctx, cmd)?;
                         // The folder-sync passphrase never stays plain in a plain database (issue 18).
-                        lock::protect_sync_passphrase(store)?;
+                        lock::protect_sync_passphrase(store, was_in_keychain)?;
                         Ok(answer)
                     })?
                 }

@@ -177,10 +177,11 @@ pub mod keychain {
 /// saved there by `sync_configure`, it moves to the OS keychain and the
 /// database keeps only [`PASSPHRASE_IN_KEYCHAIN`]. An encrypted database
 /// keeps it (encrypted with everything else). Without a usable keychain it
-/// stays where it is (ARCHITECTURE.md: encrypt the database then). A
-/// passphrase taken away (sync off, or set up without one) is forgotten in
-/// the keychain too.
-pub fn protect_sync_passphrase(store: &Store) -> Result<()> {
+/// stays where it is (ARCHITECTURE.md: encrypt the database then).
+/// `was_in_keychain`: the database held the stand-in before the command —
+/// a passphrase taken away since (sync off, or set up without one) is
+/// forgotten in the keychain too. The keychain is not touched otherwise.
+pub fn protect_sync_passphrase(store: &Store, was_in_keychain: bool) -> Result<()> {
     let Some(db) = store.path() else { return Ok(()) };
     match store.sync_passphrase()? {
         Some(p) if p == PASSPHRASE_IN_KEYCHAIN => {}
@@ -189,13 +190,15 @@ pub fn protect_sync_passphrase(store: &Store) -> Result<()> {
                 store.sync_passphrase_moved_to_keychain()?;
             }
         }
-        None => {
-            if keychain::load_sync_passphrase(&db).is_some() {
-                keychain::delete_sync_passphrase(&db);
-            }
-        }
+        None if was_in_keychain => keychain::delete_sync_passphrase(&db),
+        None => {}
     }
     Ok(())
+}
+
+/// Whether the database keeps its folder-sync passphrase in the OS keychain.
+pub fn sync_passphrase_in_keychain(store: &Store) -> Result<bool> {
+    Ok(store.sync_passphrase()?.as_deref() == Some(PASSPHRASE_IN_KEYCHAIN))
 }
 
 /// The saved folder-sync passphrase, from the keychain when it is kept there.
@@ -245,7 +248,7 @@ impl Host {
         }
         let store = Store::open(db)?;
         // A passphrase saved before it was kept in the keychain moves there now.
-        protect_sync_passphrase(&store)?;
+        protect_sync_passphrase(&store, false)?;
         Ok(Host::new(store))
     }
 
