@@ -367,6 +367,7 @@ describe('every screen in Japanese and in English', () => {
     ['business cards', async () => (await go('#/cards'), await byTest('screen-cards').waitFor())],
     ['office feed', async () => (await go('#/feed'), await byTest('screen-feed').waitFor())],
     ['audit trail', async () => (await go('#/audit'), await byTest('screen-audit').waitFor())],
+    ['incident register', async () => (await go('#/incidents'), await byTest('screen-incidents').waitFor())],
     ['a purchase (its company)', async () => (await go(`#/purchase/${ids.purchase}`), await byTest('screen-company').waitFor())],
     ['import', async () => (await closeDialogs(), await go('#/import'), await byTest('screen-import').waitFor())],
     ['import: CP932 company list preview', async () => {

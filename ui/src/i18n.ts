@@ -838,7 +838,7 @@ const DICT = {
   audit_act_incident: ['漏えい等の事案の登録', 'Incident recorded'],
   // The APPI toolkit per person (issue 18 item 4)
   appi_disclose: ['開示', 'Disclose'],
-  appi_disclose_title: ['この方について保有するすべての情報を、ご本人に渡せる形(JSONと読みやすいHTML)で書き出します。自分用メモは含まれません。', 'Writes everything held about this person in a form to hand to them (JSON and a readable HTML page). Private memos are not included.'],
+  appi_disclose_title: ['この方について保有するすべての情報を、ご本人に渡せる形(データファイル・読みやすいページ・印刷用PDF)で書き出します。自分用メモは含まれません。', 'Writes everything held about this person in a form to hand to them (a data file, a readable page and a printable PDF). Private memos are not included.'],
   appi_disclosed: ['開示用のファイルを作成しました(活動 {n}件を含む)', 'Disclosure files made ({n} activities)'],
   appi_stop: ['利用停止', 'Stop using'],
   appi_stop_lead: ['ご本人から利用停止の請求があったときに使います。宛名リスト(DM)・第三者提供の出力・提案から外れます。理由は監査ログに残ります。', 'Use this when the person asks you to stop using their data. They are left out of mailing lists, exports for third parties and suggestions. The reason is kept in the audit trail.'],
