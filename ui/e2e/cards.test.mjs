@@ -94,6 +94,8 @@ describe('名刺取り込み end to end', () => {
     await page.locator('[data-testid="cards-job"][data-state="done"]').waitFor({ timeout: 120_000 });
     assert.match(await byTest('cards-job-count').innerText(), /3 \/ 3|3 of 3/);
     const pdfItem = page.locator('[data-testid="cards-item"][data-name="scan.pdf"]');
+    // The item's state follows the job's last progress answer (a frame later on a loaded machine).
+    await page.locator('[data-testid="cards-item"][data-name="scan.pdf"][data-state="error"]').waitFor({ timeout: 10_000 });
     assert.equal(await pdfItem.getAttribute('data-state'), 'error');
     await pdfItem.click();
     const err = byTest('cards-error');

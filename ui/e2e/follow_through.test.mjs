@@ -71,6 +71,8 @@ describe('renewals, related companies, shared reports, search and the calendar f
     await add('company_relation', { company_id: old.id, relation: 'merged_into', related_company_id: hd.id, since: '2026-10-01' });
     await reload(`#/company/${hd.id}?tab=relations`);
     await byTest('related-companies').waitFor();
+    // The rows load after the section: wait for both (a loaded machine showed the empty section first).
+    await byTest('related-company').nth(1).waitFor();
     const rows = await byTest('related-company').evaluateAll((els) => els.map((e) => [e.dataset.relation, e.textContent]));
     assert.equal(rows.length, 2);
     assert.deepEqual(rows.map((r) => r[0]).sort(), ['merged_from', 'subsidiary']);

@@ -115,7 +115,9 @@ export function CardsScreen() {
         'card_job',
       );
       jobKeys.current = read.map((it) => it.key);
-      setJob(status);
+      // Cards may finish before the start answers (a PDF is refused at once):
+      // the first poll asks from the first card, so none of them is skipped.
+      setJob({ ...status, state: 'running', done: 0, items: [] });
     } catch (e) {
       const err = api.toApiError(e);
       setItems((xs) => xs.map((x) => (read.some((r) => r.key === x.key) ? { ...x, state: 'error', error: err } : x)));
