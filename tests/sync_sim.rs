@@ -803,16 +803,30 @@ fn seeds() -> Vec<u64> {
 fn devices_converge_and_lose_nothing_under_faults() {
     let seeds = seeds();
     let threads = 2;
+    // Every seed runs even after one fails, and the failures are listed
+    // together (a long run reports all its bad seeds, not the first).
+    let failed = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for t in 0..threads {
             let mine: Vec<u64> = seeds.iter().copied().filter(|x| x % threads == t).collect();
+            let failed = &failed;
             s.spawn(move || {
                 for seed in mine {
-                    run_seed(seed);
+                    if std::panic::catch_unwind(|| run_seed(seed)).is_err() {
+                        failed.lock().unwrap().push(seed);
+                    }
                 }
             });
         }
     });
+    let mut failed = failed.into_inner().unwrap();
+    failed.sort();
+    assert!(
+        failed.is_empty(),
+        "{} of {} seeds failed: {failed:?} (replay one with DAIFUKU_SIM_SEED=N)",
+        failed.len(),
+        seeds.len()
+    );
     // The orphan property was put to the test, not vacuously true.
     let with_orphans = SEEDS_WITH_ORPHANS.load(std::sync::atomic::Ordering::Relaxed);
     eprintln!("{with_orphans} of {} seeds ended with orphans, each listed", seeds.len());
