@@ -525,6 +525,19 @@ impl Sim {
                 return;
             }
         }
+        if std::env::var("DAIFUKU_SIM_DEBUG").is_ok() {
+            let mut names: Vec<&String> =
+                self.cloud.keys().filter(|k| k.starts_with("s/") || k.starts_with("r/")).collect();
+            names.sort();
+            for n in names {
+                let name = daifuku::sync::format::FileName::parse(n).unwrap();
+                let body = daifuku::sync::format::open_body(&name, &self.cloud[n], &self.devices[0].keys);
+                eprintln!("{n}: {body:?}");
+            }
+            for (i, d) in self.devices.iter_mut().enumerate() {
+                eprintln!("device {i} alive {} id {:?} peers {:?}", d.alive, d.store.device_id(), d.store.sync_peers());
+            }
+        }
         panic!("seed {seed}: devices did not settle");
     }
 }

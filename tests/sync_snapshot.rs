@@ -243,3 +243,61 @@ fn a_folder_of_the_older_format_is_taken_over() {
     assert!(r.warnings.is_empty(), "{r:?}");
     assert!(folder.files.contains_key(&FileName::Format(FORMAT_VERSION as u32).to_path()));
 }
+
+/// A laptop compacted its changes into its own snapshot while its files had
+/// not reached the others yet; meanwhile another laptop wrote a bigger
+/// snapshot without them. The others must load the laptop's snapshot to
+/// close the gap, not wait forever for change files that are gone (seed 6476
+/// of the simulation).
+#[test]
+fn a_gap_is_closed_by_the_snapshot_that_covers_it_not_the_biggest() {
+    let keys = || Keyring::default();
+    // Laptop B starts the office folder.
+    let mut fb = MemoryFolder::new();
+    let mut b = writer();
+    round(&mut b, &mut fb, &mut keys(), T0);
+    // Laptop A sees only the folder's key file yet (its cloud client is
+    // behind): a few records, a snapshot, its change files compacted, then
+    // one more record in a change file.
+    let mut fa = MemoryFolder::new();
+    for (k, v) in fb.files.iter().filter(|(k, _)| !k.contains('/')) {
+        fa.files.insert(k.clone(), v.clone());
+    }
+    let mut a = Store::open_in_memory().unwrap();
+    a.seed_ids(4);
+    let ctx = a.context(T0).unwrap();
+    a.create_fields(&ctx, Kind::Company, obj(json!({"name": "青葉物産株式会社", "phone": "022-111-2222"}))).unwrap();
+    sync_round(&mut a, &mut fa, &mut keys(), &opts(T0 + 1, SnapshotPolicy::Always)).unwrap();
+    round(&mut a, &mut fa, &mut keys(), T0 + 2);
+    assert!(!fa.files.keys().any(|f| f.contains("/c-")), "compacted: {:?}", fa.files.keys());
+    let ctx = a.context(T0 + 3).unwrap();
+    a.create_fields(&ctx, Kind::Company, obj(json!({"name": "株式会社みどり製作所"}))).unwrap();
+    round(&mut a, &mut fa, &mut keys(), T0 + 4);
+    assert!(fa.files.keys().any(|f| f.contains("/c-")), "the later record is in a change file");
+
+    // Meanwhile C joins B, and B writes a bigger snapshot without A.
+    let mut c = Store::open_in_memory().unwrap();
+    c.seed_ids(3);
+    round(&mut c, &mut fb, &mut keys(), T0 + 6);
+    let r = sync_round(&mut b, &mut fb, &mut keys(), &opts(T0 + 7, SnapshotPolicy::Always)).unwrap();
+    assert!(r.snapshot_written.is_some(), "{r:?}");
+
+    // The cloud delivers A's files late.
+    for (k, v) in &fa.files {
+        fb.files.insert(k.clone(), v.clone());
+    }
+    for (who, store) in [("B", &mut b), ("C", &mut c)] {
+        let mut last = None;
+        for t in 0..3 {
+            last = Some(round(store, &mut fb, &mut keys(), T0 + 10 + t));
+        }
+        let r = last.unwrap();
+        assert_eq!(r.waiting_remote, 0, "{who}: {r:?}");
+        for name in ["青葉物産", "みどり製作所"] {
+            assert_eq!(store.search(name, 5, &[Kind::Company]).unwrap().len(), 1, "{who}: {name}");
+        }
+    }
+    round(&mut a, &mut fb, &mut keys(), T0 + 20);
+    assert_eq!(b.export_json().unwrap(), a.export_json().unwrap());
+    assert_eq!(c.export_json().unwrap(), a.export_json().unwrap());
+}

@@ -419,12 +419,18 @@ impl Round<'_> {
             .collect())
     }
 
-    /// The newest complete snapshot, with its manifest.
+    /// The newest complete snapshot (the one covering most changes), with
+    /// its manifest.
     fn newest_snapshot(&mut self, listing: &Listing) -> Result<Option<SnapshotManifest>> {
+        Ok(self.complete_snapshots(listing)?.into_iter().max_by_key(|m| (covered(&m.vector), m.written_at)))
+    }
+
+    /// Every complete snapshot in the folder (manifest and all its parts).
+    fn complete_snapshots(&mut self, listing: &Listing) -> Result<Vec<SnapshotManifest>> {
         let mut manifests: Vec<FileName> =
             listing.files.iter().filter(|f| matches!(f, FileName::SnapshotManifest { .. })).cloned().collect();
         manifests.sort();
-        let mut best: Option<SnapshotManifest> = None;
+        let mut all = Vec::new();
         for name in manifests {
             let Some(Body::SnapshotManifest(m)) = self.read_body(&name)? else {
                 continue;
@@ -434,18 +440,43 @@ impl Round<'_> {
             }
             let complete = (0..m.parts)
                 .all(|part| listing.files.contains(&FileName::SnapshotPart { device: m.device.clone(), n: m.n, part }));
-            if !complete {
-                continue;
-            }
-            let better = match &best {
-                None => true,
-                Some(b) => (covered(&m.vector), m.written_at) > (covered(&b.vector), b.written_at),
-            };
-            if better {
-                best = Some(m);
+            if complete {
+                all.push(m);
             }
         }
-        Ok(best)
+        Ok(all)
+    }
+
+    /// The snapshot to load this round, if any: one that closes a gap (a
+    /// device whose next change files were compacted away: `gaps` maps it to
+    /// the last change number missing), else for a device with nothing
+    /// applied yet the newest that brings anything. The newest snapshot need
+    /// not cover a gap: a device may have compacted its changes into its own
+    /// snapshot before a device that wrote a bigger one had seen them (seed
+    /// 6476 of the simulation: every laptop then waited for them forever).
+    fn snapshot_to_load(
+        &mut self,
+        listing: &Listing,
+        applied: &Vector,
+        gaps: &BTreeMap<String, u64>,
+        fresh: bool,
+    ) -> Result<Option<SnapshotManifest>> {
+        let have = |d: &String| applied.get(d).copied().unwrap_or(0);
+        let me = self.me.clone();
+        let useful =
+            |m: &SnapshotManifest| m.vector.iter().any(|(d, n)| *d != me && *n > applied.get(d).copied().unwrap_or(0));
+        let candidates = self.complete_snapshots(listing)?;
+        let closing = candidates
+            .iter()
+            .filter(|m| gaps.iter().any(|(d, last)| m.vector.get(d).is_some_and(|n| *n >= *last && *n > have(d))))
+            .max_by_key(|m| (covered(&m.vector), m.written_at));
+        if let Some(m) = closing {
+            return Ok(Some(m.clone()));
+        }
+        if fresh || !gaps.is_empty() {
+            return Ok(candidates.into_iter().filter(|m| useful(m)).max_by_key(|m| (covered(&m.vector), m.written_at)));
+        }
+        Ok(None)
     }
 
     /// Loads a snapshot: puts its parts together into a database image in
@@ -1303,23 +1334,27 @@ fn run_round(
     }
     // Join (or catch up after compaction) from a snapshot.
     let applied = round.applied()?;
-    let gap = listing.devices().into_iter().any(|d| {
-        d != me && {
-            let first = listing.changes_of(&d).iter().map(|r| r.0).min();
+    // Devices whose next changes are no longer in the folder, with the last
+    // change number missing.
+    let gaps: BTreeMap<String, u64> = listing
+        .devices()
+        .into_iter()
+        .filter(|d| *d != me)
+        .filter_map(|d| {
+            let first = listing.changes_of(&d).iter().map(|r| r.0).min()?;
             let a = applied.get(&d).copied().unwrap_or(0);
-            first.is_some_and(|f| f > a + 1)
-        }
-    });
+            (first > a + 1).then_some((d, first - 1))
+        })
+        .collect();
     let fresh = applied.is_empty();
-    let mut newest = None;
-    if gap || fresh || opts.compact || opts.snapshot != SnapshotPolicy::Never {
-        newest = round.newest_snapshot(&listing)?;
-    }
-    if let Some(m) = newest.clone() {
-        let useful = m.vector.iter().any(|(d, n)| *d != me && *n > applied.get(d).copied().unwrap_or(0));
-        if (gap || fresh) && useful {
+    if !gaps.is_empty() || fresh {
+        if let Some(m) = round.snapshot_to_load(&listing, &applied, &gaps, fresh)? {
             round.load_snapshot(&m)?;
         }
+    }
+    let mut newest = None;
+    if opts.compact || opts.snapshot != SnapshotPolicy::Never {
+        newest = round.newest_snapshot(&listing)?;
     }
     // Erase markers first (issue 18): what they name is never applied again.
     super::erase_sync::read_markers(round.store, round.folder, round.keys, &me, &names, opts.now_ms)?;
