@@ -20,6 +20,7 @@ pub mod extract;
 pub mod load;
 pub mod locate;
 pub mod ocr;
+pub mod reread;
 pub mod save;
 
 use base64::Engine as _;
@@ -248,7 +249,7 @@ pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<
         return Err(no_card());
     }
     let lines = if orientation == Orientation::Horizontal {
-        let mut lines = reread_latin(&card, lines, engine);
+        let mut lines = reread::reread(&card, lines, engine);
         for l in lines.iter_mut() {
             split_reading_at_gap(&card, l);
         }

@@ -211,6 +211,12 @@ impl OcrEngine {
         Some(Line { words, bbox })
     }
 
+    /// Reads `img` with any installed model (`jpn`, `eng`…) in page
+    /// segmentation mode `psm`.
+    pub fn read_with(&self, img: &GrayImage, lang: &str, psm: &str) -> Result<Vec<Line>, ApiError> {
+        self.run(img, lang, psm)
+    }
+
     fn run(&self, card: &GrayImage, lang: &str, psm: &str) -> Result<Vec<Line>, ApiError> {
         let mut png = Vec::new();
         image::codecs::png::PngEncoder::new_with_quality(
