@@ -11,6 +11,7 @@ mod common;
 
 use std::path::Path;
 
+use common::bytes::{contains, db_bytes};
 use common::{cli, run, T0};
 use daifuku::api::{Command, Response};
 use daifuku::model::Kind;
@@ -44,10 +45,6 @@ fn add(store: &mut Store, now: i64, kind: Kind, v: Value) -> String {
     }
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
 fn sjis(s: &str) -> Vec<u8> {
     encoding_rs::SHIFT_JIS.encode(s).0.into_owned()
 }
@@ -64,12 +61,6 @@ fn ok(out: &std::process::Output) -> String {
 
 fn json_out(out: &std::process::Output) -> Value {
     serde_json::from_str(&ok(out)).unwrap()
-}
-
-fn db_bytes(db: &Path) -> Vec<u8> {
-    let mut bytes = std::fs::read(db).unwrap();
-    bytes.extend(std::fs::read(format!("{}-wal", db.display())).unwrap_or_default());
-    bytes
 }
 
 struct Seeded {

@@ -7,6 +7,7 @@
 //! devices.
 
 mod common;
+use common::bytes::{contains, db_bytes};
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -79,23 +80,6 @@ fn plain_db(dir: &Path) -> PathBuf {
     db
 }
 
-fn contains(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
-}
-
-/// Every file of the database: the file, its WAL and shared memory.
-fn db_bytes(db: &Path) -> Vec<u8> {
-    let mut all = Vec::new();
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = db.as_os_str().to_owned();
-        p.push(suffix);
-        if let Ok(b) = std::fs::read(PathBuf::from(p)) {
-            all.extend(b);
-        }
-    }
-    all
-}
-
 fn names(v: &Value) -> Vec<String> {
     let mut n: Vec<String> =
         v["items"].as_array().unwrap().iter().map(|r| r["display_name"].as_str().unwrap().to_string()).collect();
@@ -115,10 +99,10 @@ fn encrypted_files_hold_no_name_or_phone_and_every_command_works_with_the_passph
     let db = plain_db(dir.path());
     // The search finds the values in the plain files first.
     let plain = db_bytes(&db);
-    assert!(contains(&plain, COMPANY) && contains(&plain, PHONE), "the plain file holds them");
+    assert!(contains(&plain, COMPANY.as_bytes()) && contains(&plain, PHONE.as_bytes()), "the plain file holds them");
     let plain_backup = dir.path().join("plain-backup.db");
     ok(&cli(&db, None, &[], &["backup", "--out", plain_backup.to_str().unwrap(), "--json"]));
-    assert!(contains(&std::fs::read(&plain_backup).unwrap(), COMPANY));
+    assert!(contains(&std::fs::read(&plain_backup).unwrap(), COMPANY.as_bytes()));
 
     // A second name of the plain file's inode: what a disk reader finds of it after the swap.
     let inode_view = dir.path().join("inode-view");
@@ -131,7 +115,11 @@ fn encrypted_files_hold_no_name_or_phone_and_every_command_works_with_the_passph
     std::fs::remove_file(&inode_view).unwrap();
     assert!(out["rows"].as_i64().unwrap() > 2, "{out}");
     let bytes = db_bytes(&db);
-    assert!(!contains(&bytes, COMPANY) && !contains(&bytes, PHONE) && !contains(&bytes, "SQLite format 3"));
+    assert!(
+        !contains(&bytes, COMPANY.as_bytes())
+            && !contains(&bytes, PHONE.as_bytes())
+            && !contains(&bytes, "SQLite format 3".as_bytes())
+    );
     // No plain copy left beside it.
     let leftovers: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -163,7 +151,7 @@ fn encrypted_files_hold_no_name_or_phone_and_every_command_works_with_the_passph
             .unwrap();
         let wal = std::fs::read(crypto::sibling(&db, "-wal")).unwrap();
         assert!(wal.len() > 4096, "the write is in the WAL");
-        assert!(!contains(&wal, "うさぎ運輸") && !contains(&wal, "06-6344-0001"));
+        assert!(!contains(&wal, "うさぎ運輸".as_bytes()) && !contains(&wal, "06-6344-0001".as_bytes()));
     }
     crypto::forget(&db);
 
@@ -177,7 +165,9 @@ fn encrypted_files_hold_no_name_or_phone_and_every_command_works_with_the_passph
         let bytes = std::fs::read(b).unwrap();
         assert!(bytes.len() > 4096);
         assert!(
-            !contains(&bytes, COMPANY) && !contains(&bytes, PHONE) && !contains(&bytes, "SQLite format 3"),
+            !contains(&bytes, COMPANY.as_bytes())
+                && !contains(&bytes, PHONE.as_bytes())
+                && !contains(&bytes, "SQLite format 3".as_bytes()),
             "{b:?}"
         );
         assert!(crypto::is_encrypted(b).unwrap());
@@ -189,12 +179,12 @@ fn encrypted_files_hold_no_name_or_phone_and_every_command_works_with_the_passph
     ok(&cli(&db, Some(PASS), &[], &["restore", manual.to_str().unwrap(), "--yes", "--json"]));
     let list = ok(&cli(&db, Some(PASS), &[], &["company", "list", "--json"]));
     assert_eq!(names(&list), sorted(&["うさぎ運輸株式会社", COMPANY, LATER]));
-    assert!(!contains(&db_bytes(&db), COMPANY), "still encrypted after the restore");
+    assert!(!contains(&db_bytes(&db), COMPANY.as_bytes()), "still encrypted after the restore");
     // A plain backup restores into the encrypted database (SQLCipher's backup API cannot copy it directly).
     ok(&cli(&db, Some(PASS), &[], &["restore", plain_backup.to_str().unwrap(), "--yes", "--json"]));
     let list = ok(&cli(&db, Some(PASS), &[], &["company", "list", "--json"]));
     assert_eq!(names(&list), vec![COMPANY.to_string()]);
-    assert!(!contains(&db_bytes(&db), COMPANY), "still encrypted after restoring a plain backup");
+    assert!(!contains(&db_bytes(&db), COMPANY.as_bytes()), "still encrypted after restoring a plain backup");
 }
 
 #[test]
@@ -259,7 +249,7 @@ fn rekey_changes_the_passphrase_and_decrypt_gives_the_plain_file_back() {
     assert_eq!(error_code(&cli(&db, Some(PASS), &[], &["company", "list", "--json"])), "wrong_passphrase");
     let list = ok(&cli(&db, Some(NEW_PASS), &[], &["company", "list", "--json"]));
     assert_eq!(names(&list), names(&rows_plain));
-    assert!(!contains(&db_bytes(&db), COMPANY));
+    assert!(!contains(&db_bytes(&db), COMPANY.as_bytes()));
     // A backup made before the rekey keeps the old passphrase: the restore asks for it.
     let old_backup = dir.path().join("before-rekey.db");
     std::fs::copy(dir.path().join("backup-old-key.db"), &old_backup).unwrap();
@@ -291,7 +281,7 @@ fn rekey_changes_the_passphrase_and_decrypt_gives_the_plain_file_back() {
     ok(&cli(&db, Some(NEW_PASS), &[], &["decrypt", "--json"]));
     assert_eq!(crypto::file_state(&db).unwrap(), crypto::FileState::Plain);
     let bytes = db_bytes(&db);
-    assert!(contains(&bytes, COMPANY) && contains(&bytes, PHONE), "plain again");
+    assert!(contains(&bytes, COMPANY.as_bytes()) && contains(&bytes, PHONE.as_bytes()), "plain again");
     let list = ok(&cli(&db, None, &[], &["company", "list", "--json"]));
     assert_eq!(list["items"], rows_plain["items"]);
     let audit = ok(&cli(&db, None, &[], &["audit", "list", "--json"]));
@@ -343,7 +333,7 @@ fn a_kill_at_any_step_of_encrypt_or_rekey_leaves_the_old_or_the_new_file() {
             assert!(left.is_empty(), "{step:?} rekey={rekey}: {left:?}");
             if !rekey && swapped {
                 // The plain file's bytes went with it: only the encrypted file has the name's pages.
-                assert!(!contains(&db_bytes(&db), COMPANY));
+                assert!(!contains(&db_bytes(&db), COMPANY.as_bytes()));
             }
         }
     }
@@ -380,7 +370,7 @@ fn encrypted_devices_write_and_install_sync_snapshots() {
     assert!(r.ok && r.snapshot_loaded.is_some(), "{r:?}");
     assert_eq!(b.export_json().unwrap()["records"], a.export_json().unwrap()["records"]);
     drop(b);
-    assert!(!contains(&db_bytes(&b_db), COMPANY), "the installed image is encrypted on disk");
+    assert!(!contains(&db_bytes(&b_db), COMPANY.as_bytes()), "the installed image is encrypted on disk");
     let left: Vec<_> = std::fs::read_dir(b_dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
     assert_eq!(left.len(), 1, "no scratch copy left: {left:?}");
     crypto::forget(&a_db);
@@ -407,7 +397,7 @@ fn the_host_starts_locked_answers_locked_and_unlocks_with_the_passphrase_or_the_
     let status =
         host.dispatch(json!({"cmd": "encryption", "action": "encrypt", "new_passphrase": PASS}), NOW, 540).unwrap();
     assert_eq!((status["data"]["encrypted"].as_bool(), status["data"]["locked"].as_bool()), (Some(true), Some(false)));
-    assert!(!contains(&db_bytes(&db), COMPANY));
+    assert!(!contains(&db_bytes(&db), COMPANY.as_bytes()));
     let list = host.dispatch(json!({"cmd": "list", "kind": "company", "query": {}}), NOW, 540).unwrap();
     assert_eq!(names(&list["data"]), vec![COMPANY.to_string()]);
     // The idle lock: nothing but the lock commands answers.
@@ -448,7 +438,7 @@ fn the_host_starts_locked_answers_locked_and_unlocks_with_the_passphrase_or_the_
         (status["data"]["encrypted"].as_bool(), status["data"]["remembered"].as_bool()),
         (Some(false), Some(false))
     );
-    assert!(contains(&db_bytes(&db), COMPANY), "plain again");
+    assert!(contains(&db_bytes(&db), COMPANY.as_bytes()), "plain again");
     let audit = host.dispatch(json!({"cmd": "audit_list", "query": {}}), NOW, 540).unwrap().to_string();
     assert!(audit.contains("\"encrypt\"") && audit.contains("\"decrypt\""), "{audit}");
 }

@@ -8,6 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::bytes::{contains, db_bytes, files_under, sync_file_bytes};
 use common::{cli, configure, run, sync_now, T0};
 use daifuku::api::{Command, Response};
 use daifuku::model::Kind;
@@ -38,51 +39,9 @@ fn needles() -> Vec<(&'static str, Vec<Vec<u8>>)> {
     vec![forms(FAMILY), forms(GIVEN), forms(EMAIL), forms(MOBILE), forms(EMAIL_B)]
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
 /// Which of the person's values occur in `bytes` (any of their forms).
 fn found(bytes: &[u8]) -> Vec<&'static str> {
     needles().into_iter().filter(|(_, forms)| forms.iter().any(|n| contains(bytes, n))).map(|(s, _)| s).collect()
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-/// A database file with its WAL, as they lie on disk.
-fn db_bytes(db: &Path) -> Vec<u8> {
-    let mut bytes = std::fs::read(db).unwrap();
-    let mut wal = db.as_os_str().to_owned();
-    wal.push("-wal");
-    bytes.extend(std::fs::read(PathBuf::from(wal)).unwrap_or_default());
-    bytes
-}
-
-/// A sync file's bytes and its unpacked body (and a snapshot part's image).
-fn sync_file_bytes(folder: &Path, path: &Path) -> Vec<u8> {
-    let bytes = std::fs::read(path).unwrap();
-    let rel = path.strip_prefix(folder).unwrap().to_str().unwrap().replace('\\', "/");
-    let rel = rel.trim_end_matches(".erase-tmp").to_string();
-    let keys = daifuku::sync::crypto::Keyring::new(None);
-    let mut all = bytes.clone();
-    if let Ok(body) = format::open(&rel, &bytes, &keys) {
-        if let Ok(inner) = zstd::stream::decode_all(&body[..]) {
-            all.extend(inner);
-        }
-        all.extend(body);
-    }
-    all
 }
 
 /// Every value found in the sync folder, with the file it was in.

@@ -14,6 +14,7 @@ use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Stdio};
 
+use common::bytes::files_under;
 use common::{run, T0};
 use daifuku::api::{execute_without_store, Command, Response};
 use daifuku::export::FileData;
@@ -133,23 +134,6 @@ fn hostile_texts_are_stored_as_typed_and_stay_text_in_the_html_package() {
         assert!(!html.to_ascii_lowercase().contains(markup), "{markup} became markup");
     }
     assert_eq!(html.matches("</title>").count(), 1, "one title, not broken out of");
-}
-
-/// What `save_file` wrote, as `(path, bytes)`, with every other file under `root`.
-fn files_under(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            if e.file_type().unwrap().is_dir() {
-                stack.push(e.path());
-            } else {
-                out.push(e.path());
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

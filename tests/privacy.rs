@@ -7,13 +7,13 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::bytes::{contains, db_bytes, files_under, sync_file_bytes};
 use common::{cli, configure, run, sync_now, T0};
 use daifuku::api::{Command, Response};
 use daifuku::export::{ExportFormat, ExportOptions, HeaderStyle};
 use daifuku::import::TextEncoding;
 use daifuku::model::Kind;
 use daifuku::store::Store;
-use daifuku::sync::format;
 use daifuku_host::SyncHost;
 use serde_json::{json, Map, Value};
 
@@ -79,35 +79,9 @@ fn needles(s: &str) -> Vec<Vec<u8>> {
     vec![s.as_bytes().to_vec(), sjis.into_owned()]
 }
 
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
-
 /// Which secrets occur in `bytes`.
 fn found(bytes: &[u8]) -> Vec<&'static str> {
     SECRETS.iter().copied().filter(|s| needles(s).iter().any(|n| contains(bytes, n))).collect()
-}
-
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            out.extend(files_under(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
-}
-
-/// A database file with its WAL, as they lie on disk.
-fn db_bytes(db: &Path) -> Vec<u8> {
-    let mut bytes = std::fs::read(db).unwrap();
-    let mut wal = db.as_os_str().to_owned();
-    wal.push("-wal");
-    bytes.extend(std::fs::read(PathBuf::from(wal)).unwrap_or_default());
-    bytes
 }
 
 fn export(store: &mut Store, kind: Kind, format: ExportFormat, encoding: Option<TextEncoding>, out: &Path) -> Vec<u8> {
@@ -234,25 +208,6 @@ fn private_memos_appear_in_no_export() {
     assert_eq!(page.items[0].record.to_fields()["private_memo"], json!(COMPANY_SECRET));
 }
 
-/// The body of a sync file (unpacked), or its bytes when it is not one.
-fn sync_file_body(folder: &Path, path: &Path) -> Vec<u8> {
-    let bytes = std::fs::read(path).unwrap();
-    let rel = path.strip_prefix(folder).unwrap().to_str().unwrap().replace('\\', "/");
-    let keys = daifuku::sync::crypto::Keyring::new(None);
-    match format::open(&rel, &bytes, &keys) {
-        Ok(body) => {
-            // Snapshot images come compressed again inside; both forms are searched.
-            let mut all = body.clone();
-            if let Ok(inner) = zstd::stream::decode_all(&body[..]) {
-                all.extend(inner);
-            }
-            all.extend(bytes);
-            all
-        }
-        Err(_) => bytes,
-    }
-}
-
 #[test]
 fn private_memos_never_reach_the_sync_folder_nor_the_other_laptop() {
     let dir = tempfile::tempdir().unwrap();
@@ -285,7 +240,7 @@ fn private_memos_never_reach_the_sync_folder_nor_the_other_laptop() {
     assert!(!files.is_empty());
     let mut searched = 0;
     for f in &files {
-        let body = sync_file_body(&folder, f);
+        let body = sync_file_bytes(&folder, f);
         assert_eq!(found(&body), Vec::<&str>::new(), "{}", f.display());
         searched += 1;
     }

@@ -3,6 +3,8 @@
 //! binary uses a part of them.
 #![allow(dead_code)]
 
+pub mod bytes;
+
 use std::path::Path;
 
 use daifuku::api::{execute, Command, Response};
