@@ -32,7 +32,9 @@ if [ -f ui/package.json ]; then
   (cd ui && npm test --silent)
   echo "== Browser end-to-end tests (playwright-core + Chromium against daifuku serve) (at ${SECONDS}s)"
   cargo build --quiet --bin daifuku
-  (cd ui && npm run e2e --silent)
+  # The UI was built above: `npm run e2e` would build it again, and a fresh
+  # ui/dist makes cargo rebuild the desktop app for the next phase.
+  (cd ui && node --test e2e/)
 fi
 
 if [ -x scripts/test-desktop.sh ]; then
