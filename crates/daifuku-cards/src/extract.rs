@@ -519,6 +519,47 @@ fn large_first_kana(s: &str) -> String {
     }
 }
 
+/// Katakana and kanji that look alike and that the engine swaps: ニ/二,
+/// ロ/口, エ/工, カ/力, タ/夕, ト/卜, ハ/八, ー/一.
+const LOOKALIKES: &[(char, char)] =
+    &[('ニ', '二'), ('ロ', '口'), ('エ', '工'), ('カ', '力'), ('タ', '夕'), ('ト', '卜'), ('ハ', '八'), ('ー', '一')];
+
+fn is_katakana(c: char) -> bool {
+    matches!(c, '\u{30A1}'..='\u{30FA}' | 'ー')
+}
+
+/// A name in kanji with a lone katakana look-alike beside a kanji
+/// (`浩ニ`, `ハ重子`) gets the kanji back (`浩二`, `八重子`); a katakana
+/// run (`山田 ハナ`) stays.
+pub fn name_kanji_lookalikes(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i > 0 { chars.get(i - 1).copied() } else { None };
+        let next = chars.get(i + 1).copied();
+        let lone = !prev.is_some_and(is_katakana) && !next.is_some_and(is_katakana);
+        let by_kanji = prev.is_some_and(is_kanji) || next.is_some_and(is_kanji);
+        match LOOKALIKES.iter().find(|(k, _)| *k == c) {
+            Some((_, kanji)) if lone && by_kanji => out.push(*kanji),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A reading (a line of katakana) with kanji look-alikes in it (`ユニ`
+/// read `ユ二`, `ロ` read `口`): the katakana, when every other character is
+/// katakana and there are at least two of them. `None`: not a reading.
+pub fn reading_kana_lookalikes(s: &str) -> Option<String> {
+    let body: Vec<char> = s.chars().filter(|c| !matches!(c, ' ' | '・')).collect();
+    let kana = body.iter().filter(|c| is_katakana(**c)).count();
+    let alike = body.iter().filter(|c| LOOKALIKES.iter().any(|(_, k)| k == *c)).count();
+    if alike == 0 || kana < 2 || kana + alike != body.len() {
+        return None;
+    }
+    Some(s.chars().map(|c| LOOKALIKES.iter().find(|(_, k)| *k == c).map_or(c, |(kana, _)| *kana)).collect())
+}
+
 /// A line as the rules see it.
 struct L<'a> {
     line: &'a Line,
@@ -856,6 +897,9 @@ pub fn extract(lines: &[Line], vertical: bool) -> Vec<CardField> {
 
     // Reading: a line of kana only.
     for l in ls.iter_mut().filter(|l| !l.used) {
+        if let Some(kana) = reading_kana_lookalikes(&l.text) {
+            l.text = kana;
+        }
         let body: String = l.text.chars().filter(|c| !matches!(c, ' ' | '・')).collect();
         if body.chars().count() >= 3 && body.chars().all(is_kana) {
             let parts: Vec<&str> = l.text.split([' ', '・']).filter(|p| !p.is_empty()).collect();
@@ -894,7 +938,7 @@ pub fn extract(lines: &[Line], vertical: bool) -> Vec<CardField> {
         let l = &ls[i];
         let (rest, title) = split_title(&l.text);
         let rest = TITLES.iter().find_map(|t| rest.strip_prefix(t).map(|r| r.trim().to_string())).unwrap_or(rest);
-        let (family, given) = split_name(rest.trim());
+        let (family, given) = split_name(&name_kanji_lookalikes(rest.trim()));
         out.put(CardFieldName::FamilyName, &family, l.line.conf(), l.line.bbox);
         if let Some(g) = given {
             out.put(CardFieldName::GivenName, &g, l.line.conf(), l.line.bbox);
@@ -1004,6 +1048,23 @@ mod tests {
         assert_eq!(get(&f, CardFieldName::Company), Some("株式会社北斗技研"));
         assert_eq!(get(&f, CardFieldName::PostalCode), Some("530-0001"));
         assert_eq!(get(&f, CardFieldName::Address), Some("大阪府大阪市北区梅田2-4-9"));
+    }
+
+    #[test]
+    fn katakana_and_kanji_lookalikes_follow_their_neighbours() {
+        assert_eq!(name_kanji_lookalikes("浩ニ"), "浩二");
+        assert_eq!(name_kanji_lookalikes("ハ重子"), "八重子");
+        assert_eq!(name_kanji_lookalikes("山田 ハナ"), "山田 ハナ");
+        assert_eq!(name_kanji_lookalikes("カ"), "カ");
+        assert_eq!(reading_kana_lookalikes("コウ二"), Some("コウニ".into()));
+        assert_eq!(reading_kana_lookalikes("ヒ口シ"), Some("ヒロシ".into()));
+        assert_eq!(reading_kana_lookalikes("タ一ナ"), Some("ターナ".into()));
+        assert_eq!(reading_kana_lookalikes("コウジ"), None);
+        assert_eq!(reading_kana_lookalikes("山口"), None);
+        // Through extract: the name and the reading.
+        let f = extract(&[line("中村 浩ニ", 10, 60), line("ナカムラ コウ二", 80, 20)], false);
+        assert_eq!(get(&f, CardFieldName::GivenName), Some("浩二"));
+        assert_eq!(get(&f, CardFieldName::GivenReading), Some("コウニ"));
     }
 
     #[test]

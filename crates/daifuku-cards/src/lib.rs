@@ -77,78 +77,60 @@ fn score(lines: &[ocr::Line]) -> f32 {
         .sum()
 }
 
-/// E-mail and web address lines read again with the English model (the
-/// Japanese one reads `.co.jp` as `cojjp`), side by side; the new reading
-/// is kept when it still looks like one.
-fn reread_latin(card: &image::GrayImage, mut lines: Vec<ocr::Line>, engine: &OcrEngine) -> Vec<ocr::Line> {
-    let is_latin = |l: &ocr::Line| {
-        let t = l.text().to_lowercase();
-        t.contains('@') || t.contains("http") || t.contains("www")
-    };
-    // A reading: mostly kana, short.
-    let is_kana_line = |l: &ocr::Line| {
-        let t: Vec<char> = l.text().chars().filter(|c| !c.is_whitespace()).collect();
-        let kana = t.iter().filter(|c| matches!(**c, '\u{3041}'..='\u{30FF}')).count();
-        (3..=16).contains(&t.len()) && kana * 10 >= t.len() * 7
-    };
-    let wanted: Vec<usize> =
-        (0..lines.len()).filter(|&i| is_latin(&lines[i]) || is_kana_line(&lines[i])).take(6).collect();
-    let crops: Vec<(usize, image::GrayImage, BoxPx)> = wanted
-        .into_iter()
-        .map(|i| {
-            let b = lines[i].bbox;
-            let pad = b.h / 2 + 4;
-            let x = b.x.saturating_sub(pad);
-            let y = b.y.saturating_sub(pad);
-            let w = (b.w + 2 * pad).min(card.width() - x);
-            let h = (b.h + 2 * pad).min(card.height() - y);
-            (i, image::imageops::crop_imm(card, x, y, w, h).to_image(), BoxPx { x, y, w, h })
-        })
-        .collect();
-    let results: Vec<(usize, Option<ocr::Line>, BoxPx)> = std::thread::scope(|s| {
-        let handles: Vec<_> = crops
-            .iter()
-            .map(|(i, crop, at)| {
-                let latin = is_latin(&lines[*i]);
-                (
-                    *i,
-                    *at,
-                    s.spawn(move || if latin { engine.read_latin_line(crop) } else { engine.read_small_line(crop) }),
-                )
-            })
-            .collect();
-        handles.into_iter().map(|(i, at, h)| (i, h.join().ok().flatten(), at)).collect()
-    });
-    for (i, line, at) in results {
-        let Some(mut line) = line else { continue };
-        let t = line.text().to_lowercase();
-        let old = lines[i].text().to_lowercase();
-        let kana = |s: &str| {
-            let body: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
-            !body.is_empty() && body.iter().all(|c| matches!(*c, '\u{3041}'..='\u{30FF}'))
-        };
-        let keeps = (old.contains('@') && t.contains('@'))
-            || (!old.contains('@') && (t.contains("http") || t.contains("www")))
-            // A reading read again only where the first reading was not all kana.
-            || (kana(&t) && !kana(&old) && t.chars().filter(|c| !c.is_whitespace()).count() >= 3);
-        if keeps {
-            // Back to the card's coordinates.
-            for w in &mut line.words {
-                w.bbox.x += at.x;
-                w.bbox.y += at.y;
+/// Where a kana line printed as `シミズ ケイコ` but read without its space
+/// splits: after how many of its `n` characters, from the columns of its
+/// ink (`ink[x]`: the band has a dark pixel in column x).
+///
+/// Kana are set on a fixed pitch, so the space is the blank run whose left
+/// side is a whole number of characters wide (the blank inside `ハ` or `ル`
+/// lies half a character in) and that is wider than the usual gap between
+/// two kana. Written here because no OCR engine reports the space reliably
+/// in a run of kana (Tesseract's word boxes on kana are off).
+pub fn reading_split(ink: &[bool], n: usize) -> Option<usize> {
+    let first = ink.iter().position(|&d| d)?;
+    let last = ink.iter().rposition(|&d| d)?;
+    if n < 3 || last <= first {
+        return None;
+    }
+    // Blank runs inside the ink: (start, end) relative to the first ink column.
+    let mut runs = Vec::new();
+    let mut start = None;
+    for (x, &dark) in ink.iter().enumerate().take(last + 1).skip(first) {
+        match (dark, start) {
+            (false, None) => start = Some(x),
+            (true, Some(s)) => {
+                runs.push((s - first, x - first));
+                start = None;
             }
-            line.bbox.x += at.x;
-            line.bbox.y += at.y;
-            lines[i] = line;
+            _ => {}
         }
     }
-    lines
+    let width = (last + 1 - first) as f32;
+    let mut best: Option<(usize, f32)> = None;
+    for &(s, e) in &runs {
+        let gap = (e - s) as f32;
+        let (left, right) = (s as f32, width - e as f32);
+        let pitch = (left + right) / n as f32;
+        if pitch <= 0.0 || gap < pitch * 0.3 {
+            continue;
+        }
+        let at = left / (left + right) * n as f32;
+        let k = at.round();
+        let off = (at - k).abs();
+        if k < 1.0 || k > (n - 1) as f32 || off > 0.3 {
+            continue;
+        }
+        let score = gap / pitch - off;
+        if best.is_none_or(|(_, b)| score > b) {
+            best = Some((k as usize, score));
+        }
+    }
+    best.map(|(k, _)| k)
 }
 
-/// A kana line read without its space (`シミズケイコ`: Tesseract's word
-/// boxes on kana are unreliable) is split where the card shows the widest
-/// blank between characters, if it is about a character wide: the
-/// family and the given reading.
+/// A kana line read without its space (`シミズケイコ`) split into the
+/// family and the given reading where the card shows the space
+/// ([`reading_split`]), measured on the line's ink band.
 fn split_reading_at_gap(card: &image::GrayImage, line: &mut ocr::Line) {
     let text = line.text();
     let chars: Vec<char> = text.chars().collect();
@@ -156,58 +138,17 @@ fn split_reading_at_gap(card: &image::GrayImage, line: &mut ocr::Line) {
     if !(4..=14).contains(&chars.len()) || !all_kana {
         return;
     }
-    let b = line.bbox;
-    if b.w < b.h * 2 || b.x + b.w > card.width() || b.y + b.h > card.height() {
-        return;
-    }
-    let level = imageproc::contrast::otsu_level(&image::imageops::crop_imm(card, b.x, b.y, b.w, b.h).to_image());
+    let level = imageproc::contrast::otsu_level(card);
+    let Some(b) = reread::ink_bands(card, line.bbox, level).into_iter().max_by_key(|b| b.w) else { return };
     let ink: Vec<bool> =
         (b.x..b.x + b.w).map(|x| (b.y..b.y + b.h).any(|y| card.get_pixel(x, y).0[0] < level)).collect();
-    // Blank runs inside the line.
-    let (mut best, mut run_start) = ((0usize, 0usize), None);
-    for (i, &dark) in ink.iter().enumerate() {
-        match (dark, run_start) {
-            (false, None) => run_start = Some(i),
-            (true, Some(s)) => {
-                if s > 0 && i - s > best.1 - best.0 {
-                    best = (s, i);
-                }
-                run_start = None;
-            }
-            _ => {}
-        }
-    }
-    let gap = (best.1 - best.0) as f32;
-    // The widest blank must stand out: clearly wider than every other one.
-    let mut second = 0usize;
-    let mut run = 0usize;
-    for (i, &dark) in ink.iter().enumerate() {
-        if !dark {
-            run += 1;
-        } else {
-            if run > 0 && i - run != best.0 {
-                second = second.max(run);
-            }
-            run = 0;
-        }
-    }
-    let em = b.w as f32 / (chars.len() as f32 + 0.5);
-    if gap < second as f32 * 1.6 || gap < em * 0.25 {
-        return;
-    }
-    // Kana are about one em each (a space about half): the blank's centre says after how many.
-    let centre = (best.0 + best.1) as f32 / 2.0;
-    let k = (centre / em - 0.25).round() as usize;
-    if k == 0 || k >= chars.len() {
-        return;
-    }
+    let Some(k) = reading_split(&ink, chars.len()) else { return };
     let conf = line.conf();
     let left: String = chars[..k].iter().collect();
     let right: String = chars[k..].iter().collect();
-    line.words = vec![
-        ocr::Word { text: left, conf, bbox: BoxPx { x: b.x, y: b.y, w: best.0 as u32, h: b.h } },
-        ocr::Word { text: right, conf, bbox: BoxPx { x: b.x + best.1 as u32, y: b.y, w: b.w - best.1 as u32, h: b.h } },
-    ];
+    // One word with the space in it: the line's text is then `シミズ ケイコ`.
+    line.words = vec![ocr::Word { text: format!("{left} {right}"), conf, bbox: b }];
+    line.bbox = b;
 }
 
 /// Reads one card from a file's bytes. With `with_image`, the flattened
@@ -303,4 +244,43 @@ pub fn scan_file(path: &std::path::Path, engine: &OcrEngine, with_image: bool) -
     let bytes =
         std::fs::read(path).map_err(|e| ApiError::new("file_unreadable", format!("{}: {e}", path.display())))?;
     scan_bytes(&bytes, engine, with_image)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Ink columns of kana on a fixed pitch: each glyph `glyph` columns of
+    /// ink inside a `pitch`-wide cell, `blank_in` = Some(i) puts a blank in
+    /// the middle of glyph i (as in ハ), a space of `space` columns after
+    /// glyph `after`.
+    fn kana_ink(n: usize, pitch: usize, glyph: usize, after: Option<usize>, space: usize, blank_in: Option<usize>) -> Vec<bool> {
+        let mut ink = vec![false; 5];
+        for i in 0..n {
+            let side = (pitch - glyph) / 2;
+            ink.extend(std::iter::repeat_n(false, side));
+            for x in 0..glyph {
+                let hole = blank_in == Some(i) && (glyph / 4..glyph * 3 / 4).contains(&x);
+                ink.push(!hole);
+            }
+            ink.extend(std::iter::repeat_n(false, pitch - glyph - side));
+            if after == Some(i) {
+                ink.extend(std::iter::repeat_n(false, space));
+            }
+        }
+        ink.extend([false; 5]);
+        ink
+    }
+
+    #[test]
+    fn a_reading_splits_at_the_space_not_inside_a_kana() {
+        // イノウエ ユミ: 6 kana, the space after the 4th.
+        assert_eq!(reading_split(&kana_ink(6, 30, 24, Some(3), 10, None), 6), Some(4));
+        // サトウ ハナコ with the blank inside ハ (12) wider than the space's (10).
+        assert_eq!(reading_split(&kana_ink(6, 30, 24, Some(2), 4, Some(3)), 6), Some(3));
+        // No space printed: no split (the blank inside ハ is half a kana in).
+        assert_eq!(reading_split(&kana_ink(6, 30, 24, None, 0, Some(3)), 6), None);
+        // Too short to be two names.
+        assert_eq!(reading_split(&kana_ink(2, 30, 24, Some(0), 10, None), 2), None);
+    }
 }

@@ -28,7 +28,7 @@ fn ink_level(card: &GrayImage) -> u8 {
 }
 
 /// The ink bands (lines of text) around a line Tesseract found at `b`: the
-/// rows with dark pixels in `b`'s columns, near `b`, gaps of a few rows
+/// rows with dark pixels in `b`'s columns (followed past `b`), gaps of a few rows
 /// bridged; each band as wide as its ink runs on (gaps up to 1.5 band heights,
 /// so a name's space is bridged but a second column is not). Only bands that
 /// lie mostly inside `b` are returned: a neighbour line caught in the window
@@ -40,8 +40,8 @@ pub fn ink_bands(card: &GrayImage, b: BoxPx, level: u8) -> Vec<BoxPx> {
     }
     let x0 = b.x;
     let x1 = (b.x + b.w).min(cw);
-    let y0 = b.y.saturating_sub(b.h / 2);
-    let y1 = (b.y + b.h + b.h / 2).min(ch);
+    // All rows: a band the box cuts through is followed to its end.
+    let (y0, y1) = (0, ch);
     let dark = |x: u32, y: u32| card.get_pixel(x, y).0[0] < level;
     // A row is ink when it has at least two dark pixels (one is noise).
     let rows: Vec<bool> = (y0..y1).map(|y| (x0..x1).filter(|&x| dark(x, y)).take(2).count() >= 2).collect();
@@ -71,9 +71,10 @@ pub fn ink_bands(card: &GrayImage, b: BoxPx, level: u8) -> Vec<BoxPx> {
         if h < 6 {
             continue;
         }
-        // Mostly inside Tesseract's box.
+        // Mostly inside Tesseract's box, or the box mostly inside it (a
+        // word of the line read as a line of its own).
         let inside = bottom.min(b.y + b.h).saturating_sub(top.max(b.y));
-        if inside * 2 < h {
+        if inside * 2 < h && inside * 2 < b.h {
             continue;
         }
         let col = |x: u32| (top..bottom).any(|y| dark(x, y));
@@ -97,6 +98,63 @@ pub fn ink_bands(card: &GrayImage, b: BoxPx, level: u8) -> Vec<BoxPx> {
             }
         }
         out.push(BoxPx { x: left, y: top, w: right - left + 1, h });
+    }
+    out
+}
+
+/// Lines of text anywhere on the card, by their ink alone: bands of rows
+/// with dark pixels, cut where the blank between two runs of ink is wider
+/// than 1.5 band heights. Solid areas (a brand bar, a logo block: more than
+/// half dark) are left out. For finding text the page reading dropped.
+pub fn text_segments(card: &GrayImage, level: u8) -> Vec<BoxPx> {
+    let (cw, ch) = card.dimensions();
+    let dark = |x: u32, y: u32| card.get_pixel(x, y).0[0] < level;
+    let rows: Vec<bool> = (0..ch).map(|y| (0..cw).filter(|&x| dark(x, y)).take(2).count() >= 2).collect();
+    let mut bands = Vec::new();
+    let mut y = 0usize;
+    while y < rows.len() {
+        if !rows[y] {
+            y += 1;
+            continue;
+        }
+        let top = y;
+        let mut last = y;
+        while y < rows.len() && (rows[y] || y - last <= 2) {
+            if rows[y] {
+                last = y;
+            }
+            y += 1;
+        }
+        bands.push((top as u32, last as u32 + 1));
+    }
+    let mut out = Vec::new();
+    for (top, bottom) in bands {
+        let h = bottom - top;
+        if !(10..=250).contains(&h) {
+            continue;
+        }
+        let cols: Vec<bool> = (0..cw).map(|x| (top..bottom).any(|y| dark(x, y))).collect();
+        let reach = (h + h / 2) as usize;
+        let mut x = 0usize;
+        while x < cols.len() {
+            if !cols[x] {
+                x += 1;
+                continue;
+            }
+            let left = x;
+            let mut last = x;
+            while x < cols.len() && (cols[x] || x - last <= reach) {
+                if cols[x] {
+                    last = x;
+                }
+                x += 1;
+            }
+            let seg = BoxPx { x: left as u32, y: top, w: (last - left + 1) as u32, h };
+            let inked = (seg.x..seg.x + seg.w).flat_map(|x| (top..bottom).map(move |y| (x, y))).filter(|&(x, y)| dark(x, y)).count();
+            if seg.w * 2 >= h && inked * 2 <= (seg.w * h) as usize {
+                out.push(seg);
+            }
+        }
     }
     out
 }
@@ -155,18 +213,35 @@ fn read_band(card: &GrayImage, band: BoxPx, latin: bool, engine: &OcrEngine) -> 
 /// only if it still looks like an address (`@`, `http`, `www`).
 pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine) -> Vec<Line> {
     let level = ink_level(card);
-    // (band, latin, the page lines it came from)
+    let debug = std::env::var_os("DAIFUKU_CARDS_DEBUG").is_some();
+    // (band, latin, the page lines with a word in it). A band with no word of
+    // the line it was found from is text the page reading dropped (a title
+    // under a tall name box): read too, added.
     let mut jobs: Vec<(BoxPx, bool, Vec<usize>)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         let latin = is_latin(&l.text());
         for band in ink_bands(card, l.bbox, level) {
+            let own = l.words.iter().any(|w| {
+                let cy = w.bbox.y + w.bbox.h / 2;
+                cy >= band.y && cy < band.y + band.h
+            });
             match jobs.iter_mut().find(|j| overlap(j.0, band) > 0.8) {
                 Some(j) => {
-                    j.1 |= latin;
-                    j.2.push(i);
+                    j.1 |= latin && own;
+                    if own {
+                        j.2.push(i);
+                    }
                 }
-                None => jobs.push((band, latin, vec![i])),
+                None => jobs.push((band, latin && own, if own { vec![i] } else { vec![] })),
             }
+        }
+    }
+    // Text no page line covers (a large name the layout analysis took for a
+    // picture): read as well.
+    for seg in text_segments(card, level) {
+        let covered = jobs.iter().any(|j| overlap(j.0, seg) > 0.3) || lines.iter().any(|l| overlap(l.bbox, seg) > 0.3);
+        if !covered {
+            jobs.push((seg, false, vec![]));
         }
     }
     // Two threads: the card's two cores (each engine run is single-threaded).
@@ -180,18 +255,55 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine) -> Vec<Lin
             mine
         })
     };
-    let mut replaced = vec![false; lines.len()];
+    // Which new readings win. The engine's confidence decides, with a small
+    // lead for the line read alone: short lines (a title, a reading) are
+    // sometimes read worse without the page around them, and then say so.
+    let accepted: Vec<Option<Line>> = jobs
+        .iter()
+        .zip(results)
+        .map(|((band, latin, from), new)| {
+            if debug {
+                eprintln!(
+                    "band {band:?} from {:?}: {:?} ({:.1})",
+                    from.iter().map(|&i| (lines[i].text(), lines[i].conf())).collect::<Vec<_>>(),
+                    new.as_ref().map(|l| l.text()),
+                    new.as_ref().map(|l| l.conf()).unwrap_or(0.0)
+                );
+            }
+            let new = new?;
+            let text = new.text();
+            if text.trim().is_empty() || (*latin && !is_latin(&text)) {
+                return None;
+            }
+            if from.is_empty() {
+                // Text the page reading did not have: only when clearly read.
+                return (new.conf() >= 80.0 && text.chars().filter(|c| !c.is_whitespace()).count() >= 2)
+                    .then_some(new);
+            }
+            let (chars, sum) = from.iter().flat_map(|&i| &lines[i].words).fold((0usize, 0f32), |(n, s), w| {
+                let k = w.text.chars().count();
+                (n + k, s + w.conf * k as f32)
+            });
+            let old_conf = sum / chars.max(1) as f32;
+            (new.conf() + 3.0 >= old_conf).then_some(new)
+        })
+        .collect();
+    // A page line gives way only when every band with its words was read
+    // again and won (a line Tesseract ran over two text lines stays whole
+    // otherwise).
+    let replaced: Vec<bool> = (0..lines.len())
+        .map(|i| {
+            let mine: Vec<usize> = (0..jobs.len()).filter(|&j| jobs[j].2.contains(&i)).collect();
+            !mine.is_empty() && mine.iter().all(|&j| accepted[j].is_some())
+        })
+        .collect();
     let mut out: Vec<Line> = Vec::new();
-    for ((_, latin, from), new) in jobs.iter().zip(results) {
+    for (j, new) in accepted.into_iter().enumerate() {
         let Some(new) = new else { continue };
-        let text = new.text();
-        if text.trim().is_empty() || (*latin && !is_latin(&text)) {
-            continue;
+        let from = &jobs[j].2;
+        if from.is_empty() || from.iter().all(|&i| replaced[i]) {
+            out.push(new);
         }
-        for &i in from {
-            replaced[i] = true;
-        }
-        out.push(new);
     }
     for (i, l) in lines.into_iter().enumerate() {
         if !replaced[i] {
@@ -199,6 +311,9 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine) -> Vec<Lin
         }
     }
     out.sort_by_key(|l| (l.bbox.y + l.bbox.h / 2, l.bbox.x));
+    if debug {
+        eprintln!("reread: {:?}", out.iter().map(|l| l.text()).collect::<Vec<_>>());
+    }
     out
 }
 
