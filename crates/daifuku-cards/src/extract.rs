@@ -720,17 +720,51 @@ fn looks_like_building(s: &str) -> bool {
 
 /// Strips a title word at the end of `s`: (rest, title).
 fn split_title(s: &str) -> (String, Option<String>) {
-    // The line as read first (keeping a space between department parts),
-    // then with the spaces OCR put inside words removed.
+    // The line as read (keeping a space between department parts) and with
+    // the spaces OCR put inside words removed; the longest title wins
+    // (`代表取締 役社長` is 代表取締役社長, not 社長 after `代表取締 役`).
+    let mut best: Option<(String, &str)> = None;
     for t in [s.trim().to_string(), compact_cjk(s.trim())] {
-        for title in TITLES {
-            if let Some(rest) = t.strip_suffix(title) {
-                return (rest.trim().to_string(), Some(title.to_string()));
+        if let Some(title) = TITLES.iter().find(|title| t.ends_with(*title)) {
+            if best.as_ref().is_none_or(|(_, b)| title.chars().count() > b.chars().count()) {
+                best = Some((t[..t.len() - title.len()].trim().to_string(), title));
             }
         }
     }
-    // "部長 兼 課長" and English titles are left to the user.
-    (s.trim().to_string(), None)
+    match best {
+        Some((rest, title)) => (rest, Some(title.to_string())),
+        // "部長 兼 課長" and English titles are left to the user.
+        None => (s.trim().to_string(), None),
+    }
+}
+
+/// Letters OCR reads for digits in an address's numbers (`丸の内ビルSF`,
+/// `1-l-3`, `2O階`): S→5, O/o→0, l/I→1, B→8, Z→2, where the letter stands
+/// in a run of digits and dashes or before the floor's F/階. A real letter
+/// in an address (`Aビル`, `B棟`, `SOHO`) has no digit beside it.
+pub fn address_digit_lookalikes(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let digit_for = |c: char| match c {
+        'S' => Some('5'),
+        'O' | 'o' => Some('0'),
+        'l' | 'I' => Some('1'),
+        'B' => Some('8'),
+        'Z' => Some('2'),
+        _ => None,
+    };
+    let numeric = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_digit() || *c == '-');
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i > 0 { chars.get(i - 1) } else { None };
+        let next = chars.get(i + 1);
+        let floor = next.is_some_and(|n| *n == 'F' || *n == '階') && !prev.is_some_and(|p| p.is_ascii_alphabetic());
+        let inside = (numeric(prev) && (numeric(next) || floor)) || (numeric(next) && !prev.is_some_and(|p| p.is_ascii_alphabetic()) && prev.is_some_and(|p| *p == '-' || !p.is_ascii()));
+        match digit_for(c) {
+            Some(d) if floor || inside => out.push(d),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn is_department(s: &str) -> bool {
@@ -879,7 +913,7 @@ pub fn extract(lines: &[Line], vertical: bool) -> Vec<CardField> {
                 conf = (conf + next.line.conf()) / 2.0;
                 ls[i + 1].used = true;
             }
-            out.put(CardFieldName::Address, &address, conf, bbox);
+            out.put(CardFieldName::Address, &address_digit_lookalikes(&address), conf, bbox);
             ls[i].used = true;
             address_at = Some(i);
         }
@@ -901,6 +935,11 @@ pub fn extract(lines: &[Line], vertical: bool) -> Vec<CardField> {
             l.text = kana;
         }
         let body: String = l.text.chars().filter(|c| !matches!(c, ' ' | '・')).collect();
+        // A title or department in katakana (マネージャー, チーフ) is no reading.
+        let (rest, title) = split_title(&body);
+        if (title.is_some() && rest.is_empty()) || is_department(&body) {
+            continue;
+        }
         if body.chars().count() >= 3 && body.chars().all(is_kana) {
             let parts: Vec<&str> = l.text.split([' ', '・']).filter(|p| !p.is_empty()).collect();
             if parts.len() == 2 {
@@ -1065,6 +1104,33 @@ mod tests {
         let f = extract(&[line("中村 浩ニ", 10, 60), line("ナカムラ コウ二", 80, 20)], false);
         assert_eq!(get(&f, CardFieldName::GivenName), Some("浩二"));
         assert_eq!(get(&f, CardFieldName::GivenReading), Some("コウニ"));
+    }
+
+    #[test]
+    fn titles_split_by_ocr_spaces_and_in_katakana() {
+        assert_eq!(split_title("代表取締 役社長"), (String::new(), Some("代表取締役社長".into())));
+        assert_eq!(split_title("営業本部 第一営業部 課長"), ("営業本部 第一営業部".into(), Some("課長".into())));
+        // A katakana title is not taken for the reading.
+        let f = extract(
+            &[line("マネー ジャー", 10, 20), line("中村 浩二", 40, 60), line("ナカムラ コウジ", 110, 20)],
+            false,
+        );
+        assert_eq!(get(&f, CardFieldName::Title), Some("マネージャー"));
+        assert_eq!(get(&f, CardFieldName::FamilyReading), Some("ナカムラ"));
+        assert_eq!(get(&f, CardFieldName::GivenReading), Some("コウジ"));
+    }
+
+    #[test]
+    fn letters_read_for_digits_in_an_address() {
+        assert_eq!(address_digit_lookalikes("梅田1-5-9 丸の内ビルSF"), "梅田1-5-9 丸の内ビル5F");
+        assert_eq!(address_digit_lookalikes("丸の内1-l-3"), "丸の内1-1-3");
+        assert_eq!(address_digit_lookalikes("栄2-O-17 第一ビル2O階"), "栄2-0-17 第一ビル20階");
+        // Real letters stay.
+        assert_eq!(address_digit_lookalikes("本町3-4 Bビル"), "本町3-4 Bビル");
+        assert_eq!(address_digit_lookalikes("SOHOタワー8F"), "SOHOタワー8F");
+        assert_eq!(address_digit_lookalikes("A棟 12F"), "A棟 12F");
+        let f = extract(&[line("〒530-0001 大阪府大阪市北区梅田1-5-9 丸の内ビルSF", 10, 20)], false);
+        assert_eq!(get(&f, CardFieldName::Address), Some("大阪府大阪市北区梅田1-5-9 丸の内ビル5F"));
     }
 
     #[test]
