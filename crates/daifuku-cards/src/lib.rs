@@ -190,13 +190,13 @@ pub fn scan_bytes(bytes: &[u8], engine: &OcrEngine, with_image: bool) -> Result<
         return Err(no_card());
     }
     let lines = if orientation == Orientation::Horizontal {
-        let mut lines = reread::reread(&card, lines, engine);
+        let mut lines = reread::reread(&card, lines, engine, false);
         for l in lines.iter_mut() {
             split_reading_at_gap(&card, l);
         }
         lines
     } else {
-        lines
+        reread::reread(&card, lines, engine, true)
     };
     let chars: usize = lines.iter().flat_map(|l| &l.words).map(|w| w.text.chars().count()).sum();
     let mean = lines.iter().flat_map(|l| &l.words).map(|w| w.conf * w.text.chars().count() as f32).sum::<f32>()

@@ -165,19 +165,34 @@ fn overlap(a: BoxPx, b: BoxPx) -> f32 {
     (w * h) as f32 / ((a.w * a.h).min(b.w * b.h)).max(1) as f32
 }
 
-/// `band` cut out with a margin and scaled so its height becomes `px`.
-pub fn normalised_crop(card: &GrayImage, band: BoxPx, px: u32) -> (GrayImage, f32, BoxPx) {
-    let pad_y = band.h / 2 + 2;
-    let pad_x = band.h / 2 + 4;
+/// `band` cut out with a margin and scaled so its size across the writing
+/// (height; width for a vertical column) becomes `px`.
+pub fn normalised_crop(card: &GrayImage, band: BoxPx, px: u32, vertical: bool) -> (GrayImage, f32, BoxPx) {
+    let across = if vertical { band.w } else { band.h };
+    let (pad_x, pad_y) = if vertical { (across / 2 + 2, across / 2 + 4) } else { (across / 2 + 4, across / 2 + 2) };
     let x = band.x.saturating_sub(pad_x);
     let y = band.y.saturating_sub(pad_y);
     let w = (band.w + 2 * pad_x).min(card.width() - x);
     let h = (band.h + 2 * pad_y).min(card.height() - y);
     let crop = imageops::crop_imm(card, x, y, w, h).to_image();
-    let s = px as f32 / band.h.max(1) as f32;
+    let s = px as f32 / across.max(1) as f32;
     let (nw, nh) = (((w as f32 * s).round() as u32).max(1), ((h as f32 * s).round() as u32).max(1));
     let filter = if s < 1.0 { imageops::FilterType::Triangle } else { imageops::FilterType::CatmullRom };
     (imageops::resize(&crop, nw, nh, filter), s, BoxPx { x, y, w, h })
+}
+
+/// The image mirrored on its diagonal: columns become rows, so the line
+/// finding of horizontal cards finds the columns of a 縦書き card.
+fn transpose(img: &GrayImage) -> GrayImage {
+    let mut t = GrayImage::new(img.height(), img.width());
+    for (x, y, p) in img.enumerate_pixels() {
+        t.put_pixel(y, x, *p);
+    }
+    t
+}
+
+fn transpose_box(b: BoxPx) -> BoxPx {
+    BoxPx { x: b.y, y: b.x, w: b.h, h: b.w }
 }
 
 /// What a line is, for choosing the model: an e-mail or web address (also
@@ -199,15 +214,20 @@ fn has_address(text: &str) -> bool {
 }
 
 /// One band read alone; the words' boxes back in the card's pixels.
-fn read_band(card: &GrayImage, band: BoxPx, latin: bool, engine: &OcrEngine) -> Option<Line> {
-    let (px, lang) = if latin { (LATIN_LINE_PX, "eng") } else { (JPN_GLYPH_PX, "jpn") };
-    let first = read_band_at(card, band, px, lang, engine);
+fn read_band(card: &GrayImage, band: BoxPx, latin: bool, vertical: bool, engine: &OcrEngine) -> Option<Line> {
+    let (px, lang, psm) = match (latin, vertical) {
+        (true, _) => (LATIN_LINE_PX, "eng", "7"),
+        (false, false) => (JPN_GLYPH_PX, "jpn", "7"),
+        // One column of vertical text.
+        (false, true) => (JPN_GLYPH_PX, "jpn_vert", "5"),
+    };
+    let first = read_band_at(card, band, px, lang, psm, vertical, engine);
     // Not sure at this size: once more larger (a short title, a thin Mincho
     // line read better at 32 px), the more confident reading kept.
     if first.as_ref().is_some_and(|l| l.conf() >= RETRY_BELOW) {
         return first;
     }
-    let second = read_band_at(card, band, px * 3 / 2, lang, engine);
+    let second = read_band_at(card, band, px * 3 / 2, lang, psm, vertical, engine);
     match (first, second) {
         (Some(a), Some(b)) => Some(if b.conf() > a.conf() { b } else { a }),
         (a, b) => a.or(b),
@@ -217,9 +237,17 @@ fn read_band(card: &GrayImage, band: BoxPx, latin: bool, engine: &OcrEngine) -> 
 /// Below this confidence a band is read a second time, larger.
 const RETRY_BELOW: f32 = 85.0;
 
-fn read_band_at(card: &GrayImage, band: BoxPx, px: u32, lang: &str, engine: &OcrEngine) -> Option<Line> {
-    let (img, s, at) = normalised_crop(card, band, px);
-    let lines = engine.read_with(&img, lang, "7").ok()?;
+fn read_band_at(
+    card: &GrayImage,
+    band: BoxPx,
+    px: u32,
+    lang: &str,
+    psm: &str,
+    vertical: bool,
+    engine: &OcrEngine,
+) -> Option<Line> {
+    let (img, s, at) = normalised_crop(card, band, px, vertical);
+    let lines = engine.read_with(&img, lang, psm).ok()?;
     let mut words: Vec<Word> = lines.into_iter().flat_map(|l| l.words).collect();
     if words.is_empty() {
         return None;
@@ -240,8 +268,18 @@ fn read_band_at(card: &GrayImage, band: BoxPx, px: u32, lang: &str, engine: &Ocr
 /// module's notes). A line whose ink cannot be found, or whose new reading
 /// is empty, stays as the page read it; a Latin line's new reading is kept
 /// only if it still looks like an address (`@`, `http`, `www`).
-pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine) -> Vec<Line> {
+pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine, vertical: bool) -> Vec<Line> {
     let level = ink_level(card);
+    // Bands are found on `geo` (the card, or for 縦書き its transpose) and
+    // read on the card.
+    let transposed;
+    let geo: &GrayImage = if vertical {
+        transposed = transpose(card);
+        &transposed
+    } else {
+        card
+    };
+    let to_geo = |b: BoxPx| if vertical { transpose_box(b) } else { b };
     let debug = std::env::var_os("DAIFUKU_CARDS_DEBUG").is_some();
     // (band, latin, the page lines with a word in it). A band with no word of
     // the line it was found from is text the page reading dropped (a title
@@ -249,9 +287,10 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine) -> Vec<Lin
     let mut jobs: Vec<(BoxPx, bool, Vec<usize>)> = Vec::new();
     for (i, l) in lines.iter().enumerate() {
         let latin = is_latin(&l.text());
-        for band in ink_bands(card, l.bbox, level) {
+        for band in ink_bands(geo, to_geo(l.bbox), level) {
             let own = l.words.iter().any(|w| {
-                let cy = w.bbox.y + w.bbox.h / 2;
+                let wb = to_geo(w.bbox);
+                let cy = wb.y + wb.h / 2;
                 cy >= band.y && cy < band.y + band.h
             });
             match jobs.iter_mut().find(|j| overlap(j.0, band) > 0.8) {
@@ -267,8 +306,9 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine) -> Vec<Lin
     }
     // Text no page line covers (a large name the layout analysis took for a
     // picture): read as well.
-    for seg in text_segments(card, level) {
-        let covered = jobs.iter().any(|j| overlap(j.0, seg) > 0.3) || lines.iter().any(|l| overlap(l.bbox, seg) > 0.3);
+    for seg in text_segments(geo, level) {
+        let covered =
+            jobs.iter().any(|j| overlap(j.0, seg) > 0.3) || lines.iter().any(|l| overlap(to_geo(l.bbox), seg) > 0.3);
         if !covered {
             jobs.push((seg, false, vec![]));
         }
@@ -278,8 +318,9 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine) -> Vec<Lin
         let half = jobs.len().div_ceil(2);
         let (a, b) = jobs.split_at(half);
         std::thread::scope(|s| {
-            let other = s.spawn(|| b.iter().map(|j| read_band(card, j.0, j.1, engine)).collect::<Vec<_>>());
-            let mut mine: Vec<Option<Line>> = a.iter().map(|j| read_band(card, j.0, j.1, engine)).collect();
+            let read = |j: &(BoxPx, bool, Vec<usize>)| read_band(card, to_geo(j.0), j.1, vertical, engine);
+            let other = s.spawn(move || b.iter().map(read).collect::<Vec<_>>());
+            let mut mine: Vec<Option<Line>> = a.iter().map(read).collect();
             mine.extend(other.join().unwrap_or_else(|_| vec![None; b.len()]));
             mine
         })
@@ -344,7 +385,11 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine) -> Vec<Lin
             out.push(l);
         }
     }
-    out.sort_by_key(|l| (l.bbox.y + l.bbox.h / 2, l.bbox.x));
+    if vertical {
+        out.sort_by_key(|l| (std::cmp::Reverse(l.bbox.x + l.bbox.w / 2), l.bbox.y));
+    } else {
+        out.sort_by_key(|l| (l.bbox.y + l.bbox.h / 2, l.bbox.x));
+    }
     if debug {
         eprintln!("reread: {:?}", out.iter().map(|l| l.text()).collect::<Vec<_>>());
     }
