@@ -16,7 +16,12 @@ fn main() {
         let started = std::time::Instant::now();
         match daifuku_cards::scan_file(std::path::Path::new(path), &engine, dir.is_some()) {
             Ok(scan) => {
-                println!("   {:?} outline={} {:.2}s", scan.orientation, scan.found_outline, started.elapsed().as_secs_f64());
+                println!(
+                    "   {:?} outline={} {:.2}s",
+                    scan.orientation,
+                    scan.found_outline,
+                    started.elapsed().as_secs_f64()
+                );
                 for l in &scan.lines {
                     println!("   | {l}");
                 }

@@ -37,16 +37,29 @@ fn main() {
         let b = band(&card, f.boxes[0]);
         let pad = b.h / 2;
         let (x, y) = (b.x.saturating_sub(pad), b.y.saturating_sub(pad));
-        let crop: GrayImage = imageops::crop_imm(&card, x, y, (b.w + 2 * pad).min(card.width() - x), (b.h + 2 * pad).min(card.height() - y)).to_image();
+        let crop: GrayImage = imageops::crop_imm(
+            &card,
+            x,
+            y,
+            (b.w + 2 * pad).min(card.width() - x),
+            (b.h + 2 * pad).min(card.height() - y),
+        )
+        .to_image();
         let mut row = String::new();
         let mut some = false;
         for (ti, &t) in targets.iter().enumerate() {
             let s = t as f32 / b.h as f32;
-            let img = imageops::resize(&crop, (crop.width() as f32 * s) as u32, (crop.height() as f32 * s) as u32, imageops::FilterType::CatmullRom);
+            let img = imageops::resize(
+                &crop,
+                (crop.width() as f32 * s) as u32,
+                (crop.height() as f32 * s) as u32,
+                imageops::FilterType::CatmullRom,
+            );
             let level = imageproc::contrast::otsu_level(&img);
             let bin = imageproc::contrast::threshold(&img, level, imageproc::contrast::ThresholdType::Binary);
             for (k, im) in [&img, &bin].into_iter().enumerate() {
-                let text: String = engine.read_with(im, "jpn", "7").unwrap_or_default().iter().map(|l| l.text()).collect();
+                let text: String =
+                    engine.read_with(im, "jpn", "7").unwrap_or_default().iter().map(|l| l.text()).collect();
                 let ok = text.contains(truth.as_str()) || corpus::same(&text, truth);
                 hits[ti][k] += ok as u32;
                 some |= ok;
@@ -73,10 +86,29 @@ fn band(card: &GrayImage, b: daifuku_cards::BoxPx) -> daifuku_cards::BoxPx {
     let (mut top, mut bottom) = (mid, mid);
     let mut gap = 0;
     let mut y = mid;
-    while y > 0 && gap < 4 { y -= 1; if ink(y) { top = y; gap = 0 } else { gap += 1 } }
-    gap = 0; y = mid;
-    while y + 1 < card.height() && gap < 4 { y += 1; if ink(y) { bottom = y; gap = 0 } else { gap += 1 } }
-    let xs: Vec<u32> = (b.x..(b.x + b.w).min(card.width())).filter(|&x| (top..=bottom).any(|y| card.get_pixel(x, y).0[0] < level)).collect();
+    while y > 0 && gap < 4 {
+        y -= 1;
+        if ink(y) {
+            top = y;
+            gap = 0
+        } else {
+            gap += 1
+        }
+    }
+    gap = 0;
+    y = mid;
+    while y + 1 < card.height() && gap < 4 {
+        y += 1;
+        if ink(y) {
+            bottom = y;
+            gap = 0
+        } else {
+            gap += 1
+        }
+    }
+    let xs: Vec<u32> = (b.x..(b.x + b.w).min(card.width()))
+        .filter(|&x| (top..=bottom).any(|y| card.get_pixel(x, y).0[0] < level))
+        .collect();
     let (x0, x1) = (xs.first().copied().unwrap_or(b.x), xs.last().copied().unwrap_or(b.x + b.w));
     daifuku_cards::BoxPx { x: x0, y: top, w: x1 - x0 + 1, h: bottom - top + 1 }
 }

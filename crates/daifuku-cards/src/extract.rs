@@ -125,8 +125,12 @@ pub fn tidy(s: &str) -> String {
             c if c.is_whitespace() => ' ',
             c => c,
         };
-        if c == ' ' && prev == ' ' {
+        // Runs of spaces, and spaces just inside brackets (`( 代)`), go.
+        if c == ' ' && (prev == ' ' || prev == '(') {
             continue;
+        }
+        if c == ')' && prev == ' ' {
+            out.pop();
         }
         out.push(c);
         prev = c;
@@ -758,7 +762,10 @@ pub fn address_digit_lookalikes(s: &str) -> String {
         let prev = if i > 0 { chars.get(i - 1) } else { None };
         let next = chars.get(i + 1);
         let floor = next.is_some_and(|n| *n == 'F' || *n == '階') && !prev.is_some_and(|p| p.is_ascii_alphabetic());
-        let inside = (numeric(prev) && (numeric(next) || floor)) || (numeric(next) && !prev.is_some_and(|p| p.is_ascii_alphabetic()) && prev.is_some_and(|p| *p == '-' || !p.is_ascii()));
+        let inside = (numeric(prev) && (numeric(next) || floor))
+            || (numeric(next)
+                && !prev.is_some_and(|p| p.is_ascii_alphabetic())
+                && prev.is_some_and(|p| *p == '-' || !p.is_ascii()));
         match digit_for(c) {
             Some(d) if floor || inside => out.push(d),
             _ => out.push(c),
@@ -1131,6 +1138,14 @@ mod tests {
         assert_eq!(address_digit_lookalikes("A棟 12F"), "A棟 12F");
         let f = extract(&[line("〒530-0001 大阪府大阪市北区梅田1-5-9 丸の内ビルSF", 10, 20)], false);
         assert_eq!(get(&f, CardFieldName::Address), Some("大阪府大阪市北区梅田1-5-9 丸の内ビル5F"));
+    }
+
+    #[test]
+    fn spaces_inside_brackets_go() {
+        assert_eq!(tidy("TEL 03-1234-5678( 代) FAX"), "TEL 03-1234-5678(代) FAX");
+        assert_eq!(tidy("（ 株 ）北斗"), "(株)北斗");
+        let f = extract(&[line("TEL022-303-9571( 代 ) FAX022-303-1070", 10, 20)], false);
+        assert_eq!(get(&f, CardFieldName::Phone), Some("022-303-9571 (代表)"));
     }
 
     #[test]

@@ -254,7 +254,14 @@ mod tests {
     /// ink inside a `pitch`-wide cell, `blank_in` = Some(i) puts a blank in
     /// the middle of glyph i (as in ハ), a space of `space` columns after
     /// glyph `after`.
-    fn kana_ink(n: usize, pitch: usize, glyph: usize, after: Option<usize>, space: usize, blank_in: Option<usize>) -> Vec<bool> {
+    fn kana_ink(
+        n: usize,
+        pitch: usize,
+        glyph: usize,
+        after: Option<usize>,
+        space: usize,
+        blank_in: Option<usize>,
+    ) -> Vec<bool> {
         let mut ink = vec![false; 5];
         for i in 0..n {
             let side = (pitch - glyph) / 2;

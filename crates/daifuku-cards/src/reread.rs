@@ -150,7 +150,10 @@ pub fn text_segments(card: &GrayImage, level: u8) -> Vec<BoxPx> {
                 x += 1;
             }
             let seg = BoxPx { x: left as u32, y: top, w: (last - left + 1) as u32, h };
-            let inked = (seg.x..seg.x + seg.w).flat_map(|x| (top..bottom).map(move |y| (x, y))).filter(|&(x, y)| dark(x, y)).count();
+            let inked = (seg.x..seg.x + seg.w)
+                .flat_map(|x| (top..bottom).map(move |y| (x, y)))
+                .filter(|&(x, y)| dark(x, y))
+                .count();
             if seg.w * 2 >= h && inked * 2 <= (seg.w * h) as usize {
                 out.push(seg);
             }
@@ -213,25 +216,138 @@ fn has_address(text: &str) -> bool {
     t.contains('@') || t.contains("http") || t.contains("www")
 }
 
-/// One band read alone; the words' boxes back in the card's pixels.
-fn read_band(card: &GrayImage, band: BoxPx, latin: bool, vertical: bool, engine: &OcrEngine) -> Option<Line> {
-    let (px, lang, psm) = match (latin, vertical) {
+/// The model, page mode and size a band is read with.
+fn how(latin: bool, vertical: bool) -> (u32, &'static str, &'static str) {
+    match (latin, vertical) {
         (true, _) => (LATIN_LINE_PX, "eng", "7"),
         (false, false) => (JPN_GLYPH_PX, "jpn", "7"),
         // One column of vertical text.
         (false, true) => (JPN_GLYPH_PX, "jpn_vert", "5"),
+    }
+}
+
+/// Every band read (`(band in the card's pixels, latin)`), on the card's
+/// two cores. Bands read unsure (below [`RETRY_BELOW`]) are read once more
+/// 1.5× larger (a short title, a thin Mincho line read better at 32 px) and
+/// the more confident reading kept.
+fn read_jobs(card: &GrayImage, jobs: &[(BoxPx, bool)], vertical: bool, engine: &OcrEngine) -> Vec<Option<Line>> {
+    let pass = |idx: &[usize], scale: (u32, u32), stacked: bool| -> Vec<Option<Line>> {
+        // Bands grouped by model, each group split in two halves, one per core.
+        let mut buckets: [Vec<usize>; 2] = [vec![], vec![]];
+        for latin in [false, true] {
+            let group: Vec<usize> = idx.iter().copied().filter(|&i| jobs[i].1 == latin).collect();
+            let half = group.len().div_ceil(2);
+            let (a, b) = group.split_at(half);
+            // The smaller bucket takes the bigger half.
+            let (small, big) = if buckets[0].len() <= buckets[1].len() { (0, 1) } else { (1, 0) };
+            buckets[small].extend_from_slice(a);
+            buckets[big].extend_from_slice(b);
+        }
+        let run = |bucket: &[usize]| -> Vec<(usize, Option<Line>)> {
+            let mut out = Vec::new();
+            for latin in [false, true] {
+                let mine: Vec<usize> = bucket.iter().copied().filter(|&i| jobs[i].1 == latin).collect();
+                if mine.is_empty() {
+                    continue;
+                }
+                let (px, lang, psm) = how(latin, vertical);
+                let px = px * scale.0 / scale.1;
+                if vertical || !stacked {
+                    for &i in &mine {
+                        out.push((i, read_band_at(card, jobs[i].0, px, lang, psm, vertical, engine)));
+                    }
+                } else {
+                    let bands: Vec<BoxPx> = mine.iter().map(|&i| jobs[i].0).collect();
+                    out.extend(mine.iter().copied().zip(read_stacked(card, &bands, px, lang, engine)));
+                }
+            }
+            out
+        };
+        let mut got: Vec<(usize, Option<Line>)> = std::thread::scope(|s| {
+            let other = s.spawn(|| run(&buckets[1]));
+            let mut mine = run(&buckets[0]);
+            mine.extend(other.join().unwrap_or_default());
+            mine
+        });
+        got.sort_by_key(|(i, _)| *i);
+        let mut out = vec![None; jobs.len()];
+        for (i, l) in got {
+            out[i] = l;
+        }
+        out
     };
-    let first = read_band_at(card, band, px, lang, psm, vertical, engine);
-    // Not sure at this size: once more larger (a short title, a thin Mincho
-    // line read better at 32 px), the more confident reading kept.
-    if first.as_ref().is_some_and(|l| l.conf() >= RETRY_BELOW) {
-        return first;
+    // All bands in one stacked run per core; the unsure ones again alone
+    // (a stack's block layout sometimes loses a large line), then alone
+    // at 1.5×.
+    let all: Vec<usize> = (0..jobs.len()).collect();
+    let mut best = pass(&all, (1, 1), !vertical);
+    for (scale, tried) in [((1, 1), vertical), ((3, 2), false)] {
+        if tried {
+            continue;
+        }
+        let unsure: Vec<usize> =
+            (0..jobs.len()).filter(|&i| best[i].as_ref().is_none_or(|l| l.conf() < RETRY_BELOW)).collect();
+        if unsure.is_empty() {
+            break;
+        }
+        let again = pass(&unsure, scale, false);
+        for i in unsure {
+            if let Some(b) = again[i].clone() {
+                if best[i].as_ref().is_none_or(|a| b.conf() > a.conf()) {
+                    best[i] = Some(b);
+                }
+            }
+        }
     }
-    let second = read_band_at(card, band, px * 3 / 2, lang, psm, vertical, engine);
-    match (first, second) {
-        (Some(a), Some(b)) => Some(if b.conf() > a.conf() { b } else { a }),
-        (a, b) => a.or(b),
+    best
+}
+
+/// Several horizontal bands read in one engine run (each run loads the
+/// model, ~0.1 s): their crops, scaled alike, stacked one under the other
+/// with blank rows between, read as a block of lines (mode 6); each word
+/// goes back to the band whose rows hold its middle.
+fn read_stacked(card: &GrayImage, bands: &[BoxPx], px: u32, lang: &str, engine: &OcrEngine) -> Vec<Option<Line>> {
+    if bands.is_empty() {
+        return vec![];
     }
+    let crops: Vec<(GrayImage, f32, BoxPx)> = bands.iter().map(|b| normalised_crop(card, *b, px, false)).collect();
+    let gap = px;
+    let width = crops.iter().map(|c| c.0.width()).max().unwrap_or(1);
+    let height = crops.iter().map(|c| c.0.height() + gap).sum::<u32>() + gap;
+    let mut stack = GrayImage::from_pixel(width, height, image::Luma([255]));
+    let mut tops = Vec::with_capacity(crops.len());
+    let mut y = gap;
+    for c in &crops {
+        imageops::replace(&mut stack, &c.0, 0, y as i64);
+        tops.push(y);
+        y += c.0.height() + gap;
+    }
+    let Ok(lines) = engine.read_with(&stack, lang, "6") else { return vec![None; bands.len()] };
+    let mut words: Vec<Vec<Word>> = vec![Vec::new(); bands.len()];
+    for mut w in lines.into_iter().flat_map(|l| l.words) {
+        let cy = w.bbox.y + w.bbox.h / 2;
+        let Some(k) = tops.iter().rposition(|&t| t <= cy) else { continue };
+        if cy >= tops[k] + crops[k].0.height() {
+            continue;
+        }
+        let (_, s, at) = crops[k];
+        let b = w.bbox;
+        w.bbox = BoxPx {
+            x: at.x + (b.x as f32 / s) as u32,
+            y: at.y + (b.y.saturating_sub(tops[k]) as f32 / s) as u32,
+            w: ((b.w as f32 / s) as u32).max(1),
+            h: ((b.h as f32 / s) as u32).max(1),
+        };
+        words[k].push(w);
+    }
+    words
+        .into_iter()
+        .zip(bands)
+        .map(|(mut ws, band)| {
+            ws.sort_by_key(|w| w.bbox.x);
+            (!ws.is_empty()).then(|| Line { words: ws, bbox: *band })
+        })
+        .collect()
 }
 
 /// Below this confidence a band is read a second time, larger.
@@ -280,7 +396,6 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine, vertical: 
         card
     };
     let to_geo = |b: BoxPx| if vertical { transpose_box(b) } else { b };
-    let debug = std::env::var_os("DAIFUKU_CARDS_DEBUG").is_some();
     // (band, latin, the page lines with a word in it). A band with no word of
     // the line it was found from is text the page reading dropped (a title
     // under a tall name box): read too, added.
@@ -313,33 +428,14 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine, vertical: 
             jobs.push((seg, false, vec![]));
         }
     }
-    // Two threads: the card's two cores (each engine run is single-threaded).
-    let results: Vec<Option<Line>> = {
-        let half = jobs.len().div_ceil(2);
-        let (a, b) = jobs.split_at(half);
-        std::thread::scope(|s| {
-            let read = |j: &(BoxPx, bool, Vec<usize>)| read_band(card, to_geo(j.0), j.1, vertical, engine);
-            let other = s.spawn(move || b.iter().map(read).collect::<Vec<_>>());
-            let mut mine: Vec<Option<Line>> = a.iter().map(read).collect();
-            mine.extend(other.join().unwrap_or_else(|_| vec![None; b.len()]));
-            mine
-        })
-    };
+    let results = read_jobs(card, &jobs.iter().map(|j| (to_geo(j.0), j.1)).collect::<Vec<_>>(), vertical, engine);
     // Which new readings win. The engine's confidence decides, with a small
     // lead for the line read alone: short lines (a title, a reading) are
     // sometimes read worse without the page around them, and then say so.
     let accepted: Vec<Option<Line>> = jobs
         .iter()
         .zip(results)
-        .map(|((band, latin, from), new)| {
-            if debug {
-                eprintln!(
-                    "band {band:?} from {:?}: {:?} ({:.1})",
-                    from.iter().map(|&i| (lines[i].text(), lines[i].conf())).collect::<Vec<_>>(),
-                    new.as_ref().map(|l| l.text()),
-                    new.as_ref().map(|l| l.conf()).unwrap_or(0.0)
-                );
-            }
+        .map(|((_, latin, from), new)| {
             let new = new?;
             let text = new.text();
             if text.trim().is_empty() || (*latin && !has_address(&text)) {
@@ -352,8 +448,7 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine, vertical: 
             }
             if from.is_empty() {
                 // Text the page reading did not have: only when clearly read.
-                return (new.conf() >= 80.0 && text.chars().filter(|c| !c.is_whitespace()).count() >= 2)
-                    .then_some(new);
+                return (new.conf() >= 80.0 && text.chars().filter(|c| !c.is_whitespace()).count() >= 2).then_some(new);
             }
             let (chars, sum) = from.iter().flat_map(|&i| &lines[i].words).fold((0usize, 0f32), |(n, s), w| {
                 let k = w.text.chars().count();
@@ -389,9 +484,6 @@ pub fn reread(card: &GrayImage, lines: Vec<Line>, engine: &OcrEngine, vertical: 
         out.sort_by_key(|l| (std::cmp::Reverse(l.bbox.x + l.bbox.w / 2), l.bbox.y));
     } else {
         out.sort_by_key(|l| (l.bbox.y + l.bbox.h / 2, l.bbox.x));
-    }
-    if debug {
-        eprintln!("reread: {:?}", out.iter().map(|l| l.text()).collect::<Vec<_>>());
     }
     out
 }
