@@ -1,16 +1,19 @@
 // Measures the real desktop app (not a test: prints figures).
-//   node tests/desktop/measure.mjs APP_BINARY [--list] [--palette]
+//   node tests/desktop/measure.mjs APP_BINARY [--list] [--palette] [--floor]
 // Env: WEBDRIVER_URL (a running tauri-driver), DAIFUKU_DB for the app.
 // Prints: start → first list painted (ms), idle PSS of the app and its
 // WebKit processes (MB), with --list frame times while scrolling the
 // company list, and with --palette the time from each keystroke in Ctrl+K
-// to its results painted (p50/p95/max over real WebDriver key presses).
+// to its results painted (p50/p95/max over real WebDriver key presses, and
+// where the time goes), with --floor the same on bare pages (the webview's
+// own floor).
 import { readFileSync, readdirSync } from 'node:fs';
 
 const WD = process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444';
 const [app, ...flags] = process.argv.slice(2);
 const withList = flags.includes('--list');
 const withPalette = flags.includes('--palette');
+const withFloor = flags.includes('--floor');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function wd(method, path, body) {
@@ -77,7 +80,7 @@ if (withList) {
   );
   if (inPage?.mark != null) markPainted = inPage.nav - t0Epoch + inPage.mark;
 }
-await sleep(5000);
+await sleep(Number(process.env.MEASURE_SETTLE_MS ?? 5000));
 const appProc = procs().find((p) => p.cmd === app || p.cmd.endsWith(app.split('/').pop()));
 const pss = appProc ? pssOfTree(appProc.pid) : { mb: NaN, parts: [] };
 let scroll = null;
@@ -103,68 +106,104 @@ if (withList) {
   const ok = times.filter((t) => t >= 0).sort((a, b) => a - b);
   scroll = ok.length ? { jumps: ok.length, p50_ms: +ok[Math.floor(ok.length / 2)].toFixed(1), max_ms: +ok[ok.length - 1].toFixed(1) } : { error: times };
 }
+// In the page: times each keystroke in the box `inputSel` until the list
+// `listSel` answers the box's text (its `data-q`) and that frame is painted.
+// From the key's event time (keydown, else the input event): `handler`
+// when the page's first listener ran, `dom` when the list's DOM answered
+// (the search's IPC is inside; search_ipc below times it alone: Tauri's
+// invoke cannot be wrapped, its property is read-only), `raf` the next
+// animation frame (style, layout and paint follow it) and `painted` the
+// task after that frame.
+const INSTALL_TIMER = `
+  const [inputSel, listSel] = arguments;
+  const input = document.querySelector(inputSel);
+  const list = document.querySelector(listSel);
+  const kp = window.__kp = { cur: null, done: [] };
+  const start = (e) => { if (!kp.cur) kp.cur = { key: e.timeStamp, handler: performance.now() }; };
+  input.addEventListener('keydown', start, true);
+  input.addEventListener('input', start, true);
+  new MutationObserver(() => {
+    const k = kp.cur;
+    if (k && !k.dom && list.dataset.q === input.value) {
+      k.q = input.value;
+      k.dom = performance.now();
+      requestAnimationFrame(() => {
+        k.raf = performance.now();
+        setTimeout(() => { k.painted = performance.now(); kp.cur = null; kp.done.push(k); }, 0);
+      });
+    }
+  }).observe(list, { attributes: true, childList: true, subtree: true });`;
+
+const QUERIES = ['山田', 'やまだ', 'ヤマダ', '株式会社', '東京', 'tanaka', '03-', '鈴木商事', 'さとう', '大阪'];
+const PREFIXES = QUERIES.flatMap((q) => [...q].map((_, i) => q.slice(0, i + 1)));
+const at = (xs, p) => +xs[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1);
+const stats = (xs) => {
+  const v = xs.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  return v.length ? { p50: at(v, 0.5), p95: at(v, 0.95), max: +v[v.length - 1].toFixed(1) } : null;
+};
+
+/** Types every query one key at a time into `inputSel` (WebDriver key presses) and summarises the timings. */
+async function typeAndTime(inputSel, listSel) {
+  await exec(INSTALL_TIMER, [inputSel, listSel]);
+  const input = await wd('POST', s('/element'), { using: 'css selector', value: inputSel });
+  const el = Object.values(input)[0];
+  let keys = 0;
+  for (const q of QUERIES) {
+    await wd('POST', s(`/element/${el}/clear`), {});
+    await sleep(150);
+    await exec('window.__kp.cur = null;');
+    for (const ch of q) {
+      const before = await exec('return window.__kp.done.length');
+      await wd('POST', s(`/element/${el}/value`), { text: ch });
+      keys++;
+      // Polls run script in the page: the first only after the answer is
+      // normally painted, so that they do not compete with it.
+      await sleep(120);
+      for (let i = 0; i < 100; i++) {
+        if ((await exec('return window.__kp.done.length')) > before) break;
+        await sleep(20);
+      }
+      await sleep(30);
+    }
+  }
+  const done = await exec('return window.__kp.done');
+  const total = done.map((k) => k.painted - k.key);
+  const phase = (a, b) => stats(done.map((k) => (k[a] != null && k[b] != null ? k[b] - k[a] : NaN)));
+  return {
+    keystrokes: keys,
+    measured: done.length,
+    p50_ms: stats(total)?.p50,
+    p95_ms: stats(total)?.p95,
+    max_ms: stats(total)?.max,
+    phases: {
+      key_to_handler: phase('key', 'handler'),
+      handler_to_dom: phase('handler', 'dom'),
+      dom_to_frame: phase('dom', 'raf'),
+      frame_to_painted: phase('raf', 'painted'),
+    },
+    each: process.env.MEASURE_EACH
+      ? done.map((k) => [k.q, Math.round(k.dom - k.key), Math.round(k.painted - k.key)])
+      : undefined,
+  };
+}
+
 let palette = null;
 if (withPalette) {
   // Ctrl+K from the keyboard (WebDriver actions), then each query typed one
-  // key at a time. In the page: the key's event time (keydown, else the
-  // input event) to the frame after the result list answers the box's text
-  // (`data-q`), i.e. after it was painted.
+  // key at a time.
   await exec("location.hash = '#/'");
   await sleep(500);
   await wd('POST', s('/actions'), { actions: [{ type: 'key', id: 'kb', actions: [
     { type: 'keyDown', value: '\uE009' }, { type: 'keyDown', value: 'k' }, { type: 'keyUp', value: 'k' }, { type: 'keyUp', value: '\uE009' },
   ] }] });
-  let input = null;
-  for (let i = 0; i < 100 && !input; i++) {
-    input = await wd('POST', s('/element'), { using: 'css selector', value: '[data-testid="palette-input"]' }).catch(() => null);
-    if (!input) await sleep(50);
+  let found = false;
+  for (let i = 0; i < 100 && !found; i++) {
+    found = await exec('return !!document.querySelector(\'[data-testid="palette-input"]\')');
+    if (!found) await sleep(50);
   }
-  const el = input && Object.values(input)[0];
-  await exec(`
-    const input = document.querySelector('[data-testid="palette-input"]');
-    const list = document.querySelector('[data-testid="palette-results"]');
-    const kp = window.__kp = { t0: null, waiting: false, times: [], ipc: [], each: [] };
-    // The IPC round trip of each search (host + core + serialisation), to
-    // tell it from the UI's own share.
-    const inner = window.__TAURI_INTERNALS__;
-    if (inner && !inner.__timed) {
-      const invoke = inner.invoke.bind(inner);
-      inner.invoke = (cmd, args, opts) => {
-        const t = performance.now();
-        const p = invoke(cmd, args, opts);
-        if (args?.cmd?.cmd === 'search') p.then(() => kp.ipc.push(performance.now() - t), () => {});
-        return p;
-      };
-      inner.__timed = true;
-    }
-    const start = (e) => { if (!kp.waiting) { kp.t0 = e.timeStamp; kp.waiting = true; } };
-    input.addEventListener('keydown', start, true);
-    input.addEventListener('input', start, true);
-    new MutationObserver(() => {
-      if (kp.waiting && list.dataset.q === input.value) {
-        kp.waiting = false;
-        const t0 = kp.t0;
-        const q = input.value;
-        const dom = performance.now();
-        requestAnimationFrame(() => setTimeout(() => { kp.times.push(performance.now() - t0); kp.each.push([q, Math.round(dom - t0), Math.round(performance.now() - t0)]); }, 0));
-      }
-    }).observe(list, { attributes: true, childList: true, subtree: true });`);
-  const queries = ['山田', 'やまだ', 'ヤマダ', '株式会社', '東京', 'tanaka', '03-', '鈴木商事', 'さとう', '大阪'];
-  let keys = 0;
-  for (const q of queries) {
-    await wd('POST', s(`/element/${el}/clear`), {});
-    await sleep(100);
-    await exec('window.__kp.waiting = false; window.__kp.t0 = null;');
-    for (const ch of q) {
-      const before = await exec('return window.__kp.times.length');
-      await wd('POST', s(`/element/${el}/value`), { text: ch });
-      keys++;
-      for (let i = 0; i < 200; i++) {
-        if ((await exec('return window.__kp.times.length')) > before) break;
-        await sleep(5);
-      }
-    }
-  }
+  palette = found
+    ? await typeAndTime('[data-testid="palette-input"]', '[data-testid="palette-results"]')
+    : { error: 'the palette did not open' };
   // The IPC round trip alone (host + core + serialisation, no rendering):
   // the same queries asked directly, each three times, the median kept.
   const ipcEach = await wd('POST', s('/execute/async'), {
@@ -183,17 +222,87 @@ if (withPalette) {
         }
         done(out);
       })().catch((e) => done(String(e)));`,
-    args: [queries.flatMap((q) => [...q].map((_, i) => q.slice(0, i + 1)))],
+    args: [PREFIXES],
   });
-  await exec('window.__kp.ipc = arguments[0]', [Array.isArray(ipcEach) ? ipcEach : []]);
-  const times = (await exec('return window.__kp.times')).slice().sort((a, b) => a - b);
-  const ipc = (await exec('return window.__kp.ipc')).slice().sort((a, b) => a - b);
-  const at = (xs, p) => +xs[Math.min(xs.length - 1, Math.floor(p * xs.length))].toFixed(1);
-  palette = times.length
-    ? { keystrokes: keys, measured: times.length, p50_ms: at(times, 0.5), p95_ms: at(times, 0.95), max_ms: +times[times.length - 1].toFixed(1),
-        search_ipc: ipc.length ? { calls: ipc.length, p50_ms: at(ipc, 0.5), p95_ms: at(ipc, 0.95) } : null,
-        each: process.env.MEASURE_EACH ? await exec('return window.__kp.each') : undefined }
-    : { error: 'no keystroke measured' };
+  if (Array.isArray(ipcEach)) {
+    const st = stats(ipcEach);
+    palette.search_ipc = { calls: ipcEach.length, p50_ms: st.p50, p95_ms: st.p95 };
+  }
 }
-console.log(JSON.stringify({ app, page_loaded_ms: Math.round(sessionMs), first_list_painted_ms: painted && Math.round(painted), first_list_painted_in_page_ms: markPainted && Math.round(markPainted), idle_pss_mb: Math.round(pss.mb), processes: pss.parts, scroll, palette }, null, 1));
+
+// --floor: what this webview costs without our code. The same key presses
+// and the same timing, on (1) `text`: a bare page (the app hidden) whose box
+// changes one text node, (2) `rows`: the bare page with the palette's rows
+// for the typed text rendered at once from data fetched beforehand (no IPC,
+// no React), (3) `text_app`: one text node over the app's home screen, (4)
+// `palette_css`: the rows in the palette's own markup and CSS over the app
+// (backdrop, fonts, the palette-open styles), still without IPC or React.
+// If (1) is already above the goal, the goal cannot be met in this
+// environment whatever the app does. Experiments with CSS must go through
+// the CSSOM (insertRule): the page's CSP refuses injected <style> elements
+// and style attributes, silently.
+let floor = null;
+if (withFloor) {
+  await exec("location.hash = '#/'");
+  await sleep(500);
+  await wd('POST', s('/execute/async'), {
+    script: `const done = arguments[arguments.length - 1];
+      (async () => {
+        const hits = {};
+        for (const q of arguments[0]) {
+          const r = await window.__TAURI_INTERNALS__.invoke('api', { cmd: { cmd: 'search', q, limit: 12 } });
+          hits[q] = r.hits ?? r.data?.hits ?? r.data ?? [];
+        }
+        window.__hits = hits;
+        done(true);
+      })().catch((e) => done(String(e)));`,
+    args: [PREFIXES],
+  });
+  const SCENE = `
+    const [scene] = arguments;
+    document.getElementById('__floor')?.remove();
+    const root = document.getElementById('root');
+    root.style.display = scene === 'palette_css' || scene === 'text_app' ? '' : 'none';
+    document.documentElement.classList.toggle('palette-open', scene === 'palette_css');
+    const esc = (x) => String(x ?? '').replace(/[&<>"]/g, (c) => '&#' + c.charCodeAt(0) + ';');
+    const row = (h, i) => '<li role="option" class="' + (i === 0 ? 'active' : '') + '" data-testid="floor-hit">' +
+      '<span class="badge badge-kind-' + esc(h.kind) + '">' + esc(h.kind) + '</span>' +
+      '<span class="hit-main"><span class="hit-title">' + esc(h.display_name) +
+      (h.code ? '<span class="hit-code"> [' + esc(h.code) + ']</span>' : '') +
+      (h.company_name && h.kind !== 'company' ? '<span class="hit-company"> · ' + esc(h.company_name) + '</span>' : '') +
+      '</span><small class="hit-sub"><span class="hit-why">' + esc(h.matched) + '</span>' +
+      (h.snippet ? '<span class="hit-snippet">' + esc(h.snippet.before) + '<mark>' + esc(h.snippet.matched) + '</mark>' + esc(h.snippet.after) + '</span>' : '') +
+      '</small></span></li>';
+    const wrap = document.createElement('div');
+    wrap.id = '__floor';
+    if (scene === 'palette_css') {
+      wrap.className = 'backdrop backdrop-top';
+      wrap.innerHTML = '<div class="palette"><div class="palette-input"><span>🔍</span><input id="__floor_in"><kbd>Esc</kbd></div><ul class="palette-results" id="__floor_list"></ul></div>';
+    } else {
+      wrap.style.cssText = 'position:fixed;inset:0;background:#fff;padding:40px;z-index:9999';
+      // Styles through the CSSOM: the page's CSP refuses style attributes.
+      wrap.innerHTML = '<input id="__floor_in"><ul class="palette-results" id="__floor_list"></ul>';
+      wrap.firstChild.style.cssText = 'font-size:17px;width:600px';
+      wrap.lastChild.style.cssText = 'width:640px';
+    }
+    document.body.appendChild(wrap);
+    const input = document.getElementById('__floor_in');
+    const list = document.getElementById('__floor_list');
+    input.addEventListener('input', () => {
+      const q = input.value;
+      if (scene.startsWith('text')) list.textContent = q;
+      else list.innerHTML = (window.__hits[q] ?? []).map(row).join('');
+      list.dataset.q = q;
+    });
+    input.focus();`;
+  floor = {};
+  for (const scene of ['text', 'rows', 'text_app', 'palette_css']) {
+    await exec(SCENE, [scene]);
+    await sleep(300);
+    const r = await typeAndTime('#__floor_in', '#__floor_list');
+    floor[scene] = { measured: r.measured, p50_ms: r.p50_ms, p95_ms: r.p95_ms, max_ms: r.max_ms, phases: { key_to_handler: r.phases.key_to_handler, dom_to_frame: r.phases.dom_to_frame, frame_to_painted: r.phases.frame_to_painted } };
+  }
+  await exec("document.getElementById('__floor')?.remove(); document.getElementById('root').style.display = ''; document.documentElement.classList.remove('palette-open');");
+}
+console.log(JSON.stringify({ app, page_loaded_ms: Math.round(sessionMs), first_list_painted_ms: painted && Math.round(painted), first_list_painted_in_page_ms: markPainted && Math.round(markPainted), idle_pss_mb: Math.round(pss.mb), processes: pss.parts, scroll, palette, floor }, null, 1));
 await wd('DELETE', s(''));

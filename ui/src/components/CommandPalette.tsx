@@ -55,6 +55,13 @@ export function SnippetText({ snippet }: { snippet: Snippet }) {
   );
 }
 
+/**
+ * The class on <html> while the palette is open: the screen under it drops
+ * its blurred shadows (styles.css), which the desktop webview otherwise
+ * repaints at every keystroke.
+ */
+export const PALETTE_OPEN_CLASS = 'palette-open';
+
 export function CommandPalette({ onClose, initial = '' }: { onClose: () => void; initial?: string }) {
   const { t, kindLabel, lang } = useI18n();
   const { schema } = useAppData();
@@ -69,6 +76,14 @@ export function CommandPalette({ onClose, initial = '' }: { onClose: () => void;
   const listRef = useRef<HTMLUListElement>(null);
   const closeRef = useRef(onClose);
   closeRef.current = onClose;
+
+  // Before the first paint of the palette, so the screen under it is never
+  // painted with its shadows behind the backdrop.
+  useLayoutEffect(() => {
+    const root = document.documentElement;
+    root.classList.add(PALETTE_OPEN_CLASS);
+    return () => root.classList.remove(PALETTE_OPEN_CLASS);
+  }, []);
 
   useEffect(() => {
     inputRef.current?.focus();
