@@ -38,6 +38,8 @@ const MIGRATIONS: &[&str] = &[
     // 0021: erased records and attachment contents, ids only (issue 18: erase everywhere).
     include_str!("../../migrations/0021_erasures.sql"),
     APPI,
+    // 0023: demo rows found by partial indexes, not a scan of every table (issue 17: start at 100k).
+    include_str!("../../migrations/0023_demo_index.sql"),
 ];
 
 /// 0022: the APPI toolkit — 利用停止 on contacts (the hook adds the columns),
