@@ -221,6 +221,22 @@ fn the_duplicate_scan_runs_beside_the_ui() {
     assert!(ids.contains(&o.yamada.as_str()) && ids.contains(&o.yamada_again.as_str()), "{v}");
 }
 
+/// Home and the reports over every customer (0.5–0.7 s at 100k companies)
+/// run beside the UI: the first list the app asks for at start does not
+/// wait behind Home.
+#[test]
+fn home_and_the_customer_reports_run_beside_the_ui() {
+    let o = office();
+    let v = beside_the_ui(&o, json!({"cmd": "home", "mine": false})).unwrap();
+    assert_eq!(v["type"], "home", "{v}");
+    assert!(v["data"]["today"].is_string(), "{v}");
+    for cmd in [json!({"cmd": "report_abc"}), json!({"cmd": "contact_rhythm"}), json!({"cmd": "dormant"})] {
+        let o = office();
+        let v = beside_the_ui(&o, cmd.clone()).unwrap();
+        assert!(v["data"].is_object() || v["data"].is_array(), "{cmd}: {v}");
+    }
+}
+
 #[test]
 fn a_reading_suggestion_runs_beside_the_ui() {
     // The first suggestion builds the dictionary from the system's IPADIC
