@@ -339,6 +339,10 @@ const DICT = {
     'このパソコンの時計が{amount}{dir}います。Windowsの「日付と時刻」の設定で「時刻を自動的に設定する」をオンにしてください。それまで、このパソコンでの編集はほかの人の編集より{effect}。',
     'This computer’s clock is {amount} {dir}. Turn on “Set the time automatically” in the date and time settings; until then its edits {effect} against colleagues’ edits.',
   ],
+  sync_passphrase_in_file: [
+    'このパソコンでは鍵の保管庫（キーチェーン）が使えないため、同期のパスフレーズがデータベースのファイルにそのまま保存されています。設定の「暗号化とロック」でデータベースを暗号化すると、パスフレーズも暗号化されます。',
+    'This computer has no usable keychain, so the sync passphrase is stored as it is in the database file. Encrypt the database in Settings (Encryption and lock) and the passphrase is encrypted with it.',
+  ],
   sync_clock_dir_ahead: ['進んで', 'ahead'],
   sync_clock_dir_behind: ['遅れて', 'behind'],
   sync_clock_effect_ahead: ['優先されます', 'win'],

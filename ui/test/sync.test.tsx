@@ -23,6 +23,7 @@ function status(over: Partial<SyncStatus> = {}): SyncStatus {
     setup: { folder: '/shared', encrypted: false },
     last_error: null,
     running: false,
+    passphrase_in_file: false,
     ...over,
   };
 }

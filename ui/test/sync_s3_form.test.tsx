@@ -20,6 +20,7 @@ const base: SyncStatus = {
   setup: null,
   last_error: null,
   running: false,
+  passphrase_in_file: false,
 };
 
 let sent: Array<Record<string, unknown>>;
@@ -103,5 +104,32 @@ describe('S3-compatible storage on the sync screen', () => {
     const secret = screen.getByTestId('sync-s3-secret') as HTMLInputElement;
     expect(secret.value).toBe('');
     expect(secret.placeholder).toBe('保存済み(変えるときだけ入力)');
+  });
+});
+
+describe('the sync passphrase on a computer without a keychain (issue 18)', () => {
+  it('says the passphrase is in the database file and points to encryption, only when the host says so', async () => {
+    current = { ...base, setup: { folder: '/mnt/share/daifuku', encrypted: true }, passphrase_in_file: true };
+    render(
+      <SyncProvider>
+        <SyncScreen />
+      </SyncProvider>,
+    );
+    await flush();
+    const warning = screen.getByTestId('sync-passphrase-in-file');
+    expect(warning.textContent).toContain('データベースのファイルにそのまま保存されています');
+    expect(warning.querySelector('a')?.getAttribute('href')).toBe('#/settings');
+    expect(warning.querySelector('a')?.textContent).toBe('暗号化とロック');
+    cleanup();
+
+    current = { ...base, setup: { folder: '/mnt/share/daifuku', encrypted: true }, passphrase_in_file: false };
+    render(
+      <SyncProvider>
+        <SyncScreen />
+      </SyncProvider>,
+    );
+    await flush();
+    expect(screen.getByTestId('sync-status')).toBeTruthy();
+    expect(screen.queryByTestId('sync-passphrase-in-file')).toBeNull();
   });
 });

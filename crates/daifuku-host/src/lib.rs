@@ -591,6 +591,7 @@ impl Host {
         Ok(match answer {
             Answer::Core(Response::SyncStatus(mut status)) => {
                 status.running = self.round_running();
+                status.passphrase_in_file = lock::sync_passphrase_in_file(&*self.store()?)?;
                 Answer::Core(Response::SyncStatus(status))
             }
             other => other,

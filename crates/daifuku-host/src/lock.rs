@@ -89,6 +89,11 @@ pub mod keychain {
     fn ready() -> Result<()> {
         READY
             .get_or_init(|| {
+                // `DAIFUKU_TEST_KEYCHAIN=unavailable`: a computer without a
+                // usable keychain (tests of what the app does then).
+                if std::env::var("DAIFUKU_TEST_KEYCHAIN").is_ok_and(|v| v == "unavailable") {
+                    return Err("no keychain (DAIFUKU_TEST_KEYCHAIN=unavailable)".to_string());
+                }
                 let sample = SAMPLE.get_or_init(|| {
                     let path = std::env::var("DAIFUKU_TEST_KEYCHAIN").ok().filter(|p| !p.is_empty())?;
                     keyring_core::sample::Store::new_with_backing(&path).ok()
@@ -194,6 +199,16 @@ pub fn protect_sync_passphrase(store: &Store, was_in_keychain: bool) -> Result<(
         None => {}
     }
     Ok(())
+}
+
+/// Whether the folder-sync passphrase lies in a plain database file: saved,
+/// not in the keychain (this computer has none that works), and the file is
+/// not encrypted. The sync screen then says so and what to do.
+pub fn sync_passphrase_in_file(store: &Store) -> Result<bool> {
+    if store.path().is_none() || store.db_key().is_some() {
+        return Ok(false);
+    }
+    Ok(matches!(store.sync_passphrase()?, Some(p) if p != PASSPHRASE_IN_KEYCHAIN))
 }
 
 /// Whether the database keeps its folder-sync passphrase in the OS keychain.

@@ -38,4 +38,11 @@ last_error: SyncFailure | null,
  * A round is running now (set by the host, `daifuku_host::Host`; the
  * database alone always says `false`).
  */
-running: boolean, };
+running: boolean, 
+/**
+ * The folder-sync passphrase is kept in this plain database file: this
+ * computer has no usable OS keychain (set by the host, issue 18; the
+ * database alone always says `false`). Encrypting the database
+ * protects it.
+ */
+passphrase_in_file: boolean, };

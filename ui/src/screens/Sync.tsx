@@ -361,6 +361,11 @@ function SyncStatusCard() {
           })}
         </div>
       )}
+      {status.passphrase_in_file && (
+        <div className="sync-error" role="alert" data-testid="sync-passphrase-in-file">
+          {t('sync_passphrase_in_file')} <a href="#/settings">{t('enc_title')}</a>
+        </div>
+      )}
       <dl className="sync-facts">
         <dt>{t('sync_last')}</dt>
         <dd data-testid="sync-last" data-at={status.last_sync_at ?? ''}>{status.last_sync_at ? formatTimestamp(status.last_sync_at, wareki, lang) : t('sync_never')}</dd>

@@ -169,6 +169,12 @@ pub struct SyncStatus {
     /// database alone always says `false`).
     #[serde(default)]
     pub running: bool,
+    /// The folder-sync passphrase is kept in this plain database file: this
+    /// computer has no usable OS keychain (set by the host, issue 18; the
+    /// database alone always says `false`). Encrypting the database
+    /// protects it.
+    #[serde(default)]
+    pub passphrase_in_file: bool,
 }
 
 /// Where the app syncs. The passphrase itself never leaves the database.
@@ -350,6 +356,7 @@ impl crate::store::Store {
             setup: self.sync_setup()?,
             last_error: self.sync_state_get("last_error")?.and_then(|s| serde_json::from_str(&s).ok()),
             running: false,
+            passphrase_in_file: false,
         })
     }
 
