@@ -20,15 +20,8 @@ let app;
 let dir;
 const o = {};
 
-/** One command through the app's own IPC (what the UI's api.call sends). */
-async function call(cmd) {
-  const r = await app.script(
-    `return window.__TAURI_INTERNALS__.invoke('api', { cmd: arguments[0] }).then((r) => r.data, (e) => ({ error: e }));`,
-    cmd,
-  );
-  if (r && r.error) throw new Error(JSON.stringify(r.error));
-  return r;
-}
+/** One command through the app's own IPC. */
+const call = (cmd) => app.call(cmd);
 const add = async (kind, fields) => (await call({ cmd: 'add', kind, fields })).id;
 const owner = async (kind, id, field = 'owner_id') => (await call({ cmd: 'get', kind, id })).data[field];
 

@@ -40,15 +40,8 @@ const texts = [
   `<details open ontoggle=${PWN}>`,
 ];
 
-/** One command through the app's own IPC (what the UI's api.call sends). */
-async function call(cmd) {
-  const r = await app.script(
-    `return window.__TAURI_INTERNALS__.invoke('api', { cmd: arguments[0] }).then((r) => r.data, (e) => ({ error: e }));`,
-    cmd,
-  );
-  if (r && r.error) throw new Error(JSON.stringify(r.error));
-  return r;
-}
+/** One command through the app's own IPC. */
+const call = (cmd) => app.call(cmd);
 
 const INSPECT = `
   return {

@@ -87,6 +87,16 @@ export class Session {
     return this.script('const e = document.querySelector(arguments[0]); return e ? e.innerText : null;', css);
   }
 
+  /** One command through the app's own IPC (what the UI's api.call sends): its `data`. */
+  async call(cmd) {
+    const r = await this.script(
+      `return window.__TAURI_INTERNALS__.invoke('api', { cmd: arguments[0] }).then((r) => r.data, (e) => ({ error: e }));`,
+      cmd,
+    );
+    if (r && r.error) throw new Error(JSON.stringify(r.error));
+    return r;
+  }
+
   async count(css) {
     return this.script('return document.querySelectorAll(arguments[0]).length;', css);
   }

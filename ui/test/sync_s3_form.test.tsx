@@ -56,16 +56,18 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
+const renderSyncScreen = () =>
+  render(
+    <SyncProvider>
+      <SyncScreen />
+    </SyncProvider>,
+  );
 const flush = () => act(async () => void (await new Promise((r) => setTimeout(r, 0))));
 const type = (testid: string, value: string) => fireEvent.change(screen.getByTestId(testid), { target: { value } });
 
 describe('S3-compatible storage on the sync screen', () => {
   it('tests the connection, shows errors on their field and in words, and saves the bucket', async () => {
-    render(
-      <SyncProvider>
-        <SyncScreen />
-      </SyncProvider>,
-    );
+    renderSyncScreen();
     await flush();
     expect(screen.queryByTestId('sync-s3-bucket')).toBeNull();
     fireEvent.click(screen.getByTestId('sync-kind-s3'));
@@ -110,11 +112,7 @@ describe('S3-compatible storage on the sync screen', () => {
 describe('the sync passphrase on a computer without a keychain (issue 18)', () => {
   it('says the passphrase is in the database file and points to encryption, only when the host says so', async () => {
     current = { ...base, setup: { folder: '/mnt/share/daifuku', encrypted: true }, passphrase_in_file: true };
-    render(
-      <SyncProvider>
-        <SyncScreen />
-      </SyncProvider>,
-    );
+    renderSyncScreen();
     await flush();
     const warning = screen.getByTestId('sync-passphrase-in-file');
     expect(warning.textContent).toContain('データベースのファイルにそのまま保存されています');
@@ -123,11 +121,7 @@ describe('the sync passphrase on a computer without a keychain (issue 18)', () =
     cleanup();
 
     current = { ...base, setup: { folder: '/mnt/share/daifuku', encrypted: true }, passphrase_in_file: false };
-    render(
-      <SyncProvider>
-        <SyncScreen />
-      </SyncProvider>,
-    );
+    renderSyncScreen();
     await flush();
     expect(screen.getByTestId('sync-status')).toBeTruthy();
     expect(screen.queryByTestId('sync-passphrase-in-file')).toBeNull();
