@@ -24,33 +24,42 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// Starts moto_server and waits (bounded) until it answers.
+/// Starts moto_server and waits (bounded) until it answers. The port is
+/// chosen free, but another server (the other test's, started at the same
+/// moment) may take it first: then ours exits at once and the answer came
+/// from someone else's — so an answer counts only while our process runs,
+/// and a server that exited is started again on another port.
 fn start() -> (Server, u16) {
-    let port = free_port();
-    let child = Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("moto_server (pip install 'moto[server]'; scripts/setup.sh does)");
-    let server = Server(child);
     let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
-            // Create the bucket (moto accepts any credentials).
-            write!(
-                s,
-                "PUT /daifuku HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            )
-            .unwrap();
-            let mut answer = String::new();
-            let _ = s.read_to_string(&mut answer);
-            if answer.starts_with("HTTP/1.1 200") {
-                return (server, port);
+    'spawn: loop {
+        let port = free_port();
+        let child = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("moto_server (pip install 'moto[server]'; scripts/setup.sh does)");
+        let mut server = Server(child);
+        loop {
+            assert!(Instant::now() < deadline, "moto_server did not start");
+            if server.0.try_wait().ok().flatten().is_some() {
+                continue 'spawn; // the port was taken
             }
+            if let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) {
+                // Create the bucket (moto accepts any credentials).
+                write!(
+                    s,
+                    "PUT /daifuku HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                )
+                .unwrap();
+                let mut answer = String::new();
+                let _ = s.read_to_string(&mut answer);
+                if answer.starts_with("HTTP/1.1 200") && server.0.try_wait().ok().flatten().is_none() {
+                    return (server, port);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
         }
-        assert!(Instant::now() < deadline, "moto_server did not start");
-        std::thread::sleep(Duration::from_millis(100));
     }
 }
 
